@@ -1,0 +1,144 @@
+"""The ``skycrane`` command line.
+
+Commands: ``run`` (fly a mission and print its events), ``check`` (validate a
+mission file) and ``missions`` (list the presets). Bad input prints one line
+per problem to standard error and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from skycrane.errors import SkycraneError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="skycrane: planetary entry, descent and landing simulation.",
+    pretty_exceptions_enable=False,
+)
+_out = Console()
+_err = Console(stderr=True)
+EXIT_INPUT = 2
+
+MissionArg = Annotated[str, typer.Argument(help="Preset name (m2020, msl) or a mission TOML file.")]
+
+
+def _fail(exc: SkycraneError) -> None:
+    for line in str(exc).splitlines():
+        _err.print(f"error: {line}", markup=False, highlight=False)
+    raise typer.Exit(EXIT_INPUT)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def run(
+    mission: MissionArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+) -> None:
+    """Fly MISSION and print its events (time from entry, altitude, speed, Mach, q)."""
+    from skycrane.api import load_mission, simulate
+
+    try:
+        result = simulate(load_mission(mission))
+    except SkycraneError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(_finite(result.to_dict()), indent=2))
+        return
+    table = Table(title=f"{result.mission}: {result.status_text}")
+    for col in (
+        "event",
+        "t [s]",
+        "alt [km]",
+        "speed [m/s]",
+        "Mach",
+        "q [Pa]",
+        "decel [g]",
+        "heat [W/cm²]",
+        "lat [°]",
+        "lon [°]",
+    ):
+        table.add_column(col, justify="left" if col == "event" else "right")
+    for ev in result.events:
+        table.add_row(
+            ev.name,
+            f"{ev.t_s:.1f}",
+            f"{ev.altitude_m / 1e3:.2f}",
+            f"{ev.speed_m_s:.1f}",
+            f"{ev.mach:.2f}",
+            f"{ev.dynamic_pressure_pa:.0f}",
+            f"{ev.deceleration_earth_g:.2f}",
+            f"{ev.heat_rate_w_cm2:.1f}",
+            f"{ev.latitude_deg:.4f}",
+            f"{ev.longitude_deg:.4f}",
+        )
+    _out.print(table)
+    p = result.peaks
+    _out.print(
+        f"peaks: deceleration {p['deceleration_earth_g']:.2f} g, "
+        f"heat rate {p['heat_rate_w_cm2']:.1f} W/cm², "
+        f"dynamic pressure {p['dynamic_pressure_pa']:.0f} Pa, "
+        f"heat load {p['heat_load_j_cm2']:.0f} J/cm²"
+    )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to validate.")]) -> None:
+    """Validate a mission file; name every bad key, its value and what was expected."""
+    from skycrane.missions.loader import load_mission
+
+    try:
+        mission = load_mission(str(path))
+    except SkycraneError as exc:
+        _fail(exc)
+    _out.print(f"{path}: ok ({mission.name}: {mission.spec.mission.title})")
+
+
+@app.command()
+def missions() -> None:
+    """List the preset missions."""
+    from skycrane.missions.loader import PRESETS, load_mission
+
+    for name in PRESETS:
+        _out.print(f"{name:8s} {load_mission(name).spec.mission.title}")
+
+
+def _finite(obj):
+    """JSON has no NaN/inf: report them as null."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Mission files: the TOML schema, its loader and the preset missions."""

@@ -1,0 +1,262 @@
+"""Load and validate mission files; build the physical model objects they describe.
+
+``load_mission("m2020")`` loads a preset; any other argument is a path to a
+TOML file. A file may start from another mission with ``base = "m2020"`` (a
+preset name or a path relative to the file) and override only what it changes:
+tables are deep-merged key by key, lists are replaced whole.
+
+Every problem is reported as a :class:`MissionError`: one line per problem,
+each naming the key path, the value found and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pydantic
+
+from skycrane.atmosphere import (
+    AtmosphereTable,
+    WindProfile,
+    exponential,
+    from_csv,
+    mars_gram_average,
+    us76,
+)
+from skycrane.errors import InputError
+from skycrane.missions.schema import MissionSpec
+from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
+from skycrane.vehicle.aerodynamics import AeroTable
+from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
+
+PRESETS = ("m2020", "msl")
+_MAX_BASE_DEPTH = 8
+
+
+class MissionError(InputError):
+    """One or more problems in a mission file, one :class:`InputError` each."""
+
+    def __init__(self, source: str, problems: list[InputError]) -> None:
+        self.source = source
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.field, first.value, first.expected)
+        self.args = ("\n".join(f"{source}: {p}" for p in problems),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Mission:
+    """A validated mission: the file's content plus the model objects built from it.
+
+    Attributes
+    ----------
+    spec : MissionSpec
+        The validated file content (units in the key names).
+    source : str
+        Preset name or file path it was loaded from.
+    planet, atmosphere, wind : model objects for the kernel.
+    capsule_aero : AeroTable
+        The entry capsule's trim aerodynamics.
+    reference_area_m2 : float
+        Capsule aerodynamic reference area.
+    sutton_graves_k : float
+        Heating constant of the atmosphere's gas [kg^0.5/m].
+    """
+
+    spec: MissionSpec
+    source: str
+    planet: Planet
+    atmosphere: AtmosphereTable
+    wind: WindProfile
+    capsule_aero: AeroTable
+    reference_area_m2: float
+    sutton_graves_k: float
+
+    @property
+    def name(self) -> str:
+        return self.spec.mission.name
+
+
+def load_mission(source: str | Path) -> Mission:
+    """Load a preset (``"m2020"``, ``"msl"``) or a mission file, validated.
+
+    Raises
+    ------
+    MissionError
+        Naming each bad key, its value and what was expected.
+    """
+    label = str(source)
+    raw, base_dir = _read_with_bases(source, depth=0)
+    try:
+        spec = MissionSpec.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise MissionError(label, [_problem(err) for err in exc.errors()]) from None
+    try:
+        return _build(spec, label, base_dir)
+    except InputError as exc:
+        raise MissionError(label, [exc]) from None
+
+
+def preset_path(name: str) -> Path:
+    """Path of a preset mission file shipped with the package."""
+    return Path(str(resources.files("skycrane.missions") / "presets" / f"{name}.toml"))
+
+
+def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Path]:
+    if depth > _MAX_BASE_DEPTH:
+        raise MissionError(str(source), [InputError("base", str(source), "no cycle of bases")])
+    if isinstance(source, str) and source in PRESETS:
+        path = preset_path(source)
+    else:
+        path = Path(source)
+    label = str(source)
+    if not path.is_file():
+        raise MissionError(
+            label, [InputError("file", str(path), f"an existing file or a preset {PRESETS}")]
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MissionError(label, [InputError("file", str(path), f"valid TOML ({exc})")]) from None
+    base = raw.get("base")
+    if base is None:
+        return raw, path.parent
+    if not isinstance(base, str):
+        raise MissionError(label, [InputError("base", base, "a preset name or a file path")])
+    base_source: str | Path = base if base in PRESETS else path.parent / base
+    base_raw, _ = _read_with_bases(base_source, depth + 1)
+    merged = _deep_merge(base_raw, raw)
+    merged.pop("base", None)
+    return merged, path.parent
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _problem(err: dict[str, Any]) -> InputError:
+    """One pydantic error as an InputError with a dotted key path."""
+    loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+    kind = err["type"]
+    msg = err["msg"]
+    if kind == "missing":
+        return InputError(loc, None, "this required key")
+    if kind == "extra_forbidden":
+        parent = ".".join(str(p) for p in err["loc"][:-1])
+        allowed = _allowed_keys(err["loc"][:-1])
+        where = f" in [{parent}]" if parent else ""
+        return InputError(loc, err.get("input"), f"no unknown key{where}; allowed: {allowed}")
+    if msg.startswith("Value error, "):
+        return InputError(
+            loc,
+            err.get("input", None) if kind != "value_error" else None,
+            msg.removeprefix("Value error, "),
+        )
+    expected = msg.removeprefix("Input should be ").removeprefix("Input should ")
+    return InputError(loc, err.get("input"), expected)
+
+
+def _allowed_keys(loc: tuple) -> str:
+    model: Any = MissionSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return "?"
+        model = field.annotation
+        args = getattr(model, "__args__", None)
+        if args:  # X | None
+            model = next((a for a in args if hasattr(a, "model_fields")), model)
+    return ", ".join(getattr(model, "model_fields", {}))
+
+
+def _build(spec: MissionSpec, label: str, base_dir: Path) -> Mission:
+    planet = _planet(spec)
+    atmosphere = _atmosphere(spec, base_dir)
+    wind_spec = spec.atmosphere.wind
+    wind = WindProfile(
+        np.asarray(wind_spec.altitude_m, dtype=float),
+        np.asarray(wind_spec.east_m_s, dtype=float),
+        np.asarray(wind_spec.north_m_s, dtype=float),
+    )
+    aero_spec = spec.vehicle.capsule.aerodynamics
+    field = "vehicle.capsule.aerodynamics"
+    trim = aero_spec.trim_angle_deg
+    if aero_spec.lift_to_drag is not None:
+        aero = AeroTable.from_lift_to_drag(
+            aero_spec.mach, aero_spec.drag_coefficient, aero_spec.lift_to_drag, trim, field
+        )
+    else:
+        aero = AeroTable(
+            aero_spec.mach,
+            aero_spec.drag_coefficient,
+            aero_spec.lift_coefficient,
+            np.zeros(len(aero_spec.mach)) if trim is None else trim,
+            field,
+        )
+    capsule = spec.vehicle.capsule
+    area = capsule.reference_area_m2
+    if area is None:
+        area = math.pi * capsule.diameter_m**2 / 4.0
+    k_heat = spec.atmosphere.sutton_graves_k
+    if k_heat is None:
+        k_heat = SUTTON_GRAVES_MARS if spec.planet.name == "mars" else SUTTON_GRAVES_AIR
+    if spec.target.altitude_m >= spec.entry.altitude_m:
+        raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
+    return Mission(spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat))
+
+
+def _planet(spec: MissionSpec) -> Planet:
+    base = planet_by_name(spec.planet.name)
+    overrides = {
+        key: value
+        for key, value in spec.planet.model_dump(exclude={"name"}).items()
+        if value is not None
+    }
+    return with_overrides(base, **overrides) if overrides else base
+
+
+def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
+    atm = spec.atmosphere
+    if atm.model == "mars_gram_average":
+        return mars_gram_average(gamma=atm.gamma)
+    if atm.model == "us76":
+        return us76()
+    if atm.model == "exponential":
+        return exponential(
+            atm.surface_density_kg_m3,
+            atm.scale_height_m,
+            atm.temperature_k,
+            atm.gamma,
+            atm.gas_constant_j_kg_k,
+        )
+    path = Path(atm.table_file)
+    if not path.is_absolute():
+        path = base_dir / path
+    gravity = None
+    if spec.planet.name != "mars":
+        gravity = EARTH.mu_m3_s2 / EARTH.mean_radius_m**2
+    return from_csv(
+        path,
+        atm.gamma,
+        field="atmosphere.table_file",
+        gas_constant_j_kg_k=atm.gas_constant_j_kg_k,
+        surface_pressure_pa=atm.surface_pressure_pa,
+        **({} if gravity is None else {"gravity_m_s2": gravity}),
+    )

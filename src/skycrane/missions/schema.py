@@ -1,0 +1,193 @@
+"""The mission-file schema (TOML), validated on load with pydantic.
+
+Every key that carries a unit says so in its name (``mass_kg``,
+``flight_path_angle_deg``); unknown keys are errors, so a misspelt key is never
+silently ignored. Sections:
+
+``[mission]``        name and title
+``[planet]``         a preset planet and optional constant overrides
+``[atmosphere]``     the density/pressure/temperature model and ``[atmosphere.wind]``
+``[entry]``          the entry-interface state
+``[target]``         the landing target and the surface altitude there
+``[vehicle.capsule]`` the entry vehicle: mass, geometry, aerodynamic table
+``[guidance.entry]`` how the bank angle is flown
+``[parachute.deploy]`` the parachute deploy trigger
+``[simulation]``     integrator tolerances, trajectory sampling, time limit
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
+Longitude = Annotated[float, Field(ge=-360.0, le=360.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class MissionInfo(_Section):
+    name: Annotated[str, Field(min_length=1)]
+    title: str = ""
+
+
+class PlanetSpec(_Section):
+    """A preset planet (``mars``, ``earth``, ``earth_round``) with optional overrides."""
+
+    name: Literal["mars", "earth", "earth_round"]
+    mu_m3_s2: PositiveFloat | None = None
+    equatorial_radius_m: PositiveFloat | None = None
+    polar_radius_m: PositiveFloat | None = None
+    j2: float | None = None
+    rotation_rad_s: NonNegativeFloat | None = None
+
+
+class WindSpec(_Section):
+    """Wind (air-mass velocity over the ground) against altitude; +east blows toward east."""
+
+    altitude_m: list[float] = Field(default_factory=lambda: [0.0])
+    east_m_s: list[float] = Field(default_factory=lambda: [0.0])
+    north_m_s: list[float] = Field(default_factory=lambda: [0.0])
+
+
+class AtmosphereSpec(_Section):
+    """Atmosphere model.
+
+    ``mars_gram_average``: the public Mars-GRAM average profile (REFERENCE.md);
+    ``table``: a user CSV (``table_file``); ``hydrostatic``: a CSV of
+    temperatures integrated hydrostatically (needs ``surface_pressure_pa`` and
+    ``gas_constant_j_kg_k``); ``exponential``: rho0 exp(-h/H); ``us76``: the
+    U.S. Standard Atmosphere 1976.
+    """
+
+    model: Literal["mars_gram_average", "table", "hydrostatic", "exponential", "us76"]
+    gamma: Annotated[float, Field(gt=1.0, lt=2.0)] = 1.29
+    table_file: str | None = None
+    surface_pressure_pa: PositiveFloat | None = None
+    gas_constant_j_kg_k: PositiveFloat | None = None
+    surface_density_kg_m3: PositiveFloat | None = None
+    scale_height_m: PositiveFloat | None = None
+    temperature_k: PositiveFloat | None = None
+    density_scale: PositiveFloat = 1.0
+    sutton_graves_k: PositiveFloat | None = None
+    wind: WindSpec = Field(default_factory=WindSpec)
+
+    @model_validator(mode="after")
+    def _needs(self) -> AtmosphereSpec:
+        need = {
+            "table": ("table_file",),
+            "hydrostatic": ("table_file", "surface_pressure_pa", "gas_constant_j_kg_k"),
+            "exponential": (
+                "surface_density_kg_m3",
+                "scale_height_m",
+                "temperature_k",
+                "gas_constant_j_kg_k",
+            ),
+        }.get(self.model, ())
+        for key in need:
+            if getattr(self, key) is None:
+                raise ValueError(f"model '{self.model}' needs '{key}'")
+        return self
+
+
+class EntrySpec(_Section):
+    """Entry-interface state: position, and speed/flight-path angle/heading in the local frame."""
+
+    latitude_deg: Latitude
+    longitude_deg: Longitude
+    altitude_m: PositiveFloat
+    speed_m_s: PositiveFloat
+    flight_path_angle_deg: Annotated[float, Field(gt=-90.0, lt=90.0)]
+    heading_deg: Annotated[float, Field(ge=-360.0, le=360.0)]
+    velocity_frame: Literal["inertial", "planet_relative"] = "planet_relative"
+
+
+class TargetSpec(_Section):
+    latitude_deg: Latitude
+    longitude_deg: Longitude
+    altitude_m: float = 0.0
+
+
+class AerodynamicsSpec(_Section):
+    """Trim aerodynamics against Mach; give ``lift_to_drag`` or ``lift_coefficient``."""
+
+    mach: Annotated[list[NonNegativeFloat], Field(min_length=1)]
+    drag_coefficient: Annotated[list[PositiveFloat], Field(min_length=1)]
+    lift_to_drag: list[NonNegativeFloat] | None = None
+    lift_coefficient: list[NonNegativeFloat] | None = None
+    trim_angle_deg: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _one_lift(self) -> AerodynamicsSpec:
+        if (self.lift_to_drag is None) == (self.lift_coefficient is None):
+            raise ValueError("give exactly one of 'lift_to_drag' or 'lift_coefficient'")
+        return self
+
+
+class CapsuleSpec(_Section):
+    mass_kg: PositiveFloat
+    diameter_m: PositiveFloat
+    reference_area_m2: PositiveFloat | None = None  # default: pi d^2 / 4
+    nose_radius_m: PositiveFloat
+    aerodynamics: AerodynamicsSpec
+
+
+class VehicleSpec(_Section):
+    capsule: CapsuleSpec
+
+
+class EntryGuidanceSpec(_Section):
+    mode: Literal["constant_bank"] = "constant_bank"
+    bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 0.0
+
+
+class GuidanceSpec(_Section):
+    entry: EntryGuidanceSpec = Field(default_factory=EntryGuidanceSpec)
+
+
+class DeploySpec(_Section):
+    """Parachute deploy trigger: navigated planet-relative speed or Mach number."""
+
+    trigger: Literal["velocity", "mach"]
+    speed_m_s: PositiveFloat | None = None
+    mach: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _value(self) -> DeploySpec:
+        key = "speed_m_s" if self.trigger == "velocity" else "mach"
+        if getattr(self, key) is None:
+            raise ValueError(f"trigger '{self.trigger}' needs '{key}'")
+        return self
+
+
+class ParachuteSpec(_Section):
+    deploy: DeploySpec
+
+
+class SimulationSpec(_Section):
+    rtol: Annotated[float, Field(gt=0.0, lt=1e-3)] = 1e-10
+    atol: PositiveFloat = 1e-8
+    max_step_s: PositiveFloat = 10.0
+    output_interval_s: PositiveFloat = 1.0
+    time_limit_s: PositiveFloat = 2000.0
+
+
+class MissionSpec(_Section):
+    """A whole mission file."""
+
+    schema_version: Literal[1] = 1
+    base: str | None = None
+    mission: MissionInfo
+    planet: PlanetSpec
+    atmosphere: AtmosphereSpec
+    entry: EntrySpec
+    target: TargetSpec
+    vehicle: VehicleSpec
+    guidance: GuidanceSpec = Field(default_factory=GuidanceSpec)
+    parachute: ParachuteSpec
+    simulation: SimulationSpec = Field(default_factory=SimulationSpec)

@@ -1,0 +1,1 @@
+"""The compiled multi-case propagator: equations of motion, integrator, events."""

@@ -1,0 +1,176 @@
+"""AtmosphereTable: validation, interpolation rules and the compiled kernel."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from skycrane.atmosphere import AtmosphereState, AtmosphereTable, atmosphere_at
+from skycrane.errors import InputError
+
+GAMMA = 1.3
+
+
+def _table(**overrides) -> AtmosphereTable:
+    """A three-node table with distinct segment slopes."""
+    fields = {
+        "name": "test",
+        "altitude_m": [0.0, 10e3, 30e3],
+        "density_kg_m3": [1.0e-2, 4.0e-3, 2.0e-4],
+        "pressure_pa": [600.0, 230.0, 9.0],
+        "temperature_k": [220.0, 200.0, 150.0],
+        "gamma": GAMMA,
+    }
+    fields.update(overrides)
+    return AtmosphereTable(**fields)
+
+
+def test_nodes_are_reproduced():
+    """Invariant: at a node the table returns the node values (to round-off of exp(ln x))."""
+    table = _table()
+    state = table.evaluate(table.altitude_m)
+    np.testing.assert_allclose(state.density_kg_m3, table.density_kg_m3, rtol=1e-15)
+    np.testing.assert_allclose(state.pressure_pa, table.pressure_pa, rtol=1e-15)
+    np.testing.assert_array_equal(state.temperature_k, table.temperature_k)
+
+
+def test_midpoint_is_geometric_mean_density_and_arithmetic_mean_temperature():
+    """Analytic: log-linear interpolation gives sqrt(rho1 rho2) and sqrt(p1 p2) mid-interval."""
+    table = _table()
+    for i in range(2):
+        mid = 0.5 * (table.altitude_m[i] + table.altitude_m[i + 1])
+        state = table.evaluate(mid)
+        rho = math.sqrt(table.density_kg_m3[i] * table.density_kg_m3[i + 1])
+        p = math.sqrt(table.pressure_pa[i] * table.pressure_pa[i + 1])
+        t = 0.5 * (table.temperature_k[i] + table.temperature_k[i + 1])
+        assert state.density_kg_m3 == pytest.approx(rho, rel=1e-14)
+        assert state.pressure_pa == pytest.approx(p, rel=1e-14)
+        assert state.temperature_k == pytest.approx(t, rel=1e-15)
+
+
+def test_quarter_point_is_log_linear():
+    """Analytic: a quarter of the way up, rho = rho1^(3/4) rho2^(1/4)."""
+    table = _table()
+    state = table.evaluate(2.5e3)
+    expected = 1.0e-2**0.75 * 4.0e-3**0.25
+    assert state.density_kg_m3 == pytest.approx(expected, rel=1e-14)
+
+
+def test_extrapolation_continues_end_segments_and_holds_temperature():
+    """Analytic: beyond the ends ln(rho), ln(p) follow the end segment's line; T is held."""
+    table = _table()
+    h_low, h_high = -4e3, 55e3
+    low, high = table.evaluate(h_low), table.evaluate(h_high)
+    slope_low = math.log(4.0e-3 / 1.0e-2) / 10e3
+    slope_high = math.log(2.0e-4 / 4.0e-3) / 20e3
+    assert low.density_kg_m3 == pytest.approx(1.0e-2 * math.exp(slope_low * h_low), rel=1e-13)
+    assert high.density_kg_m3 == pytest.approx(2.0e-4 * math.exp(slope_high * 25e3), rel=1e-13)
+    p_slope_high = math.log(9.0 / 230.0) / 20e3
+    assert high.pressure_pa == pytest.approx(9.0 * math.exp(p_slope_high * 25e3), rel=1e-13)
+    assert low.temperature_k == 220.0
+    assert high.temperature_k == 150.0
+
+
+def test_speed_of_sound_uses_table_p_over_rho():
+    """Analytic: a = sqrt(gamma p / rho) everywhere, including between and beyond nodes."""
+    table = _table()
+    h = np.linspace(-5e3, 60e3, 101)
+    state = table.evaluate(h)
+    expected = np.sqrt(GAMMA * state.pressure_pa / state.density_kg_m3)
+    np.testing.assert_allclose(state.speed_of_sound_m_s, expected, rtol=1e-14)
+
+
+def test_kernel_and_evaluate_agree_exactly():
+    """Invariant: evaluate() and a direct atmosphere_at call give bit-identical results."""
+    table = _table()
+    arrays = table.kernel_arrays()
+    for h in (-1e3, 0.0, 3.3e3, 10e3, 29_999.9, 30e3, 70e3):
+        direct = atmosphere_at(h, *arrays, table.gamma)
+        state = table.evaluate(h)
+        assert direct == tuple(float(v) for v in state)
+
+
+def test_kernel_arrays_are_contiguous_float64_logs():
+    """Invariant: kernel arrays are C-contiguous float64 and hold ln rho, ln p."""
+    table = _table()
+    h, ln_rho, ln_p, t = table.kernel_arrays()
+    for array in (h, ln_rho, ln_p, t):
+        assert array.dtype == np.float64 and array.flags.c_contiguous
+    np.testing.assert_array_equal(ln_rho, np.log(table.density_kg_m3))
+    np.testing.assert_array_equal(ln_p, np.log(table.pressure_pa))
+
+
+def test_batch_shape_independence():
+    """Invariant: scalar, 1-D and 2-D queries give identical numbers in the query's shape."""
+    table = _table()
+    grid = np.linspace(-2e3, 40e3, 12).reshape(3, 4)
+    two_d = table.evaluate(grid)
+    one_d = table.evaluate(grid.ravel())
+    assert isinstance(two_d, AtmosphereState)
+    for field_2d, field_1d in zip(two_d, one_d, strict=True):
+        assert field_2d.shape == (3, 4)
+        np.testing.assert_array_equal(field_2d.ravel(), field_1d)
+    for k, h in enumerate(grid.ravel()):
+        scalar = table.evaluate(h)
+        assert scalar.density_kg_m3.shape == ()
+        for field_scalar, field_1d in zip(scalar, one_d, strict=True):
+            assert field_scalar == field_1d[k]
+    assert table.evaluate(np.empty((0, 2))).density_kg_m3.shape == (0, 2)
+
+
+def test_non_contiguous_query():
+    """Invariant: a strided view gives the same numbers as its contiguous copy."""
+    table = _table()
+    grid = np.linspace(0.0, 30e3, 20).reshape(4, 5).T
+    np.testing.assert_array_equal(
+        table.evaluate(grid).density_kg_m3, table.evaluate(grid.copy()).density_kg_m3
+    )
+
+
+def test_nan_altitude_gives_nan():
+    """Invariant: a NaN altitude gives NaN properties instead of reading out of bounds."""
+    state = _table().evaluate([np.nan, 1e3])
+    assert all(np.isnan(field[0]) for field in state)
+    assert all(np.isfinite(field[1]) for field in state)
+
+
+def test_arrays_are_read_only_copies():
+    """Invariant: the table copies its inputs and cannot be modified afterwards."""
+    altitude = np.array([0.0, 10e3, 30e3])
+    table = _table(altitude_m=altitude)
+    altitude[0] = -50.0
+    assert table.altitude_m[0] == 0.0
+    assert table.altitude_m.dtype == np.float64
+    with pytest.raises(ValueError, match="read-only"):
+        table.density_kg_m3[0] = 1.0
+    with pytest.raises(AttributeError):
+        table.gamma = 1.4
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name": ""}, "atmosphere.name"),
+        ({"altitude_m": [0.0]}, "atmosphere.altitude_m"),
+        ({"altitude_m": [0.0, 10e3, 10e3]}, "atmosphere.altitude_m"),
+        ({"altitude_m": [30e3, 10e3, 0.0]}, "atmosphere.altitude_m"),
+        ({"altitude_m": [0.0, np.nan, 30e3]}, "atmosphere.altitude_m"),
+        ({"altitude_m": [[0.0, 1.0, 2.0]]}, "atmosphere.altitude_m"),
+        ({"altitude_m": ["a", "b", "c"]}, "atmosphere.altitude_m"),
+        ({"density_kg_m3": [1.0, 0.0, 1.0]}, "atmosphere.density_kg_m3"),
+        ({"density_kg_m3": [1.0, 2.0]}, "atmosphere.density_kg_m3"),
+        ({"pressure_pa": [1.0, -2.0, 1.0]}, "atmosphere.pressure_pa"),
+        ({"pressure_pa": [1.0, np.inf, 1.0]}, "atmosphere.pressure_pa"),
+        ({"temperature_k": [1.0, 1.0, 0.0]}, "atmosphere.temperature_k"),
+        ({"gamma": 1.0}, "atmosphere.gamma"),
+        ({"gamma": float("nan")}, "atmosphere.gamma"),
+        ({"gamma": "hot"}, "atmosphere.gamma"),
+    ],
+)
+def test_bad_input_names_the_field(overrides, field):
+    """Invariant: every invalid table raises InputError naming the offending field."""
+    with pytest.raises(InputError, match=field.replace(".", r"\.")) as info:
+        _table(**overrides)
+    assert info.value.field == field
