@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from skycrane.errors import SkycraneError
@@ -26,16 +27,27 @@ app = typer.Typer(
     help="skycrane: planetary entry, descent and landing simulation.",
     pretty_exceptions_enable=False,
 )
-_out = Console()
-_err = Console(stderr=True)
 EXIT_INPUT = 2
+_MIN_PIPE_WIDTH = 132  # the events table needs about 122 columns
 
 MissionArg = Annotated[str, typer.Argument(help="Preset name (m2020, msl) or a mission TOML file.")]
 
 
+def _stdout() -> Console:
+    """A console on standard output, at least 132 columns wide when that is not a terminal.
+
+    Rich falls back to 80 columns for pipes and files, which squeezes the events table.
+    """
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=max(console.width, _MIN_PIPE_WIDTH))
+    return console
+
+
 def _fail(exc: SkycraneError) -> None:
+    """One unwrapped ``error:`` line per problem on standard error, then exit status 2."""
     for line in str(exc).splitlines():
-        _err.print(f"error: {line}", markup=False, highlight=False)
+        typer.echo(f"error: {line}", err=True)
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -64,7 +76,7 @@ def run(
     if as_json:
         typer.echo(json.dumps(_finite(result.to_dict()), indent=2))
         return
-    table = Table(title=f"{result.mission}: {result.status_text}")
+    table = Table(title=escape(f"{result.mission}: {result.status_text}"))
     for col in (
         "event",
         "t [s]",
@@ -77,10 +89,10 @@ def run(
         "lat [°]",
         "lon [°]",
     ):
-        table.add_column(col, justify="left" if col == "event" else "right")
+        table.add_column(escape(col), justify="left" if col == "event" else "right")
     for ev in result.events:
         table.add_row(
-            ev.name,
+            escape(ev.name),
             f"{ev.t_s:.1f}",
             f"{ev.altitude_m / 1e3:.2f}",
             f"{ev.speed_m_s:.1f}",
@@ -91,13 +103,15 @@ def run(
             f"{ev.latitude_deg:.4f}",
             f"{ev.longitude_deg:.4f}",
         )
-    _out.print(table)
+    out = _stdout()
+    out.print(table)
     p = result.peaks
-    _out.print(
+    out.print(
         f"peaks: deceleration {p['deceleration_earth_g']:.2f} g, "
         f"heat rate {p['heat_rate_w_cm2']:.1f} W/cm², "
         f"dynamic pressure {p['dynamic_pressure_pa']:.0f} Pa, "
-        f"heat load {p['heat_load_j_cm2']:.0f} J/cm²"
+        f"heat load {p['heat_load_j_cm2']:.0f} J/cm²",
+        soft_wrap=True,
     )
     if not result.ok:
         raise typer.Exit(1)
@@ -112,7 +126,9 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
         mission = load_mission(str(path))
     except SkycraneError as exc:
         _fail(exc)
-    _out.print(f"{path}: ok ({mission.name}: {mission.spec.mission.title})")
+    _stdout().print(
+        f"{path}: ok ({mission.name}: {mission.spec.mission.title})", markup=False, soft_wrap=True
+    )
 
 
 @app.command()
@@ -120,8 +136,11 @@ def missions() -> None:
     """List the preset missions."""
     from skycrane.missions.loader import PRESETS, load_mission
 
+    out = _stdout()
     for name in PRESETS:
-        _out.print(f"{name:8s} {load_mission(name).spec.mission.title}")
+        out.print(
+            f"{name:8s} {load_mission(name).spec.mission.title}", markup=False, soft_wrap=True
+        )
 
 
 def _finite(obj):
@@ -140,5 +159,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        _err.print("interrupted")
+        typer.echo("interrupted", err=True)
         sys.exit(130)

@@ -30,7 +30,7 @@ from skycrane.atmosphere import (
     us76,
 )
 from skycrane.errors import InputError
-from skycrane.missions.schema import MissionSpec
+from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
 from skycrane.vehicle.aerodynamics import AeroTable
 from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
@@ -103,7 +103,7 @@ def load_mission(source: str | Path) -> Mission:
     try:
         return _build(spec, label, base_dir)
     except InputError as exc:
-        raise MissionError(label, [exc]) from None
+        raise MissionError(label, [_plain(exc)]) from None
 
 
 def preset_path(name: str) -> Path:
@@ -127,12 +127,21 @@ def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Pa
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MissionError(label, [InputError("file", str(path), f"valid TOML ({exc})")]) from None
+    except OSError as exc:
+        raise MissionError(
+            label, [InputError("file", str(path), f"a readable file ({exc})")]
+        ) from None
     base = raw.get("base")
     if base is None:
         return raw, path.parent
     if not isinstance(base, str):
         raise MissionError(label, [InputError("base", base, "a preset name or a file path")])
     base_source: str | Path = base if base in PRESETS else path.parent / base
+    if not isinstance(base_source, str) and not base_source.is_file():
+        raise MissionError(
+            label,
+            [InputError("base", base, f"a preset {PRESETS} or an existing file ({base_source})")],
+        )
     base_raw, _ = _read_with_bases(base_source, depth + 1)
     merged = _deep_merge(base_raw, raw)
     merged.pop("base", None)
@@ -149,15 +158,36 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _key_path(parts: tuple) -> str:
+    """A dotted key path: ``("entry", "mach", 1)`` -> ``entry.mach[1]``."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
 def _problem(err: dict[str, Any]) -> InputError:
     """One pydantic error as an InputError with a dotted key path."""
-    loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+    loc = _key_path(err["loc"]) or "(top level)"
     kind = err["type"]
     msg = err["msg"]
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, KeyProblem):
+        key = f"{loc}.{cause.key}" if err["loc"] else cause.key
+        return InputError(key, cause.value, cause.expected)
     if kind == "missing":
-        return InputError(loc, None, "this required key")
+        return InputError(loc, None, "a value (this key is required)")
+    if kind in ("model_type", "dict_type"):
+        return InputError(loc, err.get("input"), f"a table [{loc}]")
+    if kind == "finite_number":
+        return InputError(loc, err.get("input"), "a finite number")
+    if kind == "string_too_short":
+        return InputError(loc, err.get("input"), "a non-empty string")
     if kind == "extra_forbidden":
-        parent = ".".join(str(p) for p in err["loc"][:-1])
+        parent = _key_path(err["loc"][:-1])
         allowed = _allowed_keys(err["loc"][:-1])
         where = f" in [{parent}]" if parent else ""
         return InputError(loc, err.get("input"), f"no unknown key{where}; allowed: {allowed}")
@@ -168,7 +198,16 @@ def _problem(err: dict[str, Any]) -> InputError:
             msg.removeprefix("Value error, "),
         )
     expected = msg.removeprefix("Input should be ").removeprefix("Input should ")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        expected = f"a number {expected}"
     return InputError(loc, err.get("input"), expected)
+
+
+def _plain(exc: InputError) -> InputError:
+    """``exc`` with a NumPy value shown as a plain number or list."""
+    if isinstance(exc.value, np.ndarray | np.generic):
+        return InputError(exc.field, exc.value.tolist(), exc.expected)
+    return exc
 
 
 def _allowed_keys(loc: tuple) -> str:
@@ -190,11 +229,18 @@ def _build(spec: MissionSpec, label: str, base_dir: Path) -> Mission:
     planet = _planet(spec)
     atmosphere = _atmosphere(spec, base_dir)
     wind_spec = spec.atmosphere.wind
-    wind = WindProfile(
-        np.asarray(wind_spec.altitude_m, dtype=float),
-        np.asarray(wind_spec.east_m_s, dtype=float),
-        np.asarray(wind_spec.north_m_s, dtype=float),
-    )
+    try:
+        wind = WindProfile(
+            np.asarray(wind_spec.altitude_m, dtype=float),
+            np.asarray(wind_spec.east_m_s, dtype=float),
+            np.asarray(wind_spec.north_m_s, dtype=float),
+        )
+    except InputError as exc:  # WindProfile names its keys "wind.*"
+        raise InputError(
+            f"atmosphere.{exc.field}",
+            exc.value,
+            exc.expected.replace("wind.", "atmosphere.wind."),
+        ) from None
     aero_spec = spec.vehicle.capsule.aerodynamics
     field = "vehicle.capsule.aerodynamics"
     trim = aero_spec.trim_angle_deg

@@ -17,7 +17,7 @@ silently ignored. Sections:
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -27,8 +27,22 @@ Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
 Longitude = Annotated[float, Field(ge=-360.0, le=360.0)]
 
 
+class KeyProblem(ValueError):
+    """A problem a section's validator found with one of its keys.
+
+    The loader reports it at ``<section path>.<key>``, with ``value`` and
+    ``expected``, instead of at the section as a whole.
+    """
+
+    def __init__(self, key: str, value: Any, expected: str) -> None:
+        super().__init__(f"{key}: {expected}")
+        self.key = key
+        self.value = value
+        self.expected = expected
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class MissionInfo(_Section):
@@ -53,6 +67,15 @@ class WindSpec(_Section):
     altitude_m: list[float] = Field(default_factory=lambda: [0.0])
     east_m_s: list[float] = Field(default_factory=lambda: [0.0])
     north_m_s: list[float] = Field(default_factory=lambda: [0.0])
+
+    @model_validator(mode="after")
+    def _same_length(self) -> WindSpec:
+        n = len(self.altitude_m)
+        for key in ("east_m_s", "north_m_s"):
+            values = getattr(self, key)
+            if len(values) != n:
+                raise KeyProblem(key, values, f"{n} values, one per altitude in 'altitude_m'")
+        return self
 
 
 class AtmosphereSpec(_Section):
@@ -91,7 +114,7 @@ class AtmosphereSpec(_Section):
         }.get(self.model, ())
         for key in need:
             if getattr(self, key) is None:
-                raise ValueError(f"model '{self.model}' needs '{key}'")
+                raise KeyProblem(key, None, f"a value (required when model = '{self.model}')")
         return self
 
 
@@ -123,9 +146,24 @@ class AerodynamicsSpec(_Section):
     trim_angle_deg: list[float] | None = None
 
     @model_validator(mode="after")
-    def _one_lift(self) -> AerodynamicsSpec:
-        if (self.lift_to_drag is None) == (self.lift_coefficient is None):
-            raise ValueError("give exactly one of 'lift_to_drag' or 'lift_coefficient'")
+    def _consistent(self) -> AerodynamicsSpec:
+        if self.lift_to_drag is None and self.lift_coefficient is None:
+            raise KeyProblem(
+                "lift_to_drag", None, "a list (or 'lift_coefficient' instead: give exactly one)"
+            )
+        if self.lift_to_drag is not None and self.lift_coefficient is not None:
+            raise KeyProblem(
+                "lift_coefficient",
+                self.lift_coefficient,
+                "no 'lift_coefficient' beside 'lift_to_drag' (give exactly one)",
+            )
+        n = len(self.mach)
+        for key in ("drag_coefficient", "lift_to_drag", "lift_coefficient", "trim_angle_deg"):
+            values = getattr(self, key)
+            if values is not None and len(values) != n:
+                raise KeyProblem(key, values, f"{n} values, one per Mach number in 'mach'")
+        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
+            raise KeyProblem("mach", self.mach, "strictly increasing Mach numbers")
         return self
 
 
@@ -161,7 +199,7 @@ class DeploySpec(_Section):
     def _value(self) -> DeploySpec:
         key = "speed_m_s" if self.trigger == "velocity" else "mach"
         if getattr(self, key) is None:
-            raise ValueError(f"trigger '{self.trigger}' needs '{key}'")
+            raise KeyProblem(key, None, f"a value (required when trigger = '{self.trigger}')")
         return self
 
 

@@ -1,0 +1,111 @@
+"""Benchmark: dispersed Mars 2020 entries, entry interface to parachute deploy.
+
+Prints cases per second for N dispersed entries (compiled kernel, all cores)
+and the peak resident memory of a separate process flying M cases.
+
+    python benchmarks/bench_entry.py [--cases 10000] [--memory-cases 100000]
+
+The dispersions here are a simple seeded stand-in (density, mass, drag, bank,
+entry speed and flight-path angle) until the Monte Carlo layer provides the
+mission-file dispersions; they exercise the same kernel path. The integrator
+runs at rtol 1e-7, whose deploy altitude is within 0.3 m of a 1e-12 reference
+(tests/propagate/test_prop_flight.py::test_convergence_halving_the_step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+RTOL = 1e-7
+ATOL = 1e-6
+
+
+def dispersed_batch(n: int, seed: int = 2020):
+    """n dispersed copies of the Mars 2020 entry (seeded)."""
+    import skycrane
+    from skycrane.batch import build_batch
+    from skycrane.propagate.kernel import default_settings
+    from skycrane.propagate.layout import P_BANK_RAD, P_CD_SCALE, P_DENSITY_SCALE, S_MASS
+
+    batch = build_batch(skycrane.load_mission("m2020"), n, record_trajectory=False)
+    rng = np.random.default_rng(seed)
+    y0 = batch.y0.copy()
+    p = batch.params.copy()
+    p[:, P_DENSITY_SCALE] *= 1.0 + 0.05 * rng.standard_normal(n)
+    p[:, P_CD_SCALE] *= 1.0 + 0.02 * rng.standard_normal(n)
+    p[:, P_BANK_RAD] += math.radians(5.0) * rng.standard_normal(n)
+    y0[:, S_MASS] *= 1.0 + 0.005 * rng.standard_normal(n)
+    # speed +-2 m/s and a small rotation of the velocity in the vertical plane (~0.05 deg)
+    v = y0[:, 3:6]
+    r_hat = y0[:, 0:3] / np.linalg.norm(y0[:, 0:3], axis=1, keepdims=True)
+    dgam = math.radians(0.05) * rng.standard_normal(n)
+    speed = np.linalg.norm(v, axis=1)
+    v_new = v + (dgam * speed)[:, None] * r_hat
+    v_new *= ((speed + 2.0 * rng.standard_normal(n)) / np.linalg.norm(v_new, axis=1))[:, None]
+    y0[:, 3:6] = v_new
+    settings = default_settings(rtol=RTOL, atol=ATOL, max_step_s=10.0)
+    return y0, p, batch.model, settings
+
+
+def throughput(n: int) -> dict:
+    from skycrane.propagate.kernel import run_batch
+
+    y0, p, model, settings = dispersed_batch(n)
+    t = time.perf_counter()
+    run_batch(0.0, y0[:16], p[:16], model, settings)  # compile or load from cache
+    warm_s = time.perf_counter() - t
+    t = time.perf_counter()
+    raw = run_batch(0.0, y0, p, model, settings)
+    dt = time.perf_counter() - t
+    return {
+        "cases": n,
+        "seconds": dt,
+        "cases_per_s": n / dt,
+        "first_call_s": warm_s,
+        "reached_deploy": int(np.sum(raw.status == 0)),
+        "mean_steps": float(raw.n_steps.mean()),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--memory-cases", type=int, default=100_000)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(throughput(args.cases)))
+        return
+    import numba
+
+    res = throughput(args.cases)
+    print(f"threads: {numba.get_num_threads()}   rtol {RTOL:g}")
+    print(
+        f"throughput: {res['cases']} dispersed Mars 2020 entries (EI -> deploy) in "
+        f"{res['seconds']:.2f} s = {res['cases_per_s']:,.0f} cases/s "
+        f"({res['reached_deploy']} reached deploy, {res['mean_steps']:.0f} steps/case)"
+    )
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", "--cases", str(args.memory_cases)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    mem = json.loads(child.stdout.strip().splitlines()[-1])
+    print(
+        f"memory: {mem['cases']} cases in a fresh process: peak RSS {mem['peak_rss_mb']:.0f} MB "
+        f"({mem['cases_per_s']:,.0f} cases/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
