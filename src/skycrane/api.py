@@ -1,10 +1,8 @@
 """The public functions: load a mission, simulate it.
 
 >>> import skycrane
->>> mission = skycrane.load_mission("m2020")
->>> result = skycrane.simulate(mission)
->>> deploy = result.event("parachute_deploy")
->>> 8_000 < deploy.altitude_m < 15_000
+>>> result = skycrane.simulate("m2020")
+>>> result.event("parachute_deploy").altitude_m > 5_000
 True
 """
 
@@ -12,16 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skycrane.batch import build_batch
 from skycrane.missions.loader import Mission, load_mission
 from skycrane.propagate.kernel import run_batch
 from skycrane.results import Result, case_result
+from skycrane.sequence.bodies import fly_bodies
+from skycrane.sequence.build import build_batch
 
 __all__ = ["Mission", "Result", "load_mission", "simulate"]
 
 
 def simulate(mission: Mission | str | Path) -> Result:
-    """Fly the nominal mission (a batch of one through the compiled kernel).
+    """Fly the nominal mission and every piece of hardware it sheds, to rest.
+
+    A batch of one through the compiled kernel, then the jettisoned bodies
+    through the same kernel.
 
     Parameters
     ----------
@@ -31,12 +33,11 @@ def simulate(mission: Mission | str | Path) -> Result:
     Returns
     -------
     Result
-        Events, peaks and the sampled trajectory.
+        Timeline, peaks, rest point of every body, touchdown, trajectory.
     """
     if not isinstance(mission, Mission):
         mission = load_mission(mission)
     batch = build_batch(mission, 1, record_trajectory=True)
-    raw = run_batch(0.0, batch.y0, batch.params, batch.model, batch.settings)
-    return case_result(
-        raw, 0, mission.name, batch.y0[0], batch.params[0], batch.model, mission.planet
-    )
+    raw = run_batch(batch.t0_s, batch.y0, batch.params, batch.mem0, batch.model, batch.settings)
+    flights = fly_bodies(batch, mission, raw)
+    return case_result(raw, 0, batch, mission, flights)

@@ -76,43 +76,34 @@ def run(
     if as_json:
         typer.echo(json.dumps(_finite(result.to_dict()), indent=2))
         return
-    table = Table(title=escape(f"{result.mission}: {result.status_text}"))
-    for col in (
-        "event",
-        "t [s]",
-        "alt [km]",
-        "speed [m/s]",
-        "Mach",
-        "q [Pa]",
-        "decel [g]",
-        "heat [W/cm²]",
-        "lat [°]",
-        "lon [°]",
-    ):
-        table.add_column(escape(col), justify="left" if col == "event" else "right")
-    for ev in result.events:
-        table.add_row(
-            escape(ev.name),
-            f"{ev.t_s:.1f}",
-            f"{ev.altitude_m / 1e3:.2f}",
-            f"{ev.speed_m_s:.1f}",
-            f"{ev.mach:.2f}",
-            f"{ev.dynamic_pressure_pa:.0f}",
-            f"{ev.deceleration_earth_g:.2f}",
-            f"{ev.heat_rate_w_cm2:.1f}",
-            f"{ev.latitude_deg:.4f}",
-            f"{ev.longitude_deg:.4f}",
-        )
     out = _stdout()
-    out.print(table)
+    out.print(_timeline_table(result))
+    if result.bodies:
+        out.print(_hardware_table(result))
     p = result.peaks
     out.print(
-        f"peaks: deceleration {p['deceleration_earth_g']:.2f} g, "
-        f"heat rate {p['heat_rate_w_cm2']:.1f} W/cm², "
-        f"dynamic pressure {p['dynamic_pressure_pa']:.0f} Pa, "
-        f"heat load {p['heat_load_j_cm2']:.0f} J/cm²",
-        soft_wrap=True,
+        escape(
+            f"peaks: deceleration {p['deceleration_earth_g']:.2f} g, "
+            f"heat rate {p['heat_rate_w_cm2']:.1f} W/cm², "
+            f"dynamic pressure {p['dynamic_pressure_pa']:.0f} Pa, "
+            f"heat load {p['heat_load_j_cm2']:.0f} J/cm²"
+            + (
+                f", parachute load {p['parachute_load_n'] / 1e3:.1f} kN"
+                if "parachute_load_n" in p
+                else ""
+            )
+        )
     )
+    if result.touchdown is not None:
+        td = result.touchdown
+        out.print(
+            escape(
+                f"touchdown: E+{td['t_s']:.1f} s, {td['vertical_speed_m_s']:.2f} m/s down, "
+                f"{td['horizontal_speed_m_s']:.3f} m/s horizontal, "
+                f"{td['miss_distance_m']:.1f} m from the target; "
+                f"propellant left {result.propellant_remaining_kg:.1f} kg"
+            )
+        )
     if not result.ok:
         raise typer.Exit(1)
 
@@ -141,6 +132,68 @@ def missions() -> None:
         out.print(
             f"{name:8s} {load_mission(name).spec.mission.title}", markup=False, soft_wrap=True
         )
+
+
+def _timeline_table(result) -> Table:
+    """Every event as the public tells it: time from entry and time before touchdown."""
+    table = Table(title=escape(f"{result.mission}: {result.status_text}"))
+    cols = (
+        "event",
+        "E+ [s]",
+        "T- [s]",
+        "alt [km]",
+        "speed [m/s]",
+        "Mach",
+        "q [Pa]",
+        "lat [°]",
+        "lon [°]",
+    )
+    for col in cols:
+        table.add_column(escape(col), justify="left" if col == "event" else "right")
+    for ev in result.events:
+        before = "" if ev.t_before_touchdown_s is None else f"{ev.t_before_touchdown_s:.1f}"
+        table.add_row(
+            escape(ev.name),
+            f"{ev.t_s:.1f}",
+            before,
+            f"{ev.altitude_m / 1e3:.2f}",
+            f"{ev.speed_m_s:.1f}",
+            f"{ev.mach:.2f}",
+            f"{ev.dynamic_pressure_pa:.0f}",
+            f"{ev.latitude_deg:.4f}",
+            f"{ev.longitude_deg:.4f}",
+        )
+    return table
+
+
+def _hardware_table(result) -> Table:
+    """Where every piece of hardware came to rest, relative to the rover."""
+    table = Table(title="where every piece of hardware came to rest")
+    for col in (
+        "body",
+        "lat [°]",
+        "lon [°]",
+        "from rover [m]",
+        "bearing [°]",
+        "impact [m/s]",
+        "status",
+    ):
+        table.add_column(escape(col), justify="left" if col in ("body", "status") else "right")
+
+    def fmt(value, spec):
+        return "" if value is None else format(value, spec)
+
+    for b in result.bodies:
+        table.add_row(
+            escape(b.name),
+            fmt(b.latitude_deg, ".4f"),
+            fmt(b.longitude_deg, ".4f"),
+            fmt(b.distance_from_rover_m, ",.0f"),
+            fmt(b.bearing_from_rover_deg, ".0f"),
+            fmt(b.impact_speed_m_s, ".1f"),
+            escape(b.status),
+        )
+    return table
 
 
 def _finite(obj):

@@ -20,7 +20,7 @@ import pytest
 
 from skycrane.atmosphere import WindProfile, exponential
 from skycrane.planets import MARS, Planet, with_overrides
-from skycrane.propagate.kernel import default_settings, derived, run_batch
+from skycrane.propagate.kernel import default_memory, default_settings, derived, run_batch
 from skycrane.propagate.layout import (
     A_AERO_ACCEL_M_S2,
     A_ALT_M,
@@ -83,7 +83,7 @@ def _allen_eggers_flight(gamma_deg: float, output_dt_s: float = 0.0):
     y0 = _state([radius + h0, 0.0, 0.0], [-v0 * math.sin(gamma), v0 * math.cos(gamma), 0.0], mass)
     p = _params(area, t_max_s=200.0)
     settings = default_settings(rtol=1e-13, atol=1e-9, output_dt_s=output_dt_s)
-    raw = run_batch(0.0, y0, p, model, settings)
+    raw = run_batch(0.0, y0, p, default_memory(p[0])[None], model, settings)
     beta = mass / (cd * area)
     # Allen-Eggers' V_E is the speed "at infinite altitude": the one that has
     # decayed to v0 at h0 through the thin air above it.
@@ -124,7 +124,14 @@ def test_terminal_velocity_constant_density() -> None:
     model = _model([g * FLAT_RADIUS_M**2, FLAT_RADIUS_M, FLAT_RADIUS_M, 0.0, 0.0, 1.0], atm, cd)
     y0 = _state([FLAT_RADIUS_M + 100e3, 0.0, 0.0], [0.0, 0.0, 0.0], mass)
     p = _params(area, t_max_s=300.0)
-    raw = run_batch(0.0, y0, p, model, default_settings(rtol=1e-12, atol=1e-10, output_dt_s=5.0))
+    raw = run_batch(
+        0.0,
+        y0,
+        p,
+        default_memory(p[0])[None],
+        model,
+        default_settings(rtol=1e-12, atol=1e-10, output_dt_s=5.0),
+    )
     n = int(raw.traj_n[0])
     t = raw.traj_t_s[0, :n]
     speed = np.linalg.norm(raw.traj_y[0, :n, 3:6], axis=1)
@@ -160,6 +167,7 @@ def test_vacuum_invariants(rotating: bool) -> None:
         0.0,
         y0,
         p,
+        default_memory(p[0])[None],
         model,
         default_settings(rtol=1e-12, atol=1e-10, max_step_s=30.0, output_dt_s=30.0),
     )

@@ -28,7 +28,7 @@ from skycrane.planets import (
     pf_from_lla,
     with_overrides,
 )
-from skycrane.propagate.kernel import default_settings, run_batch
+from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.layout import (
     N_PARAMS,
     N_STATE,
@@ -135,7 +135,7 @@ def _fly(case: Case) -> dict[str, np.ndarray]:
     p[0, P_GROUND_ALT_M] = -1.0e5
     p[0, P_T_MAX_S] = 30.0
     settings = default_settings(rtol=1e-12, atol=1e-10, max_step_s=0.1, output_dt_s=0.1)
-    raw = run_batch(0.0, y0, p, model, settings)
+    raw = run_batch(0.0, y0, p, default_memory(p[0])[None], model, settings)
     assert raw.status[0] == ST_TIME_LIMIT
     n = int(raw.traj_n[0])
     t = raw.traj_t_s[0, :n]

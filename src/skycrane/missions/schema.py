@@ -11,46 +11,45 @@ silently ignored. Sections:
 ``[target]``         the landing target and the surface altitude there
 ``[vehicle.capsule]`` the entry vehicle: mass, geometry, aerodynamic table
 ``[guidance.entry]`` how the bank angle is flown
-``[parachute.deploy]`` the parachute deploy trigger
+``[parachute]``      the parachute and its deploy trigger
 ``[simulation]``     integrator tolerances, trajectory sampling, time limit
+
+The landing sections (bodies, sequence, powered descent, rover, navigation)
+are defined in :mod:`skycrane.missions.schema_landing`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0.0)]
-NonNegativeFloat = Annotated[float, Field(ge=0.0)]
-Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
-Longitude = Annotated[float, Field(ge=-360.0, le=360.0)]
-
-
-class KeyProblem(ValueError):
-    """A problem a section's validator found with one of its keys.
-
-    The loader reports it at ``<section path>.<key>``, with ``value`` and
-    ``expected``, instead of at the section as a whole.
-    """
-
-    def __init__(self, key: str, value: Any, expected: str) -> None:
-        super().__init__(f"{key}: {expected}")
-        self.key = key
-        self.value = value
-        self.expected = expected
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+from skycrane.missions.fields import (
+    KeyProblem,
+    Latitude,
+    Longitude,
+    NonNegativeFloat,
+    PositiveFloat,
+    Section,
+)
+from skycrane.missions.schema_landing import (
+    BodySpec,
+    DragSpec,
+    EntryGuidanceSpec,
+    NavigationSpec,
+    ParachuteSpec,
+    PoweredDescentSpec,
+    RoverSpec,
+    SequenceSpec,
+)
 
 
-class MissionInfo(_Section):
+class MissionInfo(Section):
     name: Annotated[str, Field(min_length=1)]
     title: str = ""
 
 
-class PlanetSpec(_Section):
+class PlanetSpec(Section):
     """A preset planet (``mars``, ``earth``, ``earth_round``) with optional overrides."""
 
     name: Literal["mars", "earth", "earth_round"]
@@ -61,7 +60,7 @@ class PlanetSpec(_Section):
     rotation_rad_s: NonNegativeFloat | None = None
 
 
-class WindSpec(_Section):
+class WindSpec(Section):
     """Wind (air-mass velocity over the ground) against altitude; +east blows toward east."""
 
     altitude_m: list[float] = Field(default_factory=lambda: [0.0])
@@ -78,7 +77,7 @@ class WindSpec(_Section):
         return self
 
 
-class AtmosphereSpec(_Section):
+class AtmosphereSpec(Section):
     """Atmosphere model.
 
     ``mars_gram_average``: the public Mars-GRAM average profile (REFERENCE.md);
@@ -118,7 +117,7 @@ class AtmosphereSpec(_Section):
         return self
 
 
-class EntrySpec(_Section):
+class EntrySpec(Section):
     """Entry-interface state: position, and speed/flight-path angle/heading in the local frame."""
 
     latitude_deg: Latitude
@@ -130,13 +129,13 @@ class EntrySpec(_Section):
     velocity_frame: Literal["inertial", "planet_relative"] = "planet_relative"
 
 
-class TargetSpec(_Section):
+class TargetSpec(Section):
     latitude_deg: Latitude
     longitude_deg: Longitude
     altitude_m: float = 0.0
 
 
-class AerodynamicsSpec(_Section):
+class AerodynamicsSpec(Section):
     """Trim aerodynamics against Mach; give ``lift_to_drag`` or ``lift_coefficient``."""
 
     mach: Annotated[list[NonNegativeFloat], Field(min_length=1)]
@@ -167,7 +166,7 @@ class AerodynamicsSpec(_Section):
         return self
 
 
-class CapsuleSpec(_Section):
+class CapsuleSpec(Section):
     mass_kg: PositiveFloat
     diameter_m: PositiveFloat
     reference_area_m2: PositiveFloat | None = None  # default: pi d^2 / 4
@@ -175,39 +174,16 @@ class CapsuleSpec(_Section):
     aerodynamics: AerodynamicsSpec
 
 
-class VehicleSpec(_Section):
+class VehicleSpec(Section):
     capsule: CapsuleSpec
+    configurations: dict[str, DragSpec] = Field(default_factory=dict)
 
 
-class EntryGuidanceSpec(_Section):
-    mode: Literal["constant_bank"] = "constant_bank"
-    bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 0.0
-
-
-class GuidanceSpec(_Section):
+class GuidanceSpec(Section):
     entry: EntryGuidanceSpec = Field(default_factory=EntryGuidanceSpec)
 
 
-class DeploySpec(_Section):
-    """Parachute deploy trigger: navigated planet-relative speed or Mach number."""
-
-    trigger: Literal["velocity", "mach"]
-    speed_m_s: PositiveFloat | None = None
-    mach: PositiveFloat | None = None
-
-    @model_validator(mode="after")
-    def _value(self) -> DeploySpec:
-        key = "speed_m_s" if self.trigger == "velocity" else "mach"
-        if getattr(self, key) is None:
-            raise KeyProblem(key, None, f"a value (required when trigger = '{self.trigger}')")
-        return self
-
-
-class ParachuteSpec(_Section):
-    deploy: DeploySpec
-
-
-class SimulationSpec(_Section):
+class SimulationSpec(Section):
     rtol: Annotated[float, Field(gt=0.0, lt=1e-3)] = 1e-10
     atol: PositiveFloat = 1e-8
     max_step_s: PositiveFloat = 10.0
@@ -215,7 +191,7 @@ class SimulationSpec(_Section):
     time_limit_s: PositiveFloat = 2000.0
 
 
-class MissionSpec(_Section):
+class MissionSpec(Section):
     """A whole mission file."""
 
     schema_version: Literal[1] = 1
@@ -228,4 +204,85 @@ class MissionSpec(_Section):
     vehicle: VehicleSpec
     guidance: GuidanceSpec = Field(default_factory=GuidanceSpec)
     parachute: ParachuteSpec
+    bodies: dict[str, BodySpec] = Field(default_factory=dict)
+    sequence: SequenceSpec | None = None
+    powered_descent: PoweredDescentSpec | None = None
+    rover: RoverSpec | None = None
+    navigation: NavigationSpec = Field(default_factory=NavigationSpec)
     simulation: SimulationSpec = Field(default_factory=SimulationSpec)
+
+    @model_validator(mode="after")
+    def _references(self) -> MissionSpec:
+        _check_references(self)
+        return self
+
+
+def _check_references(spec: MissionSpec) -> None:
+    """Cross-section checks: every name a section uses must exist, every trigger be able to fire."""
+    bodies = spec.bodies
+    for name, body in bodies.items():
+        if body.breakup is not None:
+            for j, frag in enumerate(body.breakup.fragments):
+                if frag not in bodies:
+                    raise KeyProblem(
+                        f"bodies.{name}.breakup.fragments[{j}]",
+                        frag,
+                        f"one of the bodies {sorted(bodies)}",
+                    )
+    if spec.sequence is None:
+        return
+    events = spec.sequence.events
+    configurations = ["capsule", *spec.vehicle.configurations]
+    seen: list[str] = []
+    jettisoned: set[str] = set()
+    last_time = spec.sequence.start_t_s
+    for k, ev in enumerate(events):
+        where = f"sequence.events[{k}]"
+        if ev.name in seen:
+            raise KeyProblem(f"{where}.name", ev.name, "a name not used by an earlier event")
+        if ev.trigger == "time_after" and ev.after not in seen:
+            raise KeyProblem(
+                f"{where}.after", ev.after, f"the name of an EARLIER event (so it can fire): {seen}"
+            )
+        if ev.trigger == "time":
+            if ev.t_s < last_time:
+                raise KeyProblem(
+                    f"{where}.t_s",
+                    ev.t_s,
+                    f"a time >= {last_time} (an earlier timed event or the start), "
+                    "or the trigger can never fire in sequence",
+                )
+            last_time = ev.t_s
+        if ev.trigger == "altitude_above_ground_below" and ev.altitude_m <= 0.0:
+            raise KeyProblem(f"{where}.altitude_m", ev.altitude_m, "a height above ground > 0")
+        if ev.trigger == "sufr_lead" and not any(
+            e.trigger == "parachute_trigger" for e in events[k + 1 :]
+        ):
+            raise KeyProblem(
+                f"{where}.trigger",
+                ev.trigger,
+                "a later event with trigger = 'parachute_trigger' to lead",
+            )
+        for j, name in enumerate(ev.jettison):
+            if name not in bodies:
+                raise KeyProblem(
+                    f"{where}.jettison[{j}]", name, f"one of the bodies {sorted(bodies)}"
+                )
+            if name in jettisoned:
+                raise KeyProblem(f"{where}.jettison[{j}]", name, "a body not already jettisoned")
+            jettisoned.add(name)
+        if ev.aerodynamics is not None and ev.aerodynamics not in configurations:
+            raise KeyProblem(f"{where}.aerodynamics", ev.aerodynamics, f"one of {configurations}")
+        if ev.guidance == "powered" and (spec.powered_descent is None or spec.rover is None):
+            raise KeyProblem(
+                f"{where}.guidance",
+                ev.guidance,
+                "the [powered_descent] and [rover] sections it needs",
+            )
+        if ev.guidance == "entry" and spec.guidance.entry.mode != "terminal_point_controller":
+            raise KeyProblem(
+                f"{where}.guidance",
+                ev.guidance,
+                "guidance.entry.mode = 'terminal_point_controller' for 'entry'",
+            )
+        seen.append(ev.name)

@@ -5,16 +5,21 @@ omega about +z (the transport theorem applied twice; this is the formulation
 flown by NASA's flight-simulation check-cases, NASA/TM-2015-218675):
 
     dr/dt = v
-    dv/dt = g_J2(r) - 2 omega x v - omega x (omega x r) + a_aero
+    dv/dt = g_J2(r) - 2 omega x v - omega x (omega x r) + (F_aero + F_chute + T) / m
+    dm/dt = -|T| / (Isp g0)
+    dW/dt = (F_aero + F_chute + T) . v / m      (specific work, for energy bookkeeping)
 
-The aerodynamic acceleration acts on the air-relative velocity
-v_air = v - w(h), w being the wind (air-mass velocity over the ground):
+The aerodynamic force acts on the air-relative velocity v_air = v - w(h), w
+being the wind (air-mass velocity over the ground):
 
-    a_aero = q S / m * (-C_D v_hat + C_L l_hat),   q = rho |v_air|^2 / 2
+    F_aero = q S (-C_D v_hat + C_L l_hat),   q = rho |v_air|^2 / 2
 
 with the lift direction l_hat obtained by rotating the "lift-up" unit vector
 (local vertical projected normal to v_hat) by the bank angle sigma about v_hat;
-positive bank tilts the lift to the right of the flight direction.
+positive bank tilts the lift to the right of the flight direction. The bank
+angle is a state: it follows the held guidance command as a first-order lag
+limited to the vehicle's roll rate. A parachute adds drag q C_D(M) S(t) along
+-v_hat (skycrane.vehicle.parachute). Thrust T is the held guidance command.
 The stagnation heat load integrates the Sutton–Graves heat rate.
 """
 
@@ -32,57 +37,77 @@ from skycrane.propagate.layout import (
     A_AERO_ACCEL_M_S2,
     A_AIRSPEED_M_S,
     A_ALT_M,
+    A_CHUTE_FORCE_N,
+    A_DRAG_ACCEL_M_S2,
     A_DYN_PRESSURE_PA,
     A_HEAT_RATE_W_M2,
     A_MACH,
     A_SPEED_M_S,
-    P_AERO_TABLE,
-    P_BANK_RAD,
+    A_THRUST_N,
+    GUID_CONSTANT_BANK,
+    GUID_ENTRY,
+    M_AERO_TABLE,
+    M_BANK_CMD,
+    M_CHUTE_FIRE_T,
+    M_CHUTE_V_LS,
+    M_ENGINES_ON,
+    M_GUIDANCE,
+    M_LIFT_ON,
+    M_REF_AREA_M2,
+    M_THRUST_X,
+    M_THRUST_Y,
+    M_THRUST_Z,
+    P_BANK_RATE_MAX,
+    P_BANK_TAU_S,
     P_CD_SCALE,
+    P_CHUTE_CD_SCALE,
+    P_CHUTE_D0_M,
+    P_CHUTE_K,
+    P_CHUTE_NF,
+    P_CHUTE_S0_M2,
+    P_CHUTE_T_LS_S,
     P_CL_SCALE,
     P_DENSITY_SCALE,
     P_HEAT_K,
+    P_ISP_S,
     P_NOSE_RADIUS_M,
-    P_REF_AREA_M2,
+    S_BANK,
     S_HEAT_LOAD,
     S_MASS,
+    S_WORK,
 )
 from skycrane.vehicle.aerodynamics import aero_coefficients
+from skycrane.vehicle.parachute import drag_area_m2
+
+G0_M_S2 = 9.80665  # standard gravity, defines Isp (ISO 80000-3)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def rhs(t, y, p, model, dy, aux):
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def wrap_pi(angle):
+    """Angle wrapped to [-pi, pi)."""
+    return (angle + math.pi) % (2.0 * math.pi) - math.pi
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def rhs(t, y, p, mem, model, dy, aux):
     """Time derivative ``dy`` of state ``y`` and derived quantities ``aux``.
 
     Parameters
     ----------
     t : float
-        Time [s] (the model is autonomous; kept for the integrator's signature).
+        Time [s] from entry interface.
     y : float64[N_STATE]
         State (layout.S_*), planet-fixed, SI.
     p : float64[N_PARAMS]
         This case's parameters (layout.P_*).
+    mem : float64[N_MEM]
+        This case's guidance and sequence memory (layout.M_*), read only here.
     model : tuple
-        Shared tables, see :func:`skycrane.propagate.kernel.build_model`.
+        Shared tables, see :func:`skycrane.propagate.model.build_model`.
     dy, aux : float64 arrays
         Outputs: derivative (N_STATE) and derived quantities (N_AUX).
     """
-    (
-        planet,
-        atm_h,
-        atm_lnrho,
-        atm_lnp,
-        atm_t,
-        gamma,
-        wind_on,
-        wind_h,
-        wind_e,
-        wind_n,
-        aero_mach,
-        aero_cd,
-        aero_cl,
-        aero_n,
-    ) = model
+    planet = model[0]
     mu = planet[0]
     a_eq = planet[1]
     b_pol = planet[2]
@@ -101,9 +126,9 @@ def rhs(t, y, p, model, dy, aux):
     wx = 0.0
     wy = 0.0
     wz = 0.0
-    if wind_on:
+    if model[6]:
         lat, lon, alt = pf_to_lla(x, yy, z, a_eq, b_pol, conv)
-        w_east, w_north = wind_at(alt, wind_h, wind_e, wind_n)
+        w_east, w_north = wind_at(alt, model[7], model[8], model[9])
         sl = math.sin(lat)
         cl = math.cos(lat)
         so = math.sin(lon)
@@ -114,7 +139,7 @@ def rhs(t, y, p, model, dy, aux):
     else:
         alt = altitude_m(x, yy, z, a_eq, b_pol, conv)
 
-    rho, _p, _temp, sound = atmosphere_at(alt, atm_h, atm_lnrho, atm_lnp, atm_t, gamma)
+    rho, _p, _temp, sound = atmosphere_at(alt, model[1], model[2], model[3], model[4], model[5])
     rho *= p[P_DENSITY_SCALE]
 
     ux = vx - wx
@@ -124,20 +149,38 @@ def rhs(t, y, p, model, dy, aux):
     mach = airspeed / sound
     qbar = 0.5 * rho * airspeed * airspeed
 
-    cd, clift = aero_coefficients(mach, int(p[P_AERO_TABLE]), aero_mach, aero_cd, aero_cl, aero_n)
+    cd, clift = aero_coefficients(
+        mach, int(mem[M_AERO_TABLE]), model[10], model[11], model[12], model[13]
+    )
     cd *= p[P_CD_SCALE]
-    clift *= p[P_CL_SCALE]
-    qs_m = qbar * p[P_REF_AREA_M2] / mass
+    clift *= p[P_CL_SCALE] * mem[M_LIFT_ON]
+    qs_m = qbar * mem[M_REF_AREA_M2] / mass
+    chute_cds = drag_area_m2(
+        t - mem[M_CHUTE_FIRE_T],
+        mach,
+        p[P_CHUTE_S0_M2],
+        p[P_CHUTE_CD_SCALE],
+        p[P_CHUTE_T_LS_S],
+        p[P_CHUTE_NF],
+        p[P_CHUTE_D0_M],
+        mem[M_CHUTE_V_LS],
+        p[P_CHUTE_K],
+        model[14],
+        model[15],
+    )
+    chute_force = qbar * chute_cds
 
     ax = 0.0
     ay = 0.0
     az = 0.0
+    bank = y[S_BANK]
+    drag = 0.0
     if airspeed > 0.0:
         inv = 1.0 / airspeed
         hx = ux * inv
         hy = uy * inv
         hz = uz * inv
-        drag = qs_m * cd
+        drag = qs_m * cd + chute_force / mass
         ax = -drag * hx
         ay = -drag * hy
         az = -drag * hz
@@ -160,11 +203,31 @@ def rhs(t, y, p, model, dy, aux):
                 qx = hy * lz - hz * ly
                 qy = hz * lx - hx * lz
                 qz = hx * ly - hy * lx
-                cb = math.cos(p[P_BANK_RAD])
-                sb = math.sin(p[P_BANK_RAD])
+                cb = math.cos(bank)
+                sb = math.sin(bank)
                 ax += lift * (cb * lx + sb * qx)
                 ay += lift * (cb * ly + sb * qy)
                 az += lift * (cb * lz + sb * qz)
+    aero_accel = math.sqrt(ax * ax + ay * ay + az * az)
+
+    thrust = 0.0
+    dm = 0.0
+    if mem[M_ENGINES_ON] > 0.0:
+        tx = mem[M_THRUST_X]
+        ty = mem[M_THRUST_Y]
+        tz = mem[M_THRUST_Z]
+        thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
+        ax += tx / mass
+        ay += ty / mass
+        az += tz / mass
+        dm = -thrust / (p[P_ISP_S] * G0_M_S2)
+
+    dbank = 0.0
+    guidance = mem[M_GUIDANCE]
+    if guidance == GUID_CONSTANT_BANK or guidance == GUID_ENTRY:
+        rate = wrap_pi(mem[M_BANK_CMD] - bank) / p[P_BANK_TAU_S]
+        rate_max = p[P_BANK_RATE_MAX]
+        dbank = min(max(rate, -rate_max), rate_max)
 
     gx, gy, gz = gravity_j2(x, yy, z, mu, a_eq, j2)
     w2 = omega * omega
@@ -174,14 +237,19 @@ def rhs(t, y, p, model, dy, aux):
     dy[3] = gx + 2.0 * omega * vy + w2 * x + ax
     dy[4] = gy - 2.0 * omega * vx + w2 * yy + ay
     dy[5] = gz + az
-    dy[S_MASS] = 0.0
+    dy[S_MASS] = dm
     heat = p[P_HEAT_K] * math.sqrt(rho / p[P_NOSE_RADIUS_M]) * airspeed**3
     dy[S_HEAT_LOAD] = heat
+    dy[S_BANK] = dbank
+    dy[S_WORK] = ax * vx + ay * vy + az * vz  # power of the non-gravitational forces per kg
 
     aux[A_ALT_M] = alt
     aux[A_AIRSPEED_M_S] = airspeed
     aux[A_MACH] = mach
     aux[A_DYN_PRESSURE_PA] = qbar
     aux[A_HEAT_RATE_W_M2] = heat
-    aux[A_AERO_ACCEL_M_S2] = math.sqrt(ax * ax + ay * ay + az * az)
+    aux[A_AERO_ACCEL_M_S2] = aero_accel
     aux[A_SPEED_M_S] = math.sqrt(vx * vx + vy * vy + vz * vz)
+    aux[A_CHUTE_FORCE_N] = chute_force
+    aux[A_THRUST_N] = thrust
+    aux[A_DRAG_ACCEL_M_S2] = drag

@@ -1,6 +1,14 @@
-"""Event functions of the kernel: g(state) crossing zero from above fires the event."""
+"""Event functions of the kernel: g crossing zero from above fires the event.
+
+Each function is continuous along a trajectory so its root can be located
+by the integrator (Illinois on exact sub-steps). Triggers that flight software
+evaluates only once per guidance cycle (SUFR lead, powered-descent modes) are
+not here: they are checked at cycle boundaries in :mod:`skycrane.sequence.program`.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numba
 
@@ -8,21 +16,114 @@ from skycrane.propagate.layout import (
     A_ALT_M,
     A_MACH,
     A_SPEED_M_S,
-    EV_GROUND,
+    EV_SEQ0,
+    M_ENGINES_ON,
+    M_ROVER_ON,
+    M_SEQ_NEXT,
+    P_DEPLOY_RANGE_M,
+    P_DEPLOY_V_MAX,
+    P_DEPLOY_V_MIN,
+    P_DRY_MASS_KG,
     P_GROUND_ALT_M,
+    P_NAV_X,
+    P_NAV_Y,
+    P_NAV_Z,
+    P_RANGE_RADIUS_M,
+    P_ROVER_HANG_M,
+    P_ROVER_MASS_KG,
     P_STOP_KIND,
     P_STOP_VALUE,
+    P_TGT_X,
+    P_TGT_Y,
+    P_TGT_Z,
+    S_MASS,
+    SQ_REF,
+    SQ_TRIGGER,
+    SQ_VALUE,
     STOP_ALTITUDE,
     STOP_MACH,
     STOP_SPEED,
+    TR_AGL_BELOW,
+    TR_ALTITUDE_BELOW,
+    TR_MACH_BELOW,
+    TR_RANGE,
+    TR_SPEED_BELOW,
+    TR_TIME,
+    TR_TIME_AFTER,
 )
 
+EVK_GROUND = 0  # the body reaches the ground
+EVK_SEQ = 1  # the next sequence event's trigger
+EVK_STOP = 2  # the optional extra stop condition (P_STOP_KIND)
+EVK_ROVER = 3  # the rover's wheels reach the ground (rover on the bridles)
+EVK_PROPELLANT = 4  # the descent stage's propellant is exhausted
+N_EVK = 5
 
-@numba.njit(cache=True, nogil=True)
-def event_value(which, aux, p):
-    """Value of event function ``which`` (layout.EV_STOP or EV_GROUND); fires on > 0 -> <= 0."""
-    if which == EV_GROUND:
+NEVER = 1.0  # value of an event function that cannot fire
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def range_to_go_m(y, p):
+    """Great-circle range from the navigated position to the target [m]."""
+    x = y[0] + p[P_NAV_X]
+    yy = y[1] + p[P_NAV_Y]
+    z = y[2] + p[P_NAV_Z]
+    r = math.sqrt(x * x + yy * yy + z * z)
+    tx = p[P_TGT_X]
+    ty = p[P_TGT_Y]
+    tz = p[P_TGT_Z]
+    rt = math.sqrt(tx * tx + ty * ty + tz * tz)
+    c = (x * tx + yy * ty + z * tz) / (r * rt)
+    c = min(1.0, max(-1.0, c))
+    return p[P_RANGE_RADIUS_M] * math.acos(c)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def trigger_value(kind, value, t_ref, t, y, aux, p):
+    """Value of a sequence trigger of ``kind`` (layout.TR_*); fires when it reaches <= 0."""
+    if kind == TR_TIME:
+        return value - t
+    if kind == TR_TIME_AFTER:
+        if not math.isfinite(t_ref):
+            return NEVER
+        return t_ref + value - t
+    if kind == TR_ALTITUDE_BELOW:
+        return aux[A_ALT_M] - value
+    if kind == TR_AGL_BELOW:
+        return aux[A_ALT_M] - p[P_GROUND_ALT_M] - value
+    if kind == TR_SPEED_BELOW:
+        return aux[A_SPEED_M_S] - value
+    if kind == TR_MACH_BELOW:
+        return aux[A_MACH] - value
+    if kind == TR_RANGE:
+        # deploy when (range <= R_trig and V <= V_max) or V <= V_min (GUIDANCE.md 2.2)
+        v = aux[A_SPEED_M_S]
+        on_range = max(range_to_go_m(y, p) - p[P_DEPLOY_RANGE_M], v - p[P_DEPLOY_V_MAX])
+        return min(on_range, v - p[P_DEPLOY_V_MIN])
+    return NEVER  # discrete (cycle-checked) triggers
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def event_value(which, t, y, aux, p, mem, seq, ev_t):
+    """Value of event function ``which`` (EVK_*) at (t, y) with derived ``aux``."""
+    if which == EVK_GROUND:
         return aux[A_ALT_M] - p[P_GROUND_ALT_M]
+    if which == EVK_SEQ:
+        k = int(mem[M_SEQ_NEXT])
+        if k >= seq.shape[1]:
+            return NEVER
+        ref = int(seq[SQ_REF, k])
+        t_ref = ev_t[EV_SEQ0 + ref] if ref >= 0 else math.nan
+        return trigger_value(int(seq[SQ_TRIGGER, k]), seq[SQ_VALUE, k], t_ref, t, y, aux, p)
+    if which == EVK_ROVER:
+        if mem[M_ROVER_ON] <= 0.0:
+            return NEVER
+        return aux[A_ALT_M] - p[P_ROVER_HANG_M] - p[P_GROUND_ALT_M]
+    if which == EVK_PROPELLANT:
+        if mem[M_ENGINES_ON] <= 0.0:
+            return NEVER
+        dry = p[P_DRY_MASS_KG] + (p[P_ROVER_MASS_KG] if mem[M_ROVER_ON] > 0.0 else 0.0)
+        return y[S_MASS] - dry
     kind = int(p[P_STOP_KIND])
     if kind == STOP_SPEED:
         return aux[A_SPEED_M_S] - p[P_STOP_VALUE]
@@ -30,4 +131,4 @@ def event_value(which, aux, p):
         return aux[A_MACH] - p[P_STOP_VALUE]
     if kind == STOP_ALTITUDE:
         return aux[A_ALT_M] - p[P_STOP_VALUE]
-    return 1.0  # STOP_NONE never fires
+    return NEVER

@@ -25,6 +25,7 @@ import numpy as np
 
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.events import event_value
+from skycrane.propagate.model import SEQ_TABLE
 
 # Dormand–Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -53,8 +54,8 @@ MIN_FACTOR = 0.2
 MAX_FACTOR = 5.0
 
 
-@numba.njit(cache=True, nogil=True)
-def dp_step(t, y, f0, h, p, model, k, y_new, f_new, aux_new):
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
     """One Dormand–Prince step of length h from (t, y) whose derivative is f0.
 
     Writes the 5th-order solution to ``y_new``, its derivative (the FSAL stage)
@@ -66,26 +67,26 @@ def dp_step(t, y, f0, h, p, model, k, y_new, f_new, aux_new):
     ytmp = k[5]
     for i in range(n):
         ytmp[i] = y[i] + h * A21 * f0[i]
-    rhs(t + C2 * h, ytmp, p, model, k[0], aux_new)
+    rhs(t + C2 * h, ytmp, p, mem, model, k[0], aux_new)
     for i in range(n):
         ytmp[i] = y[i] + h * (A31 * f0[i] + A32 * k[0, i])
-    rhs(t + C3 * h, ytmp, p, model, k[1], aux_new)
+    rhs(t + C3 * h, ytmp, p, mem, model, k[1], aux_new)
     for i in range(n):
         ytmp[i] = y[i] + h * (A41 * f0[i] + A42 * k[0, i] + A43 * k[1, i])
-    rhs(t + C4 * h, ytmp, p, model, k[2], aux_new)
+    rhs(t + C4 * h, ytmp, p, mem, model, k[2], aux_new)
     for i in range(n):
         ytmp[i] = y[i] + h * (A51 * f0[i] + A52 * k[0, i] + A53 * k[1, i] + A54 * k[2, i])
-    rhs(t + C5 * h, ytmp, p, model, k[3], aux_new)
+    rhs(t + C5 * h, ytmp, p, mem, model, k[3], aux_new)
     for i in range(n):
         ytmp[i] = y[i] + h * (
             A61 * f0[i] + A62 * k[0, i] + A63 * k[1, i] + A64 * k[2, i] + A65 * k[3, i]
         )
-    rhs(t + h, ytmp, p, model, k[4], aux_new)
+    rhs(t + h, ytmp, p, mem, model, k[4], aux_new)
     for i in range(n):
         y_new[i] = y[i] + h * (
             B1 * f0[i] + B3 * k[1, i] + B4 * k[2, i] + B5 * k[3, i] + B6 * k[4, i]
         )
-    rhs(t + h, y_new, p, model, f_new, aux_new)
+    rhs(t + h, y_new, p, mem, model, f_new, aux_new)
     # raw error estimate, stored in k[0] (stage 2 is no longer needed)
     for i in range(n):
         k[0, i] = h * (
@@ -93,7 +94,7 @@ def dp_step(t, y, f0, h, p, model, k, y_new, f_new, aux_new):
         )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def error_norm(err, y, y_new, rtol, atol):
     """Scaled RMS error norm (Hairer, Nørsett & Wanner I, eq. II.4.11)."""
     acc = 0.0
@@ -105,7 +106,7 @@ def error_norm(err, y, y_new, rtol, atol):
     return np.sqrt(acc / n)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def all_finite(v):
     for x in v:
         if not np.isfinite(x):
@@ -113,8 +114,8 @@ def all_finite(v):
     return True
 
 
-@numba.njit(cache=True, nogil=True)
-def locate_root(t, y, f0, h, g_lo, g_hi, which, p, model, k, y_out, f_out, aux_out):
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def locate_root(t, y, f0, h, g_lo, g_hi, which, p, mem, model, ev_t, k, y_out, f_out, aux_out):
     """Illinois regula falsi for g(tau) = 0 on (0, h] with g(0) = g_lo > 0 >= g(h) = g_hi.
 
     Trial states come from exact Dormand–Prince sub-steps of length tau. On
@@ -137,8 +138,8 @@ def locate_root(t, y, f0, h, g_lo, g_hi, which, p, model, k, y_out, f_out, aux_o
         tau = (a * gb - b * ga) / (gb - ga)
         if not (a < tau < b):
             tau = 0.5 * (a + b)
-        dp_step(t, y, f0, tau, p, model, k, ya, fa, auxa)
-        g = event_value(which, auxa, p)
+        dp_step(t, y, f0, tau, p, mem, model, k, ya, fa, auxa)
+        g = event_value(which, t + tau, ya, auxa, p, mem, model[SEQ_TABLE], ev_t)
         if g > 0.0:
             a = tau
             ga = g
@@ -159,12 +160,12 @@ def locate_root(t, y, f0, h, g_lo, g_hi, which, p, model, k, y_out, f_out, aux_o
         if g == 0.0:
             break
     if not have_b:
-        dp_step(t, y, f0, b, p, model, k, y_out, f_out, aux_out)
+        dp_step(t, y, f0, b, p, mem, model, k, y_out, f_out, aux_out)
         tau_b = b
     return tau_b
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def parabola_vertex(t0, m0, t1, m1, t2, m2):
     """Abscissa of the vertex of the parabola through three points (NaN if degenerate)."""
     d10 = t1 - t0
@@ -176,8 +177,8 @@ def parabola_vertex(t0, m0, t1, m1, t2, m2):
     return t1 - 0.5 * num / den
 
 
-@numba.njit(cache=True, nogil=True)
-def refine_peak(which_aux, th, yh, fh, m, p, model, k, y_try, f_try, aux_try, y_best):
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def refine_peak(which_aux, th, yh, fh, m, p, mem, model, k, y_try, f_try, aux_try, y_best):
     """Locate the maximum of aux[which_aux] bracketed by three step ends.
 
     ``th``/``yh``/``fh`` are the times, states and derivatives of three
@@ -197,7 +198,9 @@ def refine_peak(which_aux, th, yh, fh, m, p, model, k, y_try, f_try, aux_try, y_
         if not (t0 < ts < t2) or abs(ts - t1) <= 1e-7 * (t2 - t0) + 1e-12:
             break
         base = 0 if ts < th[1] else 1
-        dp_step(th[base], yh[base], fh[base], ts - th[base], p, model, k, y_try, f_try, aux_try)
+        dp_step(
+            th[base], yh[base], fh[base], ts - th[base], p, mem, model, k, y_try, f_try, aux_try
+        )
         ms = aux_try[which_aux]
         if ms > m_best:
             m_best = ms

@@ -15,8 +15,16 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
 from skycrane.propagate.dynamics import rhs
-from skycrane.propagate.events import event_value
+from skycrane.propagate.events import (
+    EVK_GROUND,
+    EVK_PROPELLANT,
+    EVK_ROVER,
+    EVK_SEQ,
+    EVK_STOP,
+    event_value,
+)
 from skycrane.propagate.integrator import (
     MAX_FACTOR,
     MIN_FACTOR,
@@ -29,12 +37,36 @@ from skycrane.propagate.integrator import (
 )
 from skycrane.propagate.layout import (
     EV_GROUND,
+    EV_HEADING_ALIGNMENT,
+    EV_RANGE_CONTROL,
+    EV_SEQ0,
     EV_STOP,
+    GUID_ENTRY,
+    GUID_NONE,
+    GUID_POWERED,
+    M_AERO_TABLE,
+    M_BANK_CMD,
+    M_CHUTE_FIRE_T,
+    M_CUT,
+    M_DONE,
+    M_ETPC_PHASE,
+    M_GUIDANCE,
+    M_LIFT_ON,
+    M_LIFT_SIGN,
+    M_NEXT_GUIDE_T,
+    M_REF_AREA_M2,
+    M_SEQ_NEXT,
+    MAX_SPAWN,
     N_AUX,
     N_EVENTS,
+    N_MEM,
     N_PARAMS,
     N_SETTINGS,
     N_STATE,
+    P_AERO_TABLE,
+    P_BANK_RAD,
+    P_GROUND_OK,
+    P_REF_AREA_M2,
     P_T_MAX_S,
     PEAK_EVENTS,
     SET_ATOL,
@@ -43,31 +75,91 @@ from skycrane.propagate.layout import (
     SET_MAX_STEPS,
     SET_OUTPUT_DT_S,
     SET_RTOL,
+    SQ_REF,
+    SQ_TRIGGER,
+    SQ_VALUE,
     ST_GROUND,
     ST_MAX_STEPS,
     ST_NONFINITE,
+    ST_SPAWN_OVERFLOW,
     ST_STOPPED,
     ST_TIME_LIMIT,
+    TR_TIME,
+    TR_TIME_AFTER,
+)
+from skycrane.propagate.model import BODY_TABLE, ENTRY_GAINS, ENTRY_REF, PLANET, SEQ_TABLE
+from skycrane.sequence.program import (
+    apply_sequence_event,
+    engines_out,
+    entry_cycle,
+    powered_cycle,
+    rover_touchdown,
 )
 
 _PEAK_EV = np.array([e for e, _ in PEAK_EVENTS], dtype=np.int64)
 _PEAK_AUX = np.array([a for _, a in PEAK_EVENTS], dtype=np.int64)
+_EVKS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
 
 
-@numba.njit(cache=True, nogil=True)
-def _record(traj_t, traj_y, n_out, t, y):
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _record(traj_t, traj_y, traj_aux, n_out, t, y, aux):
     if n_out < traj_t.size:
         traj_t[n_out] = t
         traj_y[n_out, :] = y
+        traj_aux[n_out, :] = aux
         return n_out + 1
     return n_out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _next_time_trigger(mem, seq, ev_t):
+    """Time of the next sequence event if it is time-triggered (a step breakpoint), else inf."""
+    k = int(mem[M_SEQ_NEXT])
+    if k >= seq.shape[1]:
+        return math.inf
+    kind = int(seq[SQ_TRIGGER, k])
+    if kind == TR_TIME:
+        return seq[SQ_VALUE, k]
+    if kind == TR_TIME_AFTER:
+        t_ref = ev_t[EV_SEQ0 + int(seq[SQ_REF, k])]
+        if math.isfinite(t_ref):
+            return t_ref + seq[SQ_VALUE, k]
+    return math.inf
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _settle_sequence(t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b):
+    """Fire every sequence event whose trigger already holds at (t, y); False on overflow."""
+    seq = model[SEQ_TABLE]
+    while int(mem[M_SEQ_NEXT]) < seq.shape[1] and mem[M_DONE] == 0.0:
+        if event_value(EVK_SEQ, t, y, aux, p, mem, seq, ev_t) > 0.0:
+            break
+        if not apply_sequence_event(
+            int(mem[M_SEQ_NEXT]),
+            t,
+            y,
+            aux,
+            p,
+            mem,
+            seq,
+            model[BODY_TABLE],
+            ev_t,
+            ev_y,
+            ev_fired,
+            spawn_t,
+            spawn_y,
+            spawn_b,
+        ):
+            return False
+    return True
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def integrate_case(
     t0,
     y0,
     p,
+    mem0,
     model,
     settings,
     peak_ev,
@@ -76,13 +168,18 @@ def integrate_case(
     ev_y,
     ev_val,
     ev_fired,
+    spawn_t,
+    spawn_y,
+    spawn_b,
     traj_t,
     traj_y,
+    traj_aux,
     y_end,
 ):
-    """Integrate one case from (t0, y0) until a terminal event or its time limit.
+    """Integrate one case from (t0, y0) until its flight ends or its time limit.
 
-    Returns (status, t_end, n_out, n_steps). Event slots are written in place.
+    Returns (status, t_end, n_out, n_steps). Events and spawned bodies are
+    written in place.
     """
     n = N_STATE
     rtol = settings[SET_RTOL]
@@ -92,7 +189,9 @@ def integrate_case(
     h = min(settings[SET_FIRST_STEP_S], max_step)
     max_steps = int(settings[SET_MAX_STEPS])
     t_max = t0 + p[P_T_MAX_S]
+    seq = model[SEQ_TABLE]
 
+    mem = mem0.copy()
     k = np.empty((6, n))
     y = y0.copy()
     f = np.empty(n)
@@ -107,56 +206,71 @@ def integrate_case(
     f_try = np.empty(n)
     aux_try = np.empty(N_AUX)
     y_pk = np.empty(n)
+    n_kinds = len(_EVKS)
+    g_old = np.empty(n_kinds)
     # history of the last three step ends, newest last, for peak location
     th = np.empty(3)
     yh = np.empty((3, n))
     fh = np.empty((3, n))
     mh = np.empty((3, peak_ev.size))
+    memh = np.empty((3, mem.size))
     m3 = np.empty(3)
 
     t = t0
-    rhs(t, y, p, model, f, aux)
+    status = -1
+    rhs(t, y, p, mem, model, f, aux)
+    if not _settle_sequence(
+        t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b
+    ):
+        status = ST_SPAWN_OVERFLOW
+    rhs(t, y, p, mem, model, f, aux)
     for j in range(peak_ev.size):
         e = peak_ev[j]
         ev_t[e] = t
         ev_y[e, :] = y
         ev_val[e] = aux[peak_aux[j]]
         ev_fired[e] = True
-        mh[2, j] = aux[peak_aux[j]]
-    th[2] = t
-    yh[2, :] = y
-    fh[2, :] = f
-    n_hist = 1
+    n_hist = 0
 
     n_out = 0
     next_out = t0
     if out_dt > 0.0:
-        n_out = _record(traj_t, traj_y, n_out, t, y)
+        n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
         next_out = t0 + out_dt
-
-    g_stop = event_value(EV_STOP, aux, p)
-    g_ground = event_value(EV_GROUND, aux, p)
-    status = -1
-    if g_stop <= 0.0:
+    for i in range(n_kinds):
+        g_old[i] = event_value(_EVKS[i], t, y, aux, p, mem, seq, ev_t)
+    if g_old[2] <= 0.0:
         status = ST_STOPPED
-        ev_t[EV_STOP] = t
-        ev_y[EV_STOP, :] = y
-        ev_fired[EV_STOP] = True
-    elif g_ground <= 0.0:
-        status = ST_GROUND
+    elif g_old[0] <= 0.0:
+        status = ST_STOPPED if p[P_GROUND_OK] > 0.0 else ST_GROUND
         ev_t[EV_GROUND] = t
         ev_y[EV_GROUND, :] = y
         ev_fired[EV_GROUND] = True
+    if mem[M_DONE] > 0.0 and status < 0:
+        status = ST_STOPPED
 
     n_steps = 0
     h_min = 1e-12
     while status < 0:
-        t_break = t_max
-        if out_dt > 0.0 and next_out < t_break:
-            t_break = next_out
-        h_try = min(h, max_step, t_break - t)
+        if n_hist == 0:
+            th[2] = t
+            yh[2, :] = y
+            fh[2, :] = f
+            memh[2, :] = mem
+            for j in range(peak_ev.size):
+                mh[2, j] = aux[peak_aux[j]]
+            n_hist = 1
+        t_break = min(t_max, _next_time_trigger(mem, seq, ev_t))
+        if out_dt > 0.0:
+            t_break = min(t_break, next_out)
+        guidance = mem[M_GUIDANCE]
+        if guidance == GUID_ENTRY or guidance == GUID_POWERED:
+            t_break = min(t_break, mem[M_NEXT_GUIDE_T])
+        h_try = min(h, max_step, max(t_break - t, 0.0))
+        if h_try <= 0.0:
+            h_try = min(h, max_step)
         clipped = h_try < h
-        dp_step(t, y, f, h_try, p, model, k, y_new, f_new, aux_new)
+        dp_step(t, y, f, h_try, p, mem, model, k, y_new, f_new, aux_new)
         err = error_norm(k[0], y, y_new, rtol, atol)
         if not (all_finite(y_new) and np.isfinite(err)):
             h = 0.25 * h_try
@@ -173,31 +287,36 @@ def integrate_case(
         h = max(h, h_try * factor) if clipped else h_try * factor
         t_new = t + h_try
 
-        # terminal events: the earliest located root wins
-        terminal = -1
+        # located events: the earliest root among those whose function crossed zero
+        first = -1
         tau_first = math.inf
-        g_stop_new = event_value(EV_STOP, aux_new, p)
-        g_ground_new = event_value(EV_GROUND, aux_new, p)
-        if g_stop > 0.0 and g_stop_new <= 0.0:
-            tau = locate_root(
-                t, y, f, h_try, g_stop, g_stop_new, EV_STOP, p, model, k, y_ev, f_ev, aux_ev
-            )
-            terminal = EV_STOP
-            tau_first = tau
-            y_try[:] = y_ev
-            f_try[:] = f_ev
-            aux_try[:] = aux_ev
-        if g_ground > 0.0 and g_ground_new <= 0.0:
-            tau = locate_root(
-                t, y, f, h_try, g_ground, g_ground_new, EV_GROUND, p, model, k, y_ev, f_ev, aux_ev
-            )
-            if tau < tau_first:
-                terminal = EV_GROUND
-                tau_first = tau
-                y_try[:] = y_ev
-                f_try[:] = f_ev
-                aux_try[:] = aux_ev
-        if terminal >= 0:
+        for i in range(n_kinds):
+            g_new = event_value(_EVKS[i], t_new, y_new, aux_new, p, mem, seq, ev_t)
+            if g_old[i] > 0.0 and g_new <= 0.0:
+                tau = locate_root(
+                    t,
+                    y,
+                    f,
+                    h_try,
+                    g_old[i],
+                    g_new,
+                    _EVKS[i],
+                    p,
+                    mem,
+                    model,
+                    ev_t,
+                    k,
+                    y_ev,
+                    f_ev,
+                    aux_ev,
+                )
+                if tau < tau_first:
+                    first = _EVKS[i]
+                    tau_first = tau
+                    y_try[:] = y_ev
+                    f_try[:] = f_ev
+                    aux_try[:] = aux_ev
+        if first >= 0:
             t_new = t + tau_first
             y_new[:] = y_try
             f_new[:] = f_try
@@ -209,9 +328,11 @@ def integrate_case(
             yh[s, :] = yh[s + 1]
             fh[s, :] = fh[s + 1]
             mh[s, :] = mh[s + 1]
+            memh[s, :] = memh[s + 1]
         th[2] = t_new
         yh[2, :] = y_new
         fh[2, :] = f_new
+        memh[2, :] = mem
         for j in range(peak_ev.size):
             mh[2, j] = aux_new[peak_aux[j]]
         n_hist = min(n_hist + 1, 3)
@@ -223,7 +344,19 @@ def integrate_case(
                     m3[1] = mh[1, j]
                     m3[2] = mh[2, j]
                     tp, mp = refine_peak(
-                        peak_aux[j], th, yh, fh, m3, p, model, k, y_try, f_try, aux_try, y_pk
+                        peak_aux[j],
+                        th,
+                        yh,
+                        fh,
+                        m3,
+                        p,
+                        memh[0],
+                        model,
+                        k,
+                        y_try,
+                        f_try,
+                        aux_try,
+                        y_pk,
                     )
                     ev_t[e] = tp
                     ev_y[e, :] = y_pk
@@ -239,19 +372,96 @@ def integrate_case(
         y[:] = y_new
         f[:] = f_new
         aux[:] = aux_new
-        g_stop = event_value(EV_STOP, aux, p)
-        g_ground = event_value(EV_GROUND, aux, p)
+        changed = False
+        if first == EVK_GROUND:
+            ev_t[EV_GROUND] = t
+            ev_y[EV_GROUND, :] = y
+            ev_fired[EV_GROUND] = True
+            ok = p[P_GROUND_OK] > 0.0 or mem[M_CUT] > 0.0
+            status = ST_STOPPED if ok else ST_GROUND
+        elif first == EVK_STOP:
+            ev_t[EV_STOP] = t
+            ev_y[EV_STOP, :] = y
+            ev_fired[EV_STOP] = True
+            status = ST_STOPPED
+        elif first == EVK_SEQ:
+            if not _settle_sequence(
+                t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b
+            ):
+                status = ST_SPAWN_OVERFLOW
+            changed = True
+        elif first == EVK_ROVER:
+            if not rover_touchdown(
+                t,
+                y,
+                aux,
+                p,
+                mem,
+                model[BODY_TABLE],
+                ev_t,
+                ev_y,
+                ev_fired,
+                spawn_t,
+                spawn_y,
+                spawn_b,
+            ):
+                status = ST_SPAWN_OVERFLOW
+            changed = True
+        elif first == EVK_PROPELLANT:
+            engines_out(t, y, mem, ev_t, ev_y, ev_fired)
+            changed = True
+        if status < 0 and mem[M_DONE] > 0.0:
+            status = ST_STOPPED
 
-        if terminal >= 0:
-            ev_t[terminal] = t
-            ev_y[terminal, :] = y
-            ev_fired[terminal] = True
-            status = ST_STOPPED if terminal == EV_STOP else ST_GROUND
+        guidance = mem[M_GUIDANCE]
+        if status < 0 and t >= mem[M_NEXT_GUIDE_T] - 1e-9:
+            if guidance == GUID_ENTRY:
+                rhs(t, y, p, mem, model, f, aux)
+                fire = entry_cycle(t, y, aux, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
+                if fire >= 0:
+                    if not apply_sequence_event(
+                        fire,
+                        t,
+                        y,
+                        aux,
+                        p,
+                        mem,
+                        seq,
+                        model[BODY_TABLE],
+                        ev_t,
+                        ev_y,
+                        ev_fired,
+                        spawn_t,
+                        spawn_y,
+                        spawn_b,
+                    ):
+                        status = ST_SPAWN_OVERFLOW
+                    changed = True
+                phase = mem[M_ETPC_PHASE]
+                if phase >= PHASE_RANGE_CONTROL and not ev_fired[EV_RANGE_CONTROL]:
+                    ev_t[EV_RANGE_CONTROL] = t
+                    ev_y[EV_RANGE_CONTROL, :] = y
+                    ev_fired[EV_RANGE_CONTROL] = True
+                if phase >= PHASE_HEADING_ALIGNMENT and not ev_fired[EV_HEADING_ALIGNMENT]:
+                    ev_t[EV_HEADING_ALIGNMENT] = t
+                    ev_y[EV_HEADING_ALIGNMENT, :] = y
+                    ev_fired[EV_HEADING_ALIGNMENT] = True
+            elif guidance == GUID_POWERED:
+                powered_cycle(t, y, p, mem, model[PLANET], ev_t, ev_y, ev_fired)
+        if changed or guidance == GUID_ENTRY or guidance == GUID_POWERED:
+            rhs(t, y, p, mem, model, f, aux)
+        if changed:
+            n_hist = 0
+            h = min(h, max_step)
+        for i in range(n_kinds):
+            g_old[i] = event_value(_EVKS[i], t, y, aux, p, mem, seq, ev_t)
+
+        if status >= 0:
             if out_dt > 0.0:
-                n_out = _record(traj_t, traj_y, n_out, t, y)
+                n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
             break
         if out_dt > 0.0 and t >= next_out - 1e-9:
-            n_out = _record(traj_t, traj_y, n_out, t, y)
+            n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
             next_out += out_dt
         if t >= t_max - 1e-12:
             status = ST_TIME_LIMIT
@@ -261,11 +471,12 @@ def integrate_case(
     return status, t, n_out, n_steps
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy", parallel=True)
 def propagate_batch(
     t0,
     y0,
     params,
+    mem0,
     model,
     settings,
     peak_ev,
@@ -274,11 +485,15 @@ def propagate_batch(
     ev_y,
     ev_val,
     ev_fired,
+    spawn_t,
+    spawn_y,
+    spawn_b,
     status,
     t_end,
     y_end,
     traj_t,
     traj_y,
+    traj_aux,
     n_out,
     n_steps,
 ):
@@ -288,6 +503,7 @@ def propagate_batch(
             t0[i],
             y0[i],
             params[i],
+            mem0[i],
             model,
             settings,
             peak_ev,
@@ -296,8 +512,12 @@ def propagate_batch(
             ev_y[i],
             ev_val[i],
             ev_fired[i],
+            spawn_t[i],
+            spawn_y[i],
+            spawn_b[i],
             traj_t[i],
             traj_y[i],
+            traj_aux[i],
             y_end[i],
         )
         status[i] = st
@@ -320,9 +540,12 @@ class RawBatch:
         State at the end.
     event_t_s, event_y, event_value, event_fired : arrays [n, N_EVENTS, ...]
         Time, state, monitored value (peaks) and whether each event happened.
-    traj_t_s, traj_y, traj_n : arrays
-        Recorded trajectory (empty second axis when not recorded) and the
-        number of valid rows per case.
+    spawn_t_s, spawn_y, spawn_body : arrays [n, MAX_SPAWN, ...]
+        Jettisoned bodies: time, initial state, row of the body table (-1: none).
+    traj_t_s, traj_y, traj_aux, traj_n : arrays
+        Recorded trajectory with its derived quantities as the integration saw
+        them (empty second axis when not recorded) and the number of valid
+        rows per case.
     n_steps : int64[n]
         Accepted integration steps per case.
     """
@@ -334,44 +557,58 @@ class RawBatch:
     event_y: np.ndarray
     event_value: np.ndarray
     event_fired: np.ndarray
+    spawn_t_s: np.ndarray
+    spawn_y: np.ndarray
+    spawn_body: np.ndarray
     traj_t_s: np.ndarray
     traj_y: np.ndarray
+    traj_aux: np.ndarray
     traj_n: np.ndarray
     n_steps: np.ndarray
 
 
-def run_batch(t0_s, y0, params, model, settings) -> RawBatch:
+def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
     """Propagate a batch; validates array shapes, allocates outputs, calls the kernel."""
     y0 = np.ascontiguousarray(y0, dtype=np.float64)
     params = np.ascontiguousarray(params, dtype=np.float64)
+    mem0 = np.ascontiguousarray(mem0, dtype=np.float64)
     settings = np.ascontiguousarray(settings, dtype=np.float64)
     n = y0.shape[0]
     t0 = np.ascontiguousarray(np.broadcast_to(np.asarray(t0_s, dtype=np.float64), (n,)))
-    if y0.shape != (n, N_STATE) or params.shape != (n, N_PARAMS) or settings.shape != (N_SETTINGS,):
+    shapes_ok = (
+        y0.shape == (n, N_STATE)
+        and params.shape == (n, N_PARAMS)
+        and mem0.shape == (n, N_MEM)
+        and settings.shape == (N_SETTINGS,)
+    )
+    if not shapes_ok:
         raise ValueError(
             f"batch shapes: y0 {y0.shape} (want (n, {N_STATE})), params {params.shape} "
-            f"(want (n, {N_PARAMS})), settings {settings.shape} (want ({N_SETTINGS},))"
+            f"(want (n, {N_PARAMS})), mem0 {mem0.shape} (want (n, {N_MEM})), "
+            f"settings {settings.shape} (want ({N_SETTINGS},))"
         )
     out_dt = settings[SET_OUTPUT_DT_S]
-    if out_dt > 0.0:
-        n_rows = int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 3
-    else:
-        n_rows = 0
+    n_rows = int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 64 if out_dt > 0.0 else 0
     ev_t = np.full((n, N_EVENTS), np.nan)
     ev_y = np.full((n, N_EVENTS, N_STATE), np.nan)
     ev_val = np.full((n, N_EVENTS), np.nan)
     ev_fired = np.zeros((n, N_EVENTS), dtype=np.bool_)
+    spawn_t = np.full((n, MAX_SPAWN), np.nan)
+    spawn_y = np.full((n, MAX_SPAWN, N_STATE), np.nan)
+    spawn_b = np.full((n, MAX_SPAWN), -1, dtype=np.int64)
     status = np.empty(n, dtype=np.int64)
     t_end = np.empty(n)
     y_end = np.empty((n, N_STATE))
     traj_t = np.full((n, n_rows), np.nan)
     traj_y = np.full((n, n_rows, N_STATE), np.nan)
+    traj_aux = np.full((n, n_rows, N_AUX), np.nan)
     n_out = np.zeros(n, dtype=np.int64)
     n_steps = np.zeros(n, dtype=np.int64)
     propagate_batch(
         t0,
         y0,
         params,
+        mem0,
         model,
         settings,
         _PEAK_EV,
@@ -380,16 +617,34 @@ def run_batch(t0_s, y0, params, model, settings) -> RawBatch:
         ev_y,
         ev_val,
         ev_fired,
+        spawn_t,
+        spawn_y,
+        spawn_b,
         status,
         t_end,
         y_end,
         traj_t,
         traj_y,
+        traj_aux,
         n_out,
         n_steps,
     )
     return RawBatch(
-        status, t_end, y_end, ev_t, ev_y, ev_val, ev_fired, traj_t, traj_y, n_out, n_steps
+        status,
+        t_end,
+        y_end,
+        ev_t,
+        ev_y,
+        ev_val,
+        ev_fired,
+        spawn_t,
+        spawn_y,
+        spawn_b,
+        traj_t,
+        traj_y,
+        traj_aux,
+        n_out,
+        n_steps,
     )
 
 
@@ -412,21 +667,53 @@ def default_settings(
     return s
 
 
-@numba.njit(cache=True)
-def _derived_rows(ys, p, model, aux_out):
+@numba.njit(cache=True, error_model="numpy")
+def _derived_rows(ts, ys, p, mem, model, aux_out):
     dy = np.empty(N_STATE)
     for i in range(ys.shape[0]):
-        rhs(0.0, ys[i], p, model, dy, aux_out[i])
+        rhs(ts[i], ys[i], p, mem, model, dy, aux_out[i])
 
 
-def derived(ys: np.ndarray, params_row: np.ndarray, model: tuple) -> np.ndarray:
-    """Derived quantities (layout.A_*) of states ``ys[..., N_STATE]`` from the kernel's own RHS."""
+def derived(
+    ys: np.ndarray,
+    params_row: np.ndarray,
+    model: tuple,
+    mem: np.ndarray | None = None,
+    ts: np.ndarray | None = None,
+) -> np.ndarray:
+    """Derived quantities (layout.A_*) of states ``ys[..., N_STATE]`` from the kernel's own RHS.
+
+    ``mem`` is the configuration to evaluate them in (default: the initial
+    one, ``default_memory(params_row)``); ``ts`` the times (default 0).
+    Quantities that depend on the configuration (aerodynamics, parachute,
+    thrust) are those of that single configuration; altitude, speeds, Mach
+    and dynamic pressure do not depend on it.
+    """
     ys = np.asarray(ys, dtype=np.float64)
     flat = np.ascontiguousarray(ys.reshape(-1, N_STATE))
     aux = np.full((flat.shape[0], N_AUX), np.nan)
     ok = np.all(np.isfinite(flat), axis=1)
     if np.any(ok):
+        p = np.ascontiguousarray(params_row, dtype=np.float64)
+        m = default_memory(p) if mem is None else np.ascontiguousarray(mem, dtype=np.float64)
+        times = np.zeros(flat.shape[0]) if ts is None else np.asarray(ts, dtype=float).ravel()
         sub = np.empty((int(ok.sum()), N_AUX))
-        _derived_rows(np.ascontiguousarray(flat[ok]), np.ascontiguousarray(params_row), model, sub)
+        _derived_rows(
+            np.ascontiguousarray(times[ok]), np.ascontiguousarray(flat[ok]), p, m, model, sub
+        )
         aux[ok] = sub
     return aux.reshape((*ys.shape[:-1], N_AUX))
+
+
+def default_memory(params_row: np.ndarray) -> np.ndarray:
+    """Initial memory of a case: configuration from its parameters, nothing fired yet."""
+    mem = np.zeros(N_MEM)
+    mem[M_LIFT_ON] = 1.0
+    mem[M_AERO_TABLE] = params_row[P_AERO_TABLE]
+    mem[M_REF_AREA_M2] = params_row[P_REF_AREA_M2]
+    mem[M_GUIDANCE] = GUID_NONE
+    mem[M_BANK_CMD] = params_row[P_BANK_RAD]
+    mem[M_LIFT_SIGN] = 1.0
+    mem[M_NEXT_GUIDE_T] = math.inf
+    mem[M_CHUTE_FIRE_T] = math.nan
+    return mem

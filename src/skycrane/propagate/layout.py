@@ -2,9 +2,10 @@
 
 Python objects never enter the hot loop: a batch is described by a per-case
 state matrix ``y0[n, N_STATE]``, a per-case parameter matrix
-``params[n, N_PARAMS]``, a shared *model* tuple of tables (planet constants,
-atmosphere, winds, aerodynamic bank) and a settings vector. These integer
-constants name the columns; change them here only.
+``params[n, N_PARAMS]``, per-case guidance/sequence memory ``mem[n, N_MEM]``,
+a shared *model* tuple of tables (planet, atmosphere, winds, aerodynamic bank,
+parachute, entry-guidance reference, sequence) and a settings vector. These
+integer constants name the columns; change them here only.
 """
 
 from __future__ import annotations
@@ -14,27 +15,89 @@ S_X, S_Y, S_Z = 0, 1, 2  # position r_pf [m]
 S_VX, S_VY, S_VZ = 3, 4, 5  # planet-relative velocity v_pf [m/s]
 S_MASS = 6  # mass [kg]
 S_HEAT_LOAD = 7  # integrated stagnation heat load [J/m^2]
-N_STATE = 8
+S_BANK = 8  # bank angle [rad], positive = lift to the right of the flight direction
+S_WORK = 9  # specific work of aerodynamic, parachute and thrust forces [J/kg]
+N_STATE = 10
 
-# --- per-case parameters ------------------------------------------------------
-P_REF_AREA_M2 = 0
+# --- per-case parameters (constant during a flight) ---------------------------
+P_REF_AREA_M2 = 0  # initial aerodynamic reference area
 P_NOSE_RADIUS_M = 1
-P_BANK_RAD = 2
+P_BANK_RAD = 2  # constant bank command (constant-bank guidance)
 P_CD_SCALE = 3
 P_CL_SCALE = 4
 P_DENSITY_SCALE = 5
 P_HEAT_K = 6  # Sutton–Graves constant [kg^0.5/m]
-P_AERO_TABLE = 7  # row of the aerodynamic bank (stored as float)
-P_STOP_KIND = 8  # one of STOP_*
+P_AERO_TABLE = 7  # initial row of the aerodynamic bank
+P_STOP_KIND = 8  # extra stop condition, one of STOP_*
 P_STOP_VALUE = 9
 P_GROUND_ALT_M = 10  # surface altitude above the reference ellipsoid [m]
 P_T_MAX_S = 11  # time limit [s] after the case's start time
-N_PARAMS = 12
+P_TGT_X, P_TGT_Y, P_TGT_Z = 12, 13, 14  # landing target, planet-fixed [m]
+P_RANGE_RADIUS_M = 15  # sphere radius for great-circle range to go
+P_BANK_RATE_MAX = 16  # [rad/s]
+P_BANK_TAU_S = 17  # first-order bank response time constant
+P_CHUTE_S0_M2 = 18  # parachute nominal area
+P_CHUTE_CD_SCALE = 19
+P_CHUTE_T_LS_S = 20  # mortar fire to line stretch
+P_CHUTE_NF = 21  # inflation distance in diameters: t_inf = n_f D0 / V
+P_CHUTE_K = 22  # inflation exponent of the drag-area growth
+P_CHUTE_D0_M = 23
+P_NAV_X, P_NAV_Y, P_NAV_Z = 24, 25, 26  # navigation position error seen by guidance [m]
+P_ENTRY_DT_S = 27  # entry guidance cycle
+P_PD_DT_S = 28  # powered-descent guidance cycle
+P_DEPLOY_RANGE_M = 29  # range trigger: deploy when range to go falls to this
+P_DEPLOY_V_MAX = 30  # never deploy above this speed (qualification)
+P_DEPLOY_V_MIN = 31  # deploy anyway at this speed (backup)
+P_SUFR_LEAD_S = 32  # SUFR starts this long before the predicted deploy
+P_DEPLOY_SPEED = 33  # velocity trigger speed (used for the SUFR prediction)
+P_ROVER_HANG_M = 34  # rover wheels below the descent stage on the bridles
+P_ROVER_MASS_KG = 35
+P_DRY_MASS_KG = 36  # descent-stage mass without propellant (engines stop at this)
+P_ISP_S = 37  # descent engines' specific impulse
+P_ROVER_BODY = 38  # row of the body table that is the rover
+P_GROUND_OK = 39  # 1.0: reaching the ground is this body's planned end (jettisoned parts)
+P_FLYAWAY_REL_RAD = 40  # flyaway azimuth relative to the approach track [rad]
+P_FLYAWAY_BURN_S = 41  # flyaway timer: engines off this long after the cut
+P_PD0 = 42  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
+N_PD_SLOTS = 40
+N_PARAMS = P_PD0 + N_PD_SLOTS
 
 STOP_NONE = 0
 STOP_SPEED = 1  # planet-relative speed falls to the value [m/s]
 STOP_MACH = 2  # Mach number falls to the value
 STOP_ALTITUDE = 3  # altitude falls to the value [m]
+
+# --- per-case memory: guidance and sequence state, changed at step boundaries ---
+M_SEQ_NEXT = 0  # index of the next sequence event
+M_LIFT_ON = 1  # 1.0 while the centre of mass is offset (lift), else 0.0
+M_AERO_TABLE = 2
+M_REF_AREA_M2 = 3
+M_GUIDANCE = 4  # one of GUID_*
+M_BANK_CMD = 5  # held bank command [rad]
+M_ETPC_PHASE = 6
+M_LIFT_SIGN = 7
+M_DRAG_FILT = 8  # filtered sensed drag [m/s^2]
+M_NEXT_GUIDE_T = 9  # time of the next guidance cycle
+M_CHUTE_FIRE_T = 10  # mortar fire time (NaN: no parachute)
+M_CHUTE_V_LS = 11  # airspeed at mortar fire, sets the inflation time
+M_THRUST_X, M_THRUST_Y, M_THRUST_Z = 12, 13, 14  # held thrust command, planet-fixed [N]
+M_PD_MODE = 15
+M_PD_MODE_T0 = 16
+M_TD_TIMER = 17
+M_ROVER_ON = 18  # 1.0 while the rover hangs on the bridles
+M_ENGINES_ON = 19
+M_SPAWNED = 20  # number of bodies spawned so far
+M_FLYAWAY_AZ = 21  # flyaway azimuth, clockwise from north [rad]
+M_HOVER_THRUST_N = 23  # thrust before touchdown, for the touchdown detector
+M_DONE = 24  # 1.0 once the main vehicle's flight is complete
+M_TOUCHED = 25  # 1.0 once the rover's wheels are on the ground
+M_CUT = 26  # 1.0 once the bridles are cut
+N_MEM = 28
+
+GUID_NONE = 0
+GUID_CONSTANT_BANK = 1
+GUID_ENTRY = 2
+GUID_POWERED = 3
 
 # --- auxiliary (derived) quantities the right-hand side returns ----------------
 A_ALT_M = 0
@@ -42,37 +105,95 @@ A_AIRSPEED_M_S = 1  # wind-relative speed
 A_MACH = 2
 A_DYN_PRESSURE_PA = 3
 A_HEAT_RATE_W_M2 = 4
-A_AERO_ACCEL_M_S2 = 5  # magnitude of the non-gravitational (sensed) acceleration
+A_AERO_ACCEL_M_S2 = 5  # magnitude of the aerodynamic acceleration (capsule and parachute)
 A_SPEED_M_S = 6  # planet-relative speed
-N_AUX = 7
+A_CHUTE_FORCE_N = 7  # parachute drag force
+A_THRUST_N = 8
+A_DRAG_ACCEL_M_S2 = 9  # drag part of the aerodynamic acceleration (what entry guidance filters)
+N_AUX = 10
 
-# --- events recorded per case ---------------------------------------------------
+# --- sequence table: one column per event, rows SQ_* ---------------------------
+SQ_TRIGGER = 0  # one of TR_*
+SQ_VALUE = 1
+SQ_REF = 2  # TR_TIME_AFTER: index of the referenced event
+SQ_LIFT = 3  # -1 keep, 0 off, 1 on
+SQ_AERO = 4  # -1 keep, else aerodynamic-bank row
+SQ_AREA = 5  # NaN keep, else reference area [m^2]
+SQ_GUIDANCE = 6  # -1 keep, else GUID_*
+SQ_CHUTE = 7  # 0 nothing, 1 fire the mortar, 2 release the parachute
+SQ_SPAWN0 = 8  # first row of the body table this event jettisons
+SQ_SPAWN_N = 9  # how many bodies it jettisons
+SQ_STOP = 10  # 1: the main vehicle's flight ends at this event
+SQ_BANK = 11  # NaN keep, else the bank command to hold [rad]
+N_SQ_ROWS = 12
+
+TR_TIME = 0  # t >= value
+TR_TIME_AFTER = 1  # t >= t(event SQ_REF) + value
+TR_ALTITUDE_BELOW = 2  # altitude above the ellipsoid <= value
+TR_AGL_BELOW = 3  # height above the target's ground <= value
+TR_SPEED_BELOW = 4  # planet-relative speed <= value
+TR_MACH_BELOW = 5
+TR_RANGE = 6  # range trigger (P_DEPLOY_RANGE_M inside [P_DEPLOY_V_MIN, P_DEPLOY_V_MAX])
+TR_SUFR_LEAD = 7  # predicted time to the deploy trigger <= P_SUFR_LEAD_S (checked each cycle)
+TR_POWERED = 8  # hands the sequence to the powered-descent mode machine (never fires itself)
+
+# body table rows (shared): one column per jettisoned body
+B_MASS_KG = 0
+B_DV_M_S = 1  # separation speed
+B_DV_DIR = 2  # one of DV_*
+N_B_ROWS = 3
+DV_NONE = 0
+DV_RETRO = 1  # against the velocity
+DV_LATERAL = 2  # horizontal, normal to the velocity, alternating sides
+DV_DOWN = 3  # toward the ground
+
+# --- events recorded per case: fixed slots, then one per sequence event -------
 EV_PEAK_HEAT = 0
 EV_PEAK_DECEL = 1
 EV_PEAK_DYN_PRESSURE = 2
 EV_STOP = 3
 EV_GROUND = 4
-N_EVENTS = 5
+EV_RANGE_CONTROL = 5
+EV_HEADING_ALIGNMENT = 6
+EV_LINE_STRETCH = 7
+EV_PEAK_CHUTE_LOAD = 8
+EV_POWERED_APPROACH = 9
+EV_CONSTANT_VELOCITY = 10
+EV_CONSTANT_DECEL = 11
+EV_SKY_CRANE = 12
+EV_TOUCHDOWN = 13
+EV_TOUCHDOWN_DETECTED = 14
+EV_BRIDLES_CUT = 15
+EV_FLYAWAY = 16
+EV_ENGINES_OUT = 17
+EV_SEQ0 = 18  # sequence event k is slot EV_SEQ0 + k
+MAX_SEQ = 30
+N_EVENTS = EV_SEQ0 + MAX_SEQ
+
+MAX_SPAWN = 16  # jettisoned bodies per case
 
 # auxiliary quantity whose maximum each peak event records
 PEAK_EVENTS = (
     (EV_PEAK_HEAT, A_HEAT_RATE_W_M2),
     (EV_PEAK_DECEL, A_AERO_ACCEL_M_S2),
     (EV_PEAK_DYN_PRESSURE, A_DYN_PRESSURE_PA),
+    (EV_PEAK_CHUTE_LOAD, A_CHUTE_FORCE_N),
 )
 
 # --- per-case termination status ------------------------------------------------
-ST_STOPPED = 0  # the stop condition fired
-ST_GROUND = 1  # hit the ground before the stop condition
+ST_STOPPED = 0  # the flight ended as planned (stop event, or crash after the rover is down)
+ST_GROUND = 1  # hit the ground before the planned end
 ST_TIME_LIMIT = 2  # reached P_T_MAX_S
 ST_NONFINITE = 3  # the state became non-finite or the step collapsed
 ST_MAX_STEPS = 4  # step budget exhausted
+ST_SPAWN_OVERFLOW = 5  # more jettisoned bodies than MAX_SPAWN
 STATUS_TEXT = {
-    ST_STOPPED: "stop condition reached",
-    ST_GROUND: "hit the ground before the stop condition",
-    ST_TIME_LIMIT: "time limit reached before the stop condition",
+    ST_STOPPED: "flight complete",
+    ST_GROUND: "hit the ground before the planned end",
+    ST_TIME_LIMIT: "time limit reached before the planned end",
     ST_NONFINITE: "integration failed (non-finite state or step-size collapse)",
     ST_MAX_STEPS: "step budget exhausted",
+    ST_SPAWN_OVERFLOW: "too many jettisoned bodies for the spawn buffer",
 }
 
 # --- integrator settings vector --------------------------------------------------

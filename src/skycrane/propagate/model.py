@@ -1,9 +1,10 @@
 """Pack the shared physical models into the plain tuple the kernel reads.
 
-The tuple's order is the contract with :func:`skycrane.propagate.dynamics.rhs`:
-(planet constants, atmosphere altitude, ln density, ln pressure, temperature,
-gamma, wind-on flag, wind altitude, wind east, wind north, aero Mach, aero C_D,
-aero C_L, aero table lengths).
+The tuple's slots (constants below) are the contract with the compiled code:
+planet constants; atmosphere altitude, ln density, ln pressure, temperature,
+gamma; wind flag and profile; aerodynamic bank (Mach, C_D, C_L, lengths);
+parachute drag table (Mach, C_D); entry-guidance reference table and gains;
+the sequence table; the table of jettisoned bodies.
 """
 
 from __future__ import annotations
@@ -13,18 +14,50 @@ import numpy as np
 from skycrane.atmosphere.table import AtmosphereTable
 from skycrane.atmosphere.wind import WindProfile
 from skycrane.planets.constants import Planet
+from skycrane.propagate.layout import N_B_ROWS, N_SQ_ROWS
 from skycrane.vehicle.aerodynamics import AeroBank
+from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
+
+PLANET = 0
+CHUTE_MACH = 14
+CHUTE_CD = 15
+ENTRY_REF = 16
+ENTRY_GAINS = 17
+SEQ_TABLE = 18
+BODY_TABLE = 19
+N_MODEL = 20
+
+
+def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
+    out = np.ascontiguousarray(a, dtype=np.float64)
+    if out.ndim != ndim:
+        raise ValueError(f"model array has {out.ndim} dimensions, expected {ndim}")
+    return out
 
 
 def build_model(
-    planet: Planet, atmosphere: AtmosphereTable, wind: WindProfile, aero: AeroBank
+    planet: Planet,
+    atmosphere: AtmosphereTable,
+    wind: WindProfile,
+    aero: AeroBank,
+    *,
+    chute_mach: np.ndarray = DGB_MACH,
+    chute_cd: np.ndarray = DGB_CD,
+    entry_ref: np.ndarray | None = None,
+    entry_gains: np.ndarray | None = None,
+    sequence: np.ndarray | None = None,
+    bodies: np.ndarray | None = None,
 ) -> tuple:
-    """Kernel model tuple from validated model objects (see module docstring)."""
+    """Kernel model tuple from validated model objects (see module docstring).
+
+    Missing guidance tables, sequence or bodies are empty arrays of the right
+    rank, so every model tuple has the same compiled type.
+    """
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
     wind_on = bool(np.any(wind_e != 0.0) or np.any(wind_n != 0.0))
     return (
-        np.ascontiguousarray(planet.kernel_constants(), dtype=np.float64),
+        _f64(planet.kernel_constants(), 1),
         h,
         ln_rho,
         ln_p,
@@ -34,8 +67,14 @@ def build_model(
         wind_h,
         wind_e,
         wind_n,
-        np.ascontiguousarray(aero.mach),
-        np.ascontiguousarray(aero.cd),
-        np.ascontiguousarray(aero.cl),
+        _f64(aero.mach, 2),
+        _f64(aero.cd, 2),
+        _f64(aero.cl, 2),
         np.ascontiguousarray(aero.n, dtype=np.int64),
+        _f64(chute_mach, 1),
+        _f64(chute_cd, 1),
+        _f64(np.zeros((8, 2)) if entry_ref is None else entry_ref, 2),
+        _f64(np.zeros(16) if entry_gains is None else entry_gains, 1),
+        _f64(np.zeros((N_SQ_ROWS, 0)) if sequence is None else sequence, 2),
+        _f64(np.zeros((N_B_ROWS, 0)) if bodies is None else bodies, 2),
     )

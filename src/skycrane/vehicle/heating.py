@@ -25,7 +25,7 @@ SUTTON_GRAVES_MARS = 1.9027e-4
 W_M2_PER_W_CM2 = 1.0e4
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def sutton_graves_w_m2(density_kg_m3: float, speed_m_s: float, nose_radius_m: float, k: float):
     """Stagnation-point convective heat rate [W/m^2] (NASA TR R-376, eq. 31)."""
     return k * np.sqrt(density_kg_m3 / nose_radius_m) * speed_m_s**3

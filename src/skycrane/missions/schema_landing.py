@@ -1,0 +1,257 @@
+"""Mission-file sections for the whole landing: bodies, configurations, sequence, descent.
+
+``[bodies.NAME]``          every piece of hardware that separates: mass, drag, how it
+                           separates, whether it carries the open parachute, break-up
+``[vehicle.configurations.NAME]`` the main vehicle's drag after a change (e.g. after
+                           heat-shield separation); ``capsule`` is ``[vehicle.capsule]``
+``[[sequence.events]]``    the flight sequence as data: each event's trigger and actions
+``[parachute]``            disk-gap-band geometry, drag table, inflation, qualified envelope
+``[powered_descent]``      engines, propellant, guidance settings, sky crane, flyaway
+``[rover]``                the payload lowered on the bridles
+``[navigation]``           the error of the position guidance sees
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from skycrane.missions.fields import KeyProblem, NonNegativeFloat, PositiveFloat, Section
+from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
+
+
+class DragSpec(Section):
+    """Drag coefficient against Mach on a reference area (no lift)."""
+
+    reference_area_m2: PositiveFloat
+    mach: Annotated[list[NonNegativeFloat], Field(min_length=1)] = Field(
+        default_factory=lambda: [0.0]
+    )
+    drag_coefficient: Annotated[list[PositiveFloat], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DragSpec:
+        if len(self.drag_coefficient) != len(self.mach):
+            raise KeyProblem(
+                "drag_coefficient",
+                self.drag_coefficient,
+                f"{len(self.mach)} values, one per Mach number in 'mach'",
+            )
+        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
+            raise KeyProblem("mach", self.mach, "strictly increasing Mach numbers")
+        return self
+
+
+class BreakupSpec(Section):
+    """Break-up of a body into fragments when it descends through an altitude."""
+
+    altitude_m: PositiveFloat
+    fragments: Annotated[list[str], Field(min_length=1)]
+
+
+class BodySpec(Section):
+    """A piece of hardware that separates from the vehicle and is flown to rest."""
+
+    description: str = ""
+    mass_kg: PositiveFloat
+    aerodynamics: DragSpec
+    separation_speed_m_s: NonNegativeFloat = 0.0
+    separation_direction: Literal["none", "retro", "lateral", "down"] = "none"
+    parachute: bool = False
+    breakup: BreakupSpec | None = None
+
+
+class EventSpec(Section):
+    """One event of the sequence: a trigger and what happens when it fires.
+
+    Triggers: ``time`` (``t_s`` from entry interface), ``time_after``
+    (``delay_s`` after event ``after``), ``altitude_below`` (``altitude_m``
+    above the reference ellipsoid), ``altitude_above_ground_below``
+    (``altitude_m`` above the target's surface), ``speed_below``
+    (``speed_m_s``), ``mach_below`` (``mach``), ``parachute_trigger`` (the
+    ``[parachute.deploy]`` trigger), ``sufr_lead`` (``lead_s`` before the
+    predicted parachute trigger).
+    """
+
+    name: Annotated[str, Field(min_length=1)]
+    trigger: Literal[
+        "time",
+        "time_after",
+        "altitude_below",
+        "altitude_above_ground_below",
+        "speed_below",
+        "mach_below",
+        "parachute_trigger",
+        "sufr_lead",
+    ]
+    t_s: float | None = None
+    after: str | None = None
+    delay_s: NonNegativeFloat | None = None
+    altitude_m: float | None = None
+    speed_m_s: PositiveFloat | None = None
+    mach: PositiveFloat | None = None
+    lead_s: PositiveFloat | None = None
+    jettison: list[str] = Field(default_factory=list)
+    lift: bool | None = None
+    aerodynamics: str | None = None
+    guidance: Literal["none", "constant_bank", "entry", "powered"] | None = None
+    bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] | None = None
+    parachute: Literal["deploy", "release"] | None = None
+    stop: bool = False
+
+    @model_validator(mode="after")
+    def _trigger_value(self) -> EventSpec:
+        need = {
+            "time": ("t_s",),
+            "time_after": ("after", "delay_s"),
+            "altitude_below": ("altitude_m",),
+            "altitude_above_ground_below": ("altitude_m",),
+            "speed_below": ("speed_m_s",),
+            "mach_below": ("mach",),
+            "sufr_lead": ("lead_s",),
+        }.get(self.trigger, ())
+        for key in need:
+            if getattr(self, key) is None:
+                raise KeyProblem(key, None, f"a value (required when trigger = '{self.trigger}')")
+        return self
+
+
+class SequenceSpec(Section):
+    """The flight sequence, in order; the simulation starts at ``start_t_s`` from entry."""
+
+    start_t_s: float = 0.0
+    events: Annotated[list[EventSpec], Field(min_length=1, max_length=30)]
+
+
+class DeploySpec(Section):
+    """Parachute deploy trigger (GUIDANCE.md 2.1, 2.2).
+
+    ``velocity``: navigated planet-relative speed falls to ``speed_m_s`` (MSL).
+    ``mach``: Mach number falls to ``mach``. ``range``: range to the target
+    falls to ``range_to_target_m`` while the speed is below ``speed_max_m_s``,
+    or the speed falls to ``speed_min_m_s`` whatever the range (Mars 2020).
+    """
+
+    trigger: Literal["velocity", "mach", "range"]
+    speed_m_s: PositiveFloat | None = None
+    mach: PositiveFloat | None = None
+    range_to_target_m: PositiveFloat | None = None
+    speed_max_m_s: PositiveFloat | None = None
+    speed_min_m_s: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _value(self) -> DeploySpec:
+        need = {
+            "velocity": ("speed_m_s",),
+            "mach": ("mach",),
+            "range": ("range_to_target_m", "speed_max_m_s", "speed_min_m_s"),
+        }[self.trigger]
+        for key in need:
+            if getattr(self, key) is None:
+                raise KeyProblem(key, None, f"a value (required when trigger = '{self.trigger}')")
+        if self.trigger == "range" and self.speed_min_m_s >= self.speed_max_m_s:
+            raise KeyProblem("speed_min_m_s", self.speed_min_m_s, "less than speed_max_m_s")
+        return self
+
+
+class ParachuteSpec(Section):
+    """Disk-gap-band parachute (GUIDANCE.md section 4) and its deploy trigger."""
+
+    deploy: DeploySpec
+    diameter_m: PositiveFloat = 21.5
+    mach: list[NonNegativeFloat] = Field(default_factory=lambda: DGB_MACH.tolist())
+    drag_coefficient: list[PositiveFloat] = Field(default_factory=lambda: DGB_CD.tolist())
+    drag_scale: PositiveFloat = 1.0
+    line_stretch_s: NonNegativeFloat = 1.1
+    inflation_diameters: PositiveFloat = 10.0
+    inflation_exponent: PositiveFloat = 2.0
+    mach_max: PositiveFloat = 2.2
+    dynamic_pressure_max_pa: PositiveFloat = 750.0
+
+    @model_validator(mode="after")
+    def _table(self) -> ParachuteSpec:
+        if len(self.drag_coefficient) != len(self.mach) or not self.mach:
+            raise KeyProblem(
+                "drag_coefficient",
+                self.drag_coefficient,
+                f"{len(self.mach)} values, one per Mach number in 'mach'",
+            )
+        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
+            raise KeyProblem("mach", self.mach, "strictly increasing Mach numbers")
+        return self
+
+
+class PoweredDescentSpec(Section):
+    """Descent stage: engines, propellant, guidance settings (GUIDANCE.md section 3)."""
+
+    dry_mass_kg: PositiveFloat
+    propellant_kg: PositiveFloat
+    engines: Annotated[int, Field(ge=1, le=16)] = 8
+    engines_sky_crane: Annotated[int, Field(ge=1, le=16)] = 4
+    engine_thrust_n: PositiveFloat = 3100.0
+    throttle_min: Annotated[float, Field(gt=0.0, le=1.0)] = 0.13
+    throttle_max: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    isp_s: PositiveFloat = 220.0
+    guidance_rate_hz: PositiveFloat = 8.0
+    waypoint_height_m: PositiveFloat = 100.0
+    constant_velocity_m_s: PositiveFloat = 20.0
+    sky_crane_height_m: PositiveFloat = 20.0
+    sky_crane_speed_m_s: PositiveFloat = 0.75
+    flyaway_pitch_deg: Annotated[float, Field(ge=0.0, le=80.0)] = 45.0
+    flyaway_azimuth_from_track_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 180.0
+    cut_delay_s: NonNegativeFloat = 2.0
+    flyaway_burn_s: PositiveFloat = 20.0
+
+
+class RoverSpec(Section):
+    """The payload lowered on the bridles."""
+
+    mass_kg: PositiveFloat
+    bridle_length_m: PositiveFloat = 7.5
+
+
+class NavigationSpec(Section):
+    """Constant error of the position guidance sees (east, north, up at the target) [m]."""
+
+    position_error_enu_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+        default_factory=lambda: [0.0, 0.0, 0.0]
+    )
+
+
+class EntryGuidanceSpec(Section):
+    """Entry bank-angle guidance.
+
+    ``constant_bank`` flies ``bank_deg`` throughout. ``terminal_point_controller``
+    is the MSL/Mars 2020 Apollo-derived controller (GUIDANCE.md section 1): it
+    pre-banks at ``bank_deg`` and tracks a reference flown with the bank
+    magnitude profile ``reference_bank_deg`` against ``reference_speed_m_s``.
+    """
+
+    mode: Literal["constant_bank", "terminal_point_controller"] = "constant_bank"
+    bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 0.0
+    rate_hz: PositiveFloat = 1.0
+    bank_rate_deg_s: PositiveFloat = 20.0
+    bank_time_constant_s: PositiveFloat = 1.0
+    reference_speed_m_s: list[PositiveFloat] | None = None
+    reference_bank_deg: list[Annotated[float, Field(ge=0.0, le=180.0)]] | None = None
+    gain: PositiveFloat = 3.0
+    heading_alignment_speed_m_s: PositiveFloat = 1100.0
+    heading_alignment_gain: PositiveFloat = 5.0
+    reference_end_speed_m_s: PositiveFloat | None = None
+    reference_end_range_m: NonNegativeFloat | None = None
+
+    @model_validator(mode="after")
+    def _profile(self) -> EntryGuidanceSpec:
+        if self.mode != "terminal_point_controller":
+            return self
+        for key in ("reference_speed_m_s", "reference_bank_deg"):
+            if getattr(self, key) is None:
+                raise KeyProblem(key, None, "a list (required by the terminal point controller)")
+        if len(self.reference_bank_deg) != len(self.reference_speed_m_s):
+            raise KeyProblem(
+                "reference_bank_deg",
+                self.reference_bank_deg,
+                f"{len(self.reference_speed_m_s)} values, one per speed",
+            )
+        return self

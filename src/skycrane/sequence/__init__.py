@@ -1,0 +1,1 @@
+"""The flight sequence: events, triggers, separations and the bodies they create."""

@@ -1,0 +1,147 @@
+"""Fly every jettisoned body to rest: the second and third passes of the kernel.
+
+The main vehicle's pass records each separation in its spawn buffer (time,
+state, body). This module flies all of those bodies, from every case at once,
+through the same compiled kernel: ballistic (drag only, no lift), with the
+open parachute for the backshell, until they reach the ground. A body with a
+``breakup`` (the cruise stage) stops at its break-up altitude and its
+fragments, sharing its state, are flown in a third pass.
+
+Model limits (documented, deliberate): a body comes to rest where it first
+reaches the surface altitude of the target (one elevation for the whole
+footprint; no bounce or roll); break-up is instantaneous at an altitude, the
+fragments leaving with the parent's velocity.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from skycrane.missions.loader import Mission
+from skycrane.propagate import layout as L
+from skycrane.propagate.kernel import RawBatch, default_memory, default_settings, run_batch
+from skycrane.sequence.build import Batch
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFlights:
+    """Every jettisoned body of every case, flown to rest.
+
+    Attributes
+    ----------
+    case : int64[m]
+        Case each body belongs to.
+    name : list of str
+        Body name (a fragment is named ``<parent>/<fragment>``).
+    t_separation_s, y_separation : where and when it left its parent.
+    status : int64[m]
+        Kernel status of its flight (layout.ST_*).
+    t_rest_s, y_rest : time and state on reaching the ground (NaN if it did not).
+    """
+
+    case: np.ndarray
+    name: list[str]
+    t_separation_s: np.ndarray
+    y_separation: np.ndarray
+    status: np.ndarray
+    t_rest_s: np.ndarray
+    y_rest: np.ndarray
+
+
+def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Mission):
+    spec = mission.spec
+    p = batch.params[case].copy()
+    mem = np.empty((len(rows), L.N_MEM))
+    for i, name in enumerate(rows):
+        base = name.split("/")[-1]
+        body = spec.bodies.get(base)
+        p[i, L.P_CL_SCALE] = 0.0
+        p[i, L.P_CD_SCALE] = 1.0
+        p[i, L.P_GROUND_OK] = 1.0
+        p[i, L.P_STOP_KIND] = L.STOP_NONE
+        p[i, L.P_T_MAX_S] = 1.0e6
+        if body is not None:
+            key = f"body:{base}"
+            p[i, L.P_AERO_TABLE] = batch.aero_rows[key]
+            p[i, L.P_REF_AREA_M2] = body.aerodynamics.reference_area_m2
+            if body.breakup is not None and "/" not in name:
+                p[i, L.P_STOP_KIND] = L.STOP_ALTITUDE
+                p[i, L.P_STOP_VALUE] = body.breakup.altitude_m
+        mem[i] = default_memory(p[i])
+        mem[i, L.M_SEQ_NEXT] = len(batch.event_names)  # the sequence is the main vehicle's
+        mem[i, L.M_GUIDANCE] = L.GUID_NONE
+        mem[i, L.M_LIFT_ON] = 0.0
+        mem[i, L.M_ROVER_ON] = 0.0
+        if body is not None and body.parachute:
+            mem[i, L.M_CHUTE_FIRE_T] = -math.inf  # open since long before
+            mem[i, L.M_CHUTE_V_LS] = 1.0
+    return p, mem
+
+
+def _fly(batch: Batch, mission: Mission, case, names, t0, y0, rtol: float):
+    p, mem = _child_params(batch, case, names, mission)
+    settings = default_settings(rtol=rtol, atol=1e-6, max_step_s=batch.settings[L.SET_MAX_STEP_S])
+    return run_batch(t0, y0, p, mem, batch.model, settings)
+
+
+def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-8) -> BodyFlights:
+    """Fly every body the main pass jettisoned (and their break-up fragments) to rest."""
+    case, slot = np.nonzero(main.spawn_body >= 0)
+    names = [batch.body_names[b] for b in main.spawn_body[case, slot]]
+    t0 = main.spawn_t_s[case, slot]
+    y0 = main.spawn_y[case, slot]
+    if len(case):
+        raw = _fly(batch, mission, case, names, t0, y0, rtol)
+        results = [(case, names, t0, y0, raw)]
+        broke = np.nonzero(raw.event_fired[:, L.EV_STOP])[0]
+        f_case, f_names, f_t0, f_y0 = [], [], [], []
+        for i in broke:
+            body = mission.spec.bodies[names[i]]
+            for frag in body.breakup.fragments:
+                f_case.append(case[i])
+                f_names.append(f"{names[i]}/{frag}")
+                f_t0.append(raw.event_t_s[i, L.EV_STOP])
+                y = raw.event_y[i, L.EV_STOP].copy()
+                y[L.S_MASS] = mission.spec.bodies[frag].mass_kg
+                f_y0.append(y)
+        if f_case:
+            fc = np.asarray(f_case)
+            ft0 = np.asarray(f_t0)
+            fy0 = np.asarray(f_y0)
+            raw_f = _fly(batch, mission, fc, f_names, ft0, fy0, rtol)
+            results.append((fc, f_names, ft0, fy0, raw_f))
+    else:
+        results = []
+    out_case, out_names, out_t0, out_y0, out_st, out_t, out_y = [], [], [], [], [], [], []
+    for c, n, t, y, raw in results:
+        landed = raw.event_fired[:, L.EV_GROUND]
+        out_case.append(c)
+        out_names.extend(n)
+        out_t0.append(t)
+        out_y0.append(y)
+        out_st.append(raw.status)
+        out_t.append(np.where(landed, raw.event_t_s[:, L.EV_GROUND], np.nan))
+        out_y.append(np.where(landed[:, None], raw.event_y[:, L.EV_GROUND], np.nan))
+    if not results:
+        empty = np.zeros(0)
+        return BodyFlights(
+            empty.astype(np.int64),
+            [],
+            empty,
+            np.zeros((0, L.N_STATE)),
+            empty.astype(np.int64),
+            empty,
+            np.zeros((0, L.N_STATE)),
+        )
+    return BodyFlights(
+        np.concatenate(out_case),
+        out_names,
+        np.concatenate(out_t0),
+        np.concatenate(out_y0),
+        np.concatenate(out_st),
+        np.concatenate(out_t),
+        np.concatenate(out_y),
+    )

@@ -1,0 +1,334 @@
+"""Closed-loop powered descent, sky crane, touchdown detection and flyaway.
+
+A tiny simulator lives here: flat ground (z = 0, up = +z, x east, y north),
+constant gravity 3.71 m/s^2, no atmosphere, a point mass whose mass falls at
+``mass_flow_kg_s``, RK4 at 0.02 s with the guidance sampled at the start of
+each step (zero-order hold, a 50 Hz flight computer). Vehicle: Mars 2020
+descent stage 1,070 kg with 400 kg propellant plus the 1,025 kg rover; 8 x
+3.1 kN engines, 13-100 % throttle, Isp 220 s (REFERENCE.md). The start is
+Mars 2020 backshell separation: 2.1 km above ground, 89 m/s down (S), 30 m/s
+horizontal and a 300 m divert to the target (GUIDANCE.md 3.2, backshell
+avoidance). The rover hangs rigidly 7.5 m below the descent stage in the sky
+crane; when it touches the ground its weight leaves the engines' load.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from skycrane.guidance import powered as pd
+from skycrane.guidance import powered_layout as pl
+
+G_M_S2 = 3.71
+UP = (0.0, 0.0, 1.0)
+GRAV = (0.0, 0.0, -G_M_S2)
+POLE = (0.0, 1.0, 0.0)  # spin axis along north in this flat frame: east = +x
+DT_S = 0.02
+TD_FILTER_S = 0.1  # first-order lag on the thrust fraction seen by the detector
+DS_FUELLED_KG = 1070.0
+PROPELLANT_KG = 400.0
+
+
+@dataclass
+class Flight:
+    """Event times (s after backshell separation) and states of one simulated flight."""
+
+    events: dict = field(default_factory=dict)  # name -> (t, r, v, descent-stage mass)
+    rover_en_m: tuple = ()
+    min_frac_before_td: float = math.inf  # filtered thrust fraction in the sky crane
+    t_frac_below_s: float = math.nan  # first time after touchdown below threshold
+    integrated_dv_m_s: float = 0.0  # integral of |T|/m until touchdown
+
+
+def _rk4(s, thrust, mdot, h):
+    def f(y):
+        m = y[6]
+        return (y[3], y[4], y[5], thrust[0] / m, thrust[1] / m, thrust[2] / m - G_M_S2, mdot)
+
+    k1 = f(s)
+    k2 = f(tuple(a + 0.5 * h * b for a, b in zip(s, k1, strict=True)))
+    k3 = f(tuple(a + 0.5 * h * b for a, b in zip(s, k2, strict=True)))
+    k4 = f(tuple(a + h * b for a, b in zip(s, k3, strict=True)))
+    return tuple(
+        a + h / 6.0 * (b + 2.0 * c + 2.0 * d + e)
+        for a, b, c, d, e in zip(s, k1, k2, k3, k4, strict=True)
+    )
+
+
+def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, rover=True):
+    """Fly from ``r0, v0`` in ``mode`` until the descent stage hits the ground."""
+    rover_kg = params[pl.PDP_ROVER_MASS_KG]
+    dry_kg = params[pl.PDP_DRY_MASS_KG]
+    bridle = params[pl.PDP_BRIDLE_M]
+    fly_dir = pd.flyaway_direction(params[pl.PDP_FLYAWAY_AZIMUTH_RAD], UP, POLE)
+    out = Flight(rover_en_m=(target[0], target[1]))
+    hanging = rover  # the rover's weight is on the engines
+    s = (*r0, *v0, ds_mass_kg + (rover_kg if rover else 0.0))
+    out.events[pl.PD_MODE_NAMES[mode]] = (0.0, r0, v0, ds_mass_kg)
+    t = t_mode = timer = 0.0
+    frac_f = 1.0
+    while t < 600.0:
+        r, v, m = s[0:3], s[3:6], s[6]
+        ds_kg = m - rover_kg if hanging else m
+        new, tx, ty, tz = pd.powered_descent_step(
+            mode, t_mode, r, v, UP, GRAV, m, ds_kg - dry_kg, target, fly_dir, params
+        )
+        if new != mode:
+            out.events.setdefault(pl.PD_MODE_NAMES[new], (t, r, v, ds_kg))
+            mode, t_mode = new, 0.0
+        thrust_n = math.sqrt(tx * tx + ty * ty + tz * tz)
+        if mode == pl.PD_SKY_CRANE:
+            # the caller's side of GUIDANCE.md 3.3: thrust over the pre-touchdown hover thrust
+            frac = thrust_n / ((ds_kg + rover_kg) * G_M_S2)
+            frac_f += (frac - frac_f) * (1.0 - math.exp(-DT_S / TD_FILTER_S))
+            if "touchdown" not in out.events:
+                out.min_frac_before_td = min(out.min_frac_before_td, frac_f)
+            elif frac_f < params[pl.PDP_TD_THRESHOLD] and math.isnan(out.t_frac_below_s):
+                out.t_frac_below_s = t
+            if pd.touchdown_window_open(t_mode, params):
+                timer, detected = pd.touchdown_detector(
+                    frac_f,
+                    DT_S,
+                    timer,
+                    params[pl.PDP_TD_THRESHOLD],
+                    params[pl.PDP_TD_PERSISTENCE_S],
+                )
+                if detected:
+                    out.events["detected"] = (t, r, v, ds_kg)
+                    mode, t_mode = pl.PD_TOUCHDOWN_CONFIRM, 0.0
+        if "touchdown" not in out.events:
+            out.integrated_dv_m_s += thrust_n / m * DT_S
+        mdot = pd.mass_flow_kg_s(thrust_n, params[pl.PDP_ISP_S])
+        prop_kg = ds_kg - dry_kg
+        h = DT_S
+        if mdot < 0.0 and prop_kg + mdot * DT_S < 0.0:
+            h = max(prop_kg, 0.0) / -mdot  # burn to exactly dry, then coast
+        s_new = _rk4(s, (tx, ty, tz), mdot, h)
+        if h < DT_S:
+            s_new = _rk4(s_new, (0.0, 0.0, 0.0), 0.0, DT_S - h)
+        if hanging and mode >= pl.PD_SKY_CRANE and s_new[2] - bridle <= 0.0:
+            f = (s[2] - bridle) / (s[2] - s_new[2])
+            x = [a + f * (b - a) for a, b in zip(s, s_new, strict=True)]
+            out.events["touchdown"] = (t + f * DT_S, tuple(x[0:3]), tuple(x[3:6]), x[6] - rover_kg)
+            out.rover_en_m = (x[0], x[1])
+            hanging = False
+            s_new = (*s_new[:6], s_new[6] - rover_kg)
+        if mode >= pl.PD_FLYAWAY and s_new[2] <= 0.0:
+            f = s[2] / (s[2] - s_new[2])
+            x = [a + f * (b - a) for a, b in zip(s, s_new, strict=True)]
+            out.events["crash"] = (t + f * DT_S, tuple(x[0:3]), tuple(x[3:6]), x[6])
+            return out
+        s, t, t_mode = s_new, t + DT_S, t_mode + DT_S
+    return out
+
+
+def _params():
+    # flyaway due east (the divert direction is north-east: away from it would be
+    # mission-specific; east keeps the crash off the approach path here)
+    return pl.default_pd_params(
+        dry_mass_kg=DS_FUELLED_KG - PROPELLANT_KG, flyaway_azimuth_rad=math.radians(90.0)
+    )
+
+
+GEOMETRIES = {
+    # divert 300 m, mostly along the 30 m/s drift
+    "along": ((0.0, 0.0, 2100.0), (30.0, 0.0, -89.0), (300.0, 100.0, 0.0)),
+    # divert 300 m against the drift: the hardest tilt demand
+    "against": ((0.0, 0.0, 2100.0), (30.0, 0.0, -89.0), (-300.0, 0.0, 0.0)),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(GEOMETRIES))
+def flight(request):
+    r0, v0, target = GEOMETRIES[request.param]
+    return fly(_params(), r0, v0, target), target
+
+
+def test_sequence_reaches_sky_crane_at_20_m(flight):
+    """Modes run in flight order; sky crane at ~20 m, 0.75 m/s, < 0.1 m/s horizontal.
+
+    Reference: GUIDANCE.md 3.1 (sequence table) and REFERENCE.md sky-crane row
+    (starts about 20 m above ground, descent 0.75 m/s).
+    """
+    out, _ = flight
+    names = ["approach", "constant_velocity", "constant_decel", "sky_crane"]
+    times = [out.events[n][0] for n in names]
+    assert times == sorted(times)
+    assert times[0] == pytest.approx(1.0, abs=DT_S)  # 1 s free fall (R)
+    _, r, v, _ = out.events["constant_velocity"]
+    assert 100.0 <= r[2] <= 140.0  # waypoint 100 m plus the tau < 1 s hand-over
+    _, r, v, _ = out.events["sky_crane"]
+    assert r[2] == pytest.approx(20.0, abs=0.05)
+    assert -v[2] == pytest.approx(0.75, abs=0.05)
+    assert math.hypot(v[0], v[1]) < 0.1
+
+
+def test_rover_lands_on_target(flight):
+    """Rover touchdown on target at 0.75 m/s, < 0.1 m/s horizontal, ~60 s after separation.
+
+    Reference: REFERENCE.md timeline (M2020 powered descent about 60 s, 89 to
+    0.75 m/s; touchdown 0.75 m/s) and sky-crane row (7.5 m bridle, 400 kg
+    propellant loaded: it must not run out).
+    """
+    out, target = flight
+    t_td, r, v, ds_kg = out.events["touchdown"]
+    assert math.hypot(r[0] - target[0], r[1] - target[1]) < 1.0
+    assert -v[2] == pytest.approx(0.75, abs=0.01)
+    assert math.hypot(v[0], v[1]) < 0.1
+    assert 50.0 <= t_td <= 70.0
+    sky_crane_s = t_td - out.events["sky_crane"][0]
+    assert sky_crane_s == pytest.approx((20.0 - 7.5) / 0.75, rel=0.02)
+    used_kg = DS_FUELLED_KG - ds_kg
+    assert 200.0 <= used_kg <= 0.9 * PROPELLANT_KG
+    # the mass flow obeys the rocket equation: m1 = m0 exp(-int |T|/m dt / (Isp g0))
+    m0 = DS_FUELLED_KG + 1025.0
+    m1 = m0 * math.exp(-out.integrated_dv_m_s / (220.0 * pd.G0_M_S2))
+    assert (m1 - 1025.0) == pytest.approx(ds_kg, abs=1.0)
+
+
+def test_touchdown_detected_after_persistence_not_before(flight):
+    """Detector fires persistence after the thrust fraction drops below 60 % of hover.
+
+    Reference: GUIDANCE.md 3.3 (thrust below 60 % of the pre-touchdown hover
+    thrust for 0.5-1 s; enabled only near the expected touchdown; about 2 s
+    to confirm, then cut).
+    """
+    out, _ = flight
+    t_td = out.events["touchdown"][0]
+    t_det = out.events["detected"][0]
+    assert out.min_frac_before_td > 0.9  # hover in the sky crane: no early trip
+    assert t_td < out.t_frac_below_s < t_td + 0.3
+    assert t_det - out.t_frac_below_s == pytest.approx(0.5, abs=1.5 * DT_S)
+    assert out.events["flyaway"][0] - t_det == pytest.approx(2.0, abs=1.5 * DT_S)
+
+
+def _flyaway_prediction(params, m0_kg, h0_m):
+    """Semi-analytic flyaway of GUIDANCE.md 3.3 (E): exact for the law without clipping.
+
+    Thrust magnitude m k_w g / cos(p) throughout (vertical during the climb
+    t_c, pitched p after), so m(t) = m0 exp(-k_w g t / (cos p Isp g0)). Returns
+    (burn time, horizontal distance at burnout, crash distance).
+    """
+    kw = params[pl.PDP_FLYAWAY_WEIGHT_FACTOR]
+    p = params[pl.PDP_FLYAWAY_PITCH_RAD]
+    tc = params[pl.PDP_FLYAWAY_CLIMB_S]
+    ve = params[pl.PDP_ISP_S] * pd.G0_M_S2
+    tb = math.cos(p) * ve * math.log(m0_kg / params[pl.PDP_DRY_MASS_KG]) / (kw * G_M_S2)
+    a_c = (kw / math.cos(p) - 1.0) * G_M_S2
+    a_v = (kw - 1.0) * G_M_S2
+    a_h = kw * G_M_S2 * math.tan(p)
+    vz = a_c * tc + a_v * (tb - tc)
+    z = h0_m + 0.5 * a_c * tc**2 + a_c * tc * (tb - tc) + 0.5 * a_v * (tb - tc) ** 2
+    x_burn = 0.5 * a_h * (tb - tc) ** 2
+    t_fall = (vz + math.sqrt(vz * vz + 2.0 * G_M_S2 * z)) / G_M_S2
+    return tb, x_burn, x_burn + a_h * (tb - tc) * t_fall
+
+
+def _flyaway_bound(params, m0_kg, h0_m):
+    """Upper bound on the crash distance from the propellant alone (E).
+
+    Rocket equation: the thrust delivers dv_R = Isp g0 ln(m0 / m_dry) in all.
+    The thrust is never tilted more than p from vertical, so the horizontal
+    speed never exceeds dv_R sin(p). Its vertical part is at least k_w m g, so
+    the burn lasts at most dv_R / (k_w g); the climb rate stays below
+    (k_w / cos p - 1) g t_c + (k_w - 1) g t_b (the sink-arrest term acts only
+    while sinking), which bounds the burnout height and the ballistic fall.
+    """
+    kw = params[pl.PDP_FLYAWAY_WEIGHT_FACTOR]
+    p = params[pl.PDP_FLYAWAY_PITCH_RAD]
+    tc = params[pl.PDP_FLYAWAY_CLIMB_S]
+    dv_r = params[pl.PDP_ISP_S] * pd.G0_M_S2 * math.log(m0_kg / params[pl.PDP_DRY_MASS_KG])
+    vh = dv_r * math.sin(p)
+    tb = dv_r / (kw * G_M_S2)
+    vz = (kw / math.cos(p) - 1.0) * G_M_S2 * tc + (kw - 1.0) * G_M_S2 * tb
+    z = h0_m + vz * tb
+    t_fall = (vz + math.sqrt(vz * vz + 2.0 * G_M_S2 * z)) / G_M_S2
+    return vh * (tb + t_fall)
+
+
+def _check_flyaway(out, params):
+    t_cut, r_cut, _, m0_kg = out.events["flyaway"]
+    h0_m = r_cut[2]
+    t_crash, r_crash, _, m_crash = out.events["crash"]
+    dist = math.hypot(r_crash[0] - out.rover_en_m[0], r_crash[1] - out.rover_en_m[1])
+    tb, _, predicted = _flyaway_prediction(params, m0_kg, h0_m)
+    bound = _flyaway_bound(params, m0_kg, h0_m)
+    # the stage can carry 1.05 m g / cos 45 deg with 4 engines: no clipping (bound's premise)
+    assert m0_kg * 1.05 * G_M_S2 / math.cos(math.pi / 4) < 4 * 3.1e3
+    assert m_crash == pytest.approx(params[pl.PDP_DRY_MASS_KG])  # burned to depletion
+    assert out.events["ballistic"][0] - t_cut == pytest.approx(tb, abs=0.05)
+    assert dist == pytest.approx(predicted, rel=0.02)
+    assert 150.0 < dist < bound
+    assert abs(r_crash[1] - out.rover_en_m[1]) < 1.0  # flew due east as commanded
+    return dist, bound, t_crash - t_cut
+
+
+def test_flyaway_after_closed_loop_landing(flight):
+    """From the closed-loop cut: burn to depletion at 45 deg, crash < bound, > 150 m away.
+
+    Reference: GUIDANCE.md 3.3 (climb, pitch over about 45 deg toward the
+    azimuth, vertical thrust at or slightly above weight, burn to depletion)
+    and its check (20 s at 45 deg covers about 740 m); MSL's pre-flight
+    expectation was about 450 m (Scientific American). The distance follows the
+    propellant left, here far more than MSL had.
+    """
+    out, _ = flight
+    dist, _, _ = _check_flyaway(out, _params())
+    assert dist > 1000.0
+
+
+@pytest.mark.parametrize("burn_s", [20.0, None])
+def test_flyaway_from_20_m(burn_s):
+    """Flyaway from a 20 m hover, rover already down: the 20 s / 740 m check of GUIDANCE.md 3.3.
+
+    ``burn_s=20``: propellant for 20 s at 45 deg after the climb; the burn-phase
+    distance must match 1/2 k_w g tan(45 deg) t^2 = 779 m (740 m at k_w = 1).
+    ``None``: the propellant left by the nominal closed-loop landing.
+    Reference: GUIDANCE.md 3.3.
+    """
+    params = _params()
+    dry = params[pl.PDP_DRY_MASS_KG]
+    if burn_s is None:
+        r0, v0, target = GEOMETRIES["along"]
+        m0 = fly(params, r0, v0, target).events["flyaway"][3]
+    else:
+        t_total = burn_s + params[pl.PDP_FLYAWAY_CLIMB_S]
+        ve = params[pl.PDP_ISP_S] * pd.G0_M_S2
+        m0 = dry * math.exp(1.05 * G_M_S2 * t_total / (math.cos(math.pi / 4) * ve))
+    out = fly(
+        params,
+        (0.0, 0.0, 20.0),
+        (0.0, 0.0, 0.0),
+        (0.0, 0.0, 0.0),
+        mode=pl.PD_FLYAWAY,
+        ds_mass_kg=m0,
+        rover=False,
+    )
+    dist, _, _ = _check_flyaway(out, params)
+    if burn_s is not None:
+        x_burn = out.events["ballistic"][1][0]
+        assert x_burn == pytest.approx(0.5 * 1.05 * G_M_S2 * burn_s**2, rel=0.02)
+        assert 150.0 < x_burn < dist
+
+
+def test_report_numbers():
+    """Closed-loop numbers quoted in docs/powered_descent.md (nominal "along" geometry).
+
+    Reference: REFERENCE.md nominal timeline; GUIDANCE.md 3.1 and 3.3.
+    """
+    params = _params()
+    r0, v0, target = GEOMETRIES["along"]
+    out = fly(params, r0, v0, target)
+    ev = out.events
+    t_td, _, _, ds_td = ev["touchdown"]
+    r_crash = ev["crash"][1]
+    dist = math.hypot(r_crash[0] - out.rover_en_m[0], r_crash[1] - out.rover_en_m[1])
+    got = np.array(
+        [ev["sky_crane"][0], t_td, DS_FUELLED_KG - ds_td, ev["flyaway"][3] - 670.0, dist]
+    )
+    # sky crane s, touchdown s, propellant used kg, left at cut kg, crash m from rover
+    assert got == pytest.approx([41.1, 57.8, 277.6, 118.6, 12_700.0], rel=0.02)
