@@ -54,6 +54,7 @@ def dispersed_batch(n: int, seed: int = 2020):
     p = batch.params.copy()
     mem = batch.mem0.copy()
     mem[:, L.M_GUIDANCE] = L.GUID_ENTRY  # guidance is on from the entry interface
+    mem[:, L.M_NEXT_GUIDE_T] = batch.t0_s
     p[:, L.P_DENSITY_SCALE] *= 1.0 + 0.05 * rng.standard_normal(n)
     p[:, L.P_CD_SCALE] *= 1.0 + 0.02 * rng.standard_normal(n)
     p[:, L.P_CL_SCALE] *= 1.0 + 0.03 * rng.standard_normal(n)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import numba
@@ -30,14 +31,33 @@ def source_digest(package_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/skycrane`` (``~/.cache/skycrane`` by default)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "skycrane"
+
+
+SOURCE_DIGEST = source_digest(Path(__file__).resolve().parent)
+"""Digest of this installation's source: keys every on-disk cache of derived data."""
+
+
 def configure() -> Path:
     """Set ``numba.config.CACHE_DIR`` for this process and return it."""
-    digest = source_digest(Path(__file__).resolve().parent)
     user_dir = os.environ.get("NUMBA_CACHE_DIR")
     if user_dir:
-        cache_dir = Path(user_dir) / f"skycrane-{digest}"
+        cache_dir = Path(user_dir) / f"skycrane-{SOURCE_DIGEST}"
     else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        cache_dir = base / "skycrane" / f"numba-{digest}"
+        cache_dir = cache_root() / f"numba-{SOURCE_DIGEST}"
     numba.config.CACHE_DIR = str(cache_dir)
+    _prune(cache_dir)
     return cache_dir
+
+
+def _prune(current: Path, keep: int = 3) -> None:
+    """Remove all but the ``keep`` most recently used caches of other source versions."""
+    try:
+        others = [p for p in current.parent.glob("numba-*") if p != current and p.is_dir()]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass  # a cache we cannot tidy is not worth failing over

@@ -79,6 +79,7 @@ class BodyRest:
     impact_speed_m_s: float | None
     t_rest_s: float | None
     status: str
+    impact_angle_deg: float | None = None  # below the local horizontal
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -61,7 +61,7 @@ def test_range_trigger_located_to_integrator_accuracy(m2020) -> None:
     raw = run_batch(batch.t0_s, batch.y0, batch.params, batch.mem0, batch.model, batch.settings)
     slot = _deploy_slot(batch)
     y = raw.event_y[0, slot]
-    assert range_to_go_m(y, batch.params[0]) == pytest.approx(
+    assert range_to_go_m(y, batch.params[0], batch.mem0[0]) == pytest.approx(
         m2020.spec.parachute.deploy.range_to_target_m, abs=1e-3
     )
     small = default_settings(rtol=1e-10, atol=1e-8, max_step_s=0.5)

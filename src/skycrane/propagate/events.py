@@ -18,6 +18,9 @@ from skycrane.propagate.layout import (
     A_SPEED_M_S,
     EV_SEQ0,
     M_ENGINES_ON,
+    M_NAV_X,
+    M_NAV_Y,
+    M_NAV_Z,
     M_ROVER_ON,
     M_SEQ_NEXT,
     P_DEPLOY_RANGE_M,
@@ -25,9 +28,6 @@ from skycrane.propagate.layout import (
     P_DEPLOY_V_MIN,
     P_DRY_MASS_KG,
     P_GROUND_ALT_M,
-    P_NAV_X,
-    P_NAV_Y,
-    P_NAV_Z,
     P_RANGE_RADIUS_M,
     P_ROVER_HANG_M,
     P_ROVER_MASS_KG,
@@ -63,11 +63,11 @@ NEVER = 1.0  # value of an event function that cannot fire
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
-def range_to_go_m(y, p):
+def range_to_go_m(y, p, mem):
     """Great-circle range from the navigated position to the target [m]."""
-    x = y[0] + p[P_NAV_X]
-    yy = y[1] + p[P_NAV_Y]
-    z = y[2] + p[P_NAV_Z]
+    x = y[0] + mem[M_NAV_X]
+    yy = y[1] + mem[M_NAV_Y]
+    z = y[2] + mem[M_NAV_Z]
     r = math.sqrt(x * x + yy * yy + z * z)
     tx = p[P_TGT_X]
     ty = p[P_TGT_Y]
@@ -79,7 +79,7 @@ def range_to_go_m(y, p):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
-def trigger_value(kind, value, t_ref, t, y, aux, p):
+def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     """Value of a sequence trigger of ``kind`` (layout.TR_*); fires when it reaches <= 0."""
     if kind == TR_TIME:
         return value - t
@@ -98,12 +98,12 @@ def trigger_value(kind, value, t_ref, t, y, aux, p):
     if kind == TR_RANGE:
         # deploy when (range <= R_trig and V <= V_max) or V <= V_min (GUIDANCE.md 2.2)
         v = aux[A_SPEED_M_S]
-        on_range = max(range_to_go_m(y, p) - p[P_DEPLOY_RANGE_M], v - p[P_DEPLOY_V_MAX])
+        on_range = max(range_to_go_m(y, p, mem) - p[P_DEPLOY_RANGE_M], v - p[P_DEPLOY_V_MAX])
         return min(on_range, v - p[P_DEPLOY_V_MIN])
     return NEVER  # discrete (cycle-checked) triggers
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def event_value(which, t, y, aux, p, mem, seq, ev_t):
     """Value of event function ``which`` (EVK_*) at (t, y) with derived ``aux``."""
     if which == EVK_GROUND:
@@ -114,7 +114,7 @@ def event_value(which, t, y, aux, p, mem, seq, ev_t):
             return NEVER
         ref = int(seq[SQ_REF, k])
         t_ref = ev_t[EV_SEQ0 + ref] if ref >= 0 else math.nan
-        return trigger_value(int(seq[SQ_TRIGGER, k]), seq[SQ_VALUE, k], t_ref, t, y, aux, p)
+        return trigger_value(int(seq[SQ_TRIGGER, k]), seq[SQ_VALUE, k], t_ref, t, y, aux, p, mem)
     if which == EVK_ROVER:
         if mem[M_ROVER_ON] <= 0.0:
             return NEVER

@@ -94,7 +94,7 @@ def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
         )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def error_norm(err, y, y_new, rtol, atol):
     """Scaled RMS error norm (Hairer, Nørsett & Wanner I, eq. II.4.11)."""
     acc = 0.0

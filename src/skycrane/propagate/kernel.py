@@ -53,6 +53,8 @@ from skycrane.propagate.layout import (
     M_GUIDANCE,
     M_LIFT_ON,
     M_LIFT_SIGN,
+    M_NAV_X,
+    M_NAV_Z,
     M_NEXT_GUIDE_T,
     M_REF_AREA_M2,
     M_SEQ_NEXT,
@@ -66,6 +68,8 @@ from skycrane.propagate.layout import (
     P_AERO_TABLE,
     P_BANK_RAD,
     P_GROUND_OK,
+    P_NAV_X,
+    P_NAV_Z,
     P_REF_AREA_M2,
     P_T_MAX_S,
     PEAK_EVENTS,
@@ -716,4 +720,5 @@ def default_memory(params_row: np.ndarray) -> np.ndarray:
     mem[M_LIFT_SIGN] = 1.0
     mem[M_NEXT_GUIDE_T] = math.inf
     mem[M_CHUTE_FIRE_T] = math.nan
+    mem[M_NAV_X : M_NAV_Z + 1] = params_row[P_NAV_X : P_NAV_Z + 1]
     return mem

@@ -42,7 +42,7 @@ P_CHUTE_T_LS_S = 20  # mortar fire to line stretch
 P_CHUTE_NF = 21  # inflation distance in diameters: t_inf = n_f D0 / V
 P_CHUTE_K = 22  # inflation exponent of the drag-area growth
 P_CHUTE_D0_M = 23
-P_NAV_X, P_NAV_Y, P_NAV_Z = 24, 25, 26  # navigation position error seen by guidance [m]
+P_NAV_X, P_NAV_Y, P_NAV_Z = 24, 25, 26  # inertial-navigation position error [m]
 P_ENTRY_DT_S = 27  # entry guidance cycle
 P_PD_DT_S = 28  # powered-descent guidance cycle
 P_DEPLOY_RANGE_M = 29  # range trigger: deploy when range to go falls to this
@@ -58,7 +58,8 @@ P_ROVER_BODY = 38  # row of the body table that is the rover
 P_GROUND_OK = 39  # 1.0: reaching the ground is this body's planned end (jettisoned parts)
 P_FLYAWAY_REL_RAD = 40  # flyaway azimuth relative to the approach track [rad]
 P_FLYAWAY_BURN_S = 41  # flyaway timer: engines off this long after the cut
-P_PD0 = 42  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
+P_TRN_X, P_TRN_Y, P_TRN_Z = 42, 43, 44  # position error after terrain-relative nav [m]
+P_PD0 = 45  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
 N_PD_SLOTS = 40
 N_PARAMS = P_PD0 + N_PD_SLOTS
 
@@ -92,7 +93,8 @@ M_HOVER_THRUST_N = 23  # thrust before touchdown, for the touchdown detector
 M_DONE = 24  # 1.0 once the main vehicle's flight is complete
 M_TOUCHED = 25  # 1.0 once the rover's wheels are on the ground
 M_CUT = 26  # 1.0 once the bridles are cut
-N_MEM = 28
+M_NAV_X, M_NAV_Y, M_NAV_Z = 28, 29, 30  # position error guidance sees now [m]
+N_MEM = 31
 
 GUID_NONE = 0
 GUID_CONSTANT_BANK = 1
@@ -125,7 +127,8 @@ SQ_SPAWN0 = 8  # first row of the body table this event jettisons
 SQ_SPAWN_N = 9  # how many bodies it jettisons
 SQ_STOP = 10  # 1: the main vehicle's flight ends at this event
 SQ_BANK = 11  # NaN keep, else the bank command to hold [rad]
-N_SQ_ROWS = 12
+SQ_NAV = 12  # 1: navigation switches to terrain-relative (P_TRN_*)
+N_SQ_ROWS = 13
 
 TR_TIME = 0  # t >= value
 TR_TIME_AFTER = 1  # t >= t(event SQ_REF) + value

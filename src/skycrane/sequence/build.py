@@ -39,6 +39,7 @@ from skycrane.planets import PC_OMEGA, enu_matrix, pf_from_lla, velocity_pf_from
 from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.model import PLANET, build_model
+from skycrane.sequence import reference_cache
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 from skycrane.vehicle.parachute import nominal_area_m2
 
@@ -177,6 +178,7 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
             seq[L.SQ_BANK, k] = math.radians(ev.bank_deg)
         if ev.parachute is not None:
             seq[L.SQ_CHUTE, k] = 1.0 if ev.parachute == "deploy" else 2.0
+        seq[L.SQ_NAV, k] = 1.0 if ev.navigation == "terrain_relative" else 0.0
         seq[L.SQ_STOP, k] = 1.0 if ev.stop else 0.0
         seq[L.SQ_SPAWN0, k] = len(bodies_order)
         seq[L.SQ_SPAWN_N, k] = len(ev.jettison)
@@ -279,6 +281,7 @@ def nominal_params(mission: Mission, body_names: tuple[str, ...]) -> np.ndarray:
     p[L.P_CHUTE_D0_M] = chute.diameter_m
     enu = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
     p[L.P_NAV_X : L.P_NAV_Z + 1] = np.asarray(spec.navigation.position_error_enu_m) @ enu
+    p[L.P_TRN_X : L.P_TRN_Z + 1] = np.asarray(spec.navigation.terrain_relative_error_enu_m) @ enu
     p[L.P_ENTRY_DT_S] = 1.0 / g.rate_hz
     deploy = chute.deploy
     p[L.P_DEPLOY_RANGE_M] = deploy.range_to_target_m if deploy.trigger == "range" else 0.0
@@ -346,8 +349,27 @@ def entry_reference(mission: Mission) -> tuple[np.ndarray, np.ndarray] | None:
         if g.reference_end_speed_m_s
         else "parachute.deploy.speed_m_s"
     )
-    try:
+    inputs = (
+        planet.mu_m3_s2,
+        planet.mean_radius_m,
+        beta,
+        ld,
+        speed,
+        gamma,
+        spec.entry.altitude_m,
+        v_end,
+        end_range,
+        scale,
+        tuple(g.reference_speed_m_s),
+        tuple(g.reference_bank_deg),
+    )
+
+    def build() -> np.ndarray:
         ref = _reference(planet, atm, scale, beta, ld, speed, gamma, spec, g, v_end, end_range)
+        return ref.kernel_table()
+
+    try:
+        table = reference_cache.get(inputs, atm, build)
     except ValueError as exc:
         raise InputError(key, v_end, f"a speed the reference entry reaches ({exc})") from None
     gains = default_gains(planet.mean_radius_m, abs(math.radians(g.bank_deg)))
@@ -355,7 +377,7 @@ def entry_reference(mission: Mission) -> tuple[np.ndarray, np.ndarray] | None:
     gains[G_LD] = ld
     gains[G_V_HA] = g.heading_alignment_speed_m_s
     gains[G_K_HA] = g.heading_alignment_gain
-    return ref.kernel_table(), gains
+    return table, gains
 
 
 def _reference(planet, atm, scale, beta, ld, speed, gamma, spec, g, v_end, end_range):
@@ -483,9 +505,9 @@ def check_mass_budget(mission: Mission) -> None:
     otherwise the propellant would silently be more or less than the file says.
     """
     spec = mission.spec
-    if spec.powered_descent is None or spec.rover is None:
-        return
     events, _ = _sequence_events(mission)
+    if not any(ev.guidance == "powered" for ev in events):
+        return
     after_entry = sum(
         spec.bodies[name].mass_kg
         for ev in events

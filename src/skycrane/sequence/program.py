@@ -75,6 +75,9 @@ from skycrane.propagate.layout import (
     M_HOVER_THRUST_N,
     M_LIFT_ON,
     M_LIFT_SIGN,
+    M_NAV_X,
+    M_NAV_Y,
+    M_NAV_Z,
     M_NEXT_GUIDE_T,
     M_PD_MODE,
     M_PD_MODE_T0,
@@ -95,9 +98,6 @@ from skycrane.propagate.layout import (
     P_ENTRY_DT_S,
     P_FLYAWAY_BURN_S,
     P_FLYAWAY_REL_RAD,
-    P_NAV_X,
-    P_NAV_Y,
-    P_NAV_Z,
     P_PD0,
     P_PD_DT_S,
     P_ROVER_BODY,
@@ -107,6 +107,9 @@ from skycrane.propagate.layout import (
     P_TGT_X,
     P_TGT_Y,
     P_TGT_Z,
+    P_TRN_X,
+    P_TRN_Y,
+    P_TRN_Z,
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
@@ -117,6 +120,7 @@ from skycrane.propagate.layout import (
     SQ_CHUTE,
     SQ_GUIDANCE,
     SQ_LIFT,
+    SQ_NAV,
     SQ_SPAWN0,
     SQ_SPAWN_N,
     SQ_STOP,
@@ -210,6 +214,10 @@ def apply_sequence_event(
         mem[M_CHUTE_V_LS] = aux[A_AIRSPEED_M_S]
     elif chute == 2:
         mem[M_CHUTE_FIRE_T] = math.nan
+    if seq[SQ_NAV, k] > 0.0:  # terrain-relative navigation fix (Mars 2020 LVS)
+        mem[M_NAV_X] = p[P_TRN_X]
+        mem[M_NAV_Y] = p[P_TRN_Y]
+        mem[M_NAV_Z] = p[P_TRN_Z]
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]
     guidance = seq[SQ_GUIDANCE, k]
@@ -247,9 +255,9 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
     """
     dt = p[P_ENTRY_DT_S]
     mem[M_DRAG_FILT] = drag_filter(mem[M_DRAG_FILT], aux[A_DRAG_ACCEL_M_S2], dt, DRAG_FILTER_TAU_S)
-    x = y[0] + p[P_NAV_X]
-    yy = y[1] + p[P_NAV_Y]
-    z = y[2] + p[P_NAV_Z]
+    x = y[0] + mem[M_NAV_X]
+    yy = y[1] + mem[M_NAV_Y]
+    z = y[2] + mem[M_NAV_Z]
     vx, vy, vz = y[3], y[4], y[5]
     ux, uy, uz, ex, ey, ez, nx, ny, nz = _local_frame(x, yy, z)
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
@@ -269,7 +277,7 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
     # overflown: the target lies behind, along the horizontal velocity
     along = tx * (vx - hdot * ux) + ty * (vy - hdot * uy) + tz * (vz - hdot * uz)
     overflown = along < 0.0
-    range_m = range_to_go_m(y, p)
+    range_m = range_to_go_m(y, p, mem)
     phase_before = int(mem[M_ETPC_PHASE])
     bank, sign, phase = etpc_command(
         speed,
@@ -340,7 +348,7 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
     mode = int(mem[M_PD_MODE])
     if mode == PD_BALLISTIC:
         return
-    r = (y[0] + p[P_NAV_X], y[1] + p[P_NAV_Y], y[2] + p[P_NAV_Z])
+    r = (y[0] + mem[M_NAV_X], y[1] + mem[M_NAV_Y], y[2] + mem[M_NAV_Z])
     v = (y[3], y[4], y[5])
     tx0, ty0, tz0 = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
     tn = math.sqrt(tx0 * tx0 + ty0 * ty0 + tz0 * tz0)
