@@ -1,12 +1,14 @@
 """Benchmark: dispersed Mars 2020 entries, entry interface to parachute deploy.
 
 Prints cases per second for N dispersed entries (compiled kernel, all cores)
-and the peak resident memory of a separate process flying M cases.
+and the peak resident memory of a separate process flying M cases, for two
+entries: a constant bank (the engine issue's definition of the first flight)
+and the terminal point controller at 1 Hz (the Mars 2020 preset's guidance).
 
     python benchmarks/bench_entry.py [--cases 10000] [--memory-cases 100000]
 
 The Mars 2020 preset is cut to its entry (entry interface to the parachute
-trigger, guided by the terminal point controller). The dispersions are a
+trigger). The dispersions are a
 simple seeded stand-in (density, drag, lift, mass, entry speed and
 flight-path angle) until the Monte Carlo layer provides the mission-file
 dispersions; they exercise the same kernel path. The integrator runs at rtol
@@ -42,8 +44,8 @@ def entry_mission():
     return dataclasses.replace(m, spec=spec)
 
 
-def dispersed_batch(n: int, seed: int = 2020):
-    """n dispersed copies of the Mars 2020 entry (seeded)."""
+def dispersed_batch(n: int, seed: int = 2020, guided: bool = True):
+    """n dispersed copies of the Mars 2020 entry (seeded), guided or at constant bank."""
     from skycrane.propagate import layout as L
     from skycrane.propagate.kernel import default_settings
     from skycrane.sequence.build import build_batch
@@ -53,8 +55,9 @@ def dispersed_batch(n: int, seed: int = 2020):
     y0 = batch.y0.copy()
     p = batch.params.copy()
     mem = batch.mem0.copy()
-    mem[:, L.M_GUIDANCE] = L.GUID_ENTRY  # guidance is on from the entry interface
-    mem[:, L.M_NEXT_GUIDE_T] = batch.t0_s
+    if guided:
+        mem[:, L.M_GUIDANCE] = L.GUID_ENTRY  # guidance is on from the entry interface
+        mem[:, L.M_NEXT_GUIDE_T] = batch.t0_s
     p[:, L.P_DENSITY_SCALE] *= 1.0 + 0.05 * rng.standard_normal(n)
     p[:, L.P_CD_SCALE] *= 1.0 + 0.02 * rng.standard_normal(n)
     p[:, L.P_CL_SCALE] *= 1.0 + 0.03 * rng.standard_normal(n)
@@ -71,10 +74,10 @@ def dispersed_batch(n: int, seed: int = 2020):
     return batch.t0_s, y0, p, mem, batch.model, settings
 
 
-def throughput(n: int) -> dict:
+def throughput(n: int, guided: bool) -> dict:
     from skycrane.propagate.kernel import run_batch
 
-    t0, y0, p, mem, model, settings = dispersed_batch(n)
+    t0, y0, p, mem, model, settings = dispersed_batch(n, guided=guided)
     t = time.perf_counter()
     run_batch(t0, y0[:16], p[:16], mem[:16], model, settings)  # compile or load from cache
     warm_s = time.perf_counter() - t
@@ -88,6 +91,7 @@ def throughput(n: int) -> dict:
         "first_call_s": warm_s,
         "reached_deploy": int(np.sum(raw.status == 0)),
         "mean_steps": float(raw.n_steps.mean()),
+        "mean_rejected": float(raw.n_rejected.mean()),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
 
@@ -97,30 +101,34 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--memory-cases", type=int, default=100_000)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--guided", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(throughput(args.cases)))
+        print(json.dumps(throughput(args.cases, args.guided)))
         return
     import numba
 
-    res = throughput(args.cases)
     print(f"threads: {numba.get_num_threads()}   rtol {RTOL:g}")
-    print(
-        f"throughput: {res['cases']} dispersed Mars 2020 entries (EI -> deploy) in "
-        f"{res['seconds']:.2f} s = {res['cases_per_s']:,.0f} cases/s "
-        f"({res['reached_deploy']} reached deploy, {res['mean_steps']:.0f} steps/case)"
-    )
-    child = subprocess.run(
-        [sys.executable, __file__, "--child", "--cases", str(args.memory_cases)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    mem = json.loads(child.stdout.strip().splitlines()[-1])
-    print(
-        f"memory: {mem['cases']} cases in a fresh process: peak RSS {mem['peak_rss_mb']:.0f} MB "
-        f"({mem['cases_per_s']:,.0f} cases/s)"
-    )
+    for guided, label in ((False, "constant bank"), (True, "terminal point controller")):
+        res = throughput(args.cases, guided)
+        print(
+            f"{label}: {res['cases']} dispersed Mars 2020 entries (EI -> deploy) in "
+            f"{res['seconds']:.2f} s = {res['cases_per_s']:,.0f} cases/s "
+            f"({res['reached_deploy']} reached deploy, {res['mean_steps']:.0f} steps "
+            f"+ {res['mean_rejected']:.0f} rejected per case)"
+        )
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", "--cases", str(args.memory_cases)]
+            + (["--guided"] if guided else []),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        mem = json.loads(child.stdout.strip().splitlines()[-1])
+        print(
+            f"  memory: {mem['cases']} cases in a fresh process: peak RSS "
+            f"{mem['peak_rss_mb']:.0f} MB ({mem['cases_per_s']:,.0f} cases/s)"
+        )
 
 
 if __name__ == "__main__":

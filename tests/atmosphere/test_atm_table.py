@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy.interpolate import PchipInterpolator
 
 from skycrane.atmosphere import AtmosphereState, AtmosphereTable, atmosphere_at
 from skycrane.errors import InputError
@@ -36,39 +37,67 @@ def test_nodes_are_reproduced():
     np.testing.assert_array_equal(state.temperature_k, table.temperature_k)
 
 
-def test_midpoint_is_geometric_mean_density_and_arithmetic_mean_temperature():
-    """Analytic: log-linear interpolation gives sqrt(rho1 rho2) and sqrt(p1 p2) mid-interval."""
+def _pchip_log(table: AtmosphereTable, h, values) -> float:
+    """Independent reference: scipy's PCHIP through ln(values) at the table nodes."""
+    return float(np.exp(PchipInterpolator(table.altitude_m, np.log(values))(h)))
+
+
+def test_between_nodes_is_monotone_cubic_in_logs():
+    """Reference implementation: ln rho, ln p follow PCHIP (Fritsch & Carlson 1980); T is linear."""
+    table = _table()
+    for h in (2.5e3, 5e3, 7.3e3, 20e3, 26.1e3):
+        state = table.evaluate(h)
+        # the kernel interpolates linearly on a <= 100 m sub-grid of the cubic
+        assert state.density_kg_m3 == pytest.approx(
+            _pchip_log(table, h, table.density_kg_m3), rel=2e-6
+        )
+        assert state.pressure_pa == pytest.approx(_pchip_log(table, h, table.pressure_pa), rel=2e-6)
+    mid = table.evaluate(5e3)
+    assert mid.temperature_k == pytest.approx(0.5 * (220.0 + 200.0), rel=1e-15)
+    sub = table.evaluate(2.5e3)  # a sub-grid point: exact to round-off
+    assert sub.density_kg_m3 == pytest.approx(
+        _pchip_log(table, 2.5e3, table.density_kg_m3), rel=1e-13
+    )
+
+
+def test_monotone_without_overshoot():
+    """Invariant: between two nodes the density stays between the node values (no overshoot)."""
     table = _table()
     for i in range(2):
-        mid = 0.5 * (table.altitude_m[i] + table.altitude_m[i + 1])
-        state = table.evaluate(mid)
-        rho = math.sqrt(table.density_kg_m3[i] * table.density_kg_m3[i + 1])
-        p = math.sqrt(table.pressure_pa[i] * table.pressure_pa[i + 1])
-        t = 0.5 * (table.temperature_k[i] + table.temperature_k[i + 1])
-        assert state.density_kg_m3 == pytest.approx(rho, rel=1e-14)
-        assert state.pressure_pa == pytest.approx(p, rel=1e-14)
-        assert state.temperature_k == pytest.approx(t, rel=1e-15)
+        h = np.linspace(table.altitude_m[i], table.altitude_m[i + 1], 201)
+        rho = table.evaluate(h).density_kg_m3
+        lo, hi = sorted(table.density_kg_m3[i : i + 2])
+        assert np.all(rho >= lo * (1 - 1e-14)) and np.all(rho <= hi * (1 + 1e-14))
+        assert np.all(np.diff(rho) < 0)
 
 
-def test_quarter_point_is_log_linear():
-    """Analytic: a quarter of the way up, rho = rho1^(3/4) rho2^(1/4)."""
+def test_density_slope_is_continuous_at_nodes():
+    """The point of the cubic: d ln(rho)/dh is continuous at a node (log-linear would jump)."""
     table = _table()
-    state = table.evaluate(2.5e3)
-    expected = 1.0e-2**0.75 * 4.0e-3**0.25
-    assert state.density_kg_m3 == pytest.approx(expected, rel=1e-14)
+    node, d = 10e3, 1.0
+    ln = lambda h: math.log(float(table.evaluate(h).density_kg_m3))  # noqa: E731
+    left = (ln(node) - ln(node - 200 * d)) / (200 * d)
+    right = (ln(node + 200 * d) - ln(node)) / (200 * d)
+    assert right == pytest.approx(left, rel=0.05)
+    jump_linear = math.log(2.0e-4 / 4.0e-3) / 20e3 / (math.log(4.0e-3 / 1.0e-2) / 10e3)
+    assert abs(jump_linear - 1.0) > 0.5  # the piecewise-linear profile would jump by > 50 %
 
 
 def test_extrapolation_continues_end_segments_and_holds_temperature():
-    """Analytic: beyond the ends ln(rho), ln(p) follow the end segment's line; T is held."""
+    """Beyond the ends ln(rho), ln(p) continue the end sub-segment's line; T is held."""
     table = _table()
+    h, ln_rho, ln_p, _ = table.kernel_arrays()
     h_low, h_high = -4e3, 55e3
     low, high = table.evaluate(h_low), table.evaluate(h_high)
-    slope_low = math.log(4.0e-3 / 1.0e-2) / 10e3
-    slope_high = math.log(2.0e-4 / 4.0e-3) / 20e3
-    assert low.density_kg_m3 == pytest.approx(1.0e-2 * math.exp(slope_low * h_low), rel=1e-13)
-    assert high.density_kg_m3 == pytest.approx(2.0e-4 * math.exp(slope_high * 25e3), rel=1e-13)
-    p_slope_high = math.log(9.0 / 230.0) / 20e3
-    assert high.pressure_pa == pytest.approx(9.0 * math.exp(p_slope_high * 25e3), rel=1e-13)
+    slope_low = (ln_rho[1] - ln_rho[0]) / (h[1] - h[0])
+    slope_high = (ln_rho[-1] - ln_rho[-2]) / (h[-1] - h[-2])
+    assert low.density_kg_m3 == pytest.approx(1.0e-2 * math.exp(slope_low * h_low), rel=1e-12)
+    assert high.density_kg_m3 == pytest.approx(2.0e-4 * math.exp(slope_high * 25e3), rel=1e-12)
+    p_slope_high = (ln_p[-1] - ln_p[-2]) / (h[-1] - h[-2])
+    assert high.pressure_pa == pytest.approx(9.0 * math.exp(p_slope_high * 25e3), rel=1e-12)
+    # the end slope is the cubic's own end slope (to the sub-grid's resolution)
+    end = PchipInterpolator(table.altitude_m, np.log(table.density_kg_m3)).derivative()(30e3)
+    assert slope_high == pytest.approx(float(end), rel=0.02)
     assert low.temperature_k == 220.0
     assert high.temperature_k == 150.0
 
@@ -93,13 +122,16 @@ def test_kernel_and_evaluate_agree_exactly():
 
 
 def test_kernel_arrays_are_contiguous_float64_logs():
-    """Invariant: kernel arrays are C-contiguous float64 and hold ln rho, ln p."""
+    """Invariant: kernel arrays are contiguous float64 logs on a sub-grid holding every node."""
     table = _table()
     h, ln_rho, ln_p, t = table.kernel_arrays()
     for array in (h, ln_rho, ln_p, t):
         assert array.dtype == np.float64 and array.flags.c_contiguous
-    np.testing.assert_array_equal(ln_rho, np.log(table.density_kg_m3))
-    np.testing.assert_array_equal(ln_p, np.log(table.pressure_pa))
+    assert np.all(np.diff(h) <= 100.0 + 1e-9)
+    at_nodes = np.searchsorted(h, table.altitude_m)
+    np.testing.assert_array_equal(h[at_nodes], table.altitude_m)
+    np.testing.assert_allclose(ln_rho[at_nodes], np.log(table.density_kg_m3), rtol=1e-15)
+    np.testing.assert_allclose(ln_p[at_nodes], np.log(table.pressure_pa), rtol=1e-15)
 
 
 def test_batch_shape_independence():

@@ -182,8 +182,8 @@ def integrate_case(
 ):
     """Integrate one case from (t0, y0) until its flight ends or its time limit.
 
-    Returns (status, t_end, n_out, n_steps). Events and spawned bodies are
-    written in place.
+    Returns (status, t_end, n_out, n_steps, n_rejected). Events and spawned
+    bodies are written in place.
     """
     n = N_STATE
     rtol = settings[SET_RTOL]
@@ -254,6 +254,8 @@ def integrate_case(
         status = ST_STOPPED
 
     n_steps = 0
+    n_rejected = 0
+    just_rejected = False
     h_min = 1e-12
     while status < 0:
         if n_hist == 0:
@@ -277,17 +279,23 @@ def integrate_case(
         dp_step(t, y, f, h_try, p, mem, model, k, y_new, f_new, aux_new)
         err = error_norm(k[0], y, y_new, rtol, atol)
         if not (all_finite(y_new) and np.isfinite(err)):
+            n_rejected += 1
             h = 0.25 * h_try
             if h < h_min:
                 status = ST_NONFINITE
             continue
         if err > 1.0:
+            n_rejected += 1
+            just_rejected = True
             h = h_try * max(MIN_FACTOR, SAFETY * err**-0.2)
             if h < h_min:
                 status = ST_NONFINITE
             continue
         n_steps += 1
-        factor = MAX_FACTOR if err == 0.0 else min(MAX_FACTOR, SAFETY * err**-0.2)
+        # no growth right after a rejection (Hairer, Norsett & Wanner I, sec. II.4)
+        grow = 1.0 if just_rejected else MAX_FACTOR
+        just_rejected = False
+        factor = grow if err == 0.0 else min(grow, SAFETY * err**-0.2)
         h = max(h, h_try * factor) if clipped else h_try * factor
         t_new = t + h_try
 
@@ -472,7 +480,34 @@ def integrate_case(
         elif n_steps >= max_steps:
             status = ST_MAX_STEPS
     y_end[:] = y
-    return status, t, n_out, n_steps
+    return status, t, n_out, n_steps, n_rejected
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _copy_model(m):
+    """A private copy of the model tuple's arrays (see propagate_batch)."""
+    return (
+        m[0].copy(),
+        m[1].copy(),
+        m[2].copy(),
+        m[3].copy(),
+        m[4].copy(),
+        m[5],
+        m[6],
+        m[7].copy(),
+        m[8].copy(),
+        m[9].copy(),
+        m[10].copy(),
+        m[11].copy(),
+        m[12].copy(),
+        m[13].copy(),
+        m[14].copy(),
+        m[15].copy(),
+        m[16].copy(),
+        m[17].copy(),
+        m[18].copy(),
+        m[19].copy(),
+    )
 
 
 @numba.njit(cache=True, error_model="numpy", parallel=True)
@@ -500,34 +535,45 @@ def propagate_batch(
     traj_aux,
     n_out,
     n_steps,
+    n_rejected,
+    n_chunks,
 ):
-    """Integrate every case of the batch in parallel (one case per lane)."""
-    for i in numba.prange(y0.shape[0]):
-        st, te, no, ns = integrate_case(
-            t0[i],
-            y0[i],
-            params[i],
-            mem0[i],
-            model,
-            settings,
-            peak_ev,
-            peak_aux,
-            ev_t[i],
-            ev_y[i],
-            ev_val[i],
-            ev_fired[i],
-            spawn_t[i],
-            spawn_y[i],
-            spawn_b[i],
-            traj_t[i],
-            traj_y[i],
-            traj_aux[i],
-            y_end[i],
-        )
-        status[i] = st
-        t_end[i] = te
-        n_out[i] = no
-        n_steps[i] = ns
+    """Integrate every case of the batch in parallel (one case per lane).
+
+    Cases run in contiguous chunks, one copy of the model tables per chunk:
+    every call that receives the tables updates their reference counts, and
+    threads sharing one copy would fight over the same cache lines.
+    """
+    n = y0.shape[0]
+    for c in numba.prange(n_chunks):
+        local = _copy_model(model)
+        for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            st, te, no, ns, nr = integrate_case(
+                t0[i],
+                y0[i],
+                params[i],
+                mem0[i],
+                local,
+                settings,
+                peak_ev,
+                peak_aux,
+                ev_t[i],
+                ev_y[i],
+                ev_val[i],
+                ev_fired[i],
+                spawn_t[i],
+                spawn_y[i],
+                spawn_b[i],
+                traj_t[i],
+                traj_y[i],
+                traj_aux[i],
+                y_end[i],
+            )
+            status[i] = st
+            t_end[i] = te
+            n_out[i] = no
+            n_steps[i] = ns
+            n_rejected[i] = nr
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,8 +596,8 @@ class RawBatch:
         Recorded trajectory with its derived quantities as the integration saw
         them (empty second axis when not recorded) and the number of valid
         rows per case.
-    n_steps : int64[n]
-        Accepted integration steps per case.
+    n_steps, n_rejected : int64[n]
+        Accepted and rejected integration steps per case.
     """
 
     status: np.ndarray
@@ -569,6 +615,7 @@ class RawBatch:
     traj_aux: np.ndarray
     traj_n: np.ndarray
     n_steps: np.ndarray
+    n_rejected: np.ndarray
 
 
 def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
@@ -608,6 +655,7 @@ def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
     traj_aux = np.full((n, n_rows, N_AUX), np.nan)
     n_out = np.zeros(n, dtype=np.int64)
     n_steps = np.zeros(n, dtype=np.int64)
+    n_rejected = np.zeros(n, dtype=np.int64)
     propagate_batch(
         t0,
         y0,
@@ -632,6 +680,8 @@ def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
         traj_aux,
         n_out,
         n_steps,
+        n_rejected,
+        max(1, min(n, 8 * numba.get_num_threads())),
     )
     return RawBatch(
         status,
@@ -649,6 +699,7 @@ def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
         traj_aux,
         n_out,
         n_steps,
+        n_rejected,
     )
 
 
