@@ -28,3 +28,17 @@ class KeyProblem(ValueError):
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+def check_mach_table(section: BaseModel, columns: tuple[str, ...]) -> None:
+    """A table against Mach: ``mach`` strictly increasing, each column one value per Mach.
+
+    Columns that are None (optional) are skipped. Raises :class:`KeyProblem`.
+    """
+    n = len(section.mach)
+    for key in columns:
+        values = getattr(section, key)
+        if values is not None and len(values) != n:
+            raise KeyProblem(key, values, f"{n} values, one per Mach number in 'mach'")
+    if any(b <= a for a, b in zip(section.mach, section.mach[1:], strict=False)):
+        raise KeyProblem("mach", section.mach, "strictly increasing Mach numbers")

@@ -31,6 +31,7 @@ from skycrane.missions.fields import (
     NonNegativeFloat,
     PositiveFloat,
     Section,
+    check_mach_table,
 )
 from skycrane.missions.schema_landing import (
     BodySpec,
@@ -156,13 +157,9 @@ class AerodynamicsSpec(Section):
                 self.lift_coefficient,
                 "no 'lift_coefficient' beside 'lift_to_drag' (give exactly one)",
             )
-        n = len(self.mach)
-        for key in ("drag_coefficient", "lift_to_drag", "lift_coefficient", "trim_angle_deg"):
-            values = getattr(self, key)
-            if values is not None and len(values) != n:
-                raise KeyProblem(key, values, f"{n} values, one per Mach number in 'mach'")
-        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
-            raise KeyProblem("mach", self.mach, "strictly increasing Mach numbers")
+        check_mach_table(
+            self, ("drag_coefficient", "lift_to_drag", "lift_coefficient", "trim_angle_deg")
+        )
         return self
 
 

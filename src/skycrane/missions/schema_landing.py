@@ -17,7 +17,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from skycrane.missions.fields import KeyProblem, NonNegativeFloat, PositiveFloat, Section
+from skycrane.missions.fields import (
+    KeyProblem,
+    NonNegativeFloat,
+    PositiveFloat,
+    Section,
+    check_mach_table,
+)
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
 
 
@@ -32,14 +38,7 @@ class DragSpec(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> DragSpec:
-        if len(self.drag_coefficient) != len(self.mach):
-            raise KeyProblem(
-                "drag_coefficient",
-                self.drag_coefficient,
-                f"{len(self.mach)} values, one per Mach number in 'mach'",
-            )
-        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
-            raise KeyProblem("mach", self.mach, "strictly increasing Mach numbers")
+        check_mach_table(self, ("drag_coefficient",))
         return self
 
 
@@ -161,7 +160,9 @@ class ParachuteSpec(Section):
 
     deploy: DeploySpec
     diameter_m: PositiveFloat = 21.5
-    mach: list[NonNegativeFloat] = Field(default_factory=lambda: DGB_MACH.tolist())
+    mach: Annotated[list[NonNegativeFloat], Field(min_length=1)] = Field(
+        default_factory=lambda: DGB_MACH.tolist()
+    )
     drag_coefficient: list[PositiveFloat] = Field(default_factory=lambda: DGB_CD.tolist())
     drag_scale: PositiveFloat = 1.0
     line_stretch_s: NonNegativeFloat = 1.1
@@ -172,14 +173,7 @@ class ParachuteSpec(Section):
 
     @model_validator(mode="after")
     def _table(self) -> ParachuteSpec:
-        if len(self.drag_coefficient) != len(self.mach) or not self.mach:
-            raise KeyProblem(
-                "drag_coefficient",
-                self.drag_coefficient,
-                f"{len(self.mach)} values, one per Mach number in 'mach'",
-            )
-        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
-            raise KeyProblem("mach", self.mach, "strictly increasing Mach numbers")
+        check_mach_table(self, ("drag_coefficient",))
         return self
 
 
