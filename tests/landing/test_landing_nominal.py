@@ -232,3 +232,11 @@ def test_range_trigger_beats_velocity_trigger(m2020) -> None:
 
 def deploy_range(mission) -> float:
     return mission.spec.parachute.deploy.range_to_target_m
+
+
+def test_parachute_opening_load(m2020_result, msl_result) -> None:
+    """Peak opening load: Mars 2020 ~152 kN (S2) is the calibration of the opening-load factor;
+    MSL, flown with the same factor, must match its flight reconstruction, 153.8 kN (Cruz et
+    al., JSR 51(4), 2014), within 5 % - an independent check."""
+    assert m2020_result.peaks["parachute_load_n"] == pytest.approx(152e3, rel=0.02)
+    assert msl_result.peaks["parachute_load_n"] == pytest.approx(153.8e3, rel=0.05)

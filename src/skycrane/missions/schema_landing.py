@@ -168,6 +168,7 @@ class ParachuteSpec(Section):
     line_stretch_s: NonNegativeFloat = 1.1
     inflation_diameters: PositiveFloat = 10.0
     inflation_exponent: PositiveFloat = 2.0
+    opening_load_factor: Annotated[float, Field(ge=1.0, le=3.0)] = 1.0
     mach_max: PositiveFloat = 2.2
     dynamic_pressure_max_pa: PositiveFloat = 750.0
 

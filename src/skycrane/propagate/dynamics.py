@@ -64,6 +64,7 @@ from skycrane.propagate.layout import (
     P_CHUTE_D0_M,
     P_CHUTE_K,
     P_CHUTE_NF,
+    P_CHUTE_OLF,
     P_CHUTE_S0_M2,
     P_CHUTE_T_LS_S,
     P_CL_SCALE,
@@ -167,6 +168,7 @@ def rhs(t, y, p, mem, model, dy, aux):
         p[P_CHUTE_K],
         model[14],
         model[15],
+        p[P_CHUTE_OLF],
     )
     chute_force = qbar * chute_cds
 

@@ -59,7 +59,8 @@ P_GROUND_OK = 39  # 1.0: reaching the ground is this body's planned end (jettiso
 P_FLYAWAY_REL_RAD = 40  # flyaway azimuth relative to the approach track [rad]
 P_FLYAWAY_BURN_S = 41  # flyaway timer: engines off this long after the cut
 P_TRN_X, P_TRN_Y, P_TRN_Z = 42, 43, 44  # position error after terrain-relative nav [m]
-P_PD0 = 45  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
+P_CHUTE_OLF = 45  # parachute opening-load factor (peak over steady drag area)
+P_PD0 = 46  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
 N_PD_SLOTS = 40
 N_PARAMS = P_PD0 + N_PD_SLOTS
 

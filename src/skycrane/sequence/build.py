@@ -279,6 +279,7 @@ def nominal_params(mission: Mission, body_names: tuple[str, ...]) -> np.ndarray:
     p[L.P_CHUTE_NF] = chute.inflation_diameters
     p[L.P_CHUTE_K] = chute.inflation_exponent
     p[L.P_CHUTE_D0_M] = chute.diameter_m
+    p[L.P_CHUTE_OLF] = chute.opening_load_factor
     enu = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
     p[L.P_NAV_X : L.P_NAV_Z + 1] = np.asarray(spec.navigation.position_error_enu_m) @ enu
     p[L.P_TRN_X : L.P_TRN_Z + 1] = np.asarray(spec.navigation.terrain_relative_error_enu_m) @ enu

@@ -12,7 +12,12 @@ Mars Science Laboratory Entry, Descent, and Landing Simulation", AIAA ADS 2013):
    blunt forebody (the default table is GUIDANCE.md's, anchored to the
    MSL subsonic reconstruction C_D = 0.615-0.636, Cruz et al., JSR 51(4), 2014).
 
-The opening load is q C_D S(t), reported as its peak.
+The opening load is q C_D S(t), reported as its peak. A supersonic canopy
+overshoots its steady drag area as it opens; an *opening-load factor* C_k
+(peak over steady drag area) adds a bump (C_k - 1) exp(-((tau - 1)/w)^2),
+tau = (t - t_ls) / t_inf, w = 0.25 (R), centred on full inflation
+(GUIDANCE.md section 4, step 4: "an optional overshoot bump reproduces the
+opening-load factor").
 """
 
 from __future__ import annotations
@@ -47,9 +52,24 @@ def inflation_time_s(n_f, d0_m, v_line_stretch_m_s):
     return n_f * d0_m / max(v_line_stretch_m_s, 1.0)
 
 
+OVERSHOOT_WIDTH = 0.25
+"""Width of the opening overshoot, in inflation times (R)."""
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def drag_area_m2(
-    t_since_fire_s, mach, s0_m2, cd_scale, t_ls_s, n_f, d0_m, v_ls_m_s, exponent, cd_mach, cd_table
+    t_since_fire_s,
+    mach,
+    s0_m2,
+    cd_scale,
+    t_ls_s,
+    n_f,
+    d0_m,
+    v_ls_m_s,
+    exponent,
+    cd_mach,
+    cd_table,
+    opening_load_factor,
 ):
     """Parachute drag area C_D S [m^2] at a time after mortar fire and a Mach number.
 
@@ -57,9 +77,11 @@ def drag_area_m2(
     """
     if math.isnan(t_since_fire_s) or t_since_fire_s <= t_ls_s:
         return 0.0
-    frac = inflation_fraction(
-        t_since_fire_s, t_ls_s, inflation_time_s(n_f, d0_m, v_ls_m_s), exponent
-    )
+    t_inf = inflation_time_s(n_f, d0_m, v_ls_m_s)
+    frac = inflation_fraction(t_since_fire_s, t_ls_s, t_inf, exponent)
+    tau = (t_since_fire_s - t_ls_s) / t_inf
+    if tau < 4.0:  # the bump is negligible (< 1e-100) beyond
+        frac += (opening_load_factor - 1.0) * math.exp(-(((tau - 1.0) / OVERSHOOT_WIDTH) ** 2))
     cd = interp_clamped(mach, cd_mach, cd_table, cd_mach.size) * cd_scale
     return frac * cd * s0_m2
 
