@@ -1,0 +1,454 @@
+"""Figures of one simulated case (matplotlib; no simulation happens here).
+
+Every function takes a :class:`skycrane.results.Result` (and, where it needs
+the target or the planet, the :class:`skycrane.Mission` it came from) and
+returns a :class:`matplotlib.figure.Figure`. Figures are built with
+:class:`matplotlib.figure.Figure` directly, so they work with any backend and
+are never shown; pass ``ax`` (one Axes, or a sequence of them for the
+multi-panel figures) to draw into an existing figure. Times are seconds from
+the entry interface; every axis label carries its unit in brackets.
+
+Artists carry ``gid`` tags so that a figure's content can be checked:
+``"event:<name>"`` for an event marker and its label, ``"body:<name>"`` for a
+body's rest point on the site map, ``"target"`` and ``"flyaway_track"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from skycrane.planets import enu_matrix, pf_from_lla
+
+NEAR_FIELD_M = 3000.0
+"""Bodies within this distance of the target are drawn on the map's panel in metres."""
+
+_EVENT_STYLE = {"marker": "o", "s": 18, "color": "tab:red", "zorder": 3}
+_LABEL_STYLE = {"fontsize": 6, "textcoords": "offset points", "zorder": 4}
+
+
+def marked_events(result, t_min_s: float = 0.0, t_max_s: float = np.inf) -> list:
+    """Events marked on the altitude figures: those at ``t_min_s <= t <= t_max_s``.
+
+    By default every event from the entry interface on (the cruise before it
+    would squash the entry onto the axis).
+    """
+    return [ev for ev in result.events if t_min_s <= ev.t_s <= t_max_s]
+
+
+def _window(result, t0: float, t1: float) -> np.ndarray:
+    t = result.trajectory.t_s
+    return (t >= t0) & (t <= t1)
+
+
+def _event_time(result, *names: str, default: float | None = None) -> float | None:
+    """Time of the first of ``names`` that occurred (``default`` if none did)."""
+    times = {ev.name: ev.t_s for ev in result.events}
+    return next((times[n] for n in names if n in times), default)
+
+
+def _one_axes(ax: Axes | None, figsize=(7.0, 5.0)) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _panels(ax, n: int, figsize, sharex: bool = True) -> tuple[Figure, list[Axes]]:
+    if ax is not None:
+        axes = list(ax) if isinstance(ax, Sequence | np.ndarray) else [ax]
+        if len(axes) != n:
+            raise ValueError(f"this figure needs {n} axes, got {len(axes)}")
+        return axes[0].figure, axes
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(n, 1, sharex=sharex, squeeze=False)[:, 0]
+    return fig, list(axes)
+
+
+def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float, float]]:
+    """Greedy label placement: per point, the first offset [pt] whose box hits nothing.
+
+    Positions are estimated in points from the current data limits and the
+    axes' size, which is close enough to keep labels apart without a draw.
+    """
+    fig = ax.figure
+    box = ax.get_position()
+    w_pt = box.width * fig.get_figwidth() * 72.0
+    h_pt = box.height * fig.get_figheight() * 72.0
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    px = [(x - x0) / ((x1 - x0) or 1.0) * w_pt for x in xs]
+    py = [(y - y0) / ((y1 - y0) or 1.0) * h_pt for y in ys]
+    taken = [(x - 3, y - 3, x + 3, y + 3) for x, y in zip(px, py, strict=True)]
+    candidates = [
+        (r * np.cos(a), r * np.sin(a))
+        for r in (6.0, 14.0, 24.0, 36.0, 50.0, 66.0, 85.0, 105.0, 130.0, 160.0)
+        for a in np.radians([20, -20, 160, 200, 45, -45, 135, 225, 70, -70, 110, 250, 90, 270])
+    ]
+    out = []
+    for x, y, text in zip(px, py, texts, strict=True):
+        width, height = 0.55 * fontsize * len(text), fontsize + 2.0
+        chosen = None
+        for dx, dy in candidates:
+            left = x + dx if dx >= 0 else x + dx - width
+            rect = (left, y + dy - height / 2, left + width, y + dy + height / 2)
+            inside = 0 <= rect[0] and rect[2] <= w_pt and 0 <= rect[1] and rect[3] <= h_pt
+            clear = all(
+                rect[2] < t[0] or t[2] < rect[0] or rect[3] < t[1] or t[3] < rect[1] for t in taken
+            )
+            if inside and clear:
+                chosen = (dx, dy, rect)
+                break
+        if chosen is None:
+            dx, dy = candidates[0]
+            left = x + dx
+            chosen = (dx, dy, (left, y + dy - height / 2, left + width, y + dy + height / 2))
+        taken.append(chosen[2])
+        out.append((float(chosen[0]), float(chosen[1])))
+    return out
+
+
+def _mark_events(ax: Axes, events, xs, ys) -> None:
+    """A marker and a text label per event, labels placed apart with leader lines."""
+    texts = [ev.name.replace("_", " ") for ev in events]
+    for ev, x, y in zip(events, xs, ys, strict=True):
+        ax.scatter([x], [y], gid=f"event:{ev.name}", **_EVENT_STYLE)
+    offsets = _label_offsets(ax, xs, ys, texts, _LABEL_STYLE["fontsize"])
+    for ev, x, y, text, (dx, dy) in zip(events, xs, ys, texts, offsets, strict=True):
+        far = np.hypot(dx, dy) > 10.0
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(dx, dy),
+            ha="left" if dx >= 0 else "right",
+            va="center",
+            gid=f"event:{ev.name}",
+            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"} if far else None,
+            **_LABEL_STYLE,
+        )
+
+
+def _vlines(ax: Axes, result, t0: float, t1: float) -> None:
+    """Events inside [t0, t1] as labelled vertical lines."""
+    for ev in result.events:
+        if t0 <= ev.t_s <= t1:
+            ax.axvline(ev.t_s, color="0.6", lw=0.6, ls=":", gid=f"event:{ev.name}")
+            ax.annotate(
+                ev.name.replace("_", " "),
+                (ev.t_s, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -2),
+                rotation=90,
+                va="top",
+                color="0.4",
+                gid=f"event:{ev.name}",
+                **_LABEL_STYLE,
+            )
+
+
+def altitude_speed(result, mission=None, ax: Axes | None = None) -> Figure:
+    """Altitude against planet-relative speed from the entry interface, events marked."""
+    fig, ax = _one_axes(ax)
+    tr = result.trajectory
+    sel = tr.t_s >= 0.0
+    ax.plot(tr.speed_m_s[sel], tr.altitude_m[sel] / 1e3, lw=1.2, gid="trajectory")
+    events = marked_events(result)
+    _mark_events(ax, events, [e.speed_m_s for e in events], [e.altitude_m / 1e3 for e in events])
+    ax.set_xlabel("planet-relative speed [m/s]")
+    ax.set_ylabel("altitude above the ellipsoid [km]")
+    ax.set_title(f"{result.mission}: altitude against speed")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def altitude_mach(result, mission=None, ax: Axes | None = None) -> Figure:
+    """Altitude against Mach number from the entry interface, events marked."""
+    fig, ax = _one_axes(ax)
+    tr = result.trajectory
+    sel = tr.t_s >= 0.0
+    ax.plot(tr.mach[sel], tr.altitude_m[sel] / 1e3, lw=1.2, gid="trajectory")
+    events = marked_events(result)
+    _mark_events(ax, events, [e.mach for e in events], [e.altitude_m / 1e3 for e in events])
+    ax.set_xlabel("Mach number [-]")
+    ax.set_ylabel("altitude above the ellipsoid [km]")
+    ax.set_title(f"{result.mission}: altitude against Mach")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def entry_loads(result, mission=None, ax=None) -> Figure:
+    """Deceleration, dynamic pressure, heat rate and heat load against time (4 panels)."""
+    fig, axes = _panels(ax, 4, (7.0, 9.0))
+    tr = result.trajectory
+    t_end = _event_time(result, "touchdown", default=float(tr.t_s[-1]))
+    sel = _window(result, 0.0, t_end)
+    t = tr.t_s[sel]
+    rows = [
+        (tr.deceleration_earth_g[sel], "deceleration [Earth g]", 1.0, "peak_deceleration"),
+        (
+            tr.dynamic_pressure_pa[sel] / 1e3,
+            "dynamic pressure [kPa]",
+            1e-3,
+            "peak_dynamic_pressure",
+        ),
+        (tr.heat_rate_w_cm2[sel], "heat rate [W/cm²]", 1.0, "peak_heating"),
+        (tr.heat_load_j_cm2[sel], "heat load [J/cm²]", 1.0, None),
+    ]
+    for a, (y, label, scale, peak) in zip(axes, rows, strict=True):
+        a.plot(t, y, lw=1.2)
+        a.set_ylabel(label)
+        a.grid(True, alpha=0.3)
+        ev = next((e for e in result.events if e.name == peak), None)
+        if ev is not None and ev.value is not None:
+            _mark_events(a, [ev], [ev.t_s], [ev.value * scale])
+    axes[-1].set_xlabel("time from entry interface [s]")
+    axes[0].set_title(f"{result.mission}: entry loads")
+    return fig
+
+
+def bank(result, mission=None, ax: Axes | None = None) -> Figure:
+    """Bank angle against time from the entry interface to the parachute (or touchdown)."""
+    fig, ax = _one_axes(ax, (7.0, 4.0))
+    tr = result.trajectory
+    t_end = _event_time(result, "parachute_deploy", "touchdown", default=float(tr.t_s[-1]))
+    sel = _window(result, 0.0, t_end)
+    ax.plot(tr.t_s[sel], tr.bank_deg[sel], lw=1.2, gid="bank")
+    _vlines(ax, result, 0.0, t_end)
+    ax.set_xlabel("time from entry interface [s]")
+    ax.set_ylabel("bank angle [deg]")
+    ax.set_title(f"{result.mission}: bank angle")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def _no_phase(axes: list[Axes], text: str) -> None:
+    for a in axes:
+        a.text(0.5, 0.5, text, ha="center", va="center", transform=a.transAxes)
+
+
+def parachute_phase(result, mission=None, ax=None) -> Figure:
+    """Mach number and parachute force from deployment to backshell separation.
+
+    With ``mission``, the parachute's qualified deployment Mach is drawn too.
+    """
+    fig, axes = _panels(ax, 2, (7.0, 6.0))
+    axes[0].set_ylabel("Mach number [-]")
+    axes[1].set_ylabel("parachute force [kN]")
+    axes[1].set_xlabel("time from entry interface [s]")
+    axes[0].set_title(f"{result.mission}: parachute phase")
+    t0 = _event_time(result, "parachute_deploy")
+    if t0 is None:
+        _no_phase(axes, "no parachute deployment")
+        return fig
+    tr = result.trajectory
+    t1 = _event_time(result, "backshell_separation", "touchdown", default=float(tr.t_s[-1]))
+    sel = _window(result, t0 - 5.0, t1 + 2.0)
+    axes[0].plot(tr.t_s[sel], tr.mach[sel], lw=1.2)
+    axes[1].plot(tr.t_s[sel], tr.parachute_force_n[sel] / 1e3, lw=1.2)
+    dep = result.event("parachute_deploy")
+    _mark_events(axes[0], [dep], [dep.t_s], [dep.mach])
+    pk = next((e for e in result.events if e.name == "peak_parachute_load"), None)
+    if pk is not None and pk.value is not None:
+        _mark_events(axes[1], [pk], [pk.t_s], [pk.value / 1e3])
+    if mission is not None:
+        mach_max = mission.spec.parachute.mach_max
+        axes[0].axhline(mach_max, color="tab:orange", ls="--", lw=0.8, gid="mach_max")
+        axes[0].annotate(f"qualified Mach {mach_max:g}", (t0, mach_max), fontsize=7)
+    for a in axes:
+        a.grid(True, alpha=0.3)
+    return fig
+
+
+def powered_descent(result, mission=None, ax=None) -> Figure:
+    """Powered descent and sky crane: altitude, speeds, thrust, mass and propellant.
+
+    Altitude is above the target when ``mission`` is given (above the
+    ellipsoid otherwise); the throttle is shown as the total thrust, and the
+    propellant (from the mass and the propellant left at touchdown) up to
+    touchdown.
+    """
+    fig, axes = _panels(ax, 4, (7.0, 9.0))
+    axes[0].set_title(f"{result.mission}: powered descent and sky crane")
+    axes[2].set_ylabel("thrust [kN]")
+    axes[3].set_ylabel("mass [kg]")
+    axes[-1].set_xlabel("time from entry interface [s]")
+    t0 = _event_time(result, "powered_descent_start")
+    tr = result.trajectory
+    ref = 0.0 if mission is None else mission.spec.target.altitude_m
+    axes[0].set_ylabel(
+        "altitude above the ellipsoid [m]" if mission is None else "altitude above target [m]"
+    )
+    axes[1].set_ylabel("speed [m/s]")
+    if t0 is None:
+        _no_phase(axes, "no powered descent")
+        return fig
+    t_td = _event_time(result, "touchdown")
+    t1 = t_td if t_td is not None else float(tr.t_s[-1])
+    sel = _window(result, t0 - 2.0, t1 + 2.0)
+    t = tr.t_s[sel]
+    r, v = tr.r_pf_m[sel], tr.v_pf_m_s[sel]
+    up = r / np.linalg.norm(r, axis=1)[:, None]
+    v_up = np.einsum("ij,ij->i", v, up)
+    v_h = np.linalg.norm(v - v_up[:, None] * up, axis=1)
+    axes[0].plot(t, tr.altitude_m[sel] - ref, lw=1.2)
+    axes[1].plot(t, tr.speed_m_s[sel], lw=1.2, label="speed")
+    axes[1].plot(t, -v_up, lw=1.0, label="descent rate")
+    axes[1].plot(t, v_h, lw=1.0, label="horizontal speed")
+    axes[1].legend(fontsize=7)
+    axes[2].plot(t, tr.thrust_n[sel] / 1e3, lw=1.2)
+    axes[3].plot(t, tr.mass_kg[sel], lw=1.2, label="vehicle mass")
+    if result.propellant_remaining_kg is not None and t_td is not None:
+        m_td = result.event("touchdown").mass_kg
+        dry = m_td - result.propellant_remaining_kg
+        # from ignition (the backshell is gone) to touchdown (the rover still hangs below)
+        on = (t >= t0) & (t < t_td)
+        tp = np.append(t[on], t_td)
+        prop = np.append(tr.mass_kg[sel][on] - dry, result.propellant_remaining_kg)
+        twin = axes[3].twinx()
+        twin.plot(tp, prop, color="tab:green", lw=1.0, gid="propellant")
+        twin.set_ylabel("propellant [kg]", color="tab:green")
+    for a in axes:
+        _vlines(a, result, t0, t1)
+        a.grid(True, alpha=0.3)
+    return fig
+
+
+def local_east_north_m(lat_deg, lon_deg, mission) -> np.ndarray:
+    """East and north [m] of points (at the target's altitude) from the target.
+
+    Rows of shape ``(..., 2)``: the planet-fixed offset from the target,
+    rotated into the target's east-north-up axes (``skycrane.planets``).
+    """
+    planet, tgt = mission.planet, mission.spec.target
+    origin = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet)
+    rot = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
+    p = pf_from_lla(np.asarray(lat_deg, float), np.asarray(lon_deg, float), tgt.altitude_m, planet)
+    return ((p - origin) @ rot.T)[..., :2]
+
+
+def _flyaway_track(result):
+    t0 = _event_time(result, "flyaway_start", "bridles_cut")
+    if t0 is None:
+        return None
+    tr = result.trajectory
+    sel = tr.t_s >= t0
+    return tr.latitude_deg[sel], tr.longitude_deg[sel]
+
+
+def _square_limits(ax: Axes, xy: np.ndarray, pad: float = 0.12) -> None:
+    """Equal, square limits around the points (so that equal aspect keeps them all)."""
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    centre = (lo + hi) / 2.0
+    half = max(float(np.max(hi - lo)) / 2.0 * (1.0 + pad), 1.0)
+    ax.set_xlim(centre[0] - half, centre[0] + half)
+    ax.set_ylim(centre[1] - half, centre[1] + half)
+
+
+def site_map(result, mission, ax=None) -> Figure:
+    """The landing site in the target's local east-north frame.
+
+    Left: the near field in metres (target, rover, hardware within
+    :data:`NEAR_FIELD_M`, the descent stage's flyaway track and crash point).
+    Right: every body's rest point in kilometres (the cruise-stage fragments
+    fall ~100 km up-range). Bodies that broke up are listed in a note.
+    """
+    if ax is not None:
+        fig, (near, far) = _panels(ax, 2, (12.0, 5.5))
+    else:
+        fig = Figure(figsize=(12.0, 5.5), layout="constrained")
+        near, far = fig.subplots(1, 2)
+    for a, scale in ((near, 1.0), (far, 1e3)):
+        a.scatter([0.0], [0.0], marker="x", s=60, color="k", gid="target", zorder=4)
+        a.annotate("target", (0.0, 0.0), xytext=(5, -10), **_LABEL_STYLE)
+        unit = "m" if scale == 1.0 else "km"
+        a.set_xlabel(f"east of target [{unit}]")
+        a.set_ylabel(f"north of target [{unit}]")
+        a.set_aspect("equal", adjustable="box")
+        a.grid(True, alpha=0.3)
+    near.set_title(f"{result.mission}: landing site (near field)")
+    far.set_title("all hardware")
+    track = _flyaway_track(result)
+    if track is not None:
+        en = local_east_north_m(*track, mission)
+        near.plot(
+            en[:, 0],
+            en[:, 1],
+            color="tab:purple",
+            lw=1.0,
+            gid="flyaway_track",
+            label="descent stage flyaway",
+        )
+    lost = []
+    labels: dict[Axes, list[tuple[float, float, str]]] = {near: [], far: []}
+    for k, b in enumerate(result.bodies):
+        if b.latitude_deg is None or b.longitude_deg is None:
+            lost.append(f"{b.name} ({b.status})")
+            continue
+        e, n = local_east_north_m(b.latitude_deg, b.longitude_deg, mission)
+        style = {"marker": "o", "s": 25, "zorder": 3, "color": f"C{k % 10}"}
+        label = b.name.replace("_", " ")
+        if b.name == "rover":
+            style.update(marker="*", s=120, color="tab:red")
+        elif b.name == "descent_stage":
+            style.update(marker="X", s=60, color="tab:purple")
+            label = "descent stage crash"
+        near_field = np.hypot(e, n) <= NEAR_FIELD_M
+        for a, scale in [(far, 1e3), (near, 1.0)] if near_field else [(far, 1e3)]:
+            a.scatter([e / scale], [n / scale], gid=f"body:{b.name}", label=label, **style)
+            # the km panel labels only what the metre panel does not show
+            if a is near or not near_field:
+                labels[a].append((e / scale, n / scale, label))
+    for a, items in labels.items():
+        xy = np.array([(0.0, 0.0)] + [(x, y) for x, y, _ in items])
+        if a is near and track is not None:
+            xy = np.vstack([xy, en])
+        _square_limits(a, xy)
+        if items:
+            xs, ys, texts = zip(*items, strict=True)
+            offsets = _label_offsets(a, xs, ys, texts, _LABEL_STYLE["fontsize"])
+            for x, y, text, (dx, dy) in zip(xs, ys, texts, offsets, strict=True):
+                a.annotate(
+                    text,
+                    (x, y),
+                    xytext=(dx, dy),
+                    ha="left" if dx >= 0 else "right",
+                    va="center",
+                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"}
+                    if np.hypot(dx, dy) > 10.0
+                    else None,
+                    **_LABEL_STYLE,
+                )
+    if lost:
+        far.text(
+            0.02,
+            0.02,
+            "not at rest: " + ", ".join(lost),
+            transform=far.transAxes,
+            fontsize=7,
+            va="bottom",
+        )
+    return fig
+
+
+FIGURES = {
+    "altitude_speed": altitude_speed,
+    "altitude_mach": altitude_mach,
+    "entry_loads": entry_loads,
+    "bank": bank,
+    "parachute_phase": parachute_phase,
+    "powered_descent": powered_descent,
+    "site_map": site_map,
+}
+"""Every figure, by name."""
+
+
+def all_figures(result, mission) -> dict[str, Figure]:
+    """Every figure of :data:`FIGURES`, by name (the site map only with bodies at rest)."""
+    out = {}
+    for name, fn in FIGURES.items():
+        if name == "site_map" and not any(b.latitude_deg is not None for b in result.bodies):
+            continue
+        out[name] = fn(result, mission)
+    return out
