@@ -2,9 +2,9 @@
 
 Numba's ``cache=True`` checks only the decorated function's own file: after a
 change to a function it *calls* (in another module) it silently reuses stale
-machine code. Keying the cache directory by a digest of every ``.py`` file of
-the package makes any source change (an edit, an upgrade) start from a fresh
-cache, while unchanged installs keep their warm start.
+machine code. Keying the cache directory by a digest of the sources of every
+package holding compiled code makes any change to them (an edit, an upgrade)
+start from a fresh cache, while unchanged installs keep their warm start.
 
 The directory is ``$NUMBA_CACHE_DIR/skycrane-<digest>`` when the user set
 ``NUMBA_CACHE_DIR``, else ``$XDG_CACHE_HOME/skycrane/numba-<digest>``
@@ -21,11 +21,21 @@ from pathlib import Path
 
 import numba
 
+COMPILED_PACKAGES = ("atmosphere", "guidance", "planets", "propagate", "sequence", "vehicle")
+"""The subpackages that hold jitted code and the constants compiled into it.
+
+Only their sources key the cache, so editing plots, imaging or the CLI does not
+recompile the kernel. Jitted code, and constants it reads, belong in these.
+"""
+
 
 def source_digest(package_dir: Path) -> str:
-    """Hex digest of every Python source file below ``package_dir`` (paths and bytes)."""
+    """Hex digest of the compiled packages' Python sources below ``package_dir``."""
     h = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*.py")):
+    files = [package_dir / "_jit_cache.py"]
+    for name in COMPILED_PACKAGES:
+        files.extend(sorted((package_dir / name).rglob("*.py")))
+    for path in files:
         h.update(str(path.relative_to(package_dir)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

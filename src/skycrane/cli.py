@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from skycrane.errors import SkycraneError
+from skycrane.errors import InputError, SkycraneError
 
 app = typer.Typer(
     add_completion=False,
@@ -120,6 +120,84 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
     _stdout().print(
         f"{path}: ok ({mission.name}: {mission.spec.mission.title})", markup=False, soft_wrap=True
     )
+
+
+@app.command()
+def image(
+    mission: MissionArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],
+    resolution_m: Annotated[float, typer.Option("--resolution-m", help="Metres per pixel.")] = 0.25,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris.")] = 0,
+    max_size_px: Annotated[int, typer.Option("--max-size-px", help="Largest image side.")] = 8192,
+) -> None:
+    """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
+
+    The image is centred on the marks within 3 km of the rover (coordinates are
+    metres east/north of the rover; the world files carry them).
+    """
+    import numpy as np
+
+    from skycrane.api import load_mission, simulate
+    from skycrane.imaging import render_pair, write_pair
+    from skycrane.imaging.landing import marks_from_landing
+
+    if not resolution_m > 0.0:
+        _fail(InputError("--resolution-m", resolution_m, "a positive number of metres"))
+    try:
+        spec = load_mission(mission)
+        result = simulate(spec)
+    except SkycraneError as exc:
+        _fail(exc)
+    rng = np.random.default_rng(seed)
+    marks = marks_from_landing(result, spec, rng)
+    near = [m for m in marks if np.hypot(m.x_m, m.y_m) <= 3000.0] or marks
+    xs = np.array([m.x_m for m in near])
+    ys = np.array([m.y_m for m in near])
+    centre = (float((xs.min() + xs.max()) / 2), float((ys.min() + ys.max()) / 2))
+    extent = float(max(np.ptp(xs), np.ptp(ys))) + 200.0
+    size = int(min(max_size_px, max(256, np.ceil(extent / resolution_m))))
+    pair = render_pair(rng, marks, shape=(size, size), resolution_m=resolution_m, origin_m=centre)
+    files = write_pair(output, pair, origin_m=centre)
+    out = _stdout()
+    out.print(
+        escape(
+            f"{len(marks)} marks; {size} x {size} px at {resolution_m} m/px, "
+            f"centred {centre[0]:.0f} m east, {centre[1]:.0f} m north of the rover"
+        )
+    )
+    for name, path in files.items():
+        out.print(escape(f"  {name}: {path}"))
+
+
+@app.command()
+def detect(
+    before: Annotated[Path, typer.Argument(help="The earlier image (PNG or TIFF).")],
+    after: Annotated[Path, typer.Argument(help="The later image, same size and place.")],
+    resolution_m: Annotated[float, typer.Option("--resolution-m", help="Metres per pixel.")] = 0.25,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+) -> None:
+    """Find the impact sites: regions darker in AFTER than in BEFORE."""
+    from skycrane.imaging import detect as find
+    from skycrane.imaging import load_pair
+
+    try:
+        if not resolution_m > 0.0:
+            raise InputError("--resolution-m", resolution_m, "a positive number of metres")
+        b, a = load_pair(before, after)
+        found = find(b, a, resolution_m=resolution_m)
+    except SkycraneError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps({"detections": [d.to_dict() for d in found]}, indent=2))
+        return
+    table = Table(title=f"{len(found)} darkened regions")
+    for col in ("kind", "east [m]", "north [m]", "area [m²]", "darkening"):
+        table.add_column(escape(col), justify="left" if col == "kind" else "right")
+    for d in found:
+        table.add_row(
+            d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"
+        )
+    _stdout().print(table)
 
 
 @app.command()

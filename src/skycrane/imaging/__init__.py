@@ -1,0 +1,40 @@
+"""Orbital before/after imaging of a landing site and detection of the marks it leaves.
+
+Modules
+-------
+marks
+    :class:`Mark` and rasterisation.
+debris
+    Descent-stage crash fan, fragments and their secondary impacts, other hardware.
+render
+    Procedural before/after images, PNG + world-file output.
+detect
+    Registration, illumination normalisation and detection of darkened regions.
+score
+    Matching detections against truth (for validation).
+landing
+    Marks from a simulated landing (:func:`marks_from_landing`).
+"""
+
+from skycrane.imaging.debris import DebrisParams, descent_stage_debris, random_site
+from skycrane.imaging.detect import Detection, DetectParams, detect, load_image, load_pair
+from skycrane.imaging.marks import KINDS, Mark, rasterise
+from skycrane.imaging.render import RenderedPair, render_pair, write_georeferenced, write_pair
+
+__all__ = [
+    "KINDS",
+    "DebrisParams",
+    "DetectParams",
+    "Detection",
+    "Mark",
+    "RenderedPair",
+    "descent_stage_debris",
+    "detect",
+    "load_image",
+    "load_pair",
+    "random_site",
+    "rasterise",
+    "render_pair",
+    "write_georeferenced",
+    "write_pair",
+]

@@ -1,0 +1,335 @@
+"""Debris model: what the descent stage's crash and the other hardware leave on the ground.
+
+Scaling of the disturbed area
+-----------------------------
+Each impact of kinetic energy ``E`` disturbs a patch of dust of radius
+
+.. math:: R = C \\, E^{\\beta}
+
+with ``C = DebrisParams.radius_coeff_m`` (default 0.17 m J^-1/3) and
+``beta = DebrisParams.radius_exponent`` (default 1/3).  ``beta = 1/3`` is pure
+energy scaling (disturbed volume proportional to energy); the point-source
+scaling of Holsapple (1993, "The scaling of impact processes in planetary
+sciences", Annu. Rev. Earth Planet. Sci. 21, 333-373) gives exponents between
+about 0.22 (gravity regime, sand, mu = 0.41) and 1/3 for crater size versus
+energy at fixed impactor density, so both numbers are tunable.  ``C`` is
+calibrated so that a ~650 kg descent stage hitting at ~40 m/s (E ~ 5e5 J)
+disturbs a fan ~14 m long, the scale of the fans HiRISE saw after the MSL and
+Mars 2020 landings.  It is a rendering model, not a crater-physics model.
+
+Fragmentation
+-------------
+The descent stage sheds a fraction ``fragment_mass_fraction`` (default 0.15) of its
+mass as fragments whose masses follow a truncated power law, cumulative
+``N(>m) ~ m^-b`` with ``b = 0.8`` (Turcotte 1986, "Fractals and fragmentation",
+J. Geophys. Res. 91, 1921; typical of impact and explosive fragmentation).
+Fragment launch speeds are a log-normal fraction (median 0.45, sigma 0.35) of
+the impact speed, azimuths are normal about the direction of travel (sigma 15
+degrees) and elevation angles uniform in 10-35 degrees (a grazing impact throws
+debris forward and low).  All of these are tunable model assumptions.
+
+Flight is ballistic over a flat surface in Mars gravity (3.71 m/s^2) with no
+drag and launch from ground level, so the range is ``v^2 sin(2 theta) / g`` and the
+fragment lands at its launch speed.  Drag would shorten the flight of the
+smallest fragments by a few per cent at these speeds in Mars' thin atmosphere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from skycrane.imaging.marks import Mark
+
+MARS_G_M_S2 = 3.71
+
+
+@dataclass(frozen=True, slots=True)
+class DebrisParams:
+    """Tunable numbers of the debris model (see the module docstring)."""
+
+    radius_coeff_m: float = 0.17
+    radius_exponent: float = 1.0 / 3.0
+    fan_half_angle_min_deg: float = 20.0
+    fan_half_angle_max_deg: float = 60.0
+    crater_fraction: float = 0.25
+    main_darkening: float = 0.45
+    fragment_mass_fraction: float = 0.15
+    fragment_mass_min_kg: float = 0.05
+    fragment_mass_max_fraction: float = 0.05
+    fragment_power_b: float = 0.8
+    max_fragments: int = 150
+    speed_fraction_median: float = 0.45
+    speed_fraction_sigma: float = 0.35
+    azimuth_sigma_deg: float = 15.0
+    elevation_min_deg: float = 10.0
+    elevation_max_deg: float = 35.0
+    secondary_darkening: tuple[float, float] = (0.25, 0.45)
+    gravity_m_s2: float = MARS_G_M_S2
+
+
+def disturbed_radius_m(energy_j: float, params: DebrisParams = DebrisParams()) -> float:
+    """Radius of dust disturbed by an impact of ``energy_j`` joules, ``C E^beta``."""
+    return params.radius_coeff_m * max(energy_j, 0.0) ** params.radius_exponent
+
+
+def _math_angle(bearing_deg: float) -> float:
+    """Compass bearing (clockwise from north) to counter-clockwise-from-east radians."""
+    return math.radians(90.0 - bearing_deg)
+
+
+def main_crash_fan(
+    x_m: float,
+    y_m: float,
+    mass_kg: float,
+    speed_m_s: float,
+    heading_deg: float,
+    impact_angle_deg: float,
+    params: DebrisParams = DebrisParams(),
+) -> Mark:
+    """The dark fan of the descent stage's crash, opening along its direction of travel.
+
+    Parameters
+    ----------
+    x_m, y_m : float
+        Impact point, metres east/north.
+    mass_kg, speed_m_s : float
+        Mass and impact speed.
+    heading_deg : float
+        Direction of travel, compass bearing.
+    impact_angle_deg : float
+        Flight-path angle below the horizontal; steeper impacts open wider fans.
+    params : DebrisParams
+        Tunable numbers.
+    """
+    energy = 0.5 * mass_kg * speed_m_s**2
+    length = disturbed_radius_m(energy, params)
+    steep = math.sin(math.radians(min(max(impact_angle_deg, 0.0), 90.0)))
+    half = (
+        params.fan_half_angle_min_deg
+        + (params.fan_half_angle_max_deg - params.fan_half_angle_min_deg) * steep
+    )
+    return Mark(
+        x_m=x_m,
+        y_m=y_m,
+        semi_major_m=length,
+        semi_minor_m=params.crater_fraction * length,
+        orientation_rad=_math_angle(heading_deg),
+        darkening=params.main_darkening,
+        kind="main_crash",
+        shape="fan",
+        half_angle_rad=math.radians(half),
+        energy_j=energy,
+    )
+
+
+def fragment_masses(rng: np.random.Generator, total_kg: float, params: DebrisParams) -> np.ndarray:
+    """Fragment masses from a truncated power law until ``fragment_mass_fraction`` is used."""
+    budget = params.fragment_mass_fraction * total_kg
+    m_lo = params.fragment_mass_min_kg
+    m_hi = max(params.fragment_mass_max_fraction * total_kg, 2.0 * m_lo)
+    b = params.fragment_power_b
+    # Inverse CDF of the pdf ~ m^(-b-1) on [m_lo, m_hi].
+    u = rng.random(params.max_fragments)
+    lo, hi = m_lo**-b, m_hi**-b
+    masses = (lo - u * (lo - hi)) ** (-1.0 / b)
+    cumulative = np.cumsum(masses)
+    n = int(np.searchsorted(cumulative, budget)) + 1
+    return masses[: min(n, params.max_fragments)]
+
+
+def secondary_impacts(
+    rng: np.random.Generator,
+    x_m: float,
+    y_m: float,
+    mass_kg: float,
+    speed_m_s: float,
+    heading_deg: float,
+    params: DebrisParams = DebrisParams(),
+) -> list[Mark]:
+    """Fragments of the crash flown ballistically to their secondary impacts.
+
+    Returns one elliptical ``"secondary"`` mark per fragment, elongated along its
+    flight direction, sized by :func:`disturbed_radius_m` of its landing energy.
+    """
+    masses = fragment_masses(rng, mass_kg, params)
+    n = masses.size
+    frac = np.exp(
+        math.log(params.speed_fraction_median)
+        + params.speed_fraction_sigma * rng.standard_normal(n)
+    )
+    v = speed_m_s * np.clip(frac, 0.05, 0.95)
+    azimuth = _math_angle(heading_deg) + np.radians(params.azimuth_sigma_deg) * rng.standard_normal(
+        n
+    )
+    elev = np.radians(rng.uniform(params.elevation_min_deg, params.elevation_max_deg, n))
+    ranges = v**2 * np.sin(2.0 * elev) / params.gravity_m_s2
+    energies = 0.5 * masses * v**2  # flat ground, no drag: lands at launch speed
+    lo, hi = params.secondary_darkening
+    dark = rng.uniform(lo, hi, n)
+    marks = []
+    for i in range(n):
+        radius = disturbed_radius_m(float(energies[i]), params)
+        stretch = 1.0 + 0.5 * math.cos(float(elev[i]))  # low, grazing hits smear forward
+        marks.append(
+            Mark(
+                x_m=x_m + float(ranges[i] * math.cos(azimuth[i])),
+                y_m=y_m + float(ranges[i] * math.sin(azimuth[i])),
+                semi_major_m=radius * math.sqrt(stretch),
+                semi_minor_m=radius / math.sqrt(stretch),
+                orientation_rad=float(azimuth[i]),
+                darkening=float(dark[i]),
+                kind="secondary",
+                energy_j=float(energies[i]),
+            )
+        )
+    return marks
+
+
+def descent_stage_debris(
+    rng: np.random.Generator,
+    x_m: float,
+    y_m: float,
+    mass_kg: float,
+    speed_m_s: float,
+    heading_deg: float,
+    impact_angle_deg: float = 30.0,
+    params: DebrisParams = DebrisParams(),
+) -> list[Mark]:
+    """Main crash fan plus the secondary impacts of its fragments.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Seeded generator; the only source of randomness.
+    x_m, y_m : float
+        Impact point, metres east/north of the reference.
+    mass_kg, speed_m_s : float
+        Descent-stage mass and impact speed.
+    heading_deg : float
+        Direction of travel at impact, compass bearing (degrees clockwise from north).
+    impact_angle_deg : float
+        Flight-path angle below the horizontal.
+    params : DebrisParams
+        Tunable numbers.
+
+    Returns
+    -------
+    list of Mark
+        The ``"main_crash"`` fan first, then the ``"secondary"`` marks.
+    """
+    fan = main_crash_fan(x_m, y_m, mass_kg, speed_m_s, heading_deg, impact_angle_deg, params)
+    return [fan, *secondary_impacts(rng, x_m, y_m, mass_kg, speed_m_s, heading_deg, params)]
+
+
+def hardware_mark(
+    kind: str,
+    x_m: float,
+    y_m: float,
+    mass_kg: float,
+    speed_m_s: float,
+    size_m: float = 0.0,
+    orientation_rad: float = 0.0,
+    darkening: float = 0.35,
+    params: DebrisParams = DebrisParams(),
+) -> Mark:
+    """Round mark of a single piece of hardware (heat shield, backshell, balance mass).
+
+    The radius is the larger of the energy-scaled disturbed radius and half the
+    hardware's own size ``size_m`` (a 4.5 m heat shield covers at least its footprint).
+    """
+    energy = 0.5 * mass_kg * speed_m_s**2
+    radius = max(disturbed_radius_m(energy, params), 0.5 * size_m)
+    return Mark(
+        x_m, y_m, radius * 1.1, radius / 1.1, orientation_rad, darkening, kind, energy_j=energy
+    )
+
+
+def parachute_mark(
+    x_m: float, y_m: float, canopy_diameter_m: float = 21.5, orientation_rad: float = 0.0
+) -> Mark:
+    """The parachute lying collapsed downwind of the backshell: a long, low-contrast ellipse.
+
+    On real orbital images the canopy is *brighter* than the ground; the model
+    renders the scuffed, shadowed strip it lies in as a mild darkening instead.
+    """
+    return Mark(
+        x_m,
+        y_m,
+        0.3 * canopy_diameter_m,
+        0.12 * canopy_diameter_m,
+        orientation_rad,
+        0.3,
+        "parachute",
+    )
+
+
+def blast_zone_mark(
+    x_m: float = 0.0, y_m: float = 0.0, radius_m: float = 10.0, darkening: float = 0.18
+) -> Mark:
+    """Engine-blast zone around the rover (tunable radius; Perseverance's was ~20 m across)."""
+    return Mark(x_m, y_m, radius_m, radius_m * 0.9, 0.0, darkening, "blast_zone")
+
+
+def random_site(
+    rng: np.random.Generator, width_m: float, height_m: float, params: DebrisParams = DebrisParams()
+) -> list[Mark]:
+    """A random landing site compressed into one image, for testing detection.
+
+    Rover and blast zone, the descent stage's crash with its fragments, a heat
+    shield, a backshell with its parachute and two balance masses, all within
+    ``width_m x height_m`` centred on the origin (real sites spread these over
+    kilometres).  Marks reaching outside the frame are dropped.
+    """
+    hw, hh = 0.5 * width_m, 0.5 * height_m
+    rover = (rng.uniform(-0.35, 0.35) * hw, rng.uniform(-0.35, 0.35) * hh)
+    marks = [blast_zone_mark(*rover, radius_m=float(rng.uniform(6.0, 10.0)))]
+    heading = float(rng.uniform(0.0, 360.0))
+    th = _math_angle(heading)
+    dist = float(rng.uniform(25.0, 40.0))
+    crash = (rover[0] - dist * math.cos(th) * 0.3, rover[1] - dist * math.sin(th) * 0.3)
+    crash = (
+        crash[0] + dist * math.cos(th + math.pi / 2),
+        crash[1] + dist * math.sin(th + math.pi / 2),
+    )
+    marks += descent_stage_debris(
+        rng,
+        crash[0],
+        crash[1],
+        float(rng.uniform(500.0, 800.0)),
+        float(rng.uniform(30.0, 45.0)),
+        heading,
+        float(rng.uniform(20.0, 60.0)),
+        params,
+    )
+    for kind, mass, speed, size in (
+        ("heat_shield", 385.0, 40.0, 4.5),
+        ("backshell", 350.0, 20.0, 4.5),
+        ("balance_mass", 25.0, 80.0, 0.0),
+        ("balance_mass", 25.0, 80.0, 0.0),
+    ):
+        for _ in range(50):  # keep hardware apart from everything placed so far
+            pos = (rng.uniform(-0.85, 0.85) * hw, rng.uniform(-0.85, 0.85) * hh)
+            extra = 20.0 if kind == "backshell" else 0.0
+            if all(
+                math.hypot(pos[0] - m.x_m, pos[1] - m.y_m) > m.extent_m + 12.0 + extra
+                for m in marks
+            ):
+                break
+        marks.append(
+            hardware_mark(
+                kind, *pos, mass, speed, size, float(rng.uniform(0, math.pi)), params=params
+            )
+        )
+        if kind == "backshell":
+            ang = float(rng.uniform(0.0, 2.0 * math.pi))
+            marks.append(
+                parachute_mark(
+                    pos[0] + 12.0 * math.cos(ang),
+                    pos[1] + 12.0 * math.sin(ang),
+                    orientation_rad=ang,
+                )
+            )
+    return [m for m in marks if abs(m.x_m) + m.extent_m < hw and abs(m.y_m) + m.extent_m < hh]

@@ -1,0 +1,341 @@
+"""Change detection on a before/after orbital pair: where did the ground get darker?
+
+Pipeline (:func:`detect`):
+
+1. co-register the after image onto the before image with sub-pixel phase
+   correlation (:func:`skimage.registration.phase_cross_correlation`,
+   ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
+2. normalise illumination with a robust linear fit ``after = a * before + b`` on
+   the unchanged majority of pixels (iteratively dropping > 3 MAD residuals);
+3. compute the fractional darkening ``1 - after / before`` of both images after a
+   light gaussian smoothing, estimate its noise with the MAD, and keep regions
+   darker than ``max(k_high * noise, min_darkening)`` with hysteresis down to
+   ``k_low`` (:func:`skimage.filters.apply_hysteresis_threshold`);
+4. measure the regions (:func:`skimage.measure.regionprops`) and classify them by
+   size and shape: the main crash is the large elongated region with the most small
+   regions in a cone along its axis (its fragments' secondaries); the blast zone is a
+   large, round, faint region; small regions are secondaries; the rest is hardware.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage
+from skimage import color, filters, io, measure, morphology
+from skimage.registration import phase_cross_correlation
+
+from skycrane.errors import InputError
+from skycrane.imaging.marks import pixel_grid
+
+
+@dataclass(frozen=True, slots=True)
+class DetectParams:
+    """Tunable thresholds of :func:`detect`."""
+
+    smooth_sigma_px: float = 1.0
+    k_high: float = 6.0
+    k_low: float = 3.0
+    low_fraction: float = 0.6
+    min_darkening: float = 0.1
+    min_area_m2: float = 0.3
+    register_crop_px: int = 1024
+    upsample_factor: int = 20
+    secondary_max_area_m2: float = 8.0
+    large_min_area_m2: float = 30.0
+    main_min_eccentricity: float = 0.6
+    blast_max_eccentricity: float = 0.7
+    blast_max_darkening: float = 0.25
+    blast_min_area_m2: float = 80.0
+    cone_half_angle_deg: float = 35.0
+    cone_reach: float = 6.0
+    fan_weight: float = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One darkened region: position in metres east/north of the image centre."""
+
+    x_m: float
+    y_m: float
+    area_m2: float
+    darkening: float
+    kind: str
+    eccentricity: float
+    orientation_rad: float  # major axis, counter-clockwise from east (axis, not direction)
+
+    def to_dict(self) -> dict:
+        """Plain-dict form."""
+        return asdict(self)
+
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"\xff\xd8\xff", b"BM")
+
+
+def _as_grey(image: np.ndarray, field: str) -> np.ndarray:
+    """Validate and convert an array to a 2-D float32 grey image."""
+    arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[-1] in (3, 4):
+        arr = color.rgb2gray(color.rgba2rgb(arr) if arr.shape[-1] == 4 else arr)
+    if arr.ndim != 2 or min(arr.shape) < 16:
+        raise InputError(field, arr.shape, "a 2-D grey-scale image at least 16 x 16 pixels")
+    if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
+        raise InputError(field, arr.dtype, "a real-valued image")
+    arr = arr.astype(np.float32, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise InputError(field, "non-finite pixels", "finite pixel values")
+    return arr
+
+
+def load_image(path: str | Path, field: str = "image") -> np.ndarray:
+    """Read a PNG/TIFF (or any format skimage reads) as a float32 grey image.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or is not a readable image.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(field, str(path), "an existing image file (PNG or TIFF)")
+    with p.open("rb") as handle:
+        magic = handle.read(8)
+    if not magic.startswith(_IMAGE_MAGIC):
+        raise InputError(field, str(path), "a PNG, TIFF, JPEG or BMP image file")
+    try:
+        data = io.imread(p)
+    except Exception as exc:  # skimage/imageio raise many types for non-images
+        raise InputError(field, str(path), f"a readable PNG or TIFF image ({exc})") from None
+    if data.dtype.kind in "ui":
+        data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
+    return _as_grey(data, field)
+
+
+def load_pair(path_before: str | Path, path_after: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Load a before/after pair and check they have the same size."""
+    before = load_image(path_before, "before")
+    after = load_image(path_after, "after")
+    if before.shape != after.shape:
+        raise InputError("after.shape", after.shape, f"the before image's shape {before.shape}")
+    return before, after
+
+
+def register(
+    before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
+) -> tuple[np.ndarray, tuple[float, float]]:
+    """Shift ``after`` onto ``before``; returns the registered image and the shift applied."""
+    rows, cols = before.shape
+    n = params.register_crop_px
+    r0, c0 = max((rows - n) // 2, 0), max((cols - n) // 2, 0)
+    crop = (slice(r0, r0 + n), slice(c0, c0 + n))
+    if float(before[crop].std()) == 0.0 or float(after[crop].std()) == 0.0:
+        return after, (0.0, 0.0)
+    shift, _, _ = phase_cross_correlation(
+        before[crop], after[crop], upsample_factor=params.upsample_factor
+    )
+    shift = (float(shift[0]), float(shift[1]))
+    if shift == (0.0, 0.0):
+        return after, shift
+    return ndimage.shift(after, shift, order=1, mode="nearest"), shift
+
+
+def normalise_illumination(
+    before: np.ndarray, after: np.ndarray, iterations: int = 3
+) -> np.ndarray:
+    """Map ``after`` to the radiometry of ``before`` by a robust linear fit.
+
+    Fits ``after = a * before + b`` on a pixel subsample, dropping residuals beyond
+    3 MAD (the changed minority) at each iteration, and returns ``(after - b) / a``.
+    """
+    step = max(1, int(math.sqrt(before.size / 250_000)))
+    x = before[::step, ::step].ravel().astype(np.float64)
+    y = after[::step, ::step].ravel().astype(np.float64)
+    keep = np.ones(x.size, dtype=bool)
+    a, b = 1.0, 0.0
+    for _ in range(iterations):
+        if keep.sum() < 10 or np.ptp(x[keep]) == 0.0:
+            break
+        a, b = np.polyfit(x[keep], y[keep], 1)
+        res = y - (a * x + b)
+        mad = float(np.median(np.abs(res[keep] - np.median(res[keep]))))
+        if mad == 0.0:
+            break
+        keep = np.abs(res) < 3.0 * 1.4826 * mad
+    if not np.isfinite(a) or a <= 0.0:
+        a, b = 1.0, 0.0
+    return ((after - b) / a).astype(np.float32)
+
+
+def darkening_map(
+    before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
+) -> np.ndarray:
+    """Fractional darkening ``1 - after / before`` of the smoothed, aligned, normalised pair."""
+    b = ndimage.gaussian_filter(before, params.smooth_sigma_px)
+    a = ndimage.gaussian_filter(after, params.smooth_sigma_px)
+    floor = max(float(np.median(b)) * 0.05, 1e-6)
+    return 1.0 - a / np.maximum(b, floor)
+
+
+def _major_axis(prop) -> np.ndarray:
+    """Unit major axis ``(drow, dcol)`` of a region from the covariance of its pixels."""
+    coords = prop.coords.astype(np.float64)
+    if coords.shape[0] < 2:
+        return np.array([1.0, 0.0])
+    _, vecs = np.linalg.eigh(np.cov(coords.T))
+    return vecs[:, -1]
+
+
+def _fan_opening(prop, direction: np.ndarray) -> float:
+    """Correlation of a region's width with distance along ``direction`` (> 0: opens that way)."""
+    coords = prop.coords.astype(np.float64) - prop.centroid
+    along = coords @ direction
+    across = np.abs(coords @ np.array([-direction[1], direction[0]]))
+    if along.size < 3 or along.std() == 0.0 or across.std() == 0.0:
+        return 0.0
+    return float(np.corrcoef(along, across)[0, 1])
+
+
+def _claim_secondaries(
+    props: list, main: int, kinds: list[str], resolution_m: float, params: DetectParams
+) -> None:
+    """Mid-size regions in the main crash's downrange cone are secondaries too."""
+    p = props[main]
+    size = float(p.equivalent_diameter_area)
+    small = [j for j, k in enumerate(kinds) if k == "secondary"]
+    vecs = np.array([np.asarray(props[j].centroid) - p.centroid for j in small]).reshape(-1, 2)
+    if not len(vecs):
+        return
+    mean = vecs.sum(axis=0)
+    if not np.any(mean):
+        return
+    mean /= np.hypot(*mean)
+    cone = math.cos(math.radians(params.cone_half_angle_deg))
+    for j, q in enumerate(props):
+        if kinds[j] != "hardware" or q.area * resolution_m**2 >= params.large_min_area_m2:
+            continue
+        v = np.asarray(q.centroid) - p.centroid
+        dist = float(np.hypot(*v))
+        if 0.0 < dist < params.cone_reach * size and float(v @ mean) / dist > cone:
+            kinds[j] = "secondary"
+
+
+def _classify(props: list, resolution_m: float, params: DetectParams) -> list[str]:
+    """Kinds of the measured regions (see the module docstring)."""
+    px_area = resolution_m**2
+    kinds = ["hardware"] * len(props)
+    small = [i for i, p in enumerate(props) if p.area * px_area < params.secondary_max_area_m2]
+    for i in small:
+        kinds[i] = "secondary"
+    large = [i for i, p in enumerate(props) if p.area * px_area >= params.large_min_area_m2]
+    cone = math.cos(math.radians(params.cone_half_angle_deg))
+    best, best_score = None, 0.0
+    for i in large:
+        p = props[i]
+        if p.intensity_mean < params.blast_max_darkening:
+            continue  # too faint for a crash
+        size = float(p.equivalent_diameter_area)
+        vecs = np.array([np.asarray(props[j].centroid) - p.centroid for j in small]).reshape(-1, 2)
+        dist = np.hypot(vecs[:, 0], vecs[:, 1])
+        keep = (dist > 0.0) & (dist < params.cone_reach * size)
+        if not keep.any():
+            continue
+        units = vecs[keep] / dist[keep, None]
+        mean = units.sum(axis=0)
+        if not np.any(mean):
+            continue
+        mean /= np.hypot(*mean)
+        # Secondaries cluster downrange: sum their closeness (in units of the region's size)
+        # inside a cone around their mean bearing.
+        weight = size / np.maximum(dist[keep], size)
+        score = float(np.sum(weight[units @ mean > cone])) * float(p.intensity_mean)
+        score *= 1.0 + params.fan_weight * max(_fan_opening(p, mean), 0.0)
+        if score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        _claim_secondaries(props, best, kinds, resolution_m, params)
+    for i in large:
+        p = props[i]
+        if (
+            p.area * px_area >= params.blast_min_area_m2
+            and p.eccentricity < params.blast_max_eccentricity
+            and p.intensity_mean < params.blast_max_darkening
+        ):
+            kinds[i] = "blast_zone"
+    if best is not None:
+        kinds[best] = "main_crash"
+    return kinds
+
+
+def detect(
+    before: np.ndarray,
+    after: np.ndarray,
+    resolution_m: float = 0.25,
+    params: DetectParams = DetectParams(),
+) -> list[Detection]:
+    """Find the regions that became darker between two co-located grey-scale images.
+
+    Parameters
+    ----------
+    before, after : ndarray
+        Same-size 2-D (or RGB/RGBA) images of the same ground.
+    resolution_m : float
+        Metres per pixel.
+    params : DetectParams
+        Tunable thresholds.
+
+    Returns
+    -------
+    list of Detection
+        Largest first; empty when nothing changed.
+
+    Raises
+    ------
+    InputError
+        Different shapes, non-images, non-finite pixels or a bad resolution.
+    """
+    if not (
+        isinstance(resolution_m, int | float) and math.isfinite(resolution_m) and resolution_m > 0
+    ):
+        raise InputError("resolution_m", resolution_m, "a positive number of metres per pixel")
+    b = _as_grey(before, "before")
+    a = _as_grey(after, "after")
+    if a.shape != b.shape:
+        raise InputError("after.shape", a.shape, f"the before image's shape {b.shape}")
+    if np.array_equal(a, b):
+        return []
+    a, _ = register(b, a, params)
+    a = normalise_illumination(b, a)
+    dark = darkening_map(b, a, params)
+    sample = dark[:: max(1, dark.shape[0] // 512), :: max(1, dark.shape[1] // 512)]
+    noise = 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
+    high = max(params.k_high * noise, params.min_darkening)
+    low = max(params.k_low * noise, params.low_fraction * params.min_darkening)
+    mask = filters.apply_hysteresis_threshold(dark, low, high)
+    min_px = max(1, round(params.min_area_m2 / resolution_m**2))
+    mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
+    labels = measure.label(mask, connectivity=2)
+    props = measure.regionprops(labels, intensity_image=dark)
+    if not props:
+        return []
+    kinds = _classify(props, resolution_m, params)
+    xs, ys = pixel_grid(b.shape, resolution_m)
+    out = []
+    for p, kind in zip(props, kinds, strict=True):
+        r, c = p.centroid
+        drow, dcol = _major_axis(p)
+        out.append(
+            Detection(
+                x_m=float(xs[0] + c * resolution_m),
+                y_m=float(ys[0] - r * resolution_m),
+                area_m2=float(p.area * resolution_m**2),
+                darkening=float(p.intensity_mean),
+                kind=kind,
+                eccentricity=float(p.eccentricity),
+                orientation_rad=math.atan2(-drow, dcol) % math.pi,
+            )
+        )
+    out.sort(key=lambda d: -d.area_m2)
+    return out

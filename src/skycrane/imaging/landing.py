@@ -1,0 +1,107 @@
+"""Marks on the ground from a simulated landing (:class:`skycrane.Result`).
+
+Coordinates are metres east/north of the rover.  Each body's rest point comes
+from its distance and bearing from the rover.  The descent stage is taken to be
+travelling *away* from the rover when it hits (the fly-away manoeuvre), so its
+fan opens along its bearing from the rover; when the simulation gives no impact
+angle, ``default_impact_angle_deg`` is used.  The parachute is placed beside the
+backshell, ``parachute_offset_m`` further along the backshell's bearing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from skycrane.imaging.debris import (
+    DebrisParams,
+    blast_zone_mark,
+    descent_stage_debris,
+    hardware_mark,
+    parachute_mark,
+)
+from skycrane.imaging.marks import Mark
+
+HARDWARE_SIZE_M = {"heat_shield": 4.5, "backshell": 4.5}
+
+
+def _position(body: Any) -> tuple[float, float]:
+    bearing = math.radians(body.bearing_from_rover_deg)
+    return (
+        body.distance_from_rover_m * math.sin(bearing),
+        body.distance_from_rover_m * math.cos(bearing),
+    )
+
+
+def marks_from_landing(
+    result: Any,
+    mission: Any,
+    rng: np.random.Generator,
+    params: DebrisParams | None = None,
+    default_impact_angle_deg: float = 45.0,
+    parachute_offset_m: float = 15.0,
+    blast_radius_m: float = 10.0,
+) -> list[Mark]:
+    """Convert a landing's resting bodies into surface marks.
+
+    Parameters
+    ----------
+    result : skycrane.Result
+        Needs ``result.bodies`` (name, distance_from_rover_m, bearing_from_rover_deg,
+        impact_speed_m_s, impact_angle_deg).
+    mission : skycrane.Mission
+        Masses: ``mission.spec.bodies[name].mass_kg`` and, for the descent stage,
+        ``mission.spec.powered_descent.dry_mass_kg``.
+    rng : numpy.random.Generator
+        Seeded generator for the fragments.
+    params : DebrisParams, optional
+        Debris-model numbers (defaults when None).
+    default_impact_angle_deg : float
+        Used when a body has no impact angle.
+    parachute_offset_m : float
+        Distance of the parachute beyond the backshell.
+    blast_radius_m : float
+        Radius of the rover's engine-blast zone.
+
+    Returns
+    -------
+    list of Mark
+        Blast zone, main crash and secondaries, heat shield, backshell, parachute,
+        balance masses.  Bodies without a rest point (burnt up) are skipped.
+    """
+    params = DebrisParams() if params is None else params
+    marks = [blast_zone_mark(0.0, 0.0, blast_radius_m)]
+    spec_bodies = mission.spec.bodies
+    for body in result.bodies:
+        if body.distance_from_rover_m is None or body.bearing_from_rover_deg is None:
+            continue
+        x, y = _position(body)
+        speed = float(body.impact_speed_m_s or 0.0)
+        angle = body.impact_angle_deg
+        angle = default_impact_angle_deg if angle is None else float(angle)
+        name = body.name
+        if name == "descent_stage":
+            mass = float(mission.spec.powered_descent.dry_mass_kg)
+            marks += descent_stage_debris(
+                rng, x, y, mass, speed, body.bearing_from_rover_deg, angle, params
+            )
+        elif name in ("heat_shield", "backshell") or "balance_mass" in name:
+            kind = "balance_mass" if "balance_mass" in name else name
+            mass = float(spec_bodies[name].mass_kg)
+            orient = math.radians(90.0 - body.bearing_from_rover_deg)
+            marks.append(
+                hardware_mark(
+                    kind, x, y, mass, speed, HARDWARE_SIZE_M.get(kind, 0.0), orient, params=params
+                )
+            )
+            if kind == "backshell":
+                marks.append(
+                    parachute_mark(
+                        x + parachute_offset_m * math.cos(orient),
+                        y + parachute_offset_m * math.sin(orient),
+                        orientation_rad=orient,
+                    )
+                )
+    return marks

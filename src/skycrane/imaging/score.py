@@ -1,0 +1,120 @@
+"""Scoring detections against the truth of a rendered pair.
+
+The truth is the set of connected *blobs* of the truth mask (pixels covered
+>= 50 % by a mark); a blob's position is the centroid of its covered pixels and
+its area their count.  Blobs closer than ``merge_px`` pixels blur into one region
+in any detector, so each blob also has a *group* centroid (all blobs within
+``merge_px`` joined).
+
+* a blob is **found** when a detection's centroid lies within ``tol_px`` of the
+  blob's centroid or of its group's centroid;
+* a detection is **false** when no blob centroid lies within ``tol_px`` and its
+  centroid is not on the truth mask either (a piece of a real mark is not false,
+  only imprecise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+from skimage import measure, morphology
+
+from skycrane.imaging.detect import Detection
+from skycrane.imaging.marks import Mark, pixel_grid
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Outcome of :func:`score`."""
+
+    n_truth: int  # blobs with area >= min_area_m2
+    n_found: int
+    n_detections: int
+    n_false: int
+    position_errors_px: list[float]  # one per found blob
+    kinds: list[tuple[str, str]]  # (dominant truth kind, detected kind) per found blob
+
+    @property
+    def recall(self) -> float:
+        """Fraction of truth blobs found (1 when there are none)."""
+        return self.n_found / self.n_truth if self.n_truth else 1.0
+
+    @property
+    def false_fraction(self) -> float:
+        """Fraction of detections that are false (0 when there are none)."""
+        return self.n_false / self.n_detections if self.n_detections else 0.0
+
+
+def truth_blobs(
+    labels: np.ndarray, marks: list[Mark], resolution_m: float, merge_px: int = 3
+) -> list[dict]:
+    """Connected truth blobs: centroid ``(row, col)``, ``area_m2``, dominant kind, group centroid.
+
+    Blobs are 8-connected components of the truth mask; a blob's *group* joins it to
+    every blob within ``merge_px`` pixels (marks that close blur together in any detector).
+    """
+    mask = labels > 0
+    blob_ids = measure.label(mask, connectivity=2)
+    grouped = measure.label(ndimage.binary_dilation(mask, morphology.disk(merge_px)))
+    grouped = np.where(mask, grouped, 0)
+    group_centroid = {r.label: np.asarray(r.centroid) for r in measure.regionprops(grouped)}
+    blobs = []
+    for region in measure.regionprops(blob_ids):
+        ids = labels[region.slice][region.image]
+        counts = np.bincount(ids)
+        dominant = marks[int(np.argmax(counts[1:]))]  # label k is marks[k - 1]
+        r, c = region.coords[0]
+        blobs.append(
+            {
+                "centroid": np.asarray(region.centroid),
+                "group_centroid": group_centroid[int(grouped[r, c])],
+                "area_m2": float(region.area) * resolution_m**2,
+                "kind": dominant.kind,
+            }
+        )
+    return blobs
+
+
+def score(
+    detections: list[Detection],
+    labels: np.ndarray,
+    marks: list[Mark],
+    resolution_m: float,
+    min_area_m2: float = 1.0,
+    tol_px: float = 2.0,
+) -> Score:
+    """Score ``detections`` against the truth label image of a rendered pair."""
+    blobs = truth_blobs(labels, marks, resolution_m)
+    xs, ys = pixel_grid(labels.shape, resolution_m)
+    det_rc = np.array(
+        [[(ys[0] - d.y_m) / resolution_m, (d.x_m - xs[0]) / resolution_m] for d in detections]
+    ).reshape(-1, 2)
+    dist = np.full((det_rc.shape[0], len(blobs)), np.inf)
+    for key in ("centroid", "group_centroid"):
+        blob_rc = np.array([b[key] for b in blobs]).reshape(-1, 2)
+        if det_rc.size and blob_rc.size:
+            d = np.hypot(*(det_rc[:, None, :] - blob_rc[None, :, :]).transpose(2, 0, 1))
+            dist = np.minimum(dist, d)
+    on_mask = ndimage.binary_dilation(labels > 0, iterations=2)
+    n_false = 0
+    for i, (r, c) in enumerate(det_rc):
+        near = dist.shape[1] and dist[i].min() <= tol_px
+        ri, ci = round(r), round(c)
+        inside = 0 <= ri < labels.shape[0] and 0 <= ci < labels.shape[1] and on_mask[ri, ci]
+        if not near and not inside:
+            n_false += 1
+    n_truth = n_found = 0
+    errors: list[float] = []
+    kinds: list[tuple[str, str]] = []
+    for j, blob in enumerate(blobs):
+        if blob["area_m2"] < min_area_m2:
+            continue
+        n_truth += 1
+        if dist.shape[0] and dist[:, j].min() <= tol_px:
+            n_found += 1
+            i = int(np.argmin(dist[:, j]))
+            errors.append(float(dist[i, j]))
+            kinds.append((blob["kind"], detections[i].kind))
+    return Score(n_truth, n_found, len(detections), n_false, errors, kinds)
