@@ -148,34 +148,31 @@ def _vlines(ax: Axes, result, t0: float, t1: float) -> None:
             )
 
 
-def altitude_speed(result, mission=None, ax: Axes | None = None) -> Figure:
-    """Altitude against planet-relative speed from the entry interface, events marked."""
+def _altitude_against(result, ax, key: str, xlabel: str, what: str) -> Figure:
+    """Altitude against the trajectory/event attribute ``key`` from entry on, events marked."""
     fig, ax = _one_axes(ax)
     tr = result.trajectory
     sel = tr.t_s >= 0.0
-    ax.plot(tr.speed_m_s[sel], tr.altitude_m[sel] / 1e3, lw=1.2, gid="trajectory")
+    ax.plot(getattr(tr, key)[sel], tr.altitude_m[sel] / 1e3, lw=1.2, gid="trajectory")
     events = marked_events(result)
-    _mark_events(ax, events, [e.speed_m_s for e in events], [e.altitude_m / 1e3 for e in events])
-    ax.set_xlabel("planet-relative speed [m/s]")
+    _mark_events(
+        ax, events, [getattr(e, key) for e in events], [e.altitude_m / 1e3 for e in events]
+    )
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("altitude above the ellipsoid [km]")
-    ax.set_title(f"{result.mission}: altitude against speed")
+    ax.set_title(f"{result.mission}: altitude against {what}")
     ax.grid(True, alpha=0.3)
     return fig
+
+
+def altitude_speed(result, mission=None, ax: Axes | None = None) -> Figure:
+    """Altitude against planet-relative speed from the entry interface, events marked."""
+    return _altitude_against(result, ax, "speed_m_s", "planet-relative speed [m/s]", "speed")
 
 
 def altitude_mach(result, mission=None, ax: Axes | None = None) -> Figure:
     """Altitude against Mach number from the entry interface, events marked."""
-    fig, ax = _one_axes(ax)
-    tr = result.trajectory
-    sel = tr.t_s >= 0.0
-    ax.plot(tr.mach[sel], tr.altitude_m[sel] / 1e3, lw=1.2, gid="trajectory")
-    events = marked_events(result)
-    _mark_events(ax, events, [e.mach for e in events], [e.altitude_m / 1e3 for e in events])
-    ax.set_xlabel("Mach number [-]")
-    ax.set_ylabel("altitude above the ellipsoid [km]")
-    ax.set_title(f"{result.mission}: altitude against Mach")
-    ax.grid(True, alpha=0.3)
-    return fig
+    return _altitude_against(result, ax, "mach", "Mach number [-]", "Mach")
 
 
 def entry_loads(result, mission=None, ax=None) -> Figure:
