@@ -17,6 +17,7 @@ def test_readme_has_python_examples() -> None:
 
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
-def test_readme_example_runs(code: str) -> None:
-    """Execute the block as a user would paste it."""
+def test_readme_example_runs(code: str, tmp_path, monkeypatch) -> None:
+    """Execute the block as a user would paste it (in a scratch directory: it may write files)."""
+    monkeypatch.chdir(tmp_path)
     exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
