@@ -129,11 +129,19 @@ def image(
     resolution_m: Annotated[float, typer.Option("--resolution-m", help="Metres per pixel.")] = 0.25,
     seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris.")] = 0,
     max_size_px: Annotated[int, typer.Option("--max-size-px", help="Largest image side.")] = 8192,
+    misregistration_px: Annotated[
+        float, typer.Option("--misregistration-px", help="Shift of the after image [px].")
+    ] = 0.0,
+    illumination_gain: Annotated[
+        float, typer.Option("--illumination-gain", help="Brightness of the after pass (1 = same).")
+    ] = 1.0,
 ) -> None:
     """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
 
     The image is centred on the marks within 3 km of the rover (coordinates are
-    metres east/north of the rover; the world files carry them).
+    metres east/north of the rover; the world files carry them). A second
+    orbital pass can be imitated with a mis-registration and an illumination
+    change of the after image.
     """
     import numpy as np
 
@@ -143,6 +151,8 @@ def image(
 
     if not resolution_m > 0.0:
         _fail(InputError("--resolution-m", resolution_m, "a positive number of metres"))
+    if not illumination_gain > 0.0:
+        _fail(InputError("--illumination-gain", illumination_gain, "a positive factor"))
     try:
         spec = load_mission(mission)
         result = simulate(spec)
@@ -156,7 +166,15 @@ def image(
     centre = (float((xs.min() + xs.max()) / 2), float((ys.min() + ys.max()) / 2))
     extent = float(max(np.ptp(xs), np.ptp(ys))) + 200.0
     size = int(min(max_size_px, max(256, np.ceil(extent / resolution_m))))
-    pair = render_pair(rng, marks, shape=(size, size), resolution_m=resolution_m, origin_m=centre)
+    pair = render_pair(
+        rng,
+        marks,
+        shape=(size, size),
+        resolution_m=resolution_m,
+        shift_px=(misregistration_px, misregistration_px),
+        gain=illumination_gain,
+        origin_m=centre,
+    )
     files = write_pair(output, pair, origin_m=centre)
     out = _stdout()
     out.print(

@@ -69,7 +69,21 @@ def test_detect_bad_input_exits_2(tmp_path) -> None:
 
 def test_image_writes_a_georeferenced_pair(tmp_path) -> None:
     """`skycrane image` writes before/after images with world files and a truth list."""
-    result = RUNNER.invoke(app, ["image", "m2020", "-o", str(tmp_path), "--resolution-m", "4"])
+    result = RUNNER.invoke(
+        app,
+        [
+            "image",
+            "m2020",
+            "-o",
+            str(tmp_path),
+            "--resolution-m",
+            "4",
+            "--misregistration-px",
+            "0.5",
+            "--illumination-gain",
+            "0.9",
+        ],
+    )
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}
     assert {"before.png", "after.png", "truth.json"} <= names
