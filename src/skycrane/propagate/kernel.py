@@ -132,27 +132,35 @@ def _next_time_trigger(mem, seq, ev_t):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
+def _apply_next(t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b):
+    """Carry out the next sequence event now; False if the spawn buffer overflowed."""
+    return apply_sequence_event(
+        int(mem[M_SEQ_NEXT]),
+        t,
+        y,
+        aux,
+        p,
+        mem,
+        model[SEQ_TABLE],
+        model[BODY_TABLE],
+        ev_t,
+        ev_y,
+        ev_fired,
+        spawn_t,
+        spawn_y,
+        spawn_b,
+    )
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def _settle_sequence(t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b):
     """Fire every sequence event whose trigger already holds at (t, y); False on overflow."""
     seq = model[SEQ_TABLE]
     while int(mem[M_SEQ_NEXT]) < seq.shape[1] and mem[M_DONE] == 0.0:
         if event_value(EVK_SEQ, t, y, aux, p, mem, seq, ev_t) > 0.0:
             break
-        if not apply_sequence_event(
-            int(mem[M_SEQ_NEXT]),
-            t,
-            y,
-            aux,
-            p,
-            mem,
-            seq,
-            model[BODY_TABLE],
-            ev_t,
-            ev_y,
-            ev_fired,
-            spawn_t,
-            spawn_y,
-            spawn_b,
+        if not _apply_next(
+            t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b
         ):
             return False
     return True
@@ -430,22 +438,9 @@ def integrate_case(
             if guidance == GUID_ENTRY:
                 rhs(t, y, p, mem, model, f, aux)
                 fire = entry_cycle(t, y, aux, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
-                if fire >= 0:
-                    if not apply_sequence_event(
-                        fire,
-                        t,
-                        y,
-                        aux,
-                        p,
-                        mem,
-                        seq,
-                        model[BODY_TABLE],
-                        ev_t,
-                        ev_y,
-                        ev_fired,
-                        spawn_t,
-                        spawn_y,
-                        spawn_b,
+                if fire >= 0:  # a cycle-checked trigger: always the next sequence event
+                    if not _apply_next(
+                        t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b
                     ):
                         status = ST_SPAWN_OVERFLOW
                     changed = True
