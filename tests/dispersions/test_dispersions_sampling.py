@@ -1,0 +1,105 @@
+"""Seeded per-case sampling: reproducibility invariants, distribution moments, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skycrane.dispersions import (
+    Discrete,
+    MultivariateNormal,
+    Normal,
+    TruncatedNormal,
+    Uniform,
+    case_generator,
+    sample_cases,
+)
+from skycrane.errors import InputError
+
+DISPERSIONS = {
+    "density_scale": TruncatedNormal(1.0, 0.05, 0.8, 1.2),
+    "entry_fpa_deg": Normal(-15.5, 0.1),
+    "cd_scale": Uniform(0.97, 1.03),
+    "atmosphere_table": Discrete((0.0, 1.0, 2.0), (0.5, 0.25, 0.25)),
+    "entry_offset_m": MultivariateNormal((0.0, 0.0), ((100.0, 30.0), (30.0, 50.0))),
+}
+
+
+def test_chunking_does_not_change_any_case() -> None:
+    """Invariant: drawing 0..99 at once or in chunks of 7 gives bit-identical rows."""
+    whole = sample_cases(DISPERSIONS, 42, range(100))
+    chunks = [sample_cases(DISPERSIONS, 42, range(a, min(a + 7, 100))) for a in range(0, 100, 7)]
+    for name, values in whole.items():
+        assert np.array_equal(values, np.concatenate([c[name] for c in chunks]))
+
+
+def test_a_replayed_case_equals_its_row() -> None:
+    """Invariant: case 57 drawn alone equals row 57 of the full draw."""
+    whole = sample_cases(DISPERSIONS, 7, range(100))
+    alone = sample_cases(DISPERSIONS, 7, [57])
+    for name in DISPERSIONS:
+        assert np.array_equal(alone[name][0], whole[name][57])
+
+
+def test_seed_changes_the_numbers_and_streams_are_independent() -> None:
+    """Different seeds and different cases give different streams."""
+    a = case_generator(1, 0).standard_normal(4)
+    assert not np.array_equal(a, case_generator(2, 0).standard_normal(4))
+    assert not np.array_equal(a, case_generator(1, 1).standard_normal(4))
+    assert np.array_equal(a, case_generator(1, 0).standard_normal(4))
+
+
+def test_moments() -> None:
+    """Analytic moments (20,000 cases; tolerances ~5 standard errors)."""
+    n = 20_000
+    s = sample_cases(DISPERSIONS, 3, range(n))
+    assert s["entry_fpa_deg"].mean() == pytest.approx(-15.5, abs=5 * 0.1 / np.sqrt(n))
+    assert s["entry_fpa_deg"].std() == pytest.approx(0.1, rel=0.03)
+    assert s["cd_scale"].min() >= 0.97 and s["cd_scale"].max() < 1.03
+    assert s["cd_scale"].mean() == pytest.approx(1.0, abs=5 * 0.06 / np.sqrt(12 * n))
+    d = s["density_scale"]
+    assert d.min() >= 0.8 and d.max() <= 1.2  # 4-sigma bounds: nearly a plain normal
+    assert d.std() == pytest.approx(0.05, rel=0.03)
+    assert np.mean(s["atmosphere_table"] == 0.0) == pytest.approx(0.5, abs=0.02)
+    cov = np.cov(s["entry_offset_m"].T)
+    np.testing.assert_allclose(cov, [[100.0, 30.0], [30.0, 50.0]], rtol=0.06)
+
+
+def test_truncation_is_respected_when_tight() -> None:
+    """A truncation at +-0.5 sigma keeps every draw inside it."""
+    s = sample_cases({"x": TruncatedNormal(0.0, 1.0, -0.5, 0.5)}, 1, range(2000))["x"]
+    assert s.min() >= -0.5 and s.max() <= 0.5
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: Normal(0.0, -1.0, "dispersions.mass_kg"), "dispersions.mass_kg.std"),
+        (lambda: Uniform(2.0, 1.0, "dispersions.cd"), "dispersions.cd.low"),
+        (lambda: TruncatedNormal(0.0, 1.0, 1.0, -1.0, "dispersions.d"), "dispersions.d.low"),
+        (lambda: Discrete((), None, "dispersions.t"), "dispersions.t.values"),
+        (lambda: Discrete((1.0, 2.0), (-1.0, 1.0), "dispersions.t"), "dispersions.t.weights"),
+        (
+            lambda: MultivariateNormal((0.0, 0.0), ((1.0, 2.0), (2.0, 1.0)), "dispersions.entry"),
+            "dispersions.entry.cov",
+        ),
+        (
+            lambda: MultivariateNormal((0.0, 0.0), ((1.0, 0.5), (0.4, 1.0)), "dispersions.entry"),
+            "dispersions.entry.cov",
+        ),
+    ],
+    ids=[
+        "negative-std",
+        "low>high",
+        "trunc-bounds",
+        "no-values",
+        "negative-weight",
+        "not-psd",
+        "asymmetric",
+    ],
+)
+def test_bad_dispersions_name_the_field(make, field) -> None:
+    """Bad input: a clear InputError naming the field before any case runs."""
+    with pytest.raises(InputError) as info:
+        make()
+    assert info.value.field == field
