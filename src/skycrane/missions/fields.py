@@ -42,3 +42,11 @@ def check_mach_table(section: BaseModel, columns: tuple[str, ...]) -> None:
             raise KeyProblem(key, values, f"{n} values, one per Mach number in 'mach'")
     if any(b <= a for a, b in zip(section.mach, section.mach[1:], strict=False)):
         raise KeyProblem("mach", section.mach, "strictly increasing Mach numbers")
+
+
+def require_keys(section: BaseModel, keys: tuple[str, ...], mode_key: str) -> None:
+    """Each of ``keys`` must be given because of the value of ``mode_key`` (KeyProblem if not)."""
+    for key in keys:
+        if getattr(section, key) is None:
+            mode = getattr(section, mode_key)
+            raise KeyProblem(key, None, f"a value (required when {mode_key} = '{mode}')")

@@ -32,6 +32,7 @@ from skycrane.missions.fields import (
     PositiveFloat,
     Section,
     check_mach_table,
+    require_keys,
 )
 from skycrane.missions.schema_landing import (
     BodySpec,
@@ -112,9 +113,7 @@ class AtmosphereSpec(Section):
                 "gas_constant_j_kg_k",
             ),
         }.get(self.model, ())
-        for key in need:
-            if getattr(self, key) is None:
-                raise KeyProblem(key, None, f"a value (required when model = '{self.model}')")
+        require_keys(self, need, "model")
         return self
 
 

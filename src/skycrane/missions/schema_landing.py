@@ -23,6 +23,7 @@ from skycrane.missions.fields import (
     PositiveFloat,
     Section,
     check_mach_table,
+    require_keys,
 )
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
 
@@ -111,9 +112,7 @@ class EventSpec(Section):
             "mach_below": ("mach",),
             "sufr_lead": ("lead_s",),
         }.get(self.trigger, ())
-        for key in need:
-            if getattr(self, key) is None:
-                raise KeyProblem(key, None, f"a value (required when trigger = '{self.trigger}')")
+        require_keys(self, need, "trigger")
         return self
 
 
@@ -147,9 +146,7 @@ class DeploySpec(Section):
             "mach": ("mach",),
             "range": ("range_to_target_m", "speed_max_m_s", "speed_min_m_s"),
         }[self.trigger]
-        for key in need:
-            if getattr(self, key) is None:
-                raise KeyProblem(key, None, f"a value (required when trigger = '{self.trigger}')")
+        require_keys(self, need, "trigger")
         if self.trigger == "range" and self.speed_min_m_s >= self.speed_max_m_s:
             raise KeyProblem("speed_min_m_s", self.speed_min_m_s, "less than speed_max_m_s")
         return self
