@@ -1,4 +1,7 @@
-"""Figures of a result: ``skycrane.plots.<name>(result)`` (see :mod:`skycrane.output.plots`)."""
+"""Figures of a result: ``skycrane.plots.<name>(result)`` (see :mod:`skycrane.output.plots`).
+
+The same figures are methods of ``result.plot`` (:class:`skycrane.output.accessor.ResultPlots`).
+"""
 
 from skycrane.output.plots import (
     FIGURES,
@@ -7,6 +10,7 @@ from skycrane.output.plots import (
     altitude_speed,
     bank,
     entry_loads,
+    guidance_errors,
     parachute_phase,
     powered_descent,
     site_map,
@@ -19,6 +23,7 @@ __all__ = [
     "altitude_speed",
     "bank",
     "entry_loads",
+    "guidance_errors",
     "parachute_phase",
     "powered_descent",
     "site_map",

@@ -165,6 +165,17 @@ class Result:
                 return b
         raise KeyError(f"no body {name!r}; bodies: {[b.name for b in self.bodies]}")
 
+    @property
+    def plot(self):
+        """This result's figures: ``result.plot.<name>(...)``, see ``docs/outputs.md``.
+
+        A :class:`skycrane.output.accessor.ResultPlots`; each method is the
+        function of :mod:`skycrane.output.plots` of that name with the result bound.
+        """
+        from skycrane.output.accessor import ResultPlots  # matplotlib only when drawing
+
+        return ResultPlots(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``skycrane run --json``."""
         out: dict[str, Any] = {

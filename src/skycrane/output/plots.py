@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from skycrane.output import guidance_errors as _guidance
 from skycrane.planets import enu_matrix, pf_from_lla
 
 NEAR_FIELD_M = 3000.0
@@ -130,10 +131,10 @@ def _mark_events(ax: Axes, events, xs, ys) -> None:
         )
 
 
-def _vlines(ax: Axes, result, t0: float, t1: float) -> None:
-    """Events inside [t0, t1] as labelled vertical lines."""
+def _vlines(ax: Axes, result, t0: float, t1: float, peaks: bool = True) -> None:
+    """Events inside [t0, t1] as labelled vertical lines (without ``peak_*`` unless ``peaks``)."""
     for ev in result.events:
-        if t0 <= ev.t_s <= t1:
+        if t0 <= ev.t_s <= t1 and (peaks or not ev.name.startswith("peak_")):
             ax.axvline(ev.t_s, color="0.6", lw=0.6, ls=":", gid=f"event:{ev.name}")
             ax.annotate(
                 ev.name.replace("_", " "),
@@ -217,6 +218,73 @@ def bank(result, mission=None, ax: Axes | None = None) -> Figure:
     ax.set_ylabel("bank angle [deg]")
     ax.set_title(f"{result.mission}: bank angle")
     ax.grid(True, alpha=0.3)
+    return fig
+
+
+def guidance_errors(result, mission, ax=None) -> Figure:
+    """The entry guidance's range errors and crossrange against time (2 panels).
+
+    From the entry interface to the end of guided entry (Mars 2020: straighten
+    up and fly right). Top [km]: the range to go minus the law's predicted
+    range, R - R_p (what the longitudinal law nulls), and minus the
+    reference's range to go at the same speed, R - R_ref(V); positive: short.
+    Bottom [km]: the target's distance from the plane of motion, positive to
+    the left, with the bank-reversal deadband during range control.
+    Definitions in :mod:`skycrane.output.guidance_errors` (GUIDANCE.md 1.3,
+    1.4). Curves carry the gids ``"range_minus_predicted"``,
+    ``"range_minus_reference"``, ``"crossrange"`` and ``"deadband"``.
+    """
+    fig, axes = _panels(ax, 2, (7.0, 6.0))
+    rng_ax, xr_ax = axes
+    rng_ax.set_ylabel("range error [km]")
+    xr_ax.set_ylabel("crossrange [km]")
+    xr_ax.set_xlabel("time from entry interface [s]")
+    rng_ax.set_title(f"{result.mission}: entry guidance errors")
+    errors = _guidance.guidance_errors(result, mission)
+    if errors is None:
+        _no_phase(axes, "no entry guidance (no terminal point controller)")
+        return fig
+    t0, t1 = 0.0, errors.t_guided_end_s
+    sel = (errors.t_s >= t0) & (errors.t_s <= t1)
+    t = errors.t_s[sel]
+    rng_ax.plot(
+        t,
+        errors.range_minus_predicted_m[sel] / 1e3,
+        lw=1.2,
+        gid="range_minus_predicted",
+        label="R − R_p: range to go − predicted range (steered on)",
+    )
+    rng_ax.plot(
+        t,
+        errors.range_minus_reference_m[sel] / 1e3,
+        lw=1.0,
+        ls="--",
+        gid="range_minus_reference",
+        label="R − R_ref(V): range to go − reference at the same speed",
+    )
+    rng_ax.axhline(0.0, color="0.3", lw=0.6)
+    rng_ax.legend(fontsize=7, loc="lower left")
+    xr_ax.plot(t, errors.crossrange_m[sel] / 1e3, lw=1.2, gid="crossrange", label="crossrange")
+    t_rc = _event_time(result, "range_control_start")
+    if t_rc is not None:
+        t_rc_end = _event_time(result, "heading_alignment", default=t1)
+        on = sel & (errors.t_s >= t_rc) & (errors.t_s <= t_rc_end)
+        y_km = errors.deadband_m[on] / 1e3
+        for sign, label in ((1.0, "reversal deadband"), (-1.0, None)):
+            xr_ax.plot(
+                errors.t_s[on],
+                sign * y_km,
+                color="tab:orange",
+                ls="--",
+                lw=0.8,
+                gid="deadband",
+                label=label,
+            )
+    xr_ax.axhline(0.0, color="0.3", lw=0.6)
+    xr_ax.legend(fontsize=7, loc="lower right")
+    for a in axes:
+        _vlines(a, result, t0, t1, peaks=False)
+        a.grid(True, alpha=0.3)
     return fig
 
 
@@ -434,6 +502,7 @@ FIGURES = {
     "altitude_mach": altitude_mach,
     "entry_loads": entry_loads,
     "bank": bank,
+    "guidance_errors": guidance_errors,
     "parachute_phase": parachute_phase,
     "powered_descent": powered_descent,
     "site_map": site_map,
@@ -441,11 +510,21 @@ FIGURES = {
 """Every figure, by name."""
 
 
+def has_figure(result, mission, name: str) -> bool:
+    """Whether figure ``name`` has something to show: the site map needs a body at rest,
+    the guidance errors a terminal point controller."""
+    if name == "site_map":
+        return any(b.latitude_deg is not None for b in result.bodies)
+    if name == "guidance_errors":
+        return mission.spec.guidance.entry.mode == "terminal_point_controller"
+    return True
+
+
 def all_figures(result, mission) -> dict[str, Figure]:
-    """Every figure of :data:`FIGURES`, by name (the site map only with bodies at rest)."""
+    """Every figure of :data:`FIGURES` that :func:`has_figure`, by name."""
     out = {}
     for name, fn in FIGURES.items():
-        if name == "site_map" and not any(b.latitude_deg is not None for b in result.bodies):
+        if not has_figure(result, mission, name):
             continue
         out[name] = fn(result, mission)
     return out
