@@ -32,6 +32,32 @@ Flight is ballistic over a flat surface in Mars gravity (3.71 m/s^2) with no
 drag and launch from ground level, so the range is ``v^2 sin(2 theta) / g`` and the
 fragment lands at its launch speed.  Drag would shorten the flight of the
 smallest fragments by a few per cent at these speeds in Mars' thin atmosphere.
+
+Balance masses: crater scaling
+------------------------------
+The tungsten balance masses are small, dense and fast (25 kg at ~500 m/s, 70-75 kg
+at ~4.3 km/s).  ``C E^(1/3)`` extrapolated from the descent stage's ~5e5 J to their
+3e6-7e8 J gives marks of 25-150 m radius, far too big.  They get a crater instead,
+from the point-source scaling of Holsapple (1993, eq. 18 with the strength and
+gravity terms added; constants of Holsapple's crater-scaling notes for "dry soil":
+``K1 = 0.132``, ``mu = 0.41``, ``Y = 0.065 MPa``, ``nu = 0.4``, ``R = 1.33 V^(1/3)``)::
+
+    pi_V = K1 [pi_2 (rho/delta)^((6 nu - 2 - mu) / (3 mu))
+               + pi_3^((2 + mu)/2) (rho/delta)^((6 nu - 2) / (3 mu))]^(-3 mu / (2 + mu))
+
+with ``pi_V = rho V / m``, ``pi_2 = g a / U^2``, ``pi_3 = Y / (rho U^2)``, ``a`` the
+impactor radius, ``delta`` its density (tungsten, 19 300 kg/m^3), ``rho`` the soil's
+bulk density (1500 kg/m^3, within the 1.1-1.6 g/cm^3 of Martian soils, Moore and
+Jakosky 1989, Icarus 81, 164) and ``U`` the *vertical* component of the impact speed
+(crater volume ~ sin(angle), Gault and Wedekind 1978, Proc. Lunar Planet. Sci. Conf. 9,
+3843).  At these sizes the strength term dominates, so ``R ~ m^(1/3) U^(0.41)``:
+gentler than ``E^(1/3) ~ m^(1/3) U^(2/3)``.  Check: MSL's 75 kg cruise balance masses
+at 4.3 km/s and 15-30 degrees give 4.6-6.0 m craters; HiRISE measured 3-5 m
+(McEwen, HiRISE ESP_029245_1755 caption, 2012).  The darkened patch is the crater
+plus its continuous ejecta, which reaches about one crater radius beyond the rim
+(Melosh 1989, *Impact Cratering*, ch. 6): radius ``ejecta_radius_ratio * R``
+(default 2).  The wider dark "blast zones" some fresh Martian craters show are not
+modelled.
 """
 
 from __future__ import annotations
@@ -68,11 +94,61 @@ class DebrisParams:
     elevation_max_deg: float = 35.0
     secondary_darkening: tuple[float, float] = (0.25, 0.45)
     gravity_m_s2: float = MARS_G_M_S2
+    crater_k1: float = 0.132
+    crater_mu: float = 0.41
+    crater_nu: float = 0.4
+    soil_strength_pa: float = 6.5e4
+    soil_density_kg_m3: float = 1500.0
+    crater_radius_factor: float = 1.33
+    balance_mass_density_kg_m3: float = 19_300.0
+    ejecta_radius_ratio: float = 2.0
 
 
 def disturbed_radius_m(energy_j: float, params: DebrisParams = DebrisParams()) -> float:
     """Radius of dust disturbed by an impact of ``energy_j`` joules, ``C E^beta``."""
     return params.radius_coeff_m * max(energy_j, 0.0) ** params.radius_exponent
+
+
+def crater_radius_m(
+    mass_kg: float,
+    speed_m_s: float,
+    impact_angle_deg: float = 45.0,
+    impactor_density_kg_m3: float = 19_300.0,
+    params: DebrisParams = DebrisParams(),
+) -> float:
+    """Crater radius of a compact impactor, Holsapple (1993) point-source scaling.
+
+    Parameters
+    ----------
+    mass_kg, speed_m_s : float
+        Impactor mass and impact speed.
+    impact_angle_deg : float
+        Angle of the trajectory below the horizontal; only the vertical component
+        ``U sin(angle)`` of the speed makes the crater (Gault and Wedekind 1978).
+    impactor_density_kg_m3 : float
+        Impactor density (tungsten 19 300 kg/m^3).
+    params : DebrisParams
+        Soil constants ``crater_*``, ``soil_*`` (see the module docstring).
+
+    Returns
+    -------
+    float
+        Crater radius in metres, ``crater_radius_factor * V^(1/3)``; 0 for no impact.
+    """
+    p = params
+    u = speed_m_s * math.sin(math.radians(min(max(impact_angle_deg, 0.0), 90.0)))
+    if mass_kg <= 0.0 or u <= 0.0:
+        return 0.0
+    a = (3.0 * mass_kg / (4.0 * math.pi * impactor_density_kg_m3)) ** (1.0 / 3.0)
+    ratio = p.soil_density_kg_m3 / impactor_density_kg_m3
+    mu, nu = p.crater_mu, p.crater_nu
+    pi2 = p.gravity_m_s2 * a / u**2
+    pi3 = p.soil_strength_pa / (p.soil_density_kg_m3 * u**2)
+    gravity = pi2 * ratio ** ((6.0 * nu - 2.0 - mu) / (3.0 * mu))
+    strength = pi3 ** ((2.0 + mu) / 2.0) * ratio ** ((6.0 * nu - 2.0) / (3.0 * mu))
+    pi_v = p.crater_k1 * (gravity + strength) ** (-3.0 * mu / (2.0 + mu))
+    volume_m3 = pi_v * mass_kg / p.soil_density_kg_m3
+    return p.crater_radius_factor * volume_m3 ** (1.0 / 3.0)
 
 
 def _math_angle(bearing_deg: float) -> float:
@@ -235,15 +311,48 @@ def hardware_mark(
     darkening: float = 0.35,
     params: DebrisParams = DebrisParams(),
 ) -> Mark:
-    """Round mark of a single piece of hardware (heat shield, backshell, balance mass).
+    """Round mark of a large, light piece of hardware (heat shield, backshell).
 
     The radius is the larger of the energy-scaled disturbed radius and half the
     hardware's own size ``size_m`` (a 4.5 m heat shield covers at least its footprint).
+    Balance masses are small and dense: see :func:`balance_mass_mark`.
     """
     energy = 0.5 * mass_kg * speed_m_s**2
     radius = max(disturbed_radius_m(energy, params), 0.5 * size_m)
     return Mark(
         x_m, y_m, radius * 1.1, radius / 1.1, orientation_rad, darkening, kind, energy_j=energy
+    )
+
+
+def balance_mass_mark(
+    x_m: float,
+    y_m: float,
+    mass_kg: float,
+    speed_m_s: float,
+    impact_angle_deg: float = 45.0,
+    orientation_rad: float = 0.0,
+    darkening: float = 0.35,
+    params: DebrisParams = DebrisParams(),
+) -> Mark:
+    """Crater and continuous ejecta of a tungsten balance mass.
+
+    Radius ``ejecta_radius_ratio * crater_radius_m(...)`` (Holsapple 1993 scaling, see
+    the module docstring), stretched along the direction of travel ``orientation_rad``
+    by ``1 + 0.5 cos(angle)`` at constant area, as for the secondaries.
+    """
+    radius = params.ejecta_radius_ratio * crater_radius_m(
+        mass_kg, speed_m_s, impact_angle_deg, params.balance_mass_density_kg_m3, params
+    )
+    stretch = 1.0 + 0.5 * math.cos(math.radians(impact_angle_deg))
+    return Mark(
+        x_m,
+        y_m,
+        radius * math.sqrt(stretch),
+        radius / math.sqrt(stretch),
+        orientation_rad,
+        darkening,
+        "balance_mass",
+        energy_j=0.5 * mass_kg * speed_m_s**2,
     )
 
 
@@ -273,6 +382,56 @@ def blast_zone_mark(
     return Mark(x_m, y_m, radius_m, radius_m * 0.9, 0.0, darkening, "blast_zone")
 
 
+# Masses (mission presets) and impact speeds (simulated) of MSL and Mars 2020 hardware:
+# heat shield 380 / 440 kg at 87 / 101 m/s, backshell 400 / 575 kg at 26 / 34 m/s,
+# entry balance masses 25 kg at 500-526 m/s; ranges widened a little.
+SITE_HARDWARE = {
+    "heat_shield": {"mass_kg": (380.0, 440.0), "speed_m_s": (80.0, 105.0)},
+    "backshell": {"mass_kg": (400.0, 575.0), "speed_m_s": (25.0, 36.0)},
+    "balance_mass": {"mass_kg": (25.0, 25.0), "speed_m_s": (300.0, 600.0)},
+}
+HEAT_SHIELD_DIAMETER_M = 4.5
+PARACHUTE_DIAMETER_M = 21.5
+
+
+def _in_cone(pos: tuple[float, float], fan: Mark, half_angle_deg: float) -> bool:
+    """Whether ``pos`` lies in the cone of ``half_angle_deg`` around ``fan``'s axis."""
+    dx, dy = pos[0] - fan.x_m, pos[1] - fan.y_m
+    dist = math.hypot(dx, dy)
+    along = dx * math.cos(fan.orientation_rad) + dy * math.sin(fan.orientation_rad)
+    return dist > 0.0 and along > dist * math.cos(math.radians(half_angle_deg))
+
+
+def _place(
+    rng: np.random.Generator,
+    marks: list[Mark],
+    reach_m: float,
+    half: tuple[float, float],
+    avoid_cone: Mark | None = None,
+) -> tuple[float, float]:
+    """A random point ``reach_m`` inside the frame, as far from ``marks`` as 200 draws allow.
+
+    With ``avoid_cone``, points in the 50-degree cone downrange of that fan are refused.
+    """
+    best, best_gap = (0.0, 0.0), -math.inf
+    for _ in range(200):
+        pos = (
+            float(rng.uniform(-1.0, 1.0) * max(half[0] - reach_m, 0.0)),
+            float(rng.uniform(-1.0, 1.0) * max(half[1] - reach_m, 0.0)),
+        )
+        if avoid_cone is not None and _in_cone(pos, avoid_cone, 50.0):
+            continue
+        gap = min(
+            (math.hypot(pos[0] - m.x_m, pos[1] - m.y_m) - m.extent_m - reach_m for m in marks),
+            default=math.inf,
+        )
+        if gap > best_gap:
+            best, best_gap = pos, gap
+        if gap > 5.0:
+            break
+    return best
+
+
 def random_site(
     rng: np.random.Generator, width_m: float, height_m: float, params: DebrisParams = DebrisParams()
 ) -> list[Mark]:
@@ -281,7 +440,11 @@ def random_site(
     Rover and blast zone, the descent stage's crash with its fragments, a heat
     shield, a backshell with its parachute and two balance masses, all within
     ``width_m x height_m`` centred on the origin (real sites spread these over
-    kilometres).  Marks reaching outside the frame are dropped.
+    kilometres).  Hardware masses and speeds are drawn from :data:`SITE_HARDWARE`;
+    each piece is placed clear of everything placed before it (5 m when there is room),
+    and balance masses outside the 50-degree cone downrange of the crash (real ones
+    land kilometres away from its fragments).  Marks reaching outside the frame are
+    dropped.
     """
     hw, hh = 0.5 * width_m, 0.5 * height_m
     rover = (rng.uniform(-0.35, 0.35) * hw, rng.uniform(-0.35, 0.35) * hh)
@@ -304,32 +467,33 @@ def random_site(
         float(rng.uniform(20.0, 60.0)),
         params,
     )
-    for kind, mass, speed, size in (
-        ("heat_shield", 385.0, 40.0, 4.5),
-        ("backshell", 350.0, 20.0, 4.5),
-        ("balance_mass", 25.0, 80.0, 0.0),
-        ("balance_mass", 25.0, 80.0, 0.0),
-    ):
-        for _ in range(50):  # keep hardware apart from everything placed so far
-            pos = (rng.uniform(-0.85, 0.85) * hw, rng.uniform(-0.85, 0.85) * hh)
-            extra = 20.0 if kind == "backshell" else 0.0
-            if all(
-                math.hypot(pos[0] - m.x_m, pos[1] - m.y_m) > m.extent_m + 12.0 + extra
-                for m in marks
-            ):
-                break
-        marks.append(
-            hardware_mark(
-                kind, *pos, mass, speed, size, float(rng.uniform(0, math.pi)), params=params
-            )
-        )
+    for kind in ("heat_shield", "backshell", "balance_mass", "balance_mass"):
+        ranges = SITE_HARDWARE[kind]
+        mass = float(rng.uniform(*ranges["mass_kg"]))
+        speed = float(rng.uniform(*ranges["speed_m_s"]))
+        orient = float(rng.uniform(0.0, 2.0 * math.pi))
+        if kind == "balance_mass":
+            angle = float(rng.uniform(20.0, 70.0))
+            new = [balance_mass_mark(0.0, 0.0, mass, speed, angle, orient, params=params)]
+        else:
+            new = [
+                hardware_mark(
+                    kind, 0.0, 0.0, mass, speed, HEAT_SHIELD_DIAMETER_M, orient, params=params
+                )
+            ]
         if kind == "backshell":
-            ang = float(rng.uniform(0.0, 2.0 * math.pi))
-            marks.append(
+            offset = new[0].extent_m + 0.2 * PARACHUTE_DIAMETER_M
+            new.append(
                 parachute_mark(
-                    pos[0] + 12.0 * math.cos(ang),
-                    pos[1] + 12.0 * math.sin(ang),
-                    orientation_rad=ang,
+                    offset * math.cos(orient),
+                    offset * math.sin(orient),
+                    PARACHUTE_DIAMETER_M,
+                    orientation_rad=orient,
                 )
             )
+        reach = max(math.hypot(m.x_m, m.y_m) + m.extent_m for m in new)
+        # Real balance masses land kilometres from the crash, never among its fragments.
+        avoid = marks[1] if kind == "balance_mass" else None
+        pos = _place(rng, marks, reach, (hw, hh), avoid)
+        marks += [m.shifted(*pos) for m in new]
     return [m for m in marks if abs(m.x_m) + m.extent_m < hw and abs(m.y_m) + m.extent_m < hh]

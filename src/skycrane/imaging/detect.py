@@ -29,6 +29,7 @@ from skimage import color, filters, io, measure, morphology
 from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
+from skycrane.imaging.classify import classify
 from skycrane.imaging.marks import pixel_grid
 
 
@@ -53,6 +54,12 @@ class DetectParams:
     cone_half_angle_deg: float = 35.0
     cone_reach: float = 6.0
     fan_weight: float = 4.0
+    debris_cone_half_angle_deg: float = 45.0
+    balance_min_area_m2: float = 3.0
+    balance_max_area_m2: float = 60.0
+    backshell_min_area_m2: float = 150.0
+    backshell_min_eccentricity: float = 0.7
+    heat_shield_min_area_m2: float = 700.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,87 +195,6 @@ def _major_axis(prop) -> np.ndarray:
     return vecs[:, -1]
 
 
-def _fan_opening(prop, direction: np.ndarray) -> float:
-    """Correlation of a region's width with distance along ``direction`` (> 0: opens that way)."""
-    coords = prop.coords.astype(np.float64) - prop.centroid
-    along = coords @ direction
-    across = np.abs(coords @ np.array([-direction[1], direction[0]]))
-    if along.size < 3 or along.std() == 0.0 or across.std() == 0.0:
-        return 0.0
-    return float(np.corrcoef(along, across)[0, 1])
-
-
-def _claim_secondaries(
-    props: list, main: int, kinds: list[str], resolution_m: float, params: DetectParams
-) -> None:
-    """Mid-size regions in the main crash's downrange cone are secondaries too."""
-    p = props[main]
-    size = float(p.equivalent_diameter_area)
-    small = [j for j, k in enumerate(kinds) if k == "secondary"]
-    vecs = np.array([np.asarray(props[j].centroid) - p.centroid for j in small]).reshape(-1, 2)
-    if not len(vecs):
-        return
-    mean = vecs.sum(axis=0)
-    if not np.any(mean):
-        return
-    mean /= np.hypot(*mean)
-    cone = math.cos(math.radians(params.cone_half_angle_deg))
-    for j, q in enumerate(props):
-        if kinds[j] != "hardware" or q.area * resolution_m**2 >= params.large_min_area_m2:
-            continue
-        v = np.asarray(q.centroid) - p.centroid
-        dist = float(np.hypot(*v))
-        if 0.0 < dist < params.cone_reach * size and float(v @ mean) / dist > cone:
-            kinds[j] = "secondary"
-
-
-def _classify(props: list, resolution_m: float, params: DetectParams) -> list[str]:
-    """Kinds of the measured regions (see the module docstring)."""
-    px_area = resolution_m**2
-    kinds = ["hardware"] * len(props)
-    small = [i for i, p in enumerate(props) if p.area * px_area < params.secondary_max_area_m2]
-    for i in small:
-        kinds[i] = "secondary"
-    large = [i for i, p in enumerate(props) if p.area * px_area >= params.large_min_area_m2]
-    cone = math.cos(math.radians(params.cone_half_angle_deg))
-    best, best_score = None, 0.0
-    for i in large:
-        p = props[i]
-        if p.intensity_mean < params.blast_max_darkening:
-            continue  # too faint for a crash
-        size = float(p.equivalent_diameter_area)
-        vecs = np.array([np.asarray(props[j].centroid) - p.centroid for j in small]).reshape(-1, 2)
-        dist = np.hypot(vecs[:, 0], vecs[:, 1])
-        keep = (dist > 0.0) & (dist < params.cone_reach * size)
-        if not keep.any():
-            continue
-        units = vecs[keep] / dist[keep, None]
-        mean = units.sum(axis=0)
-        if not np.any(mean):
-            continue
-        mean /= np.hypot(*mean)
-        # Secondaries cluster downrange: sum their closeness (in units of the region's size)
-        # inside a cone around their mean bearing.
-        weight = size / np.maximum(dist[keep], size)
-        score = float(np.sum(weight[units @ mean > cone])) * float(p.intensity_mean)
-        score *= 1.0 + params.fan_weight * max(_fan_opening(p, mean), 0.0)
-        if score > best_score:
-            best, best_score = i, score
-    if best is not None:
-        _claim_secondaries(props, best, kinds, resolution_m, params)
-    for i in large:
-        p = props[i]
-        if (
-            p.area * px_area >= params.blast_min_area_m2
-            and p.eccentricity < params.blast_max_eccentricity
-            and p.intensity_mean < params.blast_max_darkening
-        ):
-            kinds[i] = "blast_zone"
-    if best is not None:
-        kinds[best] = "main_crash"
-    return kinds
-
-
 def detect(
     before: np.ndarray,
     after: np.ndarray,
@@ -320,7 +246,7 @@ def detect(
     props = measure.regionprops(labels, intensity_image=dark)
     if not props:
         return []
-    kinds = _classify(props, resolution_m, params)
+    kinds = classify(props, resolution_m, params)
     xs, ys = pixel_grid(b.shape, resolution_m)
     out = []
     for p, kind in zip(props, kinds, strict=True):

@@ -17,6 +17,7 @@ import numpy as np
 
 from skycrane.imaging.debris import (
     DebrisParams,
+    balance_mass_mark,
     blast_zone_mark,
     descent_stage_debris,
     hardware_mark,
@@ -87,14 +88,18 @@ def marks_from_landing(
             marks += descent_stage_debris(
                 rng, x, y, mass, speed, body.bearing_from_rover_deg, angle, params
             )
-        elif name in ("heat_shield", "backshell") or "balance_mass" in name:
-            kind = "balance_mass" if "balance_mass" in name else name
+        elif "balance_mass" in name:
+            # The result has no direction of travel; the bearing from the rover stands
+            # in for it (it only orients the mark's slight downrange stretch).
+            orient = math.radians(90.0 - body.bearing_from_rover_deg)
+            mass = float(spec_bodies[name].mass_kg)
+            marks.append(balance_mass_mark(x, y, mass, speed, angle, orient, params=params))
+        elif name in ("heat_shield", "backshell"):
+            kind = name
             mass = float(spec_bodies[name].mass_kg)
             orient = math.radians(90.0 - body.bearing_from_rover_deg)
             marks.append(
-                hardware_mark(
-                    kind, x, y, mass, speed, HARDWARE_SIZE_M.get(kind, 0.0), orient, params=params
-                )
+                hardware_mark(kind, x, y, mass, speed, HARDWARE_SIZE_M[kind], orient, params=params)
             )
             if kind == "backshell":
                 marks.append(

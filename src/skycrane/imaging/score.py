@@ -21,8 +21,10 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology
 
-from skycrane.imaging.detect import Detection
+from skycrane.imaging.debris import random_site
+from skycrane.imaging.detect import Detection, detect
 from skycrane.imaging.marks import Mark, pixel_grid
+from skycrane.imaging.render import render_pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +120,71 @@ def score(
             errors.append(float(dist[i, j]))
             kinds.append((blob["kind"], detections[i].kind))
     return Score(n_truth, n_found, len(detections), n_false, errors, kinds)
+
+
+# The parachute's mark lies against the backshell's and merges with it: a region
+# that holds it is reported as the backshell (see skycrane.imaging.classify).
+EXPECTED_KIND = {"parachute": "backshell"}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteStats:
+    """Totals of :func:`score` over many rendered sites (see :func:`evaluate_sites`)."""
+
+    n_sites: int
+    n_truth: int
+    n_found: int
+    n_detections: int
+    n_false: int
+    position_errors_px: list[float]
+    confusion: dict[tuple[str, str], int]  # (truth kind, detected kind) -> found blobs
+    worst_recall: float
+
+    @property
+    def recall(self) -> float:
+        """Fraction of truth blobs >= 1 m^2 found."""
+        return self.n_found / self.n_truth if self.n_truth else 1.0
+
+    @property
+    def false_fraction(self) -> float:
+        """Fraction of detections that are false."""
+        return self.n_false / self.n_detections if self.n_detections else 0.0
+
+    def accuracy(self, kind: str) -> tuple[int, int]:
+        """``(correct, found)`` blobs of truth ``kind``; correct when classified as expected."""
+        expected = EXPECTED_KIND.get(kind, kind)
+        found = sum(n for (t, _), n in self.confusion.items() if t == kind)
+        return self.confusion.get((kind, expected), 0), found
+
+
+def evaluate_sites(
+    seeds,
+    size_px: int = 800,
+    resolution_m: float = 0.25,
+    shift_px: tuple[float, float] = (0.0, 0.0),
+    gain: float = 1.0,
+) -> SiteStats:
+    """Render :func:`~skycrane.imaging.debris.random_site` for each seed, detect and score.
+
+    Each seed gives one ``size_px`` square pair at ``resolution_m`` with the after
+    image shifted by ``shift_px`` (rows, cols) and scaled by ``gain``.
+    """
+    n = [0, 0, 0, 0, 0]
+    errors: list[float] = []
+    confusion: dict[tuple[str, str], int] = {}
+    worst = 1.0
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        side_m = size_px * resolution_m
+        marks = random_site(rng, side_m, side_m)
+        pair = render_pair(rng, marks, (size_px, size_px), resolution_m, shift_px, gain)
+        s = score(
+            detect(pair.before, pair.after, resolution_m), pair.truth_labels, marks, resolution_m
+        )
+        for i, v in enumerate((1, s.n_truth, s.n_found, s.n_detections, s.n_false)):
+            n[i] += v
+        errors += s.position_errors_px
+        worst = min(worst, s.recall)
+        for pair_kinds in s.kinds:
+            confusion[pair_kinds] = confusion.get(pair_kinds, 0) + 1
+    return SiteStats(*n, errors, confusion, worst)
