@@ -1,11 +1,12 @@
 """`skycrane image` and `skycrane detect`: the orbital-imaging contract of the command line.
 
 Contract: `skycrane image MISSION -o DIR [--resolution-m 0.25]` writes a
-georeferenced before/after pair and a truth list; `skycrane detect BEFORE
-AFTER [--resolution-m R] --json` prints {"detections": [{"x_m", "y_m",
-"area_m2", "darkening", "kind"}...]}; errors (different sizes, a non-image
-file) exit with status 2 and one error line; an unchanged pair has no
-detections.
+georeferenced before/after pair (world files and .geo.json sidecars) and a truth
+list; `skycrane detect BEFORE AFTER [--resolution-m R] --json` prints
+{"detections": [{"x_m", "y_m", "area_m2", "darkening", "kind", "latitude_deg",
+"longitude_deg"}...]}, latitude/longitude null without a sidecar; errors
+(different sizes, a non-image file, a resolution that contradicts the sidecar)
+exit with status 2 and one error line; an unchanged pair has no detections.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
+import skycrane
 from skycrane.cli import app
 from skycrane.imaging import render_pair, write_pair
 from skycrane.imaging.debris import random_site
@@ -41,6 +44,7 @@ def test_detect_json_contract(tmp_path) -> None:
     assert doc["detections"], "a site with marks must give detections"
     for d in doc["detections"]:
         assert {"x_m", "y_m", "area_m2", "darkening", "kind"} <= set(d)
+        assert d["latitude_deg"] is None and d["longitude_deg"] is None  # no sidecar
         nearest = min(np.hypot(d["x_m"] - m.x_m, d["y_m"] - m.y_m) for m in marks)
         assert nearest < 25.0
 
@@ -67,26 +71,71 @@ def test_detect_bad_input_exits_2(tmp_path) -> None:
         assert "Traceback" not in result.output
 
 
-def test_image_writes_a_georeferenced_pair(tmp_path) -> None:
-    """`skycrane image` writes before/after images with world files and a truth list."""
+def _image(tmp_path, resolution_m, *extra):
     result = RUNNER.invoke(
-        app,
-        [
-            "image",
-            "m2020",
-            "-o",
-            str(tmp_path),
-            "--resolution-m",
-            "4",
-            "--misregistration-px",
-            "0.5",
-            "--illumination-gain",
-            "0.9",
-        ],
+        app, ["image", "m2020", "-o", str(tmp_path), "--resolution-m", str(resolution_m), *extra]
     )
     assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def m2020():
+    mission = skycrane.load_mission("m2020")
+    return skycrane.simulate(mission)
+
+
+def _gap_m(lat1, lon1, lat2, lon2):
+    distance, _ = skycrane.planets.great_circle(lat1, lon1, lat2, lon2, 3.3895e6)
+    return float(distance)
+
+
+def test_image_writes_a_georeferenced_pair(tmp_path, m2020) -> None:
+    """`skycrane image` writes images, world files, sidecars and a truth list whose
+    latitudes/longitudes are the simulated bodies' own (to a millimetre)."""
+    _image(tmp_path, 4, "--misregistration-px", "0.5", "--illumination-gain", "0.9")
     names = {p.name for p in tmp_path.iterdir()}
     assert {"before.png", "after.png", "truth.json"} <= names
-    assert any(n.endswith(".pgw") for n in names)
+    assert {"before.pgw", "after.pgw", "before.geo.json", "after.geo.json"} <= names
+    geo = json.loads((tmp_path / "before.geo.json").read_text())
+    assert geo["planet"] == "mars" and geo["latitude_convention"] == "planetocentric"
+    assert geo["resolution_m"] == 4.0
+    rover = m2020.body("rover")
+    assert (geo["tangent_latitude_deg"], geo["tangent_longitude_deg"]) == pytest.approx(
+        (rover.latitude_deg, rover.longitude_deg), abs=1e-12
+    )
+    world = [float(v) for v in (tmp_path / "before.pgw").read_text().split()]
+    half = (geo["cols"] - 1) / 2 * 4.0
+    assert world[4] == pytest.approx(geo["centre_x_m"] - half)
     truth = json.loads((tmp_path / "truth.json").read_text())
-    assert truth
+    for kind, body in (("blast_zone", "rover"), ("heat_shield", "heat_shield")):
+        rest = m2020.body(body)
+        mark = next(t for t in truth if t["kind"] == kind)  # round marks: centroid = centre
+        gap = _gap_m(
+            mark["latitude_deg"], mark["longitude_deg"], rest.latitude_deg, rest.longitude_deg
+        )
+        assert gap < 1e-3, (kind, gap)
+
+
+def test_detect_reports_latitude_longitude_of_a_simulated_site(tmp_path, m2020) -> None:
+    """Known truth: on `skycrane image m2020` at 2 m/px, the rover's blast zone and the
+    heat shield are found and named within 2 px of the simulated rest points'
+    latitudes and longitudes."""
+    _image(tmp_path, 2, "--misregistration-px", "0.5", "--illumination-gain", "1.1")
+    args = ["detect", str(tmp_path / "before.png"), str(tmp_path / "after.png")]
+    result = RUNNER.invoke(app, [*args, "--resolution-m", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["detections"]
+    assert all(d["latitude_deg"] is not None for d in found)
+    for kind, body in (("blast_zone", "rover"), ("heat_shield", "heat_shield")):
+        rest = m2020.body(body)
+        named = [d for d in found if d["kind"] == kind]
+        assert named, kind
+        gap = min(
+            _gap_m(d["latitude_deg"], d["longitude_deg"], rest.latitude_deg, rest.longitude_deg)
+            for d in named
+        )
+        assert gap < 2 * 2.0, (kind, gap)
+    wrong = RUNNER.invoke(app, [*args, "--resolution-m", "0.25"])
+    assert wrong.exit_code == 2
+    assert wrong.stderr.startswith("error: --resolution-m") and "geo.json" in wrong.stderr

@@ -5,45 +5,61 @@ import pytest
 
 from skycrane.errors import InputError
 from skycrane.imaging import detect, load_pair, random_site, render_pair, write_pair
-from skycrane.imaging.score import score
+from skycrane.imaging.score import evaluate_sites
 
 RES = 0.25
-SIZE = 640
+SIZE = 800
 SEEDS = range(8)
+CONDITIONS = {
+    "aligned": ((0.0, 0.0), 1.0),
+    "shift+dim": ((0.5, -0.5), 0.9),  # 0.5 px each way, 10 % darker pass
+    "shift+bright": ((-0.5, 0.5), 1.1),
+}
+# Classification accuracy (correct / found) measured over seeds 0-49 at 800 x 800 px
+# in all three conditions (docs/imaging.md): main crash, heat shield, backshell and
+# blast zone 50/50, balance masses 99/100, secondaries >= 99.3 %.  The thresholds
+# below leave one miss per kind on these 8 seeds (two for the secondaries' ~250).
+MIN_CORRECT = {
+    "main_crash": 7 / 8,
+    "heat_shield": 7 / 8,
+    "backshell": 7 / 8,
+    "blast_zone": 7 / 8,
+    "balance_mass": 14 / 16,
+    "secondary": 0.98,
+}
 
 
-def _run(seed, shift, gain):
-    rng = np.random.default_rng(seed)
-    marks = random_site(rng, SIZE * RES, SIZE * RES)
-    pair = render_pair(rng, marks, (SIZE, SIZE), RES, shift_px=shift, gain=gain)
-    found = detect(pair.before, pair.after, RES)
-    return pair, found, score(found, pair.truth_labels, pair.marks, RES)
+@pytest.fixture(scope="module", params=list(CONDITIONS), ids=list(CONDITIONS))
+def stats(request):
+    shift, gain = CONDITIONS[request.param]
+    return evaluate_sites(SEEDS, SIZE, RES, shift, gain)
 
 
-@pytest.mark.parametrize(
-    ("shift", "gain"), [((0.0, 0.0), 1.0), ((0.5, -0.5), 0.9), ((-0.5, 0.5), 1.1)]
-)
-def test_detection_rates_on_known_truth(shift, gain):
+def test_detection_rates_on_known_truth(stats):
     """Reference: rendered truth; >= 95 % of >= 1 m2 marks within 2 px, < 5 % false."""
-    n_truth = n_found = n_det = n_false = 0
-    errors = []
-    for seed in SEEDS:
-        _, _, s = _run(seed, shift, gain)
-        n_truth += s.n_truth
-        n_found += s.n_found
-        n_det += s.n_detections
-        n_false += s.n_false
-        errors += s.position_errors_px
-    assert n_truth > 100
-    assert n_found / n_truth >= 0.95
-    assert n_false / n_det < 0.05
-    assert max(errors) <= 2.0
+    assert stats.n_truth > 250
+    assert stats.recall >= 0.95
+    assert stats.false_fraction < 0.05
+    assert max(stats.position_errors_px) <= 2.0
 
 
-def test_main_crash_and_blast_zone_are_classified():
+def test_classification_accuracy_per_kind(stats):
+    """Reference: rendered truth; each kind of mark is named right (thresholds measured)."""
+    for kind, threshold in MIN_CORRECT.items():
+        correct, found = stats.accuracy(kind)
+        assert found >= 8, kind
+        assert correct / found >= threshold, (kind, correct, found, stats.confusion)
+    fallback = sum(n for (_, d), n in stats.confusion.items() if d == "hardware")
+    assert fallback == 0, stats.confusion
+
+
+def test_main_crash_and_blast_zone_are_where_the_truth_is():
     """Reference: rendered truth; the fan is the main crash, the rover's round mark the blast."""
     for seed in range(4):
-        pair, found, _ = _run(seed, (0.5, 0.5), 0.9)
+        rng = np.random.default_rng(seed)
+        marks = random_site(rng, SIZE * RES, SIZE * RES)
+        pair = render_pair(rng, marks, (SIZE, SIZE), RES, shift_px=(0.5, 0.5), gain=0.9)
+        found = detect(pair.before, pair.after, RES)
         crash = next(m for m in pair.marks if m.kind == "main_crash")
         mains = [d for d in found if d.kind == "main_crash"]
         assert len(mains) == 1
@@ -52,6 +68,27 @@ def test_main_crash_and_blast_zone_are_classified():
         blast = next(m for m in pair.marks if m.kind == "blast_zone")
         blasts = [d for d in found if d.kind == "blast_zone"]
         assert any(np.hypot(d.x_m - blast.x_m, d.y_m - blast.y_m) < 1.0 for d in blasts)
+        shield = next(m for m in pair.marks if m.kind == "heat_shield")
+        shields = [d for d in found if d.kind == "heat_shield"]
+        assert len(shields) == 1
+        assert np.hypot(shields[0].x_m - shield.x_m, shields[0].y_m - shield.y_m) < 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("condition", list(CONDITIONS))
+def test_detection_and_classification_over_fifty_sites(condition):
+    """Reference: rendered truth over seeds 0-49 (the figures of docs/imaging.md)."""
+    shift, gain = CONDITIONS[condition]
+    s = evaluate_sites(range(50), SIZE, RES, shift, gain)
+    assert s.n_truth > 1500
+    assert s.recall >= 0.95
+    assert s.false_fraction < 0.05
+    assert max(s.position_errors_px) <= 2.0
+    for kind in ("main_crash", "heat_shield", "backshell", "blast_zone", "balance_mass"):
+        correct, found = s.accuracy(kind)
+        assert found >= 48 and correct / found >= 0.96, (kind, correct, found)
+    correct, found = s.accuracy("secondary")
+    assert correct / found >= 0.98
 
 
 def test_unchanged_pair_has_no_detections():

@@ -5,19 +5,25 @@ Modules
 marks
     :class:`Mark` and rasterisation.
 debris
-    Descent-stage crash fan, fragments and their secondary impacts, other hardware.
+    Descent-stage crash fan, fragments and their secondary impacts, other hardware;
+    crater scaling of the balance masses.
 render
     Procedural before/after images, PNG + world-file output.
+georef
+    Image centre on the planet: metres east/north <-> latitude/longitude, sidecars.
 detect
     Registration, illumination normalisation and detection of darkened regions.
+classify
+    What made each region: main crash, secondaries, heat shield, backshell, ...
 score
-    Matching detections against truth (for validation).
+    Matching detections against truth, and totals over many sites (validation).
 landing
-    Marks from a simulated landing (:func:`marks_from_landing`).
+    Marks from a simulated landing (:func:`marks_from_landing`) and its georeference.
 """
 
 from skycrane.imaging.debris import DebrisParams, descent_stage_debris, random_site
 from skycrane.imaging.detect import Detection, DetectParams, detect, load_image, load_pair
+from skycrane.imaging.georef import GeoReference, read_sidecar
 from skycrane.imaging.marks import KINDS, Mark, rasterise
 from skycrane.imaging.render import RenderedPair, render_pair, write_georeferenced, write_pair
 
@@ -26,6 +32,7 @@ __all__ = [
     "DebrisParams",
     "DetectParams",
     "Detection",
+    "GeoReference",
     "Mark",
     "RenderedPair",
     "descent_stage_debris",
@@ -34,6 +41,7 @@ __all__ = [
     "load_pair",
     "random_site",
     "rasterise",
+    "read_sidecar",
     "render_pair",
     "write_georeferenced",
     "write_pair",

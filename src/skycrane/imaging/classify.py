@@ -67,12 +67,11 @@ def fan_opening(prop, direction: np.ndarray) -> float:
 
 
 def _downrange(
-    props: list, i: int, small: list[int], params: DetectParams
+    props: list, centroids: np.ndarray, i: int, small: list[int], params: DetectParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Mean bearing of the small regions near region ``i``, their offsets and distances."""
-    p = props[i]
-    size = float(p.equivalent_diameter_area)
-    vecs = np.array([np.asarray(props[j].centroid) - p.centroid for j in small]).reshape(-1, 2)
+    size = float(props[i].equivalent_diameter_area)
+    vecs = (centroids[small] - centroids[i]).reshape(-1, 2)
     dist = np.hypot(vecs[:, 0], vecs[:, 1])
     keep = (dist > 0.0) & (dist < params.cone_reach * size)
     if not keep.any():
@@ -83,14 +82,16 @@ def _downrange(
     return mean / np.hypot(*mean), vecs[keep], dist[keep]
 
 
-def _main_crash(props: list, areas_m2: np.ndarray, small: list[int], params: DetectParams):
+def _main_crash(
+    props: list, centroids: np.ndarray, areas_m2: np.ndarray, small: list[int], params: DetectParams
+):
     """Index of the main crash and its downrange unit vector ``(drow, dcol)``, or None."""
     cone = math.cos(math.radians(params.cone_half_angle_deg))
     best, best_score, best_axis = None, 0.0, None
     for i, p in enumerate(props):
         if areas_m2[i] < params.large_min_area_m2 or p.intensity_mean < params.blast_max_darkening:
             continue  # too small, or too faint for a crash
-        found = _downrange(props, i, small, params)
+        found = _downrange(props, centroids, i, small, params)
         if found is None:
             continue
         mean, vecs, dist = found
@@ -113,23 +114,24 @@ def classify(props: list, resolution_m: float, params: DetectParams) -> list[str
     docstring for the rules.
     """
     areas = np.array([p.area for p in props], dtype=np.float64) * resolution_m**2
+    centroids = np.array([p.centroid for p in props], dtype=np.float64).reshape(-1, 2)
     kinds = ["hardware"] * len(props)
     small = [i for i in range(len(props)) if areas[i] < params.secondary_max_area_m2]
     for i in small:
         kinds[i] = "secondary"
-    crash = _main_crash(props, areas, small, params)
+    crash = _main_crash(props, centroids, areas, small, params)
     if crash is not None:
         main, axis = crash
         # Fragments leave from the impact point, the fan's uprange end, not its centroid.
         coords = props[main].coords.astype(np.float64)
         origin = coords[np.argmin(coords @ axis)]
         cone = math.cos(math.radians(params.debris_cone_half_angle_deg))
-        for j, q in enumerate(props):
-            v = np.asarray(q.centroid) - origin
-            dist = float(np.hypot(*v))
-            if j == main or dist == 0.0:
+        offsets = centroids - origin
+        dists = np.hypot(offsets[:, 0], offsets[:, 1])
+        for j in range(len(props)):
+            if j == main or dists[j] == 0.0:
                 continue
-            in_cone = float(v @ axis) / dist > cone
+            in_cone = float(offsets[j] @ axis) / dists[j] > cone
             if kinds[j] == "hardware" and areas[j] < params.balance_max_area_m2 and in_cone:
                 kinds[j] = "secondary"
             elif kinds[j] == "secondary" and not in_cone:

@@ -12,15 +12,16 @@ Pipeline (:func:`detect`):
    darker than ``max(k_high * noise, min_darkening)`` with hysteresis down to
    ``k_low`` (:func:`skimage.filters.apply_hysteresis_threshold`);
 4. measure the regions (:func:`skimage.measure.regionprops`) and classify them by
-   size and shape: the main crash is the large elongated region with the most small
-   regions in a cone along its axis (its fragments' secondaries); the blast zone is a
-   large, round, faint region; small regions are secondaries; the rest is hardware.
+   size, shape, darkening and layout (:mod:`skycrane.imaging.classify`): main crash,
+   secondaries, heat shield, backshell, balance masses, blast zone;
+5. with a georeference, add each region's latitude and longitude
+   (:mod:`skycrane.imaging.georef`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
 from skycrane.imaging.classify import classify
+from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
 
 
@@ -64,7 +66,26 @@ class DetectParams:
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """One darkened region: position in metres east/north of the image centre."""
+    """One darkened region.
+
+    Attributes
+    ----------
+    x_m, y_m : float
+        Centroid, metres east and north of the image centre.
+    area_m2 : float
+        Area of the region.
+    darkening : float
+        Mean fractional darkening ``1 - after/before`` over the region.
+    kind : str
+        One of :data:`skycrane.imaging.classify.CLASSES`.
+    eccentricity : float
+        Of the region's second-moment ellipse (0 round, towards 1 elongated).
+    orientation_rad : float
+        Major axis, counter-clockwise from east, in ``[0, pi)`` (an axis, not a direction).
+    latitude_deg, longitude_deg : float or None
+        Centroid on the planet (planetocentric for Mars) when the images are
+        georeferenced (:mod:`skycrane.imaging.georef`), else None.
+    """
 
     x_m: float
     y_m: float
@@ -72,7 +93,9 @@ class Detection:
     darkening: float
     kind: str
     eccentricity: float
-    orientation_rad: float  # major axis, counter-clockwise from east (axis, not direction)
+    orientation_rad: float
+    latitude_deg: float | None = None
+    longitude_deg: float | None = None
 
     def to_dict(self) -> dict:
         """Plain-dict form."""
@@ -154,18 +177,22 @@ def normalise_illumination(
 ) -> np.ndarray:
     """Map ``after`` to the radiometry of ``before`` by a robust linear fit.
 
-    Fits ``after = a * before + b`` on a pixel subsample, dropping residuals beyond
-    3 MAD (the changed minority) at each iteration, and returns ``(after - b) / a``.
+    Fits ``after = a * before + b`` (ordinary least squares, closed form) on a
+    regular subsample of at most ~250 000 pixels, dropping residuals beyond 3 MAD
+    (the changed minority) at each iteration, and returns ``(after - b) / a``.
     """
-    step = max(1, int(math.sqrt(before.size / 250_000)))
+    step = max(1, math.ceil(math.sqrt(before.size / 250_000)))
     x = before[::step, ::step].ravel().astype(np.float64)
     y = after[::step, ::step].ravel().astype(np.float64)
     keep = np.ones(x.size, dtype=bool)
     a, b = 1.0, 0.0
     for _ in range(iterations):
-        if keep.sum() < 10 or np.ptp(x[keep]) == 0.0:
+        xk, yk = x[keep], y[keep]
+        if xk.size < 10 or np.ptp(xk) == 0.0:
             break
-        a, b = np.polyfit(x[keep], y[keep], 1)
+        dx = xk - xk.mean()
+        a = float(dx @ (yk - yk.mean())) / float(dx @ dx)
+        b = float(yk.mean()) - a * float(xk.mean())
         res = y - (a * x + b)
         mad = float(np.median(np.abs(res[keep] - np.median(res[keep]))))
         if mad == 0.0:
@@ -200,6 +227,8 @@ def detect(
     after: np.ndarray,
     resolution_m: float = 0.25,
     params: DetectParams = DetectParams(),
+    georef: GeoReference | None = None,
+    centre_m: tuple[float, float] = (0.0, 0.0),
 ) -> list[Detection]:
     """Find the regions that became darker between two co-located grey-scale images.
 
@@ -211,6 +240,12 @@ def detect(
         Metres per pixel.
     params : DetectParams
         Tunable thresholds.
+    georef : GeoReference, optional
+        Tangent point of the *before* image's plane coordinates (the after image is
+        registered onto its grid); when given, every detection gets its latitude
+        and longitude.
+    centre_m : tuple of float
+        Plane coordinates of the image centre (metres east/north of ``georef``).
 
     Returns
     -------
@@ -264,4 +299,12 @@ def detect(
             )
         )
     out.sort(key=lambda d: -d.area_m2)
+    if georef is not None and out:
+        lat, lon = georef.latlon_deg(
+            [centre_m[0] + d.x_m for d in out], [centre_m[1] + d.y_m for d in out]
+        )
+        out = [
+            replace(d, latitude_deg=float(la), longitude_deg=float(lo))
+            for d, la, lo in zip(out, np.atleast_1d(lat), np.atleast_1d(lon), strict=True)
+        ]
     return out

@@ -12,6 +12,7 @@ own sensor noise.  Images are float32 reflectance-like values in ``[0, 1]``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import io
 
+from skycrane.imaging.georef import GeoReference, write_sidecar
 from skycrane.imaging.marks import Mark, rasterise
 
 HIRISE_RESOLUTION_M = 0.25
@@ -195,18 +197,52 @@ def write_georeferenced(
 
 
 def write_pair(
-    directory: str | Path, pair: RenderedPair, origin_m: tuple[float, float] = (0.0, 0.0)
+    directory: str | Path,
+    pair: RenderedPair,
+    origin_m: tuple[float, float] = (0.0, 0.0),
+    georef: GeoReference | None = None,
 ) -> dict[str, Path]:
-    """Write ``before.png``/``after.png`` with world files and ``truth.json``."""
-    import json
+    """Write ``before.png``/``after.png`` with world files and ``truth.json``.
 
+    Parameters
+    ----------
+    directory : str or Path
+        Created if missing.
+    pair : RenderedPair
+        Images and truth marks.
+    origin_m : tuple of float
+        Position of the image centre in the marks' (and the world files') frame.
+    georef : GeoReference, optional
+        Where the origin of the marks' frame lies on the planet (the tangent point
+        of :mod:`skycrane.imaging.georef`).  When given, each image also gets a
+        ``.geo.json`` sidecar (:func:`skycrane.imaging.georef.write_sidecar`) and
+        every truth mark the ``latitude_deg``/``longitude_deg`` of its centroid.
+
+    Returns
+    -------
+    dict
+        ``before``, ``before_world``, ``after``, ``after_world``, ``truth`` and, with
+        ``georef``, ``before_geo``, ``after_geo``: the files written.
+    """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     for name in ("before", "after"):
+        image = getattr(pair, name)
         files[name], files[name + "_world"] = write_georeferenced(
-            out / name, getattr(pair, name), pair.resolution_m, origin_m
+            out / name, image, pair.resolution_m, origin_m
         )
+        if georef is not None:
+            files[name + "_geo"] = write_sidecar(
+                files[name], georef, image.shape, pair.resolution_m, origin_m
+            )
+    truth = [m.to_dict() for m in pair.marks]
+    if georef is not None and truth:
+        lat, lon = georef.latlon_deg(
+            [t["centroid_x_m"] for t in truth], [t["centroid_y_m"] for t in truth]
+        )
+        for t, la, lo in zip(truth, np.atleast_1d(lat), np.atleast_1d(lon), strict=True):
+            t["latitude_deg"], t["longitude_deg"] = float(la), float(lo)
     files["truth"] = out / "truth.json"
-    files["truth"].write_text(json.dumps([m.to_dict() for m in pair.marks], indent=1))
+    files["truth"].write_text(json.dumps(truth, indent=1))
     return files
