@@ -139,15 +139,17 @@ def image(
     """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
 
     The image is centred on the marks within 3 km of the rover (coordinates are
-    metres east/north of the rover; the world files carry them). A second
-    orbital pass can be imitated with a mis-registration and an illumination
-    change of the after image.
+    metres east/north of the rover on its tangent plane; the world files carry
+    them). Each image also gets a .geo.json sidecar with the planet and the
+    rover's planetocentric latitude/longitude, so `skycrane detect` reports
+    latitudes and longitudes. A second orbital pass can be imitated with a
+    mis-registration and an illumination change of the after image.
     """
     import numpy as np
 
     from skycrane.api import load_mission, simulate
     from skycrane.imaging import render_pair, write_pair
-    from skycrane.imaging.landing import marks_from_landing
+    from skycrane.imaging.landing import marks_from_landing, rover_georeference
 
     if not resolution_m > 0.0:
         _fail(InputError("--resolution-m", resolution_m, "a positive number of metres"))
@@ -175,12 +177,18 @@ def image(
         gain=illumination_gain,
         origin_m=centre,
     )
-    files = write_pair(output, pair, origin_m=centre)
+    georef = rover_georeference(result, spec)
+    files = write_pair(output, pair, origin_m=centre, georef=georef)
     out = _stdout()
     out.print(
         escape(
             f"{len(marks)} marks; {size} x {size} px at {resolution_m} m/px, "
             f"centred {centre[0]:.0f} m east, {centre[1]:.0f} m north of the rover"
+            + (
+                ""
+                if georef is None
+                else f" at {georef.latitude_deg:.5f}° N, {georef.longitude_deg:.5f}° E"
+            )
         )
     )
     for name, path in files.items():
@@ -194,27 +202,45 @@ def detect(
     resolution_m: Annotated[float, typer.Option("--resolution-m", help="Metres per pixel.")] = 0.25,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
 ) -> None:
-    """Find the impact sites: regions darker in AFTER than in BEFORE."""
+    """Find the impact sites: regions darker in AFTER than in BEFORE.
+
+    Positions are metres east/north of the image centre. When BEFORE has a
+    .geo.json sidecar (written by `skycrane image`), every detection also gets
+    latitude_deg and longitude_deg; otherwise those are null.
+    """
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
+    from skycrane.imaging.georef import read_sidecar, sidecar_path
 
     try:
         if not resolution_m > 0.0:
             raise InputError("--resolution-m", resolution_m, "a positive number of metres")
         b, a = load_pair(before, after)
-        found = find(b, a, resolution_m=resolution_m)
+        geo = read_sidecar(before, b.shape)
+        if geo is not None and not math.isclose(geo.resolution_m, resolution_m, rel_tol=1e-9):
+            raise InputError(
+                "--resolution-m",
+                resolution_m,
+                f"the {geo.resolution_m:g} m/pixel of {sidecar_path(before)}",
+            )
+        georef = None if geo is None else geo.georef
+        centre_m = (0.0, 0.0) if geo is None else geo.centre_m
+        found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
     except SkycraneError as exc:
         _fail(exc)
     if as_json:
         typer.echo(json.dumps({"detections": [d.to_dict() for d in found]}, indent=2))
         return
     table = Table(title=f"{len(found)} darkened regions")
-    for col in ("kind", "east [m]", "north [m]", "area [m²]", "darkening"):
+    cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
+    cols += [] if georef is None else ["lat [°]", "lon [°]"]
+    for col in cols:
         table.add_column(escape(col), justify="left" if col == "kind" else "right")
     for d in found:
-        table.add_row(
-            d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"
-        )
+        row = [d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"]
+        if georef is not None:
+            row += [f"{d.latitude_deg:.6f}", f"{d.longitude_deg:.6f}"]
+        table.add_row(*row)
     _stdout().print(table)
 
 
