@@ -13,6 +13,7 @@ silently ignored. Sections:
 ``[guidance.entry]`` how the bank angle is flown
 ``[parachute]``      the parachute and its deploy trigger
 ``[simulation]``     integrator tolerances, trajectory sampling, time limit
+``[dispersions]``    what a Monte Carlo perturbs (:mod:`skycrane.missions.schema_dispersions`)
 
 The landing sections (bodies, sequence, powered descent, rover, navigation)
 are defined in :mod:`skycrane.missions.schema_landing`.
@@ -34,6 +35,7 @@ from skycrane.missions.fields import (
     check_mach_table,
     require_keys,
 )
+from skycrane.missions.schema_dispersions import DispersionsSpec
 from skycrane.missions.schema_landing import (
     BodySpec,
     DragSpec,
@@ -206,6 +208,7 @@ class MissionSpec(Section):
     rover: RoverSpec | None = None
     navigation: NavigationSpec = Field(default_factory=NavigationSpec)
     simulation: SimulationSpec = Field(default_factory=SimulationSpec)
+    dispersions: DispersionsSpec | None = None
 
     @model_validator(mode="after")
     def _references(self) -> MissionSpec:

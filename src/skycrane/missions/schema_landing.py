@@ -195,6 +195,9 @@ class PoweredDescentSpec(Section):
     flyaway_azimuth_from_track_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 180.0
     cut_delay_s: NonNegativeFloat = 2.0
     flyaway_burn_s: PositiveFloat = 20.0
+    divert_max_m: NonNegativeFloat | None = None
+    """Safe-target selection: fly to the predicted no-divert landing point, diverted toward
+    the target by at most this much (GUIDANCE.md 3.4). None: always fly to the target."""
 
 
 class RoverSpec(Section):

@@ -19,7 +19,10 @@ with the lift direction l_hat obtained by rotating the "lift-up" unit vector
 positive bank tilts the lift to the right of the flight direction. The bank
 angle is a state: it follows the held guidance command as a first-order lag
 limited to the vehicle's roll rate. A parachute adds drag q C_D(M) S(t) along
--v_hat (skycrane.vehicle.parachute). Thrust T is the held guidance command.
+-v_hat (skycrane.vehicle.parachute). Thrust T is the held guidance command
+times the case's achieved-thrust factor (1 + P_THRUST_ERROR). A Monte Carlo
+case multiplies the table's density and temperature by its perturbation
+profile (skycrane.atmosphere.perturbation) and scales and offsets the wind.
 The stagnation heat load integrates the Sutton–Graves heat rate.
 """
 
@@ -29,6 +32,7 @@ import math
 
 import numba
 
+from skycrane.atmosphere.perturbation import perturbation_at
 from skycrane.atmosphere.table import atmosphere_at
 from skycrane.atmosphere.wind import wind_at
 from skycrane.planets.geodesy import altitude_m, pf_to_lla
@@ -72,6 +76,10 @@ from skycrane.propagate.layout import (
     P_HEAT_K,
     P_ISP_S,
     P_NOSE_RADIUS_M,
+    P_THRUST_ERROR,
+    P_WIND_E_M_S,
+    P_WIND_N_M_S,
+    P_WIND_SCALE_ERROR,
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
@@ -127,9 +135,14 @@ def rhs(t, y, p, mem, model, dy, aux):
     wx = 0.0
     wy = 0.0
     wz = 0.0
-    if model[6]:
+    w_bias_e = p[P_WIND_E_M_S]
+    w_bias_n = p[P_WIND_N_M_S]
+    if model[6] or w_bias_e != 0.0 or w_bias_n != 0.0:
         lat, lon, alt = pf_to_lla(x, yy, z, a_eq, b_pol, conv)
         w_east, w_north = wind_at(alt, model[7], model[8], model[9])
+        w_scale = 1.0 + p[P_WIND_SCALE_ERROR]
+        w_east = w_scale * w_east + w_bias_e
+        w_north = w_scale * w_north + w_bias_n
         sl = math.sin(lat)
         cl = math.cos(lat)
         so = math.sin(lon)
@@ -141,7 +154,9 @@ def rhs(t, y, p, mem, model, dy, aux):
         alt = altitude_m(x, yy, z, a_eq, b_pol, conv)
 
     rho, _p, _temp, sound = atmosphere_at(alt, model[1], model[2], model[3], model[4], model[5])
-    rho *= p[P_DENSITY_SCALE]
+    rho_factor, t_factor = perturbation_at(alt, p)
+    rho *= p[P_DENSITY_SCALE] * rho_factor
+    sound *= math.sqrt(t_factor)
 
     ux = vx - wx
     uy = vy - wy
@@ -218,6 +233,10 @@ def rhs(t, y, p, mem, model, dy, aux):
         tx = mem[M_THRUST_X]
         ty = mem[M_THRUST_Y]
         tz = mem[M_THRUST_Z]
+        achieved = 1.0 + p[P_THRUST_ERROR]
+        tx *= achieved
+        ty *= achieved
+        tz *= achieved
         thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
         ax += tx / mass
         ay += ty / mass

@@ -56,6 +56,8 @@ from skycrane.propagate.layout import (
     M_NAV_X,
     M_NAV_Z,
     M_NEXT_GUIDE_T,
+    M_PD_TGT_X,
+    M_PD_TGT_Z,
     M_REF_AREA_M2,
     M_SEQ_NEXT,
     MAX_SPAWN,
@@ -72,6 +74,8 @@ from skycrane.propagate.layout import (
     P_NAV_Z,
     P_REF_AREA_M2,
     P_T_MAX_S,
+    P_TGT_X,
+    P_TGT_Z,
     PEAK_EVENTS,
     SET_ATOL,
     SET_FIRST_STEP_S,
@@ -757,14 +761,44 @@ def derived(
 
 def default_memory(params_row: np.ndarray) -> np.ndarray:
     """Initial memory of a case: configuration from its parameters, nothing fired yet."""
-    mem = np.zeros(N_MEM)
-    mem[M_LIFT_ON] = 1.0
-    mem[M_AERO_TABLE] = params_row[P_AERO_TABLE]
-    mem[M_REF_AREA_M2] = params_row[P_REF_AREA_M2]
-    mem[M_GUIDANCE] = GUID_NONE
-    mem[M_BANK_CMD] = params_row[P_BANK_RAD]
-    mem[M_LIFT_SIGN] = 1.0
-    mem[M_NEXT_GUIDE_T] = math.inf
-    mem[M_CHUTE_FIRE_T] = math.nan
-    mem[M_NAV_X : M_NAV_Z + 1] = params_row[P_NAV_X : P_NAV_Z + 1]
+    return default_memory_rows(np.asarray(params_row)[None])[0]
+
+
+def default_memory_rows(params: np.ndarray) -> np.ndarray:
+    """:func:`default_memory` of every row of ``params[n, N_PARAMS]``."""
+    mem = np.zeros((params.shape[0], N_MEM))
+    mem[:, M_LIFT_ON] = 1.0
+    mem[:, M_AERO_TABLE] = params[:, P_AERO_TABLE]
+    mem[:, M_REF_AREA_M2] = params[:, P_REF_AREA_M2]
+    mem[:, M_GUIDANCE] = GUID_NONE
+    mem[:, M_BANK_CMD] = params[:, P_BANK_RAD]
+    mem[:, M_LIFT_SIGN] = 1.0
+    mem[:, M_NEXT_GUIDE_T] = math.inf
+    mem[:, M_CHUTE_FIRE_T] = math.nan
+    mem[:, M_NAV_X : M_NAV_Z + 1] = params[:, P_NAV_X : P_NAV_Z + 1]
+    mem[:, M_PD_TGT_X : M_PD_TGT_Z + 1] = params[:, P_TGT_X : P_TGT_Z + 1]
     return mem
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _derived_cases(ys, params, mem, model, aux_out):
+    dy = np.empty(N_STATE)
+    for i in range(ys.shape[0]):
+        for j in range(ys.shape[1]):
+            if np.all(np.isfinite(ys[i, j])):
+                rhs(0.0, ys[i, j], params[i], mem, model, dy, aux_out[i, j])
+
+
+def derived_cases(ys: np.ndarray, params: np.ndarray, model: tuple) -> np.ndarray:
+    """Configuration-free derived quantities of ``ys[n, k, N_STATE]``, case i with ``params[i]``.
+
+    Altitude, speeds, Mach and dynamic pressure (the quantities that do not
+    depend on the vehicle's configuration) in each case's own atmosphere and
+    winds; NaN rows stay NaN.
+    """
+    ys = np.ascontiguousarray(ys, dtype=np.float64)
+    params = np.ascontiguousarray(params, dtype=np.float64)
+    aux = np.full((*ys.shape[:2], N_AUX), np.nan)
+    if ys.shape[0]:
+        _derived_cases(ys, params, default_memory(params[0]), model, aux)
+    return aux

@@ -60,9 +60,26 @@ P_FLYAWAY_REL_RAD = 40  # flyaway azimuth relative to the approach track [rad]
 P_FLYAWAY_BURN_S = 41  # flyaway timer: engines off this long after the cut
 P_TRN_X, P_TRN_Y, P_TRN_Z = 42, 43, 44  # position error after terrain-relative nav [m]
 P_CHUTE_OLF = 45  # parachute opening-load factor (peak over steady drag area)
-P_PD0 = 46  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
+P_RETARGET = 46  # 1.0: safe-target selection retargets powered descent (else: the target)
+P_DIVERT_MAX_M = 47  # largest divert from the predicted no-divert landing point
+P_STS_ALONG_M = 48  # nominal no-divert landing point from the ground point below the
+P_STS_CROSS_M = 49  # vehicle at powered-descent start: along track, and to the left
+P_PD0 = 50  # powered-descent parameter block: P_PD0 + guidance.powered_layout.PDP_*
 N_PD_SLOTS = 40
-N_PARAMS = P_PD0 + N_PD_SLOTS
+# dispersion block: per-case perturbations a Monte Carlo draws. All zero is the
+# nominal flight, so a row built without them flies unperturbed.
+P_DISP0 = P_PD0 + N_PD_SLOTS
+P_THRUST_ERROR = P_DISP0  # achieved / commanded thrust - 1
+P_WIND_SCALE_ERROR = P_DISP0 + 1  # the wind profile is multiplied by 1 + this
+P_WIND_E_M_S = P_DISP0 + 2  # constant wind added to the profile, toward east
+P_WIND_N_M_S = P_DISP0 + 3  # ... toward north
+P_ATM_N = P_DISP0 + 4  # number of atmosphere perturbation nodes in use (0: none)
+P_ATM_H0_M = P_DISP0 + 5  # altitude of the first node
+P_ATM_DH_M = P_DISP0 + 6  # node spacing
+ATM_MAX_NODES = 32
+P_ATM_LNRHO0 = P_DISP0 + 7  # ln(rho / rho_nominal) at node k: P_ATM_LNRHO0 + k
+P_ATM_DT0 = P_ATM_LNRHO0 + ATM_MAX_NODES  # T / T_nominal - 1 at node k: P_ATM_DT0 + k
+N_PARAMS = P_ATM_DT0 + ATM_MAX_NODES
 
 STOP_NONE = 0
 STOP_SPEED = 1  # planet-relative speed falls to the value [m/s]
@@ -95,7 +112,8 @@ M_DONE = 24  # 1.0 once the main vehicle's flight is complete
 M_TOUCHED = 25  # 1.0 once the rover's wheels are on the ground
 M_CUT = 26  # 1.0 once the bridles are cut
 M_NAV_X, M_NAV_Y, M_NAV_Z = 28, 29, 30  # position error guidance sees now [m]
-N_MEM = 31
+M_PD_TGT_X, M_PD_TGT_Y, M_PD_TGT_Z = 31, 32, 33  # powered-descent target, planet-fixed [m]
+N_MEM = 34
 
 GUID_NONE = 0
 GUID_CONSTANT_BANK = 1

@@ -22,7 +22,7 @@ import numpy as np
 
 from skycrane.missions.loader import Mission
 from skycrane.propagate import layout as L
-from skycrane.propagate.kernel import RawBatch, default_memory, default_settings, run_batch
+from skycrane.propagate.kernel import RawBatch, default_memory_rows, default_settings, run_batch
 from skycrane.sequence.build import Batch
 
 
@@ -52,32 +52,40 @@ class BodyFlights:
 
 
 def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Mission):
+    """Parameter and memory rows of bodies ``rows`` of cases ``case``: ballistic, own drag.
+
+    A body inherits its case's parameters (so it flies through that case's
+    atmosphere and winds) with the main vehicle's lift, drag scale and stop
+    condition removed.
+    """
     spec = mission.spec
     p = batch.params[case].copy()
-    mem = np.empty((len(rows), L.N_MEM))
-    for i, name in enumerate(rows):
+    p[:, L.P_CL_SCALE] = 0.0
+    p[:, L.P_CD_SCALE] = 1.0
+    p[:, L.P_GROUND_OK] = 1.0
+    p[:, L.P_STOP_KIND] = L.STOP_NONE
+    p[:, L.P_T_MAX_S] = 1.0e6
+    names = np.asarray(rows, dtype=object)
+    chute = np.zeros(len(rows), dtype=bool)
+    for name in set(rows):
         base = name.split("/")[-1]
         body = spec.bodies.get(base)
-        p[i, L.P_CL_SCALE] = 0.0
-        p[i, L.P_CD_SCALE] = 1.0
-        p[i, L.P_GROUND_OK] = 1.0
-        p[i, L.P_STOP_KIND] = L.STOP_NONE
-        p[i, L.P_T_MAX_S] = 1.0e6
-        if body is not None:
-            key = f"body:{base}"
-            p[i, L.P_AERO_TABLE] = batch.aero_rows[key]
-            p[i, L.P_REF_AREA_M2] = body.aerodynamics.reference_area_m2
-            if body.breakup is not None and "/" not in name:
-                p[i, L.P_STOP_KIND] = L.STOP_ALTITUDE
-                p[i, L.P_STOP_VALUE] = body.breakup.altitude_m
-        mem[i] = default_memory(p[i])
-        mem[i, L.M_SEQ_NEXT] = len(batch.event_names)  # the sequence is the main vehicle's
-        mem[i, L.M_GUIDANCE] = L.GUID_NONE
-        mem[i, L.M_LIFT_ON] = 0.0
-        mem[i, L.M_ROVER_ON] = 0.0
-        if body is not None and body.parachute:
-            mem[i, L.M_CHUTE_FIRE_T] = -math.inf  # open since long before
-            mem[i, L.M_CHUTE_V_LS] = 1.0
+        if body is None:
+            continue
+        sel = names == name
+        p[sel, L.P_AERO_TABLE] = batch.aero_rows[f"body:{base}"]
+        p[sel, L.P_REF_AREA_M2] = body.aerodynamics.reference_area_m2
+        if body.breakup is not None and "/" not in name:
+            p[sel, L.P_STOP_KIND] = L.STOP_ALTITUDE
+            p[sel, L.P_STOP_VALUE] = body.breakup.altitude_m
+        chute[sel] = body.parachute
+    mem = default_memory_rows(p)
+    mem[:, L.M_SEQ_NEXT] = len(batch.event_names)  # the sequence is the main vehicle's
+    mem[:, L.M_GUIDANCE] = L.GUID_NONE
+    mem[:, L.M_LIFT_ON] = 0.0
+    mem[:, L.M_ROVER_ON] = 0.0
+    mem[chute, L.M_CHUTE_FIRE_T] = -math.inf  # open since long before
+    mem[chute, L.M_CHUTE_V_LS] = 1.0
     return p, mem
 
 

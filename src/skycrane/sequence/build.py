@@ -38,8 +38,9 @@ from skycrane.missions.loader import Mission
 from skycrane.planets import PC_OMEGA, enu_matrix, pf_from_lla, velocity_pf_from_local
 from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
-from skycrane.propagate.model import PLANET, build_model
+from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
 from skycrane.sequence import reference_cache
+from skycrane.sequence.program import track_frame
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 from skycrane.vehicle.parachute import nominal_area_m2
 
@@ -400,29 +401,35 @@ def _reference(planet, atm, scale, beta, ld, speed, gamma, spec, g, v_end, end_r
 
 def back_propagate(mission: Mission, y_entry: np.ndarray, duration_s: float) -> np.ndarray:
     """State ``duration_s`` before the entry interface, by reversed-time vacuum propagation."""
+    return back_propagate_rows(mission, y_entry[None], duration_s)[0]
+
+
+def back_propagate_rows(mission: Mission, y_entry: np.ndarray, duration_s: float) -> np.ndarray:
+    """:func:`back_propagate` for every row of ``y_entry[n, N_STATE]`` (one kernel batch)."""
     aero = AeroBank.from_tables([mission.capsule_aero])
     model = build_model(mission.planet, mission.atmosphere, mission.wind, aero)
     reversed_planet = model[PLANET].copy()
     reversed_planet[PC_OMEGA] = -reversed_planet[PC_OMEGA]
     model = (reversed_planet, *model[1:])
     y = y_entry.copy()
-    y[3:6] = -y[3:6]
+    y[:, 3:6] = -y[:, 3:6]
     p = nominal_params_vacuum(mission, duration_s)
     mem = default_memory(p)
     mem[L.M_GUIDANCE] = L.GUID_NONE
+    n = y.shape[0]
     raw = run_batch(
         0.0,
-        y[None],
-        p[None],
-        mem[None],
+        y,
+        np.repeat(p[None], n, axis=0),
+        np.repeat(mem[None], n, axis=0),
         model,
         default_settings(rtol=1e-12, atol=1e-9, max_step_s=60.0),
     )
-    out = raw.y_end[0].copy()
-    out[3:6] = -out[3:6]
-    out[L.S_HEAT_LOAD] = 0.0
-    out[L.S_WORK] = 0.0
-    out[L.S_MASS] = y_entry[L.S_MASS]
+    out = raw.y_end.copy()
+    out[:, 3:6] = -out[:, 3:6]
+    out[:, L.S_HEAT_LOAD] = 0.0
+    out[:, L.S_WORK] = 0.0
+    out[:, L.S_MASS] = y_entry[:, L.S_MASS]
     return out
 
 
@@ -474,7 +481,7 @@ def build_batch(mission: Mission, n_cases: int = 1, record_trajectory: bool = Tr
         output_dt_s=sim.output_interval_s if record_trajectory else 0.0,
     )
     p[L.P_T_MAX_S] = sim.time_limit_s - start_t
-    return Batch(
+    batch = Batch(
         t0_s=start_t,
         y0=np.tile(y0, (n_cases, 1)),
         params=np.tile(p, (n_cases, 1)),
@@ -485,6 +492,45 @@ def build_batch(mission: Mission, n_cases: int = 1, record_trajectory: bool = Tr
         body_names=body_names,
         aero_rows=aero_rows,
     )
+    pd_spec = spec.powered_descent
+    if pd_spec is not None and pd_spec.divert_max_m is not None:
+        along, cross = _nominal_sts_offset(batch, mission)
+        batch.params[:, L.P_RETARGET] = 1.0
+        batch.params[:, L.P_DIVERT_MAX_M] = pd_spec.divert_max_m
+        batch.params[:, L.P_STS_ALONG_M] = along
+        batch.params[:, L.P_STS_CROSS_M] = cross
+    return batch
+
+
+def _nominal_sts_offset(batch: Batch, mission: Mission) -> tuple[float, float]:
+    """The target's offset from the ground point below the vehicle at powered-descent start.
+
+    Along track and to the left, from the navigated state of the nominal flight
+    (what safe-target selection predicts the no-divert landing point with).
+    """
+    seq = batch.model[SEQ_TABLE]
+    powered = np.flatnonzero(seq[L.SQ_GUIDANCE] == L.GUID_POWERED)
+    if powered.size == 0:
+        return 0.0, 0.0
+    k = int(powered[0])
+    raw = run_batch(
+        batch.t0_s, batch.y0[:1], batch.params[:1], batch.mem0[:1], batch.model, batch.settings
+    )
+    if not raw.event_fired[0, L.EV_SEQ0 + k]:
+        raise InputError(
+            "powered_descent.divert_max_m",
+            mission.spec.powered_descent.divert_max_m,
+            f"a nominal flight that reaches '{batch.event_names[k]}' to predict from",
+        )
+    y = raw.event_y[0, L.EV_SEQ0 + k]
+    trn = bool(np.any(seq[L.SQ_NAV, :k] > 0.0))
+    first = L.P_TRN_X if trn else L.P_NAV_X
+    nav = batch.params[0, first : first + 3]
+    tgt = batch.params[0, L.P_TGT_X : L.P_TGT_Z + 1]
+    r = y[0:3] + nav
+    g = track_frame(r[0], r[1], r[2], y[3], y[4], y[5], float(np.linalg.norm(tgt)))
+    d = tgt - np.asarray(g[0:3])
+    return float(d @ np.asarray(g[3:6])), float(d @ np.asarray(g[6:9]))
 
 
 def pre_entry_mass_kg(mission: Mission) -> float:

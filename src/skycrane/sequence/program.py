@@ -81,6 +81,9 @@ from skycrane.propagate.layout import (
     M_NEXT_GUIDE_T,
     M_PD_MODE,
     M_PD_MODE_T0,
+    M_PD_TGT_X,
+    M_PD_TGT_Y,
+    M_PD_TGT_Z,
     M_REF_AREA_M2,
     M_ROVER_ON,
     M_SEQ_NEXT,
@@ -94,15 +97,19 @@ from skycrane.propagate.layout import (
     P_DEPLOY_RANGE_M,
     P_DEPLOY_SPEED,
     P_DEPLOY_V_MAX,
+    P_DIVERT_MAX_M,
     P_DRY_MASS_KG,
     P_ENTRY_DT_S,
     P_FLYAWAY_BURN_S,
     P_FLYAWAY_REL_RAD,
     P_PD0,
     P_PD_DT_S,
+    P_RETARGET,
     P_ROVER_BODY,
     P_ROVER_HANG_M,
     P_ROVER_MASS_KG,
+    P_STS_ALONG_M,
+    P_STS_CROSS_M,
     P_SUFR_LEAD_S,
     P_TGT_X,
     P_TGT_Y,
@@ -229,6 +236,7 @@ def apply_sequence_event(
             mem[M_PD_MODE_T0] = t
             mem[M_ENGINES_ON] = 0.0
             mem[M_FLYAWAY_AZ] = _track_azimuth(y) + p[P_FLYAWAY_REL_RAD]
+            powered_target(y, p, mem)
     ok = True
     for j in range(int(seq[SQ_SPAWN_N, k])):
         n = int(mem[M_SPAWNED])
@@ -332,6 +340,72 @@ _MODE_EVENT = (
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
+def powered_target(y, p, mem):
+    """Set the powered-descent target (M_PD_TGT_*): the landing target, or the STS choice.
+
+    Safe-target selection at simulation level (GUIDANCE.md 3.4, item 3, with an
+    all-safe map): predict the no-divert landing point as the ground point
+    below the navigated position plus the nominal flight's offset to the
+    target in the track frame (P_STS_ALONG_M, P_STS_CROSS_M), then divert from
+    it toward the landing target by at most P_DIVERT_MAX_M. The nominal flight
+    predicts the target itself, so it is unchanged.
+    """
+    tx, ty, tz = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
+    if p[P_RETARGET] > 0.0:
+        tx, ty, tz = sts_target(
+            y[0] + mem[M_NAV_X],
+            y[1] + mem[M_NAV_Y],
+            y[2] + mem[M_NAV_Z],
+            y[3],
+            y[4],
+            y[5],
+            tx,
+            ty,
+            tz,
+            p[P_STS_ALONG_M],
+            p[P_STS_CROSS_M],
+            p[P_DIVERT_MAX_M],
+        )
+    mem[M_PD_TGT_X] = tx
+    mem[M_PD_TGT_Y] = ty
+    mem[M_PD_TGT_Z] = tz
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def track_frame(x, yy, z, vx, vy, vz, radius):
+    """Ground point below (x, yy, z) on the sphere ``radius``, along-track and left unit vectors."""
+    rn = math.sqrt(x * x + yy * yy + z * z)
+    ux, uy, uz = x / rn, yy / rn, z / rn
+    vu = vx * ux + vy * uy + vz * uz
+    hx, hy, hz = vx - vu * ux, vy - vu * uy, vz - vu * uz
+    hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    if hn < 1e-6:  # hovering: take north as the track
+        hx, hy, hz = -uz * ux, -uz * uy, 1.0 - uz * uz
+        hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    hx, hy, hz = hx / hn, hy / hn, hz / hn
+    cx, cy, cz = uy * hz - uz * hy, uz * hx - ux * hz, ux * hy - uy * hx
+    return radius * ux, radius * uy, radius * uz, hx, hy, hz, cx, cy, cz
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def sts_target(x, yy, z, vx, vy, vz, tx, ty, tz, along_m, cross_m, divert_max_m):
+    """STS-style target: the no-divert prediction, diverted toward (tx, ty, tz) <= divert_max_m."""
+    radius = math.sqrt(tx * tx + ty * ty + tz * tz)
+    gx, gy, gz, hx, hy, hz, cx, cy, cz = track_frame(x, yy, z, vx, vy, vz, radius)
+    px = gx + along_m * hx + cross_m * cx
+    py = gy + along_m * hy + cross_m * cy
+    pz = gz + along_m * hz + cross_m * cz
+    dx, dy, dz = tx - px, ty - py, tz - pz
+    dn = math.sqrt(dx * dx + dy * dy + dz * dz)
+    if dn > divert_max_m:
+        s = divert_max_m / dn
+        dx, dy, dz = s * dx, s * dy, s * dz
+    px, py, pz = px + dx, py + dy, pz + dz
+    pn = math.sqrt(px * px + py * py + pz * pz)
+    return radius * px / pn, radius * py / pn, radius * pz / pn
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
     """One powered-descent guidance cycle: mode machine, thrust command, touchdown detection.
 
@@ -350,7 +424,7 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
         return
     r = (y[0] + mem[M_NAV_X], y[1] + mem[M_NAV_Y], y[2] + mem[M_NAV_Z])
     v = (y[3], y[4], y[5])
-    tx0, ty0, tz0 = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
+    tx0, ty0, tz0 = mem[M_PD_TGT_X], mem[M_PD_TGT_Y], mem[M_PD_TGT_Z]
     tn = math.sqrt(tx0 * tx0 + ty0 * ty0 + tz0 * tz0)
     up = (tx0 / tn, ty0 / tn, tz0 / tn)
     omega = model_planet[4]

@@ -1,0 +1,189 @@
+"""The statistics of a Monte Carlo table: ellipses, crash distances, percentiles, margins, drivers.
+
+Reads only the columns it needs from ``cases.parquet``, so a million-case
+table is summarised in well under the memory it would take whole. Every
+statistic states what it was computed over: landing statistics use the cases
+that landed (a rover on the ground); failed cases are counted by reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
+from skycrane.analysis.sensitivity import group_of, variance_shares
+from skycrane.missions.loader import Mission
+
+PERCENTILE_COLUMNS = (
+    "parachute_deploy.mach",
+    "parachute_deploy.dynamic_pressure_pa",
+    "parachute_deploy.height_m",
+    "parachute_deploy.t_s",
+    "peak.deceleration_earth_g",
+    "peak.heat_rate_w_cm2",
+    "peak.dynamic_pressure_pa",
+    "peak.parachute_load_n",
+    "heat_load_j_cm2",
+    "heat_shield_separation.speed_m_s",
+    "backshell_separation.height_m",
+    "backshell_separation.speed_m_s",
+    "touchdown.t_s",
+    "touchdown.vertical_speed_m_s",
+    "touchdown.horizontal_speed_m_s",
+    "touchdown.miss_distance_m",
+    "propellant_remaining_kg",
+    "body.descent_stage.distance_from_rover_m",
+    "body.backshell.distance_from_rover_m",
+    "body.heat_shield.distance_from_rover_m",
+)
+SENSITIVITY_OUTPUTS = (
+    "body.rover.east_m",
+    "body.rover.north_m",
+    "parachute_deploy.height_m",
+    "parachute_deploy.mach",
+    "propellant_remaining_kg",
+    "body.descent_stage.distance_from_rover_m",
+)
+HARDWARE_RADII_M = (100, 150, 200, 300, 500, 1000)
+SENSITIVITY_MAX_ROWS = 200_000
+
+
+def percentiles(values: np.ndarray) -> dict:
+    """p1, p50, p99, mean, std, min, max and count of the finite values (None if there are none)."""
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return {"n": 0}
+    p1, p50, p99 = np.percentile(v, [1, 50, 99])
+    return {
+        "n": int(v.size),
+        "p1": float(p1),
+        "p50": float(p50),
+        "p99": float(p99),
+        "mean": float(v.mean()),
+        "std": float(v.std()),
+        "min": float(v.min()),
+        "max": float(v.max()),
+    }
+
+
+def _column(table, name: str) -> np.ndarray:
+    return table.column(name).to_numpy(zero_copy_only=False).astype(float)
+
+
+def summarize(path: str | Path, mission: Mission) -> dict:
+    """The summary dictionary of ``skycrane mc --json`` (and ``summary.json``)."""
+    pf = pq.ParquetFile(path)
+    names = pf.schema_arrow.names
+    base = pf.read(columns=["case", "status", "failure"])
+    failure = base.column("failure").to_numpy(zero_copy_only=False)
+    n = base.num_rows
+    failed = failure != ""
+    out: dict = {
+        "mission": mission.name,
+        "cases": int(n),
+        "failed": int(failed.sum()),
+        "failures": dict(Counter(str(f) for f in failure[failed]).most_common()),
+    }
+    bodies = sorted(
+        {c.split(".")[1] for c in names if c.startswith("body.") and c.endswith(".east_m")}
+    )
+    cols = [c for c in names if c.startswith("body.")]
+    cols += [c for c in PERCENTILE_COLUMNS if c in names and c not in cols]
+    table = pf.read(columns=cols)
+    ok = ~failed
+    ellipses = {}
+    for body in bodies:
+        east = _column(table, f"body.{body}.east_m")[ok]
+        north = _column(table, f"body.{body}.north_m")[ok]
+        if np.sum(np.isfinite(east) & np.isfinite(north)) < 3:
+            continue
+        ellipses[body] = {
+            "p99": empirical_ellipse(east, north, 0.99).to_dict(),
+            "gaussian_p99": gaussian_ellipse(east, north, probability=0.99).to_dict(),
+            "three_sigma": gaussian_ellipse(east, north, sigma=3.0).to_dict(),
+        }
+    out["ellipses"] = ellipses
+    if "rover" in ellipses:
+        e = ellipses["rover"]["p99"]
+        out["ellipse_99"] = {
+            "major_km": e["major_km"],
+            "minor_km": e["minor_km"],
+            "azimuth_deg": e["azimuth_deg"],
+            "probability": e["contained_fraction"],
+            "center_east_m": e["center_east_m"],
+            "center_north_m": e["center_north_m"],
+        }
+        s = ellipses["rover"]["three_sigma"]
+        out["ellipse_3sigma"] = {
+            "major_km": s["major_km"],
+            "minor_km": s["minor_km"],
+            "azimuth_deg": s["azimuth_deg"],
+            "probability": s["contained_fraction"],
+            "gaussian_probability": s["gaussian_probability"],
+        }
+    crash_col = "body.descent_stage.distance_from_rover_m"
+    if crash_col in names:
+        crash = percentiles(_column(table, crash_col)[ok])
+        out["crash_distance_m"] = {k: crash.get(k) for k in ("p1", "p50", "p99", "min", "n")}
+        hardware = [
+            f"body.{b}.distance_from_rover_m"
+            for b in bodies
+            if b != "rover" and f"body.{b}.distance_from_rover_m" in names
+        ]
+        dist = np.column_stack([_column(table, c) for c in hardware])
+        landed = np.isfinite(_column(table, "body.rover.east_m"))
+        nearest = np.nanmin(np.where(np.isfinite(dist), dist, np.inf), axis=1)[landed]
+        out["probability_hardware_within_m"] = {
+            str(r): float(np.mean(nearest <= r)) if nearest.size else None for r in HARDWARE_RADII_M
+        }
+        out["nearest_hardware_m"] = percentiles(nearest[np.isfinite(nearest)])
+    out["percentiles"] = {
+        c: percentiles(_column(table, c)) for c in PERCENTILE_COLUMNS if c in names
+    }
+    out["margins"] = _margins(out["percentiles"], mission)
+    out["sensitivity"] = _sensitivity(pf, names)
+    return out
+
+
+def _margins(pct: dict, mission: Mission) -> dict:
+    chute = mission.spec.parachute
+    margins = {}
+    mach = pct.get("parachute_deploy.mach", {})
+    if "p99" in mach:
+        margins["parachute_deploy_mach"] = {
+            "limit": chute.mach_max,
+            "p99": mach["p99"],
+            "margin": chute.mach_max - mach["p99"],
+        }
+    q = pct.get("parachute_deploy.dynamic_pressure_pa", {})
+    if "p99" in q:
+        margins["parachute_deploy_dynamic_pressure_pa"] = {
+            "limit": chute.dynamic_pressure_max_pa,
+            "p99": q["p99"],
+            "margin": chute.dynamic_pressure_max_pa - q["p99"],
+        }
+    prop = pct.get("propellant_remaining_kg", {})
+    if "p1" in prop:
+        margins["propellant_kg"] = {"limit": 0.0, "p1": prop["p1"], "margin": prop["p1"]}
+    return margins
+
+
+def _sensitivity(pf: pq.ParquetFile, names: list[str]) -> dict:
+    inputs = [c for c in names if c.startswith("input.")]
+    outputs = [c for c in SENSITIVITY_OUTPUTS if c in names]
+    if not inputs or not outputs:
+        return {}
+    rows = min(pf.metadata.num_rows, SENSITIVITY_MAX_ROWS)
+    table = pf.read(columns=inputs + outputs + ["failure"]).slice(0, rows)
+    ok = table.column("failure").to_numpy(zero_copy_only=False) == ""
+    x = np.column_stack([_column(table, c) for c in inputs])[ok]
+    groups = [group_of(c) for c in inputs]
+    out = {}
+    for name in outputs:
+        shares, r2 = variance_shares(x, _column(table, name)[ok], groups)
+        out[name] = {"r2": r2, "shares": shares, "cases": int(ok.sum())}
+    return out

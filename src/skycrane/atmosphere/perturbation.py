@@ -1,0 +1,102 @@
+"""Per-case atmosphere perturbations: a density and temperature profile correlated in altitude.
+
+A Monte Carlo case flies the nominal table multiplied by a smooth perturbation
+profile held in its parameter row (``layout.P_ATM_*``): node values of
+``ln(rho / rho_nominal)`` and ``T / T_nominal - 1`` on a uniform altitude grid.
+
+Drawing (Python, :func:`band_covariance`): the node values are a zero-mean
+Gaussian process in altitude with a standard deviation that grows with
+altitude and an exponential (first-order Gauss–Markov) correlation
+``exp(-|h_i - h_j| / L)``, the form Mars-GRAM's perturbation model uses for its
+correlated random density perturbations (Justh & Justus, "Mars Global Reference
+Atmospheric Model 2010 Version: Users Guide", NASA/TM-2014-217499, sec. 2.5).
+Densities are log-normal, so the upper tail reaches well beyond the 1-sigma band
+while a density can never become negative. Alternatively a case takes the
+ratio of a user-supplied table to the nominal one at the nodes
+(:func:`table_ratio_nodes`).
+
+Evaluating (compiled, :func:`perturbation_at`): between nodes the profile
+blends with the smoothstep s(x) = x^2 (3 - 2x), so it is continuously
+differentiable in altitude (a kink would cost the integrator rejected steps
+at every node); beyond the end nodes it is held.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from skycrane.propagate.layout import (
+    ATM_MAX_NODES,
+    P_ATM_DH_M,
+    P_ATM_DT0,
+    P_ATM_H0_M,
+    P_ATM_LNRHO0,
+    P_ATM_N,
+)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def perturbation_at(h_m, p):
+    """``(density factor, temperature factor)`` of the case with parameter row ``p`` at ``h_m``."""
+    n = int(p[P_ATM_N])
+    if n == 0:
+        return 1.0, 1.0
+    x = (h_m - p[P_ATM_H0_M]) / p[P_ATM_DH_M]
+    if not x > 0.0:  # below the first node (or NaN): hold
+        return math.exp(p[P_ATM_LNRHO0]), 1.0 + p[P_ATM_DT0]
+    i = int(x)
+    if i >= n - 1:
+        return math.exp(p[P_ATM_LNRHO0 + n - 1]), 1.0 + p[P_ATM_DT0 + n - 1]
+    u = x - i
+    s = u * u * (3.0 - 2.0 * u)
+    a = p[P_ATM_LNRHO0 + i]
+    b = p[P_ATM_DT0 + i]
+    ln_f = a + s * (p[P_ATM_LNRHO0 + i + 1] - a)
+    dt = b + s * (p[P_ATM_DT0 + i + 1] - b)
+    return math.exp(ln_f), 1.0 + dt
+
+
+def node_altitudes_m(h0_m: float, dh_m: float, n: int) -> np.ndarray:
+    """Altitudes of the ``n`` perturbation nodes."""
+    if not 2 <= n <= ATM_MAX_NODES:
+        raise ValueError(f"{n} perturbation nodes: 2..{ATM_MAX_NODES} expected")
+    return h0_m + dh_m * np.arange(n)
+
+
+def band_covariance(
+    h_nodes_m: np.ndarray,
+    band_altitude_m: np.ndarray,
+    band_sigma: np.ndarray,
+    correlation_length_m: float,
+) -> np.ndarray:
+    """Covariance of the node values: sigma(h_i) sigma(h_j) exp(-|h_i - h_j| / L).
+
+    ``band_sigma`` is the 1-sigma of the logarithm (or of the fraction) at
+    ``band_altitude_m``, interpolated linearly and held beyond its ends.
+    """
+    sigma = np.interp(h_nodes_m, band_altitude_m, band_sigma)
+    dh = np.abs(h_nodes_m[:, None] - h_nodes_m[None, :])
+    return sigma[:, None] * sigma[None, :] * np.exp(-dh / correlation_length_m)
+
+
+def table_ratio_nodes(nominal, table, h_nodes_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``ln(rho_table / rho_nominal)`` and ``T_table / T_nominal - 1`` at the nodes."""
+    a = nominal.evaluate(h_nodes_m)
+    b = table.evaluate(h_nodes_m)
+    return (
+        np.log(b.density_kg_m3 / a.density_kg_m3),
+        b.temperature_k / a.temperature_k - 1.0,
+    )
+
+
+def write_nodes(params: np.ndarray, h0_m: float, dh_m: float, ln_rho: np.ndarray, dt) -> None:
+    """Store node values (one row per case) in the parameter matrix, in place."""
+    n = ln_rho.shape[1]
+    params[:, P_ATM_N] = n
+    params[:, P_ATM_H0_M] = h0_m
+    params[:, P_ATM_DH_M] = dh_m
+    params[:, P_ATM_LNRHO0 : P_ATM_LNRHO0 + n] = ln_rho
+    params[:, P_ATM_DT0 : P_ATM_DT0 + n] = dt

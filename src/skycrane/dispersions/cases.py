@@ -1,0 +1,244 @@
+"""Monte Carlo cases: the mission's ``[dispersions]`` drawn and applied to the kernel's rows.
+
+:func:`dispersion_set` turns the validated section into sampling
+distributions; :func:`draw_inputs` draws the inputs of any set of case indices
+(named columns, stored with the results); :func:`apply_inputs` writes them
+into copies of the nominal batch's state, parameter and memory rows. A case's
+flight therefore depends only on (mission, seed, case index, sampling method,
+and for Latin hypercubes the number of cases).
+
+How each input acts is listed in
+:data:`skycrane.missions.schema_dispersions.PARAMETERS`. Entry-state errors are
+added to the ``[entry]`` state at the entry interface, which is then propagated
+backwards to the start of the simulation, as the nominal one is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from skycrane.atmosphere.csv_table import from_csv
+from skycrane.atmosphere.perturbation import (
+    band_covariance,
+    node_altitudes_m,
+    table_ratio_nodes,
+    write_nodes,
+)
+from skycrane.dispersions.sampling import (
+    Discrete,
+    MultivariateNormal,
+    Normal,
+    TruncatedNormal,
+    Uniform,
+    sample_cases,
+)
+from skycrane.errors import InputError
+from skycrane.guidance.powered_layout import PDP_DRY_MASS_KG
+from skycrane.missions.loader import Mission
+from skycrane.missions.schema_dispersions import DistributionSpec
+from skycrane.planets import enu_matrix, pf_from_lla, velocity_pf_from_local
+from skycrane.propagate import layout as L
+from skycrane.sequence.build import Batch, back_propagate_rows
+
+ENTRY_PREFIX = "entry."
+ATM_RHO = "atmosphere.dlnrho_"
+ATM_T = "atmosphere.dtemp_"
+ATM_TABLE = "atmosphere.table"
+
+
+@dataclass(frozen=True)
+class DispersionSet:
+    """Distributions of a mission's dispersed inputs, and how to place them in the kernel rows."""
+
+    method: str
+    distributions: dict
+    entry_variables: tuple[str, ...]
+    atm_nodes_m: np.ndarray | None
+    atm_table_nodes: tuple[np.ndarray, np.ndarray] | None  # (ln rho ratio, dT) per table
+
+    @property
+    def n_dims(self) -> int:
+        return sum(d.dims for d in self.distributions.values())
+
+
+def _distribution(spec: DistributionSpec, field: str):
+    if spec.distribution == "normal":
+        return Normal(spec.mean, spec.std, field)
+    if spec.distribution == "truncated_normal":
+        return TruncatedNormal(spec.mean, spec.std, spec.low, spec.high, field)
+    if spec.distribution == "uniform":
+        return Uniform(spec.low, spec.high, field)
+    weights = None if spec.weights is None else tuple(spec.weights)
+    return Discrete(tuple(spec.values), weights, field)
+
+
+def dispersion_set(mission: Mission, base_dir: Path | None = None) -> DispersionSet:
+    """The sampling distributions of ``mission``'s ``[dispersions]`` (InputError if it has none)."""
+    spec = mission.spec.dispersions
+    if spec is None:
+        raise InputError("dispersions", None, "a [dispersions] section in the mission file")
+    dists: dict = {}
+    for name, dist in spec.parameters.items():
+        if name.startswith(("engine_", "terrain_nav_")) and mission.spec.powered_descent is None:
+            raise InputError(f"dispersions.parameters.{name}", name, "a [powered_descent] section")
+        dists[name] = _distribution(dist, f"dispersions.parameters.{name}")
+    entry_vars: tuple[str, ...] = ()
+    if spec.entry is not None:
+        entry_vars = tuple(spec.entry.variables)
+        cov = spec.entry.covariance_matrix()
+        dists[ENTRY_PREFIX] = MultivariateNormal(
+            tuple(0.0 for _ in entry_vars), tuple(map(tuple, cov)), "dispersions.entry"
+        )
+    nodes = None
+    table_nodes = None
+    atm = spec.atmosphere
+    if atm is not None:
+        n = math.floor(atm.top_m / atm.node_spacing_m) + 1
+        nodes = node_altitudes_m(0.0, atm.node_spacing_m, n)
+        if atm.model == "band":
+            ha = np.asarray(atm.band_altitude_m)
+            sig_rho = np.log1p(np.asarray(atm.density_band))
+            cov_rho = band_covariance(nodes, ha, sig_rho, atm.correlation_length_m)
+            cov_t = band_covariance(
+                nodes, ha, np.asarray(atm.temperature_band), atm.correlation_length_m
+            )
+            zero = tuple(0.0 for _ in nodes)
+            dists[ATM_RHO] = MultivariateNormal(zero, tuple(map(tuple, cov_rho)), "atmosphere")
+            dists[ATM_T] = MultivariateNormal(zero, tuple(map(tuple, cov_t)), "atmosphere")
+        else:
+            base = Path(mission.source).parent if base_dir is None else base_dir
+            ratios_rho, ratios_t = [], []
+            for k, name in enumerate(atm.tables):
+                path = Path(name) if Path(name).is_absolute() else base / name
+                field = f"dispersions.atmosphere.tables[{k}]"
+                table = from_csv(path, mission.atmosphere.gamma, field=field)
+                a, b = table_ratio_nodes(mission.atmosphere, table, nodes)
+                ratios_rho.append(a)
+                ratios_t.append(b)
+            table_nodes = (np.asarray(ratios_rho), np.asarray(ratios_t))
+            weights = None if atm.weights is None else tuple(atm.weights)
+            index = tuple(float(k) for k in range(len(atm.tables)))
+            dists[ATM_TABLE] = Discrete(index, weights, "dispersions.atmosphere.weights")
+    return DispersionSet(spec.sampling, dists, entry_vars, nodes, table_nodes)
+
+
+def draw_inputs(ds: DispersionSet, seed: int, cases: np.ndarray, n_total: int) -> dict:
+    """The drawn inputs of ``cases`` as named columns (one value per case each)."""
+    raw = sample_cases(ds.distributions, seed, cases, ds.method, n_total)
+    out: dict[str, np.ndarray] = {}
+    for name, values in raw.items():
+        if name == ENTRY_PREFIX:
+            for j, var in enumerate(ds.entry_variables):
+                out[f"{ENTRY_PREFIX}{var}"] = values[:, j]
+        elif name in (ATM_RHO, ATM_T):
+            for j, h in enumerate(ds.atm_nodes_m):
+                out[f"{name}{h / 1000.0:g}km"] = values[:, j]
+        else:
+            out[name] = values
+    return out
+
+
+def _node_matrix(inputs: dict, prefix: str, nodes: np.ndarray) -> np.ndarray:
+    return np.stack([inputs[f"{prefix}{h / 1000.0:g}km"] for h in nodes], axis=1)
+
+
+def apply_inputs(batch: Batch, mission: Mission, ds: DispersionSet, inputs: dict) -> Batch:
+    """``len(inputs)`` cases: the first (nominal) row of ``batch`` with the inputs applied."""
+    n = len(next(iter(inputs.values()))) if inputs else 0
+    y0 = np.repeat(batch.y0[:1], n, axis=0)
+    p = np.repeat(batch.params[:1], n, axis=0)
+    mem = np.repeat(batch.mem0[:1], n, axis=0)
+    if ds.entry_variables:
+        y0 = _dispersed_entry(batch, mission, inputs, ds.entry_variables)
+    get = inputs.get
+    if "capsule_drag_scale" in inputs:
+        p[:, L.P_CD_SCALE] *= get("capsule_drag_scale")
+    if "capsule_lift_scale" in inputs:
+        p[:, L.P_CL_SCALE] *= get("capsule_lift_scale")
+    if "capsule_mass_delta_kg" in inputs:
+        dm = get("capsule_mass_delta_kg")
+        y0[:, L.S_MASS] += dm
+        p[:, L.P_DRY_MASS_KG] += dm
+        p[:, L.P_PD0 + PDP_DRY_MASS_KG] += dm
+    if "density_scale" in inputs:
+        p[:, L.P_DENSITY_SCALE] *= get("density_scale")
+    if "parachute_drag_scale" in inputs:
+        p[:, L.P_CHUTE_CD_SCALE] *= get("parachute_drag_scale")
+    if "parachute_deploy_delay_s" in inputs:
+        p[:, L.P_CHUTE_T_LS_S] = np.maximum(
+            p[:, L.P_CHUTE_T_LS_S] + get("parachute_deploy_delay_s"), 0.0
+        )
+    if "engine_thrust_error" in inputs:
+        p[:, L.P_THRUST_ERROR] = get("engine_thrust_error")
+    if "engine_isp_delta_s" in inputs:
+        p[:, L.P_ISP_S] += get("engine_isp_delta_s")
+    for col, key in (("wind_east_m_s", L.P_WIND_E_M_S), ("wind_north_m_s", L.P_WIND_N_M_S)):
+        if col in inputs:
+            p[:, key] = get(col)
+    if "wind_scale_error" in inputs:
+        p[:, L.P_WIND_SCALE_ERROR] = get("wind_scale_error")
+    tgt = mission.spec.target
+    enu = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, mission.planet)
+    for prefix, first in (("navigation_", L.P_NAV_X), ("terrain_nav_", L.P_TRN_X)):
+        for axis, direction in enumerate(("east_m", "north_m", "up_m")):
+            col = f"{prefix}{direction}"
+            if col in inputs:
+                for j in range(3):  # elementwise (not BLAS): identical for any batch size
+                    p[:, first + j] += get(col) * enu[axis, j]
+    mem[:, L.M_NAV_X : L.M_NAV_Z + 1] = p[:, L.P_NAV_X : L.P_NAV_Z + 1]
+    if ds.atm_nodes_m is not None:
+        if ds.atm_table_nodes is not None:
+            k = get(ATM_TABLE).astype(np.int64)
+            ln_rho, dt = ds.atm_table_nodes[0][k], ds.atm_table_nodes[1][k]
+        else:
+            ln_rho = _node_matrix(inputs, ATM_RHO, ds.atm_nodes_m)
+            dt = _node_matrix(inputs, ATM_T, ds.atm_nodes_m)
+        nodes = ds.atm_nodes_m
+        write_nodes(p, nodes[0], nodes[1] - nodes[0], ln_rho, dt)
+    return dataclasses.replace(batch, y0=y0, params=p, mem0=mem)
+
+
+def _dispersed_entry(batch: Batch, mission: Mission, inputs: dict, variables) -> np.ndarray:
+    e = mission.spec.entry
+    planet = mission.planet
+    n = len(inputs[f"{ENTRY_PREFIX}{variables[0]}"])
+    state = {var: np.full(n, float(getattr(e, var))) for var in variables}
+    for var in variables:
+        state[var] = state[var] + inputs[f"{ENTRY_PREFIX}{var}"]
+    val = {
+        var: state.get(var, np.full(n, float(getattr(e, var))))
+        for var in (
+            "latitude_deg",
+            "longitude_deg",
+            "altitude_m",
+            "speed_m_s",
+            "flight_path_angle_deg",
+            "heading_deg",
+        )
+    }
+    r = pf_from_lla(val["latitude_deg"], val["longitude_deg"], val["altitude_m"], planet)
+    v = velocity_pf_from_local(
+        val["speed_m_s"],
+        val["flight_path_angle_deg"],
+        val["heading_deg"],
+        val["latitude_deg"],
+        val["longitude_deg"],
+        planet,
+    )
+    if e.velocity_frame == "inertial":
+        w = planet.rotation_rad_s
+        v = v - np.stack([-w * r[:, 1], w * r[:, 0], np.zeros(n)], axis=1)
+    y = np.repeat(batch.y0[:1], n, axis=0)
+    y_entry = np.zeros_like(y)
+    y_entry[:, 0:3] = r
+    y_entry[:, 3:6] = v
+    y_entry[:, L.S_MASS] = y[:, L.S_MASS]
+    y_entry[:, L.S_BANK] = y[:, L.S_BANK]
+    if batch.t0_s < 0.0:
+        return back_propagate_rows(mission, y_entry, -batch.t0_s)
+    return y_entry

@@ -1,0 +1,286 @@
+"""Run a Monte Carlo: chunks on local processes or a Dask cluster, streamed to Parquet, resumable.
+
+Layout of the output directory::
+
+    manifest.json         what the run is (mission, seed, cases, chunking, code digest)
+    chunks/part-A-B.parquet   cases A..B-1, each written whole (temp file, then rename)
+    cases.parquet         every case in case order, once all chunks exist
+    summary.json          the statistics (skycrane.analysis.summary)
+
+Nothing is ever half-written: each file appears by an atomic rename. An
+interrupted run (Ctrl-C, a killed process, a lost worker) keeps every finished
+chunk; ``resume=True`` recomputes only the missing ones, and the final table is
+identical to an uninterrupted run because a case's row depends only on the
+job and its index. ``cases.parquet`` is written in fixed row groups, so its
+bytes do not depend on the chunk size either.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import numba
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from skycrane import __version__
+from skycrane.dispersions.cases import dispersion_set
+from skycrane.errors import InputError
+from skycrane.missions.loader import Mission
+from skycrane.montecarlo.chunk import DEFAULT_RTOL, Job, compute_chunk
+
+log = logging.getLogger(__name__)
+
+ROW_GROUP = 65_536
+"""Rows per row group of cases.parquet (fixed, so the file never depends on chunking)."""
+DEFAULT_CHUNK = 2_000
+MANIFEST = "manifest.json"
+CASES = "cases.parquet"
+SUMMARY = "summary.json"
+
+
+@dataclass(frozen=True)
+class McRun:
+    """What a call to :func:`run_monte_carlo` did."""
+
+    out_dir: Path
+    n_cases: int
+    n_computed: int
+    compute_s: float
+    summary: dict
+
+    @property
+    def throughput_cases_per_s(self) -> float:
+        return self.n_computed / self.compute_s if self.compute_s > 0 else float("nan")
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _write_table(path: Path, table: pa.Table) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def chunk_path(out_dir: Path, start: int, stop: int) -> Path:
+    return out_dir / "chunks" / f"part-{start:09d}-{stop:09d}.parquet"
+
+
+def _chunks(n_cases: int, chunk_size: int) -> list[tuple[int, int]]:
+    return [(a, min(a + chunk_size, n_cases)) for a in range(0, n_cases, chunk_size)]
+
+
+def _manifest(job: Job, chunk_size: int) -> dict:
+    return {
+        "skycrane_version": __version__,
+        "token": job.token(),
+        "mission": job.mission.name,
+        "mission_source": job.mission.source,
+        "seed": job.seed,
+        "n_cases": job.n_cases,
+        "rtol": job.rtol,
+        "chunk_size": chunk_size,
+        "sampling": job.mission.spec.dispersions.sampling,
+    }
+
+
+def _check_out_dir(out_dir: Path, manifest: dict, resume: bool) -> None:
+    path = out_dir / MANIFEST
+    if not path.exists():
+        if out_dir.exists() and any(out_dir.iterdir()) and not resume:
+            raise InputError("-o/--out", str(out_dir), "an empty or new directory")
+        return
+    try:
+        old = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError("-o/--out", str(path), f"a readable manifest ({exc})") from None
+    if not resume:
+        raise InputError(
+            "-o/--out", str(out_dir), "a new directory (this one holds a run: add --resume)"
+        )
+    for key in ("token", "n_cases", "seed", "chunk_size"):
+        if old.get(key) != manifest[key]:
+            raise InputError(
+                f"--resume ({key})",
+                manifest[key],
+                f"the run in {out_dir} ({key} = {old.get(key)!r}); same mission, seed, "
+                "number of cases, chunk size and skycrane version",
+            )
+
+
+def _connect(cluster: str, timeout_s: float):
+    from distributed import Client
+
+    try:
+        return Client(cluster, timeout=timeout_s, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            "--cluster", cluster, f"the address of a running Dask scheduler ({exc})"
+        ) from None
+
+
+def _worker_init() -> None:
+    numba.set_num_threads(1)
+
+
+def _local_chunk(job: Job, start: int, stop: int) -> pa.Table:
+    return compute_chunk(job, start, stop)
+
+
+def run_monte_carlo(
+    mission: Mission,
+    n_cases: int,
+    seed: int,
+    out_dir: str | Path,
+    *,
+    workers: int = 1,
+    cluster: str | None = None,
+    resume: bool = False,
+    chunk_size: int | None = None,
+    rtol: float = DEFAULT_RTOL,
+    progress: Callable[[int, int], None] | None = None,
+    cluster_timeout_s: float = 10.0,
+) -> McRun:
+    """Fly ``n_cases`` dispersed landings of ``mission`` into ``out_dir`` (see module docstring).
+
+    ``progress(cases_done, n_cases)`` is called after each chunk. Bad input
+    raises :class:`InputError` before any case runs or any file is written.
+    """
+    if isinstance(n_cases, bool) or int(n_cases) < 1:
+        raise InputError("-n", n_cases, "a number of cases >= 1")
+    if int(seed) < 0:
+        raise InputError("--seed", seed, "an integer >= 0")
+    if int(workers) < 1:
+        raise InputError("--workers", workers, "a number of worker processes >= 1")
+    chunk_size = int(chunk_size or min(DEFAULT_CHUNK, max(1, -(-n_cases // (4 * workers)))))
+    if chunk_size < 1:
+        raise InputError("--chunk-size", chunk_size, "a number of cases >= 1")
+    if not 0.0 < rtol < 1e-3:
+        raise InputError("--rtol", rtol, "a relative tolerance in (0, 1e-3)")
+    dispersion_set(mission)  # validates the [dispersions] section before anything runs
+    job = Job(mission, int(seed), int(n_cases), float(rtol))
+    out_dir = Path(out_dir)
+    manifest = _manifest(job, chunk_size)
+    _check_out_dir(out_dir, manifest, resume)
+    client = _connect(cluster, cluster_timeout_s) if cluster else None
+    try:
+        (out_dir / "chunks").mkdir(parents=True, exist_ok=True)
+        _atomic_write_bytes(out_dir / MANIFEST, json.dumps(manifest, indent=2).encode())
+        for stray in (out_dir / "chunks").glob(".*.tmp-*"):
+            stray.unlink()
+        chunks = _chunks(n_cases, chunk_size)
+        final = out_dir / CASES
+        todo = [] if final.exists() else [c for c in chunks if not chunk_path(out_dir, *c).exists()]
+        done_cases = n_cases - sum(b - a for a, b in todo)
+        if progress:
+            progress(done_cases, n_cases)
+        t0 = time.perf_counter()
+        computed = 0
+
+        def save(start: int, stop: int, table: pa.Table) -> None:
+            nonlocal done_cases, computed
+            _write_table(chunk_path(out_dir, start, stop), table)
+            done_cases += stop - start
+            computed += stop - start
+            if progress:
+                progress(done_cases, n_cases)
+
+        if todo:
+            if client is not None:
+                _run_dask(client, job, todo, save)
+            elif workers == 1:
+                for a, b in todo:
+                    save(a, b, compute_chunk(job, a, b))
+            else:
+                _run_processes(job, todo, workers, save)
+        compute_s = time.perf_counter() - t0
+    finally:
+        if client is not None:
+            client.close()
+    if not final.exists():
+        merge_chunks(out_dir, chunks, final)
+        for a, b in chunks:
+            chunk_path(out_dir, a, b).unlink()
+    from skycrane.analysis.summary import summarize
+
+    summary = summarize(final, mission)
+    summary["throughput_cases_per_s"] = computed / compute_s if computed else None
+    _atomic_write_bytes(out_dir / SUMMARY, json.dumps(summary, indent=2).encode())
+    log.info("monte carlo: %d cases in %s (%d computed now)", n_cases, out_dir, computed)
+    return McRun(out_dir, n_cases, computed, compute_s, summary)
+
+
+def _run_processes(job: Job, todo, workers: int, save) -> None:
+    ctx = multiprocessing.get_context("spawn")  # numba's thread pool is not fork-safe
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+        futures = {pool.submit(_local_chunk, job, a, b): (a, b) for a, b in todo}
+        try:
+            for fut in as_completed(futures):
+                a, b = futures[fut]
+                save(a, b, fut.result())
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+
+
+def _dask_chunk(job: Job, start: int, stop: int) -> pa.Table:
+    numba.set_num_threads(1)
+    return compute_chunk(job, start, stop)
+
+
+def _run_dask(client, job: Job, todo, save) -> None:
+    from distributed import as_completed as dask_completed
+
+    remote_job = client.scatter(job, broadcast=True)
+    futures = {
+        client.submit(_dask_chunk, remote_job, a, b, pure=False, retries=2): (a, b) for a, b in todo
+    }
+    try:
+        for fut in dask_completed(list(futures)):
+            a, b = futures[fut]
+            save(a, b, fut.result())
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+
+
+def merge_chunks(out_dir: Path, chunks, final: Path) -> None:
+    """Concatenate the chunk files in case order into ``final`` with fixed row groups."""
+    tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    writer = None
+    pending: list[pa.Table] = []
+    n_pending = 0
+    try:
+        for a, b in chunks:
+            table = pq.read_table(chunk_path(out_dir, a, b))
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            pending.append(table)
+            n_pending += table.num_rows
+            while n_pending >= ROW_GROUP:
+                block = pa.concat_tables(pending)
+                head = block.slice(0, ROW_GROUP).combine_chunks()
+                writer.write_table(head, row_group_size=ROW_GROUP)
+                rest = block.slice(ROW_GROUP)
+                pending, n_pending = [rest], rest.num_rows
+        if n_pending:
+            tail = pa.concat_tables(pending).combine_chunks()
+            writer.write_table(tail, row_group_size=ROW_GROUP)
+        writer.close()
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
