@@ -64,3 +64,8 @@ def test_marks_from_stub_landing_with_m2020_masses():
         "balance_mass",
     }
     _check_crash_pattern(marks, result)
+    # 25 kg of tungsten at 520 m/s: a crater-scaled mark of ~10 m2 (Holsapple 1993), not
+    # the 2000 m2 that E^(1/3) energy scaling would give.
+    ballast = next(m for m in marks if m.kind == "balance_mass")
+    assert 5.0 < ballast.area_m2 < 20.0
+    assert np.hypot(ballast.x_m, ballast.y_m) == pytest.approx(12000.0)
