@@ -245,6 +245,68 @@ def detect(
 
 
 @app.command()
+def report(
+    mission: MissionArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],
+    extras: Annotated[
+        bool,
+        typer.Option(
+            "--extras/--no-extras",
+            help="Also write each figure as PNG and the GeoJSON, KML, CSV and netCDF exports.",
+        ),
+    ] = True,
+) -> None:
+    """Fly MISSION and write DIR/report.html: one self-contained page to read.
+
+    The timeline, where every piece of hardware came to rest, the peaks,
+    touchdown and propellant, and every figure with its caption, all inside
+    the one file (figures embedded, no network needed). Exit status 1 when the
+    flight is not ok, as for ``run``; 2 for a bad mission or an unwritable DIR.
+    """
+    import time
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from skycrane.api import load_mission, simulate
+    from skycrane.output.report import REPORT_NAME, write_report
+
+    t0 = time.perf_counter()
+    err = Console(stderr=True)
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,  # a pipe or a log gets no spinner lines
+        ) as bar:
+            task = bar.add_task(f"loading {mission}", total=None)
+            spec = load_mission(mission)
+            bar.update(task, description=f"flying {spec.name}")
+            result = simulate(spec)
+            files = write_report(
+                result,
+                spec,
+                output,
+                extras=extras,
+                progress=lambda text: bar.update(task, description=text),
+            )
+    except SkycraneError as exc:
+        _fail(exc)
+    page = files[REPORT_NAME]
+    _stdout().print(
+        escape(
+            f"{page}: {page.stat().st_size / 1e6:.1f} MB, {len(files) - 1} more files, "
+            f"{time.perf_counter() - t0:.1f} s"
+        ),
+        soft_wrap=True,
+    )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
 def missions() -> None:
     """List the preset missions."""
     from skycrane.missions.loader import PRESETS, load_mission

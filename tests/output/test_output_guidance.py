@@ -228,6 +228,8 @@ def test_outputs_doc_example_runs(code: str, tmp_path, monkeypatch) -> None:
     plt.close("all")
 
 
-def test_outputs_doc_shows_the_accessor() -> None:
+def test_outputs_doc_shows_the_accessor_and_report() -> None:
     assert any("result.plot." in block for block in DOC_BLOCKS)
     assert any("skycrane.plots." in block for block in DOC_BLOCKS)
+    assert any("extra_sections=" in block for block in DOC_BLOCKS)
+    assert "skycrane report m2020 -o" in DOCS.read_text(encoding="utf-8")
