@@ -135,3 +135,20 @@ def test_bad_input_raises_input_error(tmp_path):
     write_pair(tmp_path / "b", big)
     with pytest.raises(InputError, match=r"after\.shape"):
         load_pair(tmp_path / "s" / "before.png", tmp_path / "b" / "after.png")
+
+
+def test_colour_and_8_bit_images_are_treated_as_grey():
+    """Invariant: any co-located same-size pair works; RGB (equal channels) and 8-bit
+    versions of a grey pair give the same regions as the float grey pair."""
+    rng = np.random.default_rng(6)
+    pair = render_pair(rng, random_site(rng, 100.0, 100.0), (400, 400), RES)
+    grey = detect(pair.before, pair.after, RES)
+    rgb = detect(*(np.repeat(im[..., None], 3, axis=2) for im in (pair.before, pair.after)), RES)
+    assert [(d.kind, round(d.area_m2, 3)) for d in rgb] == [
+        (d.kind, round(d.area_m2, 3)) for d in grey
+    ]
+    eight = detect(*(np.round(im * 255).astype(np.uint8) for im in (pair.before, pair.after)), RES)
+    big = [d for d in grey if d.area_m2 >= 20.0]
+    assert big
+    for d in big:  # quantisation to 8 bits moves edges a little, never the large marks
+        assert min(np.hypot(e.x_m - d.x_m, e.y_m - d.y_m) for e in eight) < 2 * RES
