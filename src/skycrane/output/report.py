@@ -39,6 +39,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from skycrane import __version__
 from skycrane.errors import SkycraneError
 from skycrane.output import export, plots
 from skycrane.output.guidance_errors import guidance_errors
@@ -503,8 +504,6 @@ def render_html(
                 png = pngs.get(b.name) or figure_png(b.figure, dpi)
                 blocks.append(_figure_html(b, png))
         parts.append(f'<section id="{_e(s.id)}"><h2>{_e(s.title)}</h2>{"".join(blocks)}</section>')
-    from skycrane import __version__
-
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
