@@ -307,6 +307,38 @@ def report(
 
 
 @app.command()
+def mc(
+    mission: MissionArg,
+    n_cases: Annotated[int, typer.Option("-n", help="Number of dispersed cases.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same cases).")] = 0,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = Path("mc"),
+    workers: Annotated[
+        int, typer.Option("--workers", help="Local worker processes (1: this process, all cores).")
+    ] = 1,
+    cluster: Annotated[
+        str | None, typer.Option("--cluster", help="Dask scheduler address, tcp://HOST:PORT.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Finish an interrupted run in the same directory.")
+    ] = False,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Cases per chunk (default: automatic).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Fly N dispersed landings of MISSION: ellipses, crash distances, margins, drivers."""
+    from skycrane.api import load_mission
+    from skycrane.cli_mc import run_mc
+
+    try:
+        run_mc(
+            load_mission(mission), n_cases, seed, out, workers, cluster, resume, chunk_size, as_json
+        )
+    except SkycraneError as exc:
+        _fail(exc)
+
+
+@app.command()
 def missions() -> None:
     """List the preset missions."""
     from skycrane.missions.loader import PRESETS, load_mission

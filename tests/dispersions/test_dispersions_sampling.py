@@ -103,3 +103,35 @@ def test_bad_dispersions_name_the_field(make, field) -> None:
     with pytest.raises(InputError) as info:
         make()
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("method", ["sobol", "lhs"])
+def test_designs_do_not_depend_on_chunking(method) -> None:
+    """Invariant: a Sobol or LHS design read in chunks equals the whole, bit for bit."""
+    from skycrane.dispersions.sampling import design
+
+    whole = design(method, 9, np.arange(100), 5, 100)
+    parts = np.vstack(
+        [design(method, 9, np.arange(a, min(a + 13, 100)), 5, 100) for a in range(0, 100, 13)]
+    )
+    assert np.array_equal(whole, parts)
+    assert np.array_equal(design(method, 9, np.array([42]), 5, 100)[0], whole[42])
+
+
+def test_latin_hypercube_takes_every_stratum_once() -> None:
+    """LHS definition (McKay et al. 1979): in each dimension, one case per 1/n stratum."""
+    from skycrane.dispersions.sampling import design
+
+    n = 997
+    u = design("lhs", 4, np.arange(n), 3, n)
+    for d in range(3):
+        assert np.array_equal(np.sort(np.floor(u[:, d] * n).astype(int)), np.arange(n))
+
+
+def test_sobol_is_more_uniform_than_random() -> None:
+    """Quasi-random: the Sobol mean of u converges faster than independent streams."""
+    from skycrane.dispersions.sampling import design
+
+    s = design("sobol", 1, np.arange(1024), 4, 1024)
+    r = design("random", 1, np.arange(1024), 4, 1024)
+    assert np.max(np.abs(s.mean(axis=0) - 0.5)) < 0.2 * np.max(np.abs(r.mean(axis=0) - 0.5))

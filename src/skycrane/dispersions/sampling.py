@@ -101,7 +101,8 @@ def design(method: str, seed: int, cases: np.ndarray, n_dims: int, n_total: int)
             ends = np.append(starts[1:], cases.size)
             for a, b in zip(starts, ends, strict=True):
                 engine.reset()
-                engine.fast_forward(int(cases[a]))
+                if cases[a] > 0:  # scipy's fast_forward(0) overflows
+                    engine.fast_forward(int(cases[a]))
                 u[a:b] = engine.random(b - a)
         return np.clip(u, 0.0, np.nextafter(1.0, 0.0))
     jitter = design("random", seed, cases, n_dims, n_total)

@@ -149,9 +149,12 @@ def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Pa
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key, except a distribution (a table with ``distribution``) or
+    an entry-state dispersion (with ``variables``), which replaces the base's whole."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        leaf = isinstance(value, dict) and ("distribution" in value or "variables" in value)
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not leaf:
             out[key] = _deep_merge(out[key], value)
         else:
             out[key] = value

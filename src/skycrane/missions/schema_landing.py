@@ -98,7 +98,7 @@ class EventSpec(Section):
     guidance: Literal["none", "constant_bank", "entry", "powered"] | None = None
     bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] | None = None
     parachute: Literal["deploy", "release"] | None = None
-    navigation: Literal["terrain_relative"] | None = None
+    navigation: Literal["terrain_relative", "radar"] | None = None
     stop: bool = False
 
     @model_validator(mode="after")
@@ -212,7 +212,9 @@ class NavigationSpec(Section):
 
     ``position_error_enu_m`` is the inertial navigation's error, flown until an
     event with ``navigation = "terrain_relative"`` (Mars 2020's Lander Vision
-    System fix, GUIDANCE.md 3.4) replaces it by ``terrain_relative_error_enu_m``.
+    System fix, GUIDANCE.md 3.4) replaces it by ``terrain_relative_error_enu_m``;
+    an event with ``navigation = "radar"`` (terminal descent sensor lock) removes
+    its vertical part.
     """
 
     position_error_enu_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(

@@ -120,12 +120,17 @@ def _failures(raw: RawBatch, cols: dict, mission: Mission) -> np.ndarray:
     )
     mach = cols.get("parachute_deploy.mach")
     q = cols.get("parachute_deploy.dynamic_pressure_pa")
-    if mach is not None:
-        for i in np.flatnonzero((mach > chute.mach_max) | (q > chute.dynamic_pressure_max_pa)):
-            reason = (
-                f"parachute deployed outside its qualified envelope (Mach {mach[i]:.2f}, "
-                f"{q[i]:.0f} Pa; limits {chute.mach_max}, {chute.dynamic_pressure_max_pa:.0f} Pa)"
-            )
+    if mach is None:
+        return out
+    limits = (
+        (mach > chute.mach_max, f"parachute deployed above Mach {chute.mach_max}"),
+        (
+            q > chute.dynamic_pressure_max_pa,
+            f"parachute deployed above {chute.dynamic_pressure_max_pa:.0f} Pa",
+        ),
+    )
+    for over, reason in limits:  # fixed texts, so failures count by reason
+        for i in np.flatnonzero(over):
             out[i] = f"{out[i]}; {reason}" if out[i] else reason
     return out
 

@@ -249,9 +249,10 @@ def _run_dask(client, job: Job, todo, save) -> None:
         client.submit(_dask_chunk, remote_job, a, b, pure=False, retries=2): (a, b) for a, b in todo
     }
     try:
-        for fut in dask_completed(list(futures)):
-            a, b = futures[fut]
-            save(a, b, fut.result())
+        with client.as_current():  # as_completed finds the client it waits on
+            for fut in dask_completed(list(futures)):
+                a, b = futures[fut]
+                save(a, b, fut.result())
     except BaseException:
         client.cancel(list(futures))
         raise

@@ -146,7 +146,8 @@ SQ_SPAWN0 = 8  # first row of the body table this event jettisons
 SQ_SPAWN_N = 9  # how many bodies it jettisons
 SQ_STOP = 10  # 1: the main vehicle's flight ends at this event
 SQ_BANK = 11  # NaN keep, else the bank command to hold [rad]
-SQ_NAV = 12  # 1: navigation switches to terrain-relative (P_TRN_*)
+SQ_NAV = 12  # 1: navigation switches to terrain-relative (P_TRN_*); 2: radar removes the
+# vertical part of the navigation error (the terminal descent sensor measures altitude)
 N_SQ_ROWS = 13
 
 TR_TIME = 0  # t >= value

@@ -179,7 +179,7 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
             seq[L.SQ_BANK, k] = math.radians(ev.bank_deg)
         if ev.parachute is not None:
             seq[L.SQ_CHUTE, k] = 1.0 if ev.parachute == "deploy" else 2.0
-        seq[L.SQ_NAV, k] = 1.0 if ev.navigation == "terrain_relative" else 0.0
+        seq[L.SQ_NAV, k] = {"terrain_relative": 1.0, "radar": 2.0}.get(ev.navigation, 0.0)
         seq[L.SQ_STOP, k] = 1.0 if ev.stop else 0.0
         seq[L.SQ_SPAWN0, k] = len(bodies_order)
         seq[L.SQ_SPAWN_N, k] = len(ev.jettison)

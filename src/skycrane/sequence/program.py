@@ -221,10 +221,17 @@ def apply_sequence_event(
         mem[M_CHUTE_V_LS] = aux[A_AIRSPEED_M_S]
     elif chute == 2:
         mem[M_CHUTE_FIRE_T] = math.nan
-    if seq[SQ_NAV, k] > 0.0:  # terrain-relative navigation fix (Mars 2020 LVS)
+    nav = seq[SQ_NAV, k]
+    if nav == 1.0:  # terrain-relative navigation fix (Mars 2020 LVS)
         mem[M_NAV_X] = p[P_TRN_X]
         mem[M_NAV_Y] = p[P_TRN_Y]
         mem[M_NAV_Z] = p[P_TRN_Z]
+    elif nav == 2.0:  # radar lock: altitude is measured, the horizontal error stays
+        rn = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+        up = (mem[M_NAV_X] * y[0] + mem[M_NAV_Y] * y[1] + mem[M_NAV_Z] * y[2]) / rn
+        mem[M_NAV_X] -= up * y[0] / rn
+        mem[M_NAV_Y] -= up * y[1] / rn
+        mem[M_NAV_Z] -= up * y[2] / rn
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]
     guidance = seq[SQ_GUIDANCE, k]
@@ -418,10 +425,11 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
     """
     pd = p[P_PD0:]
     dt = p[P_PD_DT_S]
-    mem[M_NEXT_GUIDE_T] = t + dt
     mode = int(mem[M_PD_MODE])
-    if mode == PD_BALLISTIC:
+    if mode == PD_BALLISTIC:  # engines off for good: no more cycles, no step breakpoints
+        mem[M_NEXT_GUIDE_T] = math.inf
         return
+    mem[M_NEXT_GUIDE_T] = t + dt
     r = (y[0] + mem[M_NAV_X], y[1] + mem[M_NAV_Y], y[2] + mem[M_NAV_Z])
     v = (y[3], y[4], y[5])
     tx0, ty0, tz0 = mem[M_PD_TGT_X], mem[M_PD_TGT_Y], mem[M_PD_TGT_Z]
