@@ -30,6 +30,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_entry.py
 	$(BIN)/python benchmarks/bench_landing.py
+	$(BIN)/python benchmarks/bench_mc.py
+	$(BIN)/python benchmarks/bench_detect.py
 
 clean-cache:
 	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/skycrane

@@ -255,8 +255,16 @@ def report(
             help="Also write each figure as PNG and the GeoJSON, KML, CSV and netCDF exports.",
         ),
     ] = True,
+    mc_dir: Annotated[
+        Path | None,
+        typer.Option("--mc", help="A 'skycrane mc' output directory of MISSION to include."),
+    ] = None,
 ) -> None:
     """Fly MISSION and write DIR/report.html: one self-contained page to read.
+
+    With ``--mc DIR`` the page also holds that Monte Carlo's statistics and
+    figures (ellipses, crash distances, margins, drivers), and its ellipses are
+    written as ``mc_ellipses.geojson``.
 
     The timeline, where every piece of hardware came to rest, the peaks,
     touchdown and propellant, and every figure with its caption, all inside
@@ -283,15 +291,27 @@ def report(
         ) as bar:
             task = bar.add_task(f"loading {mission}", total=None)
             spec = load_mission(mission)
+            extra = []
+            if mc_dir is not None:
+                from skycrane.output.mc_report import ellipses_geojson, monte_carlo_section
+
+                bar.update(task, description=f"reading the Monte Carlo in {mc_dir}")
+                extra.append(monte_carlo_section(mc_dir, spec))
             bar.update(task, description=f"flying {spec.name}")
             result = simulate(spec)
             files = write_report(
                 result,
                 spec,
                 output,
+                extra_sections=extra,
                 extras=extras,
                 progress=lambda text: bar.update(task, description=text),
             )
+        if mc_dir is not None and extras:
+            summary = json.loads((mc_dir / "summary.json").read_text())
+            path = Path(output) / "mc_ellipses.geojson"
+            path.write_text(json.dumps(ellipses_geojson(summary, spec), indent=1))
+            files["mc_ellipses.geojson"] = path
     except SkycraneError as exc:
         _fail(exc)
     page = files[REPORT_NAME]

@@ -23,7 +23,7 @@ def drawn():
 
 
 def test_band_matches_the_mars_gram_band(drawn) -> None:
-    """Published figure: 1-sigma of ln(rho) = ln(1 + band) at 0, 40, 60, 80, 100 km (REFERENCE.md)."""
+    """Published figure (REFERENCE.md): 1-sigma of ln(rho) = ln(1 + band) at 0-100 km."""
     nodes, ln_rho = drawn
     for h, band in zip(GRAM_BAND_ALTITUDE_M[:5], GRAM_DENSITY_BAND[:5], strict=True):
         j = int(np.argmin(np.abs(nodes - h)))

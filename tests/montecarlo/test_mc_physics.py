@@ -1,6 +1,6 @@
 """Landing ellipses against the published ones, and the range trigger against the velocity trigger.
 
-Both presets fly the same dispersions (missions/presets/edl_dispersions.toml,
+Both presets fly the same dispersions (missions/presets/shared/edl_dispersions.toml,
 values and sources listed there). Published 99 % ellipses: Mars 2020
 7.7 x 6.6 km (REFERENCE.md), MSL 19.1 x 6.9 km predicted (GUIDANCE.md 1.6).
 "Of the published scale" is taken as within a factor 2.5 on each axis: the

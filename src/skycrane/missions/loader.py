@@ -137,6 +137,9 @@ def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Pa
     if not isinstance(base, str):
         raise MissionError(label, [InputError("base", base, "a preset name or a file path")])
     base_source: str | Path = base if base in PRESETS else path.parent / base
+    shipped = preset_path("m2020").parent / base  # shared preset fragments, e.g. dispersions
+    if not isinstance(base_source, str) and not base_source.is_file() and shipped.is_file():
+        base_source = shipped  # a relative base is looked up beside the file, then shipped
     if not isinstance(base_source, str) and not base_source.is_file():
         raise MissionError(
             label,

@@ -1,0 +1,208 @@
+"""The Monte Carlo part of the report, and the ellipses as GeoJSON / KML.
+
+:func:`monte_carlo_section` turns a ``skycrane mc`` output directory into a
+report :class:`~skycrane.output.report.Section` (summary, ellipses, crash
+distances, percentiles, margins, drivers, and the two Monte Carlo figures);
+``skycrane report MISSION --mc DIR`` appends it to the nominal report.
+
+Ellipse boundaries are east/north offsets about the target in the table's
+azimuthal-equidistant frame; :func:`ellipses_geojson` maps them to
+planetocentric latitude/longitude by great-circle destination from the
+target (CRS as the other exports, docs/outputs.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from skycrane.errors import InputError
+from skycrane.output.mc_plots import HISTOGRAMS, _ellipse, mc_histograms, mc_site_map
+from skycrane.output.report import FigureBlock, Paragraph, Section, Table
+from skycrane.planets.sphere import destination
+
+
+def load_mc(mc_dir: str | Path, mission) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(summary, columns)`` of a finished Monte Carlo directory of ``mission``."""
+    mc_dir = Path(mc_dir)
+    try:
+        summary = json.loads((mc_dir / "summary.json").read_text())
+        manifest = json.loads((mc_dir / "manifest.json").read_text())
+        pf = pq.ParquetFile(mc_dir / "cases.parquet")
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(
+            "--mc", str(mc_dir), f"a finished 'skycrane mc' directory ({exc})"
+        ) from None
+    if manifest.get("mission") != mission.name:
+        raise InputError(
+            "--mc",
+            str(mc_dir),
+            f"a Monte Carlo of {mission.name} (it holds {manifest.get('mission')})",
+        )
+    names = pf.schema_arrow.names
+    wanted = [c for c in names if c.startswith("body.") and c.endswith((".east_m", ".north_m"))]
+    wanted += [h[0] for h in HISTOGRAMS if h[0] in names and h[0] not in wanted]
+    table = pf.read(columns=wanted)
+    columns = {c: table.column(c).to_numpy(zero_copy_only=False).astype(float) for c in wanted}
+    return summary, columns
+
+
+def _f(value, spec: str) -> str:
+    return "—" if value is None or not np.isfinite(value) else format(value, spec)
+
+
+def monte_carlo_section(mc_dir: str | Path, mission) -> Section:
+    """The report section of the Monte Carlo in ``mc_dir``."""
+    summary, columns = load_mc(mc_dir, mission)
+    chute = mission.spec.parachute
+    blocks: list = [
+        Paragraph(
+            f"{summary['cases']} dispersed cases, {summary['failed']} failed "
+            f"(kept in the table with their reason). Ellipses are empirical: each contains "
+            f"99 % of the cases that landed; the 3-sigma column says what the covariance "
+            f"ellipse of scale 3 really holds (98.9 % if the points were Gaussian)."
+        )
+    ]
+    if summary.get("failures"):
+        blocks.append(
+            Table(
+                "failures by reason",
+                ("reason", "cases"),
+                tuple((r, str(n)) for r, n in summary["failures"].items()),
+                numeric=frozenset({"cases"}),
+            )
+        )
+    rows = []
+    for body, e in summary.get("ellipses", {}).items():
+        p, s = e["p99"], e["three_sigma"]
+        rows.append(
+            (
+                body,
+                _f(p["major_km"], ".2f"),
+                _f(p["minor_km"], ".2f"),
+                _f(p["azimuth_deg"], ".0f"),
+                _f(p["center_east_m"], ".0f"),
+                _f(p["center_north_m"], ".0f"),
+                _f(100 * s["contained_fraction"], ".1f"),
+            )
+        )
+    cols = ("body", "major [km]", "minor [km]", "azimuth [deg]", "centre E [m]", "centre N [m]")
+    cols += ("3-sigma holds [%]",)
+    blocks.append(
+        Table(
+            "99 % ellipses of every body",
+            cols,
+            tuple(rows),
+            id="mc-ellipses",
+            numeric=frozenset(cols[1:]),
+        )
+    )
+    if "crash_distance_m" in summary:
+        c = summary["crash_distance_m"]
+        near = summary["probability_hardware_within_m"]
+        blocks.append(
+            Paragraph(
+                f"Descent-stage crash from the rover: p1 {_f(c['p1'], '.0f')} m, median "
+                f"{_f(c['p50'], '.0f')} m, p99 {_f(c['p99'], '.0f')} m, "
+                f"closest {_f(c['min'], '.0f')} m. Probability that any hardware lands "
+                "within a radius of the rover: "
+                + ", ".join(f"{r} m {100 * p:.2f} %" for r, p in near.items() if p is not None)
+                + "."
+            )
+        )
+    pct_rows = tuple(
+        (
+            name,
+            _f(p.get("p1"), ".4g"),
+            _f(p.get("p50"), ".4g"),
+            _f(p.get("p99"), ".4g"),
+            str(p["n"]),
+        )
+        for name, p in summary.get("percentiles", {}).items()
+        if p.get("n")
+    )
+    pct_cols = ("quantity", "p1", "median", "p99", "cases")
+    blocks.append(
+        Table(
+            "event conditions",
+            pct_cols,
+            pct_rows,
+            id="mc-percentiles",
+            numeric=frozenset(pct_cols[1:]),
+        )
+    )
+    margin_rows = tuple(
+        (name, _f(m["limit"], ".4g"), _f(m.get("p99", m.get("p1")), ".4g"), _f(m["margin"], ".4g"))
+        for name, m in summary.get("margins", {}).items()
+    )
+    blocks.append(
+        Table(
+            "margins (against the 99th, or for propellant the 1st, percentile)",
+            ("quantity", "limit", "percentile", "margin"),
+            margin_rows,
+            numeric=frozenset({"limit", "percentile", "margin"}),
+        )
+    )
+    sens_rows = tuple(
+        (
+            name,
+            _f(s["r2"], ".2f"),
+            ", ".join(f"{g} {100 * v:.0f} %" for g, v in list(s["shares"].items())[:4]),
+        )
+        for name, s in summary.get("sensitivity", {}).items()
+    )
+    blocks.append(
+        Table(
+            "what drives each output (share of its variance, linear regression; "
+            "Saltelli et al. 2008)",
+            ("output", "R²", "main drivers"),
+            sens_rows,
+        )
+    )
+    limits = {"mach_max": chute.mach_max, "q_max": chute.dynamic_pressure_max_pa}
+    blocks.append(
+        FigureBlock(
+            "mc_site_map",
+            mc_site_map(columns, summary),
+            "Rest points of every body over the Monte Carlo, with 99 % ellipses.",
+        )
+    )
+    blocks.append(
+        FigureBlock(
+            "mc_histograms",
+            mc_histograms(columns, summary, limits),
+            "Event conditions with their limits (red) and 1st/99th percentiles.",
+        )
+    )
+    return Section("Monte Carlo", "monte-carlo", tuple(blocks))
+
+
+def ellipses_geojson(summary: dict, mission, n_points: int = 121) -> dict:
+    """Every body's 99 % ellipse as a GeoJSON Polygon (lon, lat in degrees, RFC 7946 order)."""
+    tgt = mission.spec.target
+    radius = mission.planet.mean_radius_m
+    features = []
+    for body, e in summary.get("ellipses", {}).items():
+        en = _ellipse(e["p99"]).boundary(n_points)
+        dist = np.hypot(en[:, 0], en[:, 1])
+        bearing = np.degrees(np.arctan2(en[:, 0], en[:, 1]))
+        lat, lon = destination(tgt.latitude_deg, tgt.longitude_deg, bearing, dist, radius)
+        lon = (np.asarray(lon) + 180.0) % 360.0 - 180.0
+        ring = [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]
+        ring[-1] = ring[0]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "body": body,
+                    "probability": e["p99"]["contained_fraction"],
+                    "major_km": e["p99"]["major_km"],
+                    "minor_km": e["p99"]["minor_km"],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
