@@ -97,9 +97,22 @@ def test_existing_run_needs_resume(m2020, tmp_path) -> None:
 
 def test_cli_json_has_the_issue_keys(tmp_path) -> None:
     """`skycrane mc ... --json` prints the documented keys."""
+    out = str(tmp_path / "mc")
     proc = subprocess.run(
-        [sys.executable, "-m", "skycrane", "mc", "m2020", "-n", "6", "--seed", "3", "-o"]
-        + [str(tmp_path / "mc"), "--json"],
+        [
+            sys.executable,
+            "-m",
+            "skycrane",
+            "mc",
+            "m2020",
+            "-n",
+            "6",
+            "--seed",
+            "3",
+            "-o",
+            out,
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,
