@@ -293,7 +293,11 @@ def report(
             spec = load_mission(mission)
             extra = []
             if mc_dir is not None:
-                from skycrane.output.mc_report import ellipses_geojson, monte_carlo_section
+                from skycrane.output.mc_report import (
+                    ellipses_geojson,
+                    ellipses_kml,
+                    monte_carlo_section,
+                )
 
                 bar.update(task, description=f"reading the Monte Carlo in {mc_dir}")
                 extra.append(monte_carlo_section(mc_dir, spec))
@@ -312,6 +316,9 @@ def report(
             path = Path(output) / "mc_ellipses.geojson"
             path.write_text(json.dumps(ellipses_geojson(summary, spec), indent=1))
             files["mc_ellipses.geojson"] = path
+            path = Path(output) / "mc_ellipses.kml"
+            path.write_text(ellipses_kml(summary, spec))
+            files["mc_ellipses.kml"] = path
     except SkycraneError as exc:
         _fail(exc)
     page = files[REPORT_NAME]

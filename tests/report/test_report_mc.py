@@ -84,3 +84,20 @@ def test_a_monte_carlo_of_another_mission_is_refused(mc_dir) -> None:
 
     with pytest.raises(InputError, match="Monte Carlo of msl"):
         load_mc(mc_dir, skycrane.load_mission("msl"))
+
+
+def test_ellipse_kml_parses_with_the_same_rings(mc_dir, mission) -> None:
+    """KML 2.2 opens with a standard XML parser; its rings equal the GeoJSON ones."""
+    import xml.etree.ElementTree as ET
+
+    from skycrane.output.export import KML_NS
+    from skycrane.output.mc_report import ellipses_kml
+
+    summary, _ = load_mc(mc_dir, mission)
+    root = ET.fromstring(ellipses_kml(summary, mission).split("\n", 1)[1])
+    rings = root.findall(f".//{{{KML_NS}}}coordinates")
+    features = ellipses_geojson(summary, mission)["features"]
+    assert len(rings) == len(features)
+    for ring, feature in zip(rings, features, strict=True):
+        pts = [tuple(map(float, p.split(","))) for p in ring.text.split()]
+        np.testing.assert_allclose(pts, feature["geometry"]["coordinates"][0], rtol=0, atol=1e-12)

@@ -206,3 +206,38 @@ def ellipses_geojson(summary: dict, mission, n_points: int = 121) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def ellipses_kml(summary: dict, mission) -> str:
+    """Every body's 99 % ellipse as a KML 2.2 Polygon (same rings as :func:`ellipses_geojson`)."""
+    import xml.etree.ElementTree as ET
+
+    from skycrane.output.export import CRS_CODE, CRS_DESCRIPTION, KML_NS
+
+    ET.register_namespace("", KML_NS)
+    kml = ET.Element(f"{{{KML_NS}}}kml")
+    doc = ET.SubElement(kml, f"{{{KML_NS}}}Document")
+    ET.SubElement(doc, f"{{{KML_NS}}}name").text = f"{mission.name} Monte Carlo 99 % ellipses"
+    ET.SubElement(
+        doc, f"{{{KML_NS}}}description"
+    ).text = f"Coordinate reference system {CRS_CODE}: {CRS_DESCRIPTION}"
+    for feature in ellipses_geojson(summary, mission)["features"]:
+        pm = ET.SubElement(doc, f"{{{KML_NS}}}Placemark")
+        props = feature["properties"]
+        ET.SubElement(pm, f"{{{KML_NS}}}name").text = props["body"]
+        ET.SubElement(pm, f"{{{KML_NS}}}description").text = (
+            f"{props['major_km']:.2f} x {props['minor_km']:.2f} km, "
+            f"contains {100 * props['probability']:.1f} % of the cases"
+        )
+        ring = ET.SubElement(
+            ET.SubElement(
+                ET.SubElement(pm, f"{{{KML_NS}}}Polygon"), f"{{{KML_NS}}}outerBoundaryIs"
+            ),
+            f"{{{KML_NS}}}LinearRing",
+        )
+        coords = feature["geometry"]["coordinates"][0]
+        ET.SubElement(ring, f"{{{KML_NS}}}coordinates").text = " ".join(
+            f"{lon!r},{lat!r}" for lon, lat in coords
+        )
+    ET.indent(kml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
