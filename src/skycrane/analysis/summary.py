@@ -74,6 +74,16 @@ def _column(table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False).astype(float)
 
 
+class _Columns:
+    """Reads one column at a time from the Parquet file (a million rows stay small)."""
+
+    def __init__(self, pf: pq.ParquetFile) -> None:
+        self.pf = pf
+
+    def __call__(self, name: str) -> np.ndarray:
+        return _column(self.pf.read(columns=[name]), name)
+
+
 def summarize(path: str | Path, mission: Mission) -> dict:
     """The summary dictionary of ``skycrane mc --json`` (and ``summary.json``)."""
     pf = pq.ParquetFile(path)
@@ -91,14 +101,12 @@ def summarize(path: str | Path, mission: Mission) -> dict:
     bodies = sorted(
         {c.split(".")[1] for c in names if c.startswith("body.") and c.endswith(".east_m")}
     )
-    cols = [c for c in names if c.startswith("body.")]
-    cols += [c for c in PERCENTILE_COLUMNS if c in names and c not in cols]
-    table = pf.read(columns=cols)
+    column = _Columns(pf)
     ok = ~failed
     ellipses = {}
     for body in bodies:
-        east = _column(table, f"body.{body}.east_m")[ok]
-        north = _column(table, f"body.{body}.north_m")[ok]
+        east = column(f"body.{body}.east_m")[ok]
+        north = column(f"body.{body}.north_m")[ok]
         if np.sum(np.isfinite(east) & np.isfinite(north)) < 3:
             continue
         ellipses[body] = {
@@ -127,23 +135,23 @@ def summarize(path: str | Path, mission: Mission) -> dict:
         }
     crash_col = "body.descent_stage.distance_from_rover_m"
     if crash_col in names:
-        crash = percentiles(_column(table, crash_col)[ok])
+        crash = percentiles(column(crash_col)[ok])
         out["crash_distance_m"] = {k: crash.get(k) for k in ("p1", "p50", "p99", "min", "n")}
         hardware = [
             f"body.{b}.distance_from_rover_m"
             for b in bodies
             if b != "rover" and f"body.{b}.distance_from_rover_m" in names
         ]
-        dist = np.column_stack([_column(table, c) for c in hardware])
-        landed = np.isfinite(_column(table, "body.rover.east_m"))
-        nearest = np.nanmin(np.where(np.isfinite(dist), dist, np.inf), axis=1)[landed]
+        nearest = np.full(n, np.inf)
+        for c in hardware:
+            d = column(c)
+            nearest = np.minimum(nearest, np.where(np.isfinite(d), d, np.inf))
+        nearest = nearest[np.isfinite(column("body.rover.east_m"))]
         out["probability_hardware_within_m"] = {
             str(r): float(np.mean(nearest <= r)) if nearest.size else None for r in HARDWARE_RADII_M
         }
         out["nearest_hardware_m"] = percentiles(nearest[np.isfinite(nearest)])
-    out["percentiles"] = {
-        c: percentiles(_column(table, c)) for c in PERCENTILE_COLUMNS if c in names
-    }
+    out["percentiles"] = {c: percentiles(column(c)) for c in PERCENTILE_COLUMNS if c in names}
     out["margins"] = _margins(out["percentiles"], mission)
     out["sensitivity"] = _sensitivity(pf, names)
     return out

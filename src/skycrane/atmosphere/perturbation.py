@@ -1,8 +1,9 @@
 """Per-case atmosphere perturbations: a density and temperature profile correlated in altitude.
 
 A Monte Carlo case flies the nominal table multiplied by a smooth perturbation
-profile held in its parameter row (``layout.P_ATM_*``): node values of
-``ln(rho / rho_nominal)`` and ``T / T_nominal - 1`` on a uniform altitude grid.
+profile held in its parameter row (``layout.P_ATM_*``): at nodes on a uniform
+altitude grid, the density factor rho / rho_nominal and the speed-of-sound
+factor sqrt(T / T_nominal) (the ideal-gas sound speed scales as sqrt(T)).
 
 Drawing (Python, :func:`band_covariance`): the node values are a zero-mean
 Gaussian process in altitude with a standard deviation that grows with
@@ -15,15 +16,14 @@ while a density can never become negative. Alternatively a case takes the
 ratio of a user-supplied table to the nominal one at the nodes
 (:func:`table_ratio_nodes`).
 
-Evaluating (compiled, :func:`perturbation_at`): between nodes the profile
-blends with the smoothstep s(x) = x^2 (3 - 2x), so it is continuously
+Evaluating (compiled, :func:`perturbation_at`): between nodes the factors
+blend with the smoothstep s(x) = x^2 (3 - 2x), so the profile is continuously
 differentiable in altitude (a kink would cost the integrator rejected steps
-at every node); beyond the end nodes it is held.
+at every node) and costs no exponential in the right-hand side; beyond the
+end nodes it is held.
 """
 
 from __future__ import annotations
-
-import math
 
 import numba
 import numpy as np
@@ -31,32 +31,30 @@ import numpy as np
 from skycrane.propagate.layout import (
     ATM_MAX_NODES,
     P_ATM_DH_M,
-    P_ATM_DT0,
+    P_ATM_RHO0,
+    P_ATM_SOUND0,
     P_ATM_H0_M,
-    P_ATM_LNRHO0,
     P_ATM_N,
 )
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def perturbation_at(h_m, p):
-    """``(density factor, temperature factor)`` of the case with parameter row ``p`` at ``h_m``."""
+    """``(density factor, sound-speed factor)`` of the case with parameter row ``p`` at ``h_m``."""
     n = int(p[P_ATM_N])
     if n == 0:
         return 1.0, 1.0
     x = (h_m - p[P_ATM_H0_M]) / p[P_ATM_DH_M]
     if not x > 0.0:  # below the first node (or NaN): hold
-        return math.exp(p[P_ATM_LNRHO0]), 1.0 + p[P_ATM_DT0]
+        return p[P_ATM_RHO0], p[P_ATM_SOUND0]
     i = int(x)
     if i >= n - 1:
-        return math.exp(p[P_ATM_LNRHO0 + n - 1]), 1.0 + p[P_ATM_DT0 + n - 1]
+        return p[P_ATM_RHO0 + n - 1], p[P_ATM_SOUND0 + n - 1]
     u = x - i
     s = u * u * (3.0 - 2.0 * u)
-    a = p[P_ATM_LNRHO0 + i]
-    b = p[P_ATM_DT0 + i]
-    ln_f = a + s * (p[P_ATM_LNRHO0 + i + 1] - a)
-    dt = b + s * (p[P_ATM_DT0 + i + 1] - b)
-    return math.exp(ln_f), 1.0 + dt
+    a = p[P_ATM_RHO0 + i]
+    b = p[P_ATM_SOUND0 + i]
+    return a + s * (p[P_ATM_RHO0 + i + 1] - a), b + s * (p[P_ATM_SOUND0 + i + 1] - b)
 
 
 def node_altitudes_m(h0_m: float, dh_m: float, n: int) -> np.ndarray:
@@ -93,10 +91,14 @@ def table_ratio_nodes(nominal, table, h_nodes_m: np.ndarray) -> tuple[np.ndarray
 
 
 def write_nodes(params: np.ndarray, h0_m: float, dh_m: float, ln_rho: np.ndarray, dt) -> None:
-    """Store node values (one row per case) in the parameter matrix, in place."""
+    """Store drawn node values (one row per case) in the parameter matrix, in place.
+
+    ``ln_rho`` = ln(rho / rho_nominal) and ``dt`` = T / T_nominal - 1 at the nodes;
+    the row holds the factors the kernel blends.
+    """
     n = ln_rho.shape[1]
     params[:, P_ATM_N] = n
     params[:, P_ATM_H0_M] = h0_m
     params[:, P_ATM_DH_M] = dh_m
-    params[:, P_ATM_LNRHO0 : P_ATM_LNRHO0 + n] = ln_rho
-    params[:, P_ATM_DT0 : P_ATM_DT0 + n] = dt
+    params[:, P_ATM_RHO0 : P_ATM_RHO0 + n] = np.exp(ln_rho)
+    params[:, P_ATM_SOUND0 : P_ATM_SOUND0 + n] = np.sqrt(1.0 + np.asarray(dt))

@@ -167,6 +167,34 @@ def altitude_m(x: float, y: float, z: float, a: float, b: float, convention: flo
 
 
 @numba.njit(cache=True, nogil=True)
+def altitude_and_frame(
+    x: float, y: float, z: float, a: float, b: float, convention: float
+) -> tuple[float, float, float, float, float]:
+    """Altitude and the sines/cosines of latitude and longitude, without trigonometry.
+
+    Returns ``(alt_m, sin_lat, cos_lat, sin_lon, cos_lon)``: the third output
+    of :func:`pf_to_lla` and the sines and cosines of its angles, from the
+    same construction (lat = atan2(z, rho) planetocentric, atan2(z, d) geodetic;
+    lon = atan2(y, x)), as ratios of lengths. The right-hand side needs only
+    these for the wind's local frame, and they cost square roots, not atan2,
+    sin and cos.
+    """
+    rho = math.hypot(x, y)
+    if rho > 0.0:
+        slon, clon = y / rho, x / rho
+    else:
+        slon, clon = 0.0, 1.0
+    if convention == PLANETOCENTRIC:
+        alt = _radial_height(rho, z, a, b)
+        d = rho
+    else:
+        k, d, e2 = _vermeille(rho, z, a, b)
+        alt = _geodetic_height(k, d, z, e2)
+    h = math.hypot(d, z)
+    return alt, z / h, d / h, slon, clon
+
+
+@numba.njit(cache=True, nogil=True)
 def up_east_north(
     lat_rad: float, lon_rad: float, convention: float
 ) -> tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]:

@@ -35,7 +35,7 @@ import numba
 from skycrane.atmosphere.perturbation import perturbation_at
 from skycrane.atmosphere.table import atmosphere_at
 from skycrane.atmosphere.wind import wind_at
-from skycrane.planets.geodesy import altitude_m, pf_to_lla
+from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
 from skycrane.propagate.layout import (
     A_AERO_ACCEL_M_S2,
@@ -138,15 +138,11 @@ def rhs(t, y, p, mem, model, dy, aux):
     w_bias_e = p[P_WIND_E_M_S]
     w_bias_n = p[P_WIND_N_M_S]
     if model[6] or w_bias_e != 0.0 or w_bias_n != 0.0:
-        lat, lon, alt = pf_to_lla(x, yy, z, a_eq, b_pol, conv)
+        alt, sl, cl, so, co = altitude_and_frame(x, yy, z, a_eq, b_pol, conv)
         w_east, w_north = wind_at(alt, model[7], model[8], model[9])
         w_scale = 1.0 + p[P_WIND_SCALE_ERROR]
         w_east = w_scale * w_east + w_bias_e
         w_north = w_scale * w_north + w_bias_n
-        sl = math.sin(lat)
-        cl = math.cos(lat)
-        so = math.sin(lon)
-        co = math.cos(lon)
         wx = -so * w_east - sl * co * w_north
         wy = co * w_east - sl * so * w_north
         wz = cl * w_north
@@ -154,9 +150,9 @@ def rhs(t, y, p, mem, model, dy, aux):
         alt = altitude_m(x, yy, z, a_eq, b_pol, conv)
 
     rho, _p, _temp, sound = atmosphere_at(alt, model[1], model[2], model[3], model[4], model[5])
-    rho_factor, t_factor = perturbation_at(alt, p)
+    rho_factor, sound_factor = perturbation_at(alt, p)
     rho *= p[P_DENSITY_SCALE] * rho_factor
-    sound *= math.sqrt(t_factor)
+    sound *= sound_factor
 
     ux = vx - wx
     uy = vy - wy

@@ -77,9 +77,9 @@ P_ATM_N = P_DISP0 + 4  # number of atmosphere perturbation nodes in use (0: none
 P_ATM_H0_M = P_DISP0 + 5  # altitude of the first node
 P_ATM_DH_M = P_DISP0 + 6  # node spacing
 ATM_MAX_NODES = 32
-P_ATM_LNRHO0 = P_DISP0 + 7  # ln(rho / rho_nominal) at node k: P_ATM_LNRHO0 + k
-P_ATM_DT0 = P_ATM_LNRHO0 + ATM_MAX_NODES  # T / T_nominal - 1 at node k: P_ATM_DT0 + k
-N_PARAMS = P_ATM_DT0 + ATM_MAX_NODES
+P_ATM_RHO0 = P_DISP0 + 7  # rho / rho_nominal at node k: P_ATM_RHO0 + k
+P_ATM_SOUND0 = P_ATM_RHO0 + ATM_MAX_NODES  # sqrt(T / T_nominal) at node k: P_ATM_SOUND0 + k
+N_PARAMS = P_ATM_SOUND0 + ATM_MAX_NODES
 
 STOP_NONE = 0
 STOP_SPEED = 1  # planet-relative speed falls to the value [m/s]
