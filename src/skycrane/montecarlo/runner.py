@@ -120,6 +120,13 @@ def _check_out_dir(out_dir: Path, manifest: dict, resume: bool) -> None:
             )
 
 
+def _previous_chunk_size(out_dir: Path) -> int | None:
+    try:
+        return int(json.loads((out_dir / MANIFEST).read_text())["chunk_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _connect(cluster: str, timeout_s: float):
     from distributed import Client
 
@@ -164,18 +171,23 @@ def run_monte_carlo(
         raise InputError("--seed", seed, "an integer >= 0")
     if int(workers) < 1:
         raise InputError("--workers", workers, "a number of worker processes >= 1")
-    chunk_size = int(chunk_size or min(DEFAULT_CHUNK, max(1, -(-n_cases // (4 * workers)))))
-    if chunk_size < 1:
+    if chunk_size is not None and int(chunk_size) < 1:
         raise InputError("--chunk-size", chunk_size, "a number of cases >= 1")
     if not 0.0 < rtol < 1e-3:
         raise InputError("--rtol", rtol, "a relative tolerance in (0, 1e-3)")
     dispersion_set(mission)  # validates the [dispersions] section before anything runs
     job = Job(mission, int(seed), int(n_cases), float(rtol))
     out_dir = Path(out_dir)
-    manifest = _manifest(job, chunk_size)
-    _check_out_dir(out_dir, manifest, resume)
+    if chunk_size is None and resume:
+        chunk_size = _previous_chunk_size(out_dir)
     client = _connect(cluster, cluster_timeout_s) if cluster else None
     try:
+        if chunk_size is None:  # about 8 chunks per worker, for balance, at most DEFAULT_CHUNK
+            lanes = len(client.scheduler_info()["workers"]) if client is not None else workers
+            chunk_size = min(DEFAULT_CHUNK, max(1, -(-n_cases // (8 * max(lanes, 1)))))
+        manifest = _manifest(job, int(chunk_size))
+        _check_out_dir(out_dir, manifest, resume)
+        chunk_size = int(chunk_size)
         (out_dir / "chunks").mkdir(parents=True, exist_ok=True)
         _atomic_write_bytes(out_dir / MANIFEST, json.dumps(manifest, indent=2).encode())
         for stray in (out_dir / "chunks").glob(".*.tmp-*"):
