@@ -8,7 +8,6 @@ standard error, then prints the summary as a table, or as JSON with
 from __future__ import annotations
 
 import json
-import math
 
 import typer
 from rich.console import Console
@@ -27,6 +26,7 @@ JSON_KEYS = (
 
 def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size, as_json):
     """Run the Monte Carlo and print its summary; returns the summary dict."""
+    from skycrane.cli import _finite
     from skycrane.montecarlo import run_monte_carlo
 
     err = Console(stderr=True)
@@ -71,16 +71,6 @@ def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size
     else:
         _print_summary(summary, run)
     return summary
-
-
-def _finite(obj):
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_finite(v) for v in obj]
-    return obj
 
 
 def _print_summary(s: dict, run) -> None:

@@ -160,20 +160,13 @@ def summarize(path: str | Path, mission: Mission) -> dict:
 def _margins(pct: dict, mission: Mission) -> dict:
     chute = mission.spec.parachute
     margins = {}
-    mach = pct.get("parachute_deploy.mach", {})
-    if "p99" in mach:
-        margins["parachute_deploy_mach"] = {
-            "limit": chute.mach_max,
-            "p99": mach["p99"],
-            "margin": chute.mach_max - mach["p99"],
-        }
-    q = pct.get("parachute_deploy.dynamic_pressure_pa", {})
-    if "p99" in q:
-        margins["parachute_deploy_dynamic_pressure_pa"] = {
-            "limit": chute.dynamic_pressure_max_pa,
-            "p99": q["p99"],
-            "margin": chute.dynamic_pressure_max_pa - q["p99"],
-        }
+    for key, limit in (
+        ("parachute_deploy_mach", chute.mach_max),
+        ("parachute_deploy_dynamic_pressure_pa", chute.dynamic_pressure_max_pa),
+    ):
+        p99 = pct.get(key.replace("deploy_", "deploy."), {}).get("p99")
+        if p99 is not None:
+            margins[key] = {"limit": limit, "p99": p99, "margin": limit - p99}
     prop = pct.get("propellant_remaining_kg", {})
     if "p1" in prop:
         margins["propellant_kg"] = {"limit": 0.0, "p1": prop["p1"], "margin": prop["p1"]}

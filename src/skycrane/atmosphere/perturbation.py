@@ -31,10 +31,10 @@ import numpy as np
 from skycrane.propagate.layout import (
     ATM_MAX_NODES,
     P_ATM_DH_M,
-    P_ATM_RHO0,
-    P_ATM_SOUND0,
     P_ATM_H0_M,
     P_ATM_N,
+    P_ATM_RHO0,
+    P_ATM_SOUND0,
 )
 
 

@@ -40,7 +40,7 @@ from skycrane.dispersions.sampling import (
 from skycrane.errors import InputError
 from skycrane.guidance.powered_layout import PDP_DRY_MASS_KG
 from skycrane.missions.loader import Mission
-from skycrane.missions.schema_dispersions import DistributionSpec
+from skycrane.missions.schema_dispersions import ENTRY_VARIABLES, DistributionSpec
 from skycrane.planets import enu_matrix, pf_from_lla, velocity_pf_from_local
 from skycrane.propagate import layout as L
 from skycrane.sequence.build import Batch, back_propagate_rows
@@ -210,17 +210,7 @@ def _dispersed_entry(batch: Batch, mission: Mission, inputs: dict, variables) ->
     state = {var: np.full(n, float(getattr(e, var))) for var in variables}
     for var in variables:
         state[var] = state[var] + inputs[f"{ENTRY_PREFIX}{var}"]
-    val = {
-        var: state.get(var, np.full(n, float(getattr(e, var))))
-        for var in (
-            "latitude_deg",
-            "longitude_deg",
-            "altitude_m",
-            "speed_m_s",
-            "flight_path_angle_deg",
-            "heading_deg",
-        )
-    }
+    val = {var: state.get(var, np.full(n, float(getattr(e, var)))) for var in ENTRY_VARIABLES}
     r = pf_from_lla(val["latitude_deg"], val["longitude_deg"], val["altitude_m"], planet)
     v = velocity_pf_from_local(
         val["speed_m_s"],

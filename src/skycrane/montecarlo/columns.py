@@ -26,7 +26,8 @@ import numpy as np
 from skycrane.missions.loader import Mission
 from skycrane.planets import great_circle, lla_from_pf
 from skycrane.propagate import layout as L
-from skycrane.propagate.kernel import RawBatch, derived_cases
+from skycrane.propagate.derived import derived_cases
+from skycrane.propagate.kernel import RawBatch
 from skycrane.results import G0_EARTH_M_S2, INTERNAL_EVENTS, PEAK_NAMES
 from skycrane.sequence.bodies import BodyFlights
 from skycrane.sequence.build import Batch

@@ -778,27 +778,3 @@ def default_memory_rows(params: np.ndarray) -> np.ndarray:
     mem[:, M_NAV_X : M_NAV_Z + 1] = params[:, P_NAV_X : P_NAV_Z + 1]
     mem[:, M_PD_TGT_X : M_PD_TGT_Z + 1] = params[:, P_TGT_X : P_TGT_Z + 1]
     return mem
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _derived_cases(ys, params, mem, model, aux_out):
-    dy = np.empty(N_STATE)
-    for i in range(ys.shape[0]):
-        for j in range(ys.shape[1]):
-            if np.all(np.isfinite(ys[i, j])):
-                rhs(0.0, ys[i, j], params[i], mem, model, dy, aux_out[i, j])
-
-
-def derived_cases(ys: np.ndarray, params: np.ndarray, model: tuple) -> np.ndarray:
-    """Configuration-free derived quantities of ``ys[n, k, N_STATE]``, case i with ``params[i]``.
-
-    Altitude, speeds, Mach and dynamic pressure (the quantities that do not
-    depend on the vehicle's configuration) in each case's own atmosphere and
-    winds; NaN rows stay NaN.
-    """
-    ys = np.ascontiguousarray(ys, dtype=np.float64)
-    params = np.ascontiguousarray(params, dtype=np.float64)
-    aux = np.full((*ys.shape[:2], N_AUX), np.nan)
-    if ys.shape[0]:
-        _derived_cases(ys, params, default_memory(params[0]), model, aux)
-    return aux
