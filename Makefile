@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_entry.py
 	$(BIN)/python benchmarks/bench_landing.py
 	$(BIN)/python benchmarks/bench_mc.py
+	$(BIN)/python benchmarks/bench_mc_scale.py --dir /tmp
 	$(BIN)/python benchmarks/bench_detect.py
 
 clean-cache:

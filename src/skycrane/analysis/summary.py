@@ -178,8 +178,14 @@ def _sensitivity(pf: pq.ParquetFile, names: list[str]) -> dict:
     outputs = [c for c in SENSITIVITY_OUTPUTS if c in names]
     if not inputs or not outputs:
         return {}
-    rows = min(pf.metadata.num_rows, SENSITIVITY_MAX_ROWS)
-    table = pf.read(columns=inputs + outputs + ["failure"]).slice(0, rows)
+    groups_needed, rows = [], 0
+    for g in range(pf.metadata.num_row_groups):  # the first cases, whole row groups
+        if rows >= SENSITIVITY_MAX_ROWS:
+            break
+        groups_needed.append(g)
+        rows += pf.metadata.row_group(g).num_rows
+    table = pf.read_row_groups(groups_needed, columns=inputs + outputs + ["failure"])
+    table = table.slice(0, SENSITIVITY_MAX_ROWS)
     ok = table.column("failure").to_numpy(zero_copy_only=False) == ""
     x = np.column_stack([_column(table, c) for c in inputs])[ok]
     groups = [group_of(c) for c in inputs]

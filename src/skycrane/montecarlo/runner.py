@@ -39,7 +39,7 @@ from skycrane.montecarlo.chunk import DEFAULT_RTOL, Job, compute_chunk
 
 log = logging.getLogger(__name__)
 
-ROW_GROUP = 65_536
+ROW_GROUP = 16_384
 """Rows per row group of cases.parquet (fixed, so the file never depends on chunking)."""
 DEFAULT_CHUNK = 2_000
 MANIFEST = "manifest.json"
