@@ -116,23 +116,13 @@ def summarize(path: str | Path, mission: Mission) -> dict:
         }
     out["ellipses"] = ellipses
     if "rover" in ellipses:
+        keys = ("major_km", "minor_km", "azimuth_deg")
         e = ellipses["rover"]["p99"]
-        out["ellipse_99"] = {
-            "major_km": e["major_km"],
-            "minor_km": e["minor_km"],
-            "azimuth_deg": e["azimuth_deg"],
-            "probability": e["contained_fraction"],
-            "center_east_m": e["center_east_m"],
-            "center_north_m": e["center_north_m"],
-        }
+        out["ellipse_99"] = {k: e[k] for k in (*keys, "center_east_m", "center_north_m")}
+        out["ellipse_99"]["probability"] = e["contained_fraction"]
         s = ellipses["rover"]["three_sigma"]
-        out["ellipse_3sigma"] = {
-            "major_km": s["major_km"],
-            "minor_km": s["minor_km"],
-            "azimuth_deg": s["azimuth_deg"],
-            "probability": s["contained_fraction"],
-            "gaussian_probability": s["gaussian_probability"],
-        }
+        out["ellipse_3sigma"] = {k: s[k] for k in (*keys, "gaussian_probability")}
+        out["ellipse_3sigma"]["probability"] = s["contained_fraction"]
     crash_col = "body.descent_stage.distance_from_rover_m"
     if crash_col in names:
         crash = percentiles(column(crash_col)[ok])

@@ -107,19 +107,31 @@ def _placemark(parent, name: str, lat: float, lon: float, description: str) -> N
     ET.SubElement(point, f"{{{KML_NS}}}coordinates").text = f"{_lon180(lon)!r},{float(lat)!r}"
 
 
+def kml_document(name: str):
+    """``(kml, document)`` elements of a KML 2.2 file named ``name``, its CRS in the description."""
+    ET.register_namespace("", KML_NS)
+    kml = ET.Element(f"{{{KML_NS}}}kml")
+    doc = ET.SubElement(kml, f"{{{KML_NS}}}Document")
+    ET.SubElement(doc, f"{{{KML_NS}}}name").text = name
+    ET.SubElement(
+        doc, f"{{{KML_NS}}}description"
+    ).text = f"Coordinate reference system {CRS_CODE}: {CRS_DESCRIPTION}"
+    return kml, doc
+
+
+def kml_text(kml) -> str:
+    """The KML element tree as an indented UTF-8 document."""
+    ET.indent(kml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
+
+
 def footprint_kml(result, mission) -> str:
     """The landing footprint as a KML 2.2 document (a string).
 
     A Placemark for the target and one per body at rest, ``lon,lat`` in
     degrees (Mars planetocentric, see :data:`CRS_DESCRIPTION`).
     """
-    ET.register_namespace("", KML_NS)
-    kml = ET.Element(f"{{{KML_NS}}}kml")
-    doc = ET.SubElement(kml, f"{{{KML_NS}}}Document")
-    ET.SubElement(doc, f"{{{KML_NS}}}name").text = f"{result.mission} landing footprint"
-    ET.SubElement(
-        doc, f"{{{KML_NS}}}description"
-    ).text = f"Coordinate reference system {CRS_CODE}: {CRS_DESCRIPTION}"
+    kml, doc = kml_document(f"{result.mission} landing footprint")
     tgt = mission.spec.target
     _placemark(doc, "target", tgt.latitude_deg, tgt.longitude_deg, "landing target")
     folder = ET.SubElement(doc, f"{{{KML_NS}}}Folder")
@@ -133,8 +145,7 @@ def footprint_kml(result, mission) -> str:
         if b.impact_speed_m_s is not None:
             parts.append(f"impact {b.impact_speed_m_s:.1f} m/s")
         _placemark(folder, b.name, b.latitude_deg, b.longitude_deg, "; ".join(parts))
-    ET.indent(kml)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
+    return kml_text(kml)
 
 
 def write_kml(path, result, mission) -> Path:

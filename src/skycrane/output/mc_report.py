@@ -212,15 +212,9 @@ def ellipses_kml(summary: dict, mission) -> str:
     """Every body's 99 % ellipse as a KML 2.2 Polygon (same rings as :func:`ellipses_geojson`)."""
     import xml.etree.ElementTree as ET
 
-    from skycrane.output.export import CRS_CODE, CRS_DESCRIPTION, KML_NS
+    from skycrane.output.export import KML_NS, kml_document, kml_text
 
-    ET.register_namespace("", KML_NS)
-    kml = ET.Element(f"{{{KML_NS}}}kml")
-    doc = ET.SubElement(kml, f"{{{KML_NS}}}Document")
-    ET.SubElement(doc, f"{{{KML_NS}}}name").text = f"{mission.name} Monte Carlo 99 % ellipses"
-    ET.SubElement(
-        doc, f"{{{KML_NS}}}description"
-    ).text = f"Coordinate reference system {CRS_CODE}: {CRS_DESCRIPTION}"
+    kml, doc = kml_document(f"{mission.name} Monte Carlo 99 % ellipses")
     for feature in ellipses_geojson(summary, mission)["features"]:
         pm = ET.SubElement(doc, f"{{{KML_NS}}}Placemark")
         props = feature["properties"]
@@ -239,5 +233,4 @@ def ellipses_kml(summary: dict, mission) -> str:
         ET.SubElement(ring, f"{{{KML_NS}}}coordinates").text = " ".join(
             f"{lon!r},{lat!r}" for lon, lat in coords
         )
-    ET.indent(kml)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
+    return kml_text(kml)
