@@ -41,7 +41,8 @@ PEAK_NAMES = {
     L.EV_PEAK_DYN_PRESSURE: ("peak_dynamic_pressure", "dynamic_pressure_pa"),
     L.EV_PEAK_CHUTE_LOAD: ("peak_parachute_load", "parachute_load_n"),
 }
-_PEAK_SCALE = {L.EV_PEAK_HEAT: 1e-4, L.EV_PEAK_DECEL: 1.0 / G0_EARTH_M_S2}
+PEAK_SCALE = {L.EV_PEAK_HEAT: 1e-4, L.EV_PEAK_DECEL: 1.0 / G0_EARTH_M_S2}
+"""SI peak value to its reported unit (heat rate W/cm², deceleration Earth g); others 1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +252,7 @@ def case_result(raw: RawBatch, i: int, batch, mission, flights=None) -> Result:
     peaks: dict[str, float] = {}
     peak_values: dict[str, float] = {}
     for ev, (name, key) in PEAK_NAMES.items():
-        value = float(raw.event_value[i, ev]) * _PEAK_SCALE.get(ev, 1.0)
+        value = float(raw.event_value[i, ev]) * PEAK_SCALE.get(ev, 1.0)
         if ev == L.EV_PEAK_CHUTE_LOAD and not value > 0.0:
             continue
         peaks[key] = value

@@ -207,10 +207,10 @@ def _dispersed_entry(batch: Batch, mission: Mission, inputs: dict, variables) ->
     e = mission.spec.entry
     planet = mission.planet
     n = len(inputs[f"{ENTRY_PREFIX}{variables[0]}"])
-    state = {var: np.full(n, float(getattr(e, var))) for var in variables}
-    for var in variables:
-        state[var] = state[var] + inputs[f"{ENTRY_PREFIX}{var}"]
-    val = {var: state.get(var, np.full(n, float(getattr(e, var)))) for var in ENTRY_VARIABLES}
+    val = {
+        var: float(getattr(e, var)) + inputs.get(f"{ENTRY_PREFIX}{var}", np.zeros(n))
+        for var in ENTRY_VARIABLES
+    }
     r = pf_from_lla(val["latitude_deg"], val["longitude_deg"], val["altitude_m"], planet)
     v = velocity_pf_from_local(
         val["speed_m_s"],
@@ -220,9 +220,8 @@ def _dispersed_entry(batch: Batch, mission: Mission, inputs: dict, variables) ->
         val["longitude_deg"],
         planet,
     )
-    if e.velocity_frame == "inertial":
-        w = planet.rotation_rad_s
-        v = v - np.stack([-w * r[:, 1], w * r[:, 0], np.zeros(n)], axis=1)
+    if e.velocity_frame == "inertial":  # as entry_state: v_rel = v_i - omega x r
+        v = v - np.cross([0.0, 0.0, planet.rotation_rad_s], r)
     y = np.repeat(batch.y0[:1], n, axis=0)
     y_entry = np.zeros_like(y)
     y_entry[:, 0:3] = r

@@ -28,7 +28,7 @@ from skycrane.planets import great_circle, lla_from_pf
 from skycrane.propagate import layout as L
 from skycrane.propagate.derived import derived_cases
 from skycrane.propagate.kernel import RawBatch
-from skycrane.results import G0_EARTH_M_S2, INTERNAL_EVENTS, PEAK_NAMES
+from skycrane.results import INTERNAL_EVENTS, PEAK_NAMES, PEAK_SCALE
 from skycrane.sequence.bodies import BodyFlights
 from skycrane.sequence.build import Batch
 
@@ -42,7 +42,6 @@ BODY_FIELDS = (
     "impact_speed_m_s",
 )
 _PEAK_KEYS = {ev: key for ev, (_, key) in PEAK_NAMES.items()}
-_PEAK_SCALE = {L.EV_PEAK_HEAT: 1e-4, L.EV_PEAK_DECEL: 1.0 / G0_EARTH_M_S2}
 
 
 def event_slots(batch: Batch) -> list[tuple[str, int]]:
@@ -103,7 +102,7 @@ def case_columns(
         cols[f"{name}.mach"] = np.where(ok, aux[:, j, L.A_MACH], nan)
         cols[f"{name}.dynamic_pressure_pa"] = np.where(ok, aux[:, j, L.A_DYN_PRESSURE_PA], nan)
     for ev, key in _PEAK_KEYS.items():
-        value = raw.event_value[:, ev] * _PEAK_SCALE.get(ev, 1.0)
+        value = raw.event_value[:, ev] * PEAK_SCALE.get(ev, 1.0)
         if ev == L.EV_PEAK_CHUTE_LOAD:
             value = np.where(value > 0.0, value, np.nan)
         cols[f"peak.{key}"] = value

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from skycrane import __version__
+from skycrane.analysis.summary import summarize
 from skycrane.dispersions.cases import dispersion_set
 from skycrane.errors import InputError
 from skycrane.missions.loader import Mission
@@ -142,10 +143,6 @@ def _worker_init() -> None:
     numba.set_num_threads(1)
 
 
-def _local_chunk(job: Job, start: int, stop: int) -> pa.Table:
-    return compute_chunk(job, start, stop)
-
-
 def run_monte_carlo(
     mission: Mission,
     n_cases: int,
@@ -225,8 +222,6 @@ def run_monte_carlo(
         merge_chunks(out_dir, chunks, final)
         for a, b in chunks:
             chunk_path(out_dir, a, b).unlink()
-    from skycrane.analysis.summary import summarize
-
     summary = summarize(final, mission)
     summary["throughput_cases_per_s"] = computed / compute_s if computed else None
     _atomic_write_bytes(out_dir / SUMMARY, json.dumps(summary, indent=2).encode())
@@ -237,7 +232,7 @@ def run_monte_carlo(
 def _run_processes(job: Job, todo, workers: int, save) -> None:
     ctx = multiprocessing.get_context("spawn")  # numba's thread pool is not fork-safe
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
-        futures = {pool.submit(_local_chunk, job, a, b): (a, b) for a, b in todo}
+        futures = {pool.submit(compute_chunk, job, a, b): (a, b) for a, b in todo}
         try:
             for fut in as_completed(futures):
                 a, b = futures[fut]
