@@ -79,19 +79,12 @@ def atmosphere_at(h_m, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
     segment beyond the table; T is linear between nodes and held beyond it.
     a = sqrt(gamma p / rho) is formed from ln p - ln rho so it stays finite
     even where rho and p both underflow far outside the table. The node is
-    found by binary search. No input checking: :class:`AtmosphereTable`
-    guarantees the arrays.
+    found from the grid spacing when the grid is uniform, else by binary
+    search. No input checking: :class:`AtmosphereTable` guarantees the arrays.
     """
     if np.isnan(h_m):
         return np.nan, np.nan, np.nan, np.nan
-    n = h_tab.shape[0]
-    if h_m <= h_tab[0]:
-        seg, anchor, inside = 0, 0, False
-    elif h_m >= h_tab[n - 1]:
-        seg, anchor, inside = n - 2, n - 1, False
-    else:
-        seg = np.searchsorted(h_tab, h_m, side="right") - 1
-        anchor, inside = seg, True
+    seg, anchor, inside = _segment(h_m, h_tab)
     width = h_tab[seg + 1] - h_tab[seg]
     dh = h_m - h_tab[anchor]
     ln_rho = ln_rho_tab[anchor] + dh * (ln_rho_tab[seg + 1] - ln_rho_tab[seg]) / width
@@ -101,6 +94,41 @@ def atmosphere_at(h_m, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
         t += dh * (t_tab[seg + 1] - t_tab[seg]) / width
     a = math.sqrt(gamma * math.exp(ln_p - ln_rho))
     return math.exp(ln_rho), math.exp(ln_p), t, a
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _segment(h_m, h_tab):
+    """``(segment, anchor node, inside)`` of altitude ``h_m`` (not NaN) in the table.
+
+    The sub-grid is usually uniform, so the index guessed from the first
+    spacing is checked first; any other grid falls back to binary search.
+    """
+    n = h_tab.shape[0]
+    if h_m <= h_tab[0]:
+        return 0, 0, False
+    if h_m >= h_tab[n - 1]:
+        return n - 2, n - 1, False
+    i = int((h_m - h_tab[0]) / (h_tab[1] - h_tab[0]))
+    if i < n - 1 and h_tab[i] <= h_m < h_tab[i + 1]:
+        return i, i, True
+    seg = np.searchsorted(h_tab, h_m, side="right") - 1
+    return seg, seg, True
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def density_and_sound_at(h_m, h_tab, ln_rho_tab, ln_p_tab, gamma):
+    """``(rho_kg_m3, a_m_s)`` of :func:`atmosphere_at`, the two the equations of motion need.
+
+    a = sqrt(gamma p / rho) = exp((ln gamma + ln p - ln rho) / 2), with
+    ln p - ln rho interpolated like its parts: two exponentials, no pressure.
+    """
+    if np.isnan(h_m):
+        return np.nan, np.nan
+    seg, anchor, _ = _segment(h_m, h_tab)
+    dh = (h_m - h_tab[anchor]) / (h_tab[seg + 1] - h_tab[seg])
+    ln_rho = ln_rho_tab[anchor] + dh * (ln_rho_tab[seg + 1] - ln_rho_tab[seg])
+    ln_p = ln_p_tab[anchor] + dh * (ln_p_tab[seg + 1] - ln_p_tab[seg])
+    return math.exp(ln_rho), math.exp(0.5 * (math.log(gamma) + ln_p - ln_rho))
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)

@@ -17,8 +17,9 @@ being the wind (air-mass velocity over the ground):
 with the lift direction l_hat obtained by rotating the "lift-up" unit vector
 (local vertical projected normal to v_hat) by the bank angle sigma about v_hat;
 positive bank tilts the lift to the right of the flight direction. The bank
-angle is a state: it follows the held guidance command as a first-order lag
-limited to the vehicle's roll rate. A parachute adds drag q C_D(M) S(t) along
+angle follows the held guidance command as a first-order lag limited to the
+vehicle's roll rate, evaluated in closed form (skycrane.vehicle.bank); the
+state carries it for the record. A parachute adds drag q C_D(M) S(t) along
 -v_hat (skycrane.vehicle.parachute). Thrust T is the held guidance command
 times the case's achieved-thrust factor (1 + P_THRUST_ERROR). A Monte Carlo
 case multiplies the table's density and temperature by its perturbation
@@ -33,7 +34,7 @@ import math
 import numba
 
 from skycrane.atmosphere.perturbation import perturbation_at
-from skycrane.atmosphere.table import atmosphere_at
+from skycrane.atmosphere.table import density_and_sound_at
 from skycrane.atmosphere.wind import wind_at
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
@@ -41,6 +42,7 @@ from skycrane.propagate.layout import (
     A_AERO_ACCEL_M_S2,
     A_AIRSPEED_M_S,
     A_ALT_M,
+    A_BANK_RAD,
     A_CHUTE_FORCE_N,
     A_DRAG_ACCEL_M_S2,
     A_DYN_PRESSURE_PA,
@@ -48,21 +50,15 @@ from skycrane.propagate.layout import (
     A_MACH,
     A_SPEED_M_S,
     A_THRUST_N,
-    GUID_CONSTANT_BANK,
-    GUID_ENTRY,
     M_AERO_TABLE,
-    M_BANK_CMD,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
     M_ENGINES_ON,
-    M_GUIDANCE,
     M_LIFT_ON,
     M_REF_AREA_M2,
     M_THRUST_X,
     M_THRUST_Y,
     M_THRUST_Z,
-    P_BANK_RATE_MAX,
-    P_BANK_TAU_S,
     P_CD_SCALE,
     P_CHUTE_CD_SCALE,
     P_CHUTE_D0_M,
@@ -86,15 +82,46 @@ from skycrane.propagate.layout import (
     S_WORK,
 )
 from skycrane.vehicle.aerodynamics import aero_coefficients
+from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
 
 G0_M_S2 = 9.80665  # standard gravity, defines Isp (ISO 80000-3)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
-def wrap_pi(angle):
-    """Angle wrapped to [-pi, pi)."""
-    return (angle + math.pi) % (2.0 * math.pi) - math.pi
+def thrust_terms(p, mem, mass):
+    """``(ax, ay, az, thrust_n, dm_kg_s)`` of the held thrust command on a vehicle of ``mass``."""
+    if mem[M_ENGINES_ON] <= 0.0:
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    achieved = 1.0 + p[P_THRUST_ERROR]
+    tx = mem[M_THRUST_X] * achieved
+    ty = mem[M_THRUST_Y] * achieved
+    tz = mem[M_THRUST_Z] * achieved
+    thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
+    return tx / mass, ty / mass, tz / mass, thrust, -thrust / (p[P_ISP_S] * G0_M_S2)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def update_commands(t, y, p, mem, thrust_before, dy, aux):
+    """Bring ``dy``/``aux`` at (t, y) up to date after a guidance cycle changed the commands.
+
+    A cycle changes only the held bank and thrust commands, and at the cycle
+    time the bank itself is continuous: the derivative differs from the one
+    before by the thrust terms and the bank rate alone. ``thrust_before`` is
+    :func:`thrust_terms` before the cycle. Equal to a new :func:`rhs` call to
+    rounding, at a fraction of its cost.
+    """
+    ax, ay, az, thrust, dm = thrust_terms(p, mem, y[S_MASS])
+    dax = ax - thrust_before[0]
+    day = ay - thrust_before[1]
+    daz = az - thrust_before[2]
+    dy[3] += dax
+    dy[4] += day
+    dy[5] += daz
+    dy[S_MASS] = dm
+    dy[S_WORK] += dax * y[3] + day * y[4] + daz * y[5]
+    dy[S_BANK] = bank_now(t, y, p, mem)[1]
+    aux[A_THRUST_N] = thrust
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
@@ -149,7 +176,7 @@ def rhs(t, y, p, mem, model, dy, aux):
     else:
         alt = altitude_m(x, yy, z, a_eq, b_pol, conv)
 
-    rho, _p, _temp, sound = atmosphere_at(alt, model[1], model[2], model[3], model[4], model[5])
+    rho, sound = density_and_sound_at(alt, model[1], model[2], model[3], model[5])
     rho_factor, sound_factor = perturbation_at(alt, p)
     rho *= p[P_DENSITY_SCALE] * rho_factor
     sound *= sound_factor
@@ -186,7 +213,7 @@ def rhs(t, y, p, mem, model, dy, aux):
     ax = 0.0
     ay = 0.0
     az = 0.0
-    bank = y[S_BANK]
+    bank, dbank = bank_now(t, y, p, mem)
     drag = 0.0
     if airspeed > 0.0:
         inv = 1.0 / airspeed
@@ -223,28 +250,10 @@ def rhs(t, y, p, mem, model, dy, aux):
                 az += lift * (cb * lz + sb * qz)
     aero_accel = math.sqrt(ax * ax + ay * ay + az * az)
 
-    thrust = 0.0
-    dm = 0.0
-    if mem[M_ENGINES_ON] > 0.0:
-        tx = mem[M_THRUST_X]
-        ty = mem[M_THRUST_Y]
-        tz = mem[M_THRUST_Z]
-        achieved = 1.0 + p[P_THRUST_ERROR]
-        tx *= achieved
-        ty *= achieved
-        tz *= achieved
-        thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
-        ax += tx / mass
-        ay += ty / mass
-        az += tz / mass
-        dm = -thrust / (p[P_ISP_S] * G0_M_S2)
-
-    dbank = 0.0
-    guidance = mem[M_GUIDANCE]
-    if guidance == GUID_CONSTANT_BANK or guidance == GUID_ENTRY:
-        rate = wrap_pi(mem[M_BANK_CMD] - bank) / p[P_BANK_TAU_S]
-        rate_max = p[P_BANK_RATE_MAX]
-        dbank = min(max(rate, -rate_max), rate_max)
+    tax, tay, taz, thrust, dm = thrust_terms(p, mem, mass)
+    ax += tax
+    ay += tay
+    az += taz
 
     gx, gy, gz = gravity_j2(x, yy, z, mu, a_eq, j2)
     w2 = omega * omega
@@ -270,3 +279,4 @@ def rhs(t, y, p, mem, model, dy, aux):
     aux[A_CHUTE_FORCE_N] = chute_force
     aux[A_THRUST_N] = thrust
     aux[A_DRAG_ACCEL_M_S2] = drag
+    aux[A_BANK_RAD] = bank

@@ -25,7 +25,7 @@ import numpy as np
 
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.events import event_value
-from skycrane.propagate.layout import S_HEAT_LOAD, S_WORK
+from skycrane.propagate.layout import S_BANK, S_HEAT_LOAD, S_WORK
 from skycrane.propagate.model import SEQ_TABLE
 
 # Dormand–Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
@@ -49,6 +49,22 @@ E4 = 71.0 / 1920.0
 E5 = -17253.0 / 339200.0
 E6 = 22.0 / 525.0
 E7 = -1.0 / 40.0
+
+# Bogacki–Shampine 3(2) tableau (Bogacki & Shampine, "A 3(2) pair of Runge–Kutta
+# formulas", Appl. Math. Lett. 2(4), 1989): 3rd-order solution, FSAL, 2nd-order
+# embedded estimate.
+BS_A21 = 1.0 / 2.0
+BS_A32 = 3.0 / 4.0
+BS_B1, BS_B2, BS_B3 = 2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0
+BS_E1, BS_E2, BS_E3, BS_E4 = -5.0 / 72.0, 1.0 / 12.0, 1.0 / 9.0, -1.0 / 8.0
+
+# Dormand–Prince continuous extension (Hairer, Nørsett & Wanner I, sec. II.6, code DOPRI5).
+D1 = -12715105075.0 / 11282082432.0
+D3 = 87487479700.0 / 32700410799.0
+D4 = -10690763975.0 / 1880347072.0
+D5 = 701980252875.0 / 199316789632.0
+D6 = -1453857185.0 / 822651844.0
+D7 = 69997945.0 / 29380423.0
 
 SAFETY = 0.9
 MIN_FACTOR = 0.2
@@ -95,6 +111,29 @@ def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
         )
 
 
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def bs_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
+    """One Bogacki–Shampine 3(2) step: the same contract as :func:`dp_step`, 3 new evaluations.
+
+    For steps a breakpoint holds far below what the 5th-order controller
+    would take (guidance cycles): there the 3rd-order solution meets the same
+    tolerance at half the cost.
+    """
+    n = y.size
+    ytmp = k[5]
+    for i in range(n):
+        ytmp[i] = y[i] + h * BS_A21 * f0[i]
+    rhs(t + 0.5 * h, ytmp, p, mem, model, k[1], aux_new)
+    for i in range(n):
+        ytmp[i] = y[i] + h * BS_A32 * k[1, i]
+    rhs(t + 0.75 * h, ytmp, p, mem, model, k[2], aux_new)
+    for i in range(n):
+        y_new[i] = y[i] + h * (BS_B1 * f0[i] + BS_B2 * k[1, i] + BS_B3 * k[2, i])
+    rhs(t + h, y_new, p, mem, model, f_new, aux_new)
+    for i in range(n):
+        k[0, i] = h * (BS_E1 * f0[i] + BS_E2 * k[1, i] + BS_E3 * k[2, i] + BS_E4 * f_new[i])
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def error_norm(err, y, y_new, rtol, atol):
     """Scaled RMS error norm (Hairer, Nørsett & Wanner I, eq. II.4.11) of the flight states.
@@ -102,17 +141,18 @@ def error_norm(err, y, y_new, rtol, atol):
     The heat load and the work integral are quadratures: nothing feeds back
     from them, so they ride on the steps the dynamics need and do not shorten
     them (their error stays at the same relative level, checked by the energy
-    and heat-load tests).
+    and heat-load tests). The bank angle is a record of its closed-form
+    response (skycrane.vehicle.bank), reset at every step end.
     """
     acc = 0.0
     n = y.size
     for i in range(n):
-        if i == S_HEAT_LOAD or i == S_WORK:
+        if i == S_HEAT_LOAD or i == S_WORK or i == S_BANK:
             continue
         sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
         e = err[i] / sc
         acc += e * e
-    return np.sqrt(acc / (n - 2))
+    return np.sqrt(acc / (n - 3))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -124,54 +164,116 @@ def all_finite(v):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def locate_root(t, y, f0, h, g_lo, g_hi, which, p, mem, model, ev_t, k, y_out, f_out, aux_out):
-    """Illinois regula falsi for g(tau) = 0 on (0, h] with g(0) = g_lo > 0 >= g(h) = g_hi.
+def dense_coefficients(five, y, y_new, f0, f_new, k, h, rc):
+    """Coefficients ``rc[5, n]`` of the step's continuous extension (see :func:`dense_state`).
 
-    Trial states come from exact Dormand–Prince sub-steps of length tau. On
-    return ``y_out``/``f_out``/``aux_out`` hold the state at the located time
-    (on the side where the event has happened) and the step length is returned.
+    After a Dormand–Prince step (``five`` true, stages still in ``k[1:5]``)
+    the 4th-order extension of Hairer, Nørsett & Wanner I, sec. II.6 (the
+    one of their code DOPRI5); after a Bogacki–Shampine step its cubic
+    Hermite interpolant (the same form with the last row zero).
     """
-    a = 0.0
-    b = h
-    ga = g_lo
-    gb = g_hi
-    side = 0
-    tau_b = h
-    ya = np.empty_like(y)
-    fa = np.empty_like(y)
-    auxa = np.empty_like(aux_out)
+    for i in range(y.size):
+        dy = y_new[i] - y[i]
+        b = h * f0[i] - dy
+        rc[0, i] = y[i]
+        rc[1, i] = dy
+        rc[2, i] = b
+        rc[3, i] = dy - h * f_new[i] - b
+        if five:
+            rc[4, i] = h * (
+                D1 * f0[i]
+                + D3 * k[1, i]
+                + D4 * k[2, i]
+                + D5 * k[3, i]
+                + D6 * k[4, i]
+                + D7 * f_new[i]
+            )
+        else:
+            rc[4, i] = 0.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def dense_state(rc, theta, out):
+    """State at the fraction ``theta`` of the step from its continuous extension."""
+    u = 1.0 - theta
+    for i in range(out.size):
+        out[i] = rc[0, i] + theta * (rc[1, i] + u * (rc[2, i] + theta * (rc[3, i] + u * rc[4, i])))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def _illinois_update(a, b, ga, gb, side, tau, g):
+    """One bracket update of the Illinois variant of regula falsi (Dowell & Jarratt 1971)."""
+    if g > 0.0:
+        if side == -1:
+            gb *= 0.5
+        return tau, b, g, gb, -1
+    if side == 1:
+        ga *= 0.5
+    return a, tau, ga, g, 1
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def _illinois_trial(a, b, ga, gb):
+    tau = (a * gb - b * ga) / (gb - ga)
+    if not (a < tau < b):
+        tau = 0.5 * (a + b)
+    return tau
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def locate_root(t, y, f0, h, g_lo, g_hi, which, p, mem, model, ev_t, k, rc, y_out, f_out, aux_out):
+    """Root of g(tau) on (0, h] with g(0) = g_lo > 0 >= g(h) = g_hi; returns its tau.
+
+    Illinois regula falsi first runs along the step's continuous extension
+    ``rc`` (one right-hand side per trial, for the derived quantities the
+    event functions read). The state at its root is then reached by an exact
+    Dormand–Prince sub-step from the step's start, so it carries the
+    integrator's own accuracy. If the event has not yet happened at that
+    exact state, Illinois goes on with exact sub-steps in the bracket that is
+    left. On return ``y_out``/``f_out``/``aux_out`` hold the state at the
+    located time, on the side where the event has happened.
+    """
+    seq = model[SEQ_TABLE]
+    tol = 1e-10 * max(1.0, abs(t))
+    y_tmp = np.empty_like(y)
+    f_tmp = np.empty_like(y)
+    aux_tmp = np.empty_like(aux_out)
+    a, b, ga, gb, side = 0.0, h, g_lo, g_hi, 0
+    for _ in range(60):
+        if b - a <= tol:
+            break
+        tau = _illinois_trial(a, b, ga, gb)
+        dense_state(rc, tau / h, y_tmp)
+        rhs(t + tau, y_tmp, p, mem, model, f_tmp, aux_tmp)
+        g = event_value(which, t + tau, y_tmp, aux_tmp, p, mem, seq, ev_t)
+        a, b, ga, gb, side = _illinois_update(a, b, ga, gb, side, tau, g)
+        if g == 0.0:
+            break
+    tau_b = b
+    dp_step(t, y, f0, tau_b, p, mem, model, k, y_out, f_out, aux_out)
+    g = event_value(which, t + tau_b, y_out, aux_out, p, mem, seq, ev_t)
+    if g <= 0.0:
+        return tau_b
+    # the exact trajectory crosses after its extension does: exact trials in (tau_b, h]
+    a, b, ga, gb, side = tau_b, h, g, g_hi, 0
     have_b = False
     for _ in range(60):
-        if b - a <= 1e-10 * max(1.0, abs(t)):
+        if b - a <= tol:
             break
-        tau = (a * gb - b * ga) / (gb - ga)
-        if not (a < tau < b):
-            tau = 0.5 * (a + b)
-        dp_step(t, y, f0, tau, p, mem, model, k, ya, fa, auxa)
-        g = event_value(which, t + tau, ya, auxa, p, mem, model[SEQ_TABLE], ev_t)
-        if g > 0.0:
-            a = tau
-            ga = g
-            if side == -1:
-                gb *= 0.5
-            side = -1
-        else:
-            b = tau
-            gb = g
-            tau_b = tau
+        tau = _illinois_trial(a, b, ga, gb)
+        dp_step(t, y, f0, tau, p, mem, model, k, y_tmp, f_tmp, aux_tmp)
+        g = event_value(which, t + tau, y_tmp, aux_tmp, p, mem, seq, ev_t)
+        a, b, ga, gb, side = _illinois_update(a, b, ga, gb, side, tau, g)
+        if g <= 0.0:
             have_b = True
-            y_out[:] = ya
-            f_out[:] = fa
-            aux_out[:] = auxa
-            if side == 1:
-                ga *= 0.5
-            side = 1
+            y_out[:] = y_tmp
+            f_out[:] = f_tmp
+            aux_out[:] = aux_tmp
         if g == 0.0:
             break
     if not have_b:
         dp_step(t, y, f0, b, p, mem, model, k, y_out, f_out, aux_out)
-        tau_b = b
-    return tau_b
+    return b
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
-from skycrane.propagate.dynamics import rhs
+from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
 from skycrane.propagate.events import (
     EVK_GROUND,
     EVK_PROPELLANT,
@@ -30,12 +30,15 @@ from skycrane.propagate.integrator import (
     MIN_FACTOR,
     SAFETY,
     all_finite,
+    bs_step,
+    dense_coefficients,
     dp_step,
     error_norm,
     locate_root,
     refine_peak,
 )
 from skycrane.propagate.layout import (
+    A_BANK_RAD,
     EV_GROUND,
     EV_HEADING_ALIGNMENT,
     EV_RANGE_CONTROL,
@@ -77,6 +80,8 @@ from skycrane.propagate.layout import (
     P_TGT_X,
     P_TGT_Z,
     PEAK_EVENTS,
+    S_BANK,
+    S_MASS,
     SET_ATOL,
     SET_FIRST_STEP_S,
     SET_MAX_STEP_S,
@@ -103,9 +108,18 @@ from skycrane.sequence.program import (
     powered_cycle,
     rover_touchdown,
 )
+from skycrane.vehicle.bank import anchor_bank, saturation_end_s
 
 _PEAK_EV = np.array([e for e, _ in PEAK_EVENTS], dtype=np.int64)
 _PEAK_AUX = np.array([a for _, a in PEAK_EVENTS], dtype=np.int64)
+LOW_ORDER_RATIO = 2.0
+"""A step held by a breakpoint to 1/LOW_ORDER_RATIO of the controller's or less is
+taken with the Bogacki–Shampine 3(2) pair: within guidance cycles (8 Hz in
+powered descent) the 5th-order pair's accuracy is wasted. Its error is still
+controlled: a rejected low-order step is retried at 5th order."""
+LOW_ORDER_BACKOFF = 16
+"""Steps taken at 5th order after a low-order step was rejected (entry at 1 Hz
+needs them; powered descent at 8 Hz does not)."""
 _EVKS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
 
 
@@ -231,9 +245,12 @@ def integrate_case(
     mh = np.empty((3, peak_ev.size))
     memh = np.empty((3, mem.size))
     m3 = np.empty(3)
+    thrust_before = np.empty(3)
+    rc = np.empty((5, n))
 
     t = t0
     status = -1
+    anchor_bank(t, y, mem)
     rhs(t, y, p, mem, model, f, aux)
     if not _settle_sequence(
         t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_b
@@ -250,7 +267,7 @@ def integrate_case(
 
     n_out = 0
     next_out = t0
-    if out_dt > 0.0:
+    if out_dt != 0.0:
         n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
         next_out = t0 + out_dt
     for i in range(n_kinds):
@@ -268,6 +285,7 @@ def integrate_case(
     n_steps = 0
     n_rejected = 0
     just_rejected = False
+    low_wait = 0
     h_min = 1e-12
     while status < 0:
         if n_hist == 0:
@@ -284,11 +302,19 @@ def integrate_case(
         guidance = mem[M_GUIDANCE]
         if guidance == GUID_ENTRY or guidance == GUID_POWERED:
             t_break = min(t_break, mem[M_NEXT_GUIDE_T])
+        t_sat = saturation_end_s(p, mem)  # the roll's one kink
+        if t_sat > t + 1e-9:
+            t_break = min(t_break, t_sat)
         h_try = min(h, max_step, max(t_break - t, 0.0))
         if h_try <= 0.0:
             h_try = min(h, max_step)
         clipped = h_try < h
-        dp_step(t, y, f, h_try, p, mem, model, k, y_new, f_new, aux_new)
+        # a step a breakpoint holds to under half the controller's: 3rd order suffices
+        low = clipped and low_wait == 0 and LOW_ORDER_RATIO * h_try <= h
+        if low:
+            bs_step(t, y, f, h_try, p, mem, model, k, y_new, f_new, aux_new)
+        else:
+            dp_step(t, y, f, h_try, p, mem, model, k, y_new, f_new, aux_new)
         err = error_norm(k[0], y, y_new, rtol, atol)
         if not (all_finite(y_new) and np.isfinite(err)):
             n_rejected += 1
@@ -298,25 +324,34 @@ def integrate_case(
             continue
         if err > 1.0:
             n_rejected += 1
+            if low:  # retry the same step at 5th order; the controller is not told
+                low_wait = LOW_ORDER_BACKOFF
+                continue
             just_rejected = True
             h = h_try * max(MIN_FACTOR, SAFETY * err**-0.2)
             if h < h_min:
                 status = ST_NONFINITE
             continue
         n_steps += 1
-        # no growth right after a rejection (Hairer, Norsett & Wanner I, sec. II.4)
-        grow = 1.0 if just_rejected else MAX_FACTOR
-        just_rejected = False
-        factor = grow if err == 0.0 else min(grow, SAFETY * err**-0.2)
-        h = max(h, h_try * factor) if clipped else h_try * factor
+        if not low:
+            low_wait = max(low_wait - 1, 0)
+            # no growth right after a rejection (Hairer, Norsett & Wanner I, sec. II.4)
+            grow = 1.0 if just_rejected else MAX_FACTOR
+            just_rejected = False
+            factor = grow if err == 0.0 else min(grow, SAFETY * err**-0.2)
+            h = max(h, h_try * factor) if clipped else h_try * factor
         t_new = t + h_try
 
         # located events: the earliest root among those whose function crossed zero
         first = -1
         tau_first = math.inf
+        have_dense = False
         for i in range(n_kinds):
             g_new = event_value(_EVKS[i], t_new, y_new, aux_new, p, mem, seq, ev_t)
             if g_old[i] > 0.0 and g_new <= 0.0:
+                if not have_dense:
+                    dense_coefficients(not low, y, y_new, f, f_new, k, h_try, rc)
+                    have_dense = True
                 tau = locate_root(
                     t,
                     y,
@@ -330,6 +365,7 @@ def integrate_case(
                     model,
                     ev_t,
                     k,
+                    rc,
                     y_ev,
                     f_ev,
                     aux_ev,
@@ -394,6 +430,7 @@ def integrate_case(
 
         t = t_new
         y[:] = y_new
+        y[S_BANK] = aux_new[A_BANK_RAD]  # the closed-form bank, not its quadrature
         f[:] = f_new
         aux[:] = aux_new
         changed = False
@@ -438,9 +475,16 @@ def integrate_case(
             status = ST_STOPPED
 
         guidance = mem[M_GUIDANCE]
+        cycled = False
         if status < 0 and t >= mem[M_NEXT_GUIDE_T] - 1e-9:
+            cycled = guidance == GUID_ENTRY or guidance == GUID_POWERED
+            if cycled:
+                thrust_before[0], thrust_before[1], thrust_before[2], _, _ = thrust_terms(
+                    p, mem, y[S_MASS]
+                )
             if guidance == GUID_ENTRY:
-                rhs(t, y, p, mem, model, f, aux)
+                if changed:  # an event of this step changed the vehicle: aux is stale
+                    rhs(t, y, p, mem, model, f, aux)
                 fire = entry_cycle(t, y, aux, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
                 if fire >= 0:  # a cycle-checked trigger: always the next sequence event
                     if not _apply_next(
@@ -459,8 +503,10 @@ def integrate_case(
                     ev_fired[EV_HEADING_ALIGNMENT] = True
             elif guidance == GUID_POWERED:
                 powered_cycle(t, y, p, mem, model[PLANET], ev_t, ev_y, ev_fired)
-        if changed or guidance == GUID_ENTRY or guidance == GUID_POWERED:
+        if changed:
             rhs(t, y, p, mem, model, f, aux)
+        elif cycled:
+            update_commands(t, y, p, mem, thrust_before, f, aux)
         if changed:
             n_hist = 0
             h = min(h, max_step)
@@ -471,6 +517,8 @@ def integrate_case(
             if out_dt > 0.0:
                 n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
             break
+        if out_dt < 0.0:
+            n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
         if out_dt > 0.0 and t >= next_out - 1e-9:
             n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
             next_out += out_dt
@@ -617,8 +665,13 @@ class RawBatch:
     n_rejected: np.ndarray
 
 
-def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
-    """Propagate a batch; validates array shapes, allocates outputs, calls the kernel."""
+def run_batch(t0_s, y0, params, mem0, model, settings, *, peaks: bool = True) -> RawBatch:
+    """Propagate a batch; validates array shapes, allocates outputs, calls the kernel.
+
+    ``peaks=False`` skips locating the peak events (heating, deceleration,
+    dynamic pressure, parachute load), which a pass that wants only where its
+    bodies come to rest does not need.
+    """
     y0 = np.ascontiguousarray(y0, dtype=np.float64)
     params = np.ascontiguousarray(params, dtype=np.float64)
     mem0 = np.ascontiguousarray(mem0, dtype=np.float64)
@@ -638,7 +691,11 @@ def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
             f"settings {settings.shape} (want ({N_SETTINGS},))"
         )
     out_dt = settings[SET_OUTPUT_DT_S]
-    n_rows = int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 64 if out_dt > 0.0 else 0
+    n_rows = (
+        int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 64
+        if out_dt > 0.0
+        else (5000 if out_dt < 0 else 0)
+    )
     ev_t = np.full((n, N_EVENTS), np.nan)
     ev_y = np.full((n, N_EVENTS, N_STATE), np.nan)
     ev_val = np.full((n, N_EVENTS), np.nan)
@@ -662,8 +719,8 @@ def run_batch(t0_s, y0, params, mem0, model, settings) -> RawBatch:
         mem0,
         model,
         settings,
-        _PEAK_EV,
-        _PEAK_AUX,
+        _PEAK_EV if peaks else _PEAK_EV[:0],
+        _PEAK_AUX if peaks else _PEAK_AUX[:0],
         ev_t,
         ev_y,
         ev_val,

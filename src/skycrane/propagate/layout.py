@@ -113,7 +113,9 @@ M_TOUCHED = 25  # 1.0 once the rover's wheels are on the ground
 M_CUT = 26  # 1.0 once the bridles are cut
 M_NAV_X, M_NAV_Y, M_NAV_Z = 28, 29, 30  # position error guidance sees now [m]
 M_PD_TGT_X, M_PD_TGT_Y, M_PD_TGT_Z = 31, 32, 33  # powered-descent target, planet-fixed [m]
-N_MEM = 34
+M_BANK0 = 34  # bank when the held command was set [rad] (skycrane.vehicle.bank)
+M_BANK_T0 = 35  # time the held command was set
+N_MEM = 36
 
 GUID_NONE = 0
 GUID_CONSTANT_BANK = 1
@@ -131,7 +133,8 @@ A_SPEED_M_S = 6  # planet-relative speed
 A_CHUTE_FORCE_N = 7  # parachute drag force
 A_THRUST_N = 8
 A_DRAG_ACCEL_M_S2 = 9  # drag part of the aerodynamic acceleration (what entry guidance filters)
-N_AUX = 10
+A_BANK_RAD = 10  # bank angle from the attitude response (skycrane.vehicle.bank)
+N_AUX = 11
 
 # --- sequence table: one column per event, rows SQ_* ---------------------------
 SQ_TRIGGER = 0  # one of TR_*

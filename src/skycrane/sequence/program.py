@@ -134,6 +134,7 @@ from skycrane.propagate.layout import (
     SQ_TRIGGER,
     TR_SUFR_LEAD,
 )
+from skycrane.vehicle.bank import anchor_bank
 
 DRAG_FILTER_TAU_S = 1.0  # R: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag")
 SUFR_LEAD_G_FLOOR = 0.5  # m/s^2: keeps the velocity-trigger time prediction finite
@@ -234,9 +235,11 @@ def apply_sequence_event(
         mem[M_NAV_Z] -= up * y[2] / rn
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]
+        anchor_bank(t, y, mem)
     guidance = seq[SQ_GUIDANCE, k]
     if guidance >= 0.0:
         mem[M_GUIDANCE] = guidance
+        anchor_bank(t, y, mem)
         mem[M_NEXT_GUIDE_T] = t
         if guidance == GUID_POWERED:
             mem[M_PD_MODE] = PD_FREE_FALL
@@ -308,6 +311,7 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
         gains,
     )
     mem[M_BANK_CMD] = bank
+    anchor_bank(t, y, mem)
     mem[M_LIFT_SIGN] = sign
     mem[M_ETPC_PHASE] = phase
     mem[M_NEXT_GUIDE_T] = t + dt

@@ -1,0 +1,107 @@
+"""Bank-angle response to a held command: the closed-form solution of the attitude model.
+
+The vehicle follows its bank command as a first-order lag limited to its
+roll rate (GUIDANCE.md 1.5: "a first-order, rate-limited bank response"):
+
+    d sigma / dt = clamp(e / tau, -R, R),    e = wrap(sigma_c - sigma)
+
+With the command sigma_c held (it changes only at guidance cycles and
+sequence events), this has an exact solution. The error e0 = wrap(sigma_c -
+sigma0) at the moment the command is set shrinks monotonically along the
+shorter arc, so no wrap is needed afterwards. While |e| > tau R the roll is
+at full rate; from then on e decays exponentially:
+
+    t_s = max(|e0| - tau R, 0) / R
+    e(s) = e0 - sign(e0) R s                       for s <= t_s
+    e(s) = sign(e0) min(|e0|, tau R) exp(-(s - t_s) / tau)   for s > t_s
+    sigma(s) = sigma0 + e0 - e(s)
+
+Evaluating it instead of integrating the bank as a stiff, saturating state
+lets the integrator step over a whole guidance cycle: the only kink, at t_s,
+is made a step breakpoint (:func:`saturation_end_s`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from skycrane.propagate.layout import (
+    GUID_CONSTANT_BANK,
+    GUID_ENTRY,
+    M_BANK0,
+    M_BANK_CMD,
+    M_BANK_T0,
+    M_GUIDANCE,
+    P_BANK_RATE_MAX,
+    P_BANK_TAU_S,
+    S_BANK,
+)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def bank_guided(guidance):
+    """True in the guidance modes that steer the bank angle (else it is held)."""
+    return guidance == GUID_CONSTANT_BANK or guidance == GUID_ENTRY
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def wrap_pi(angle):
+    """Angle wrapped to [-pi, pi)."""
+    return (angle + math.pi) % (2.0 * math.pi) - math.pi
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def bank_response(s, bank0, cmd, tau, rate_max):
+    """``(bank, bank_rate)`` a time ``s`` >= 0 after the command ``cmd`` was set at ``bank0``.
+
+    The exact solution of the rate-limited first-order lag (module docstring);
+    angles in rad, ``tau`` in s, ``rate_max`` in rad/s.
+    """
+    e0 = wrap_pi(cmd - bank0)
+    mag = abs(e0)
+    knee = tau * rate_max
+    direction = math.copysign(1.0, e0)
+    t_sat = (mag - knee) / rate_max
+    if s <= t_sat:
+        return bank0 + direction * rate_max * s, direction * rate_max
+    if t_sat > 0.0:
+        e = direction * knee * math.exp(-(s - t_sat) / tau)
+    else:
+        e = e0 * math.exp(-s / tau)
+    return bank0 + e0 - e, e / tau
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def bank_now(t, y, p, mem):
+    """``(bank, bank_rate)`` of the vehicle at time ``t``: the response, or the held state."""
+    if bank_guided(mem[M_GUIDANCE]):
+        return bank_response(
+            t - mem[M_BANK_T0], mem[M_BANK0], mem[M_BANK_CMD], p[P_BANK_TAU_S], p[P_BANK_RATE_MAX]
+        )
+    return y[S_BANK], 0.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def saturation_end_s(p, mem):
+    """Absolute time at which the current roll stops being rate-limited (-inf if it is not)."""
+    if not bank_guided(mem[M_GUIDANCE]):
+        return -math.inf
+    e0 = abs(wrap_pi(mem[M_BANK_CMD] - mem[M_BANK0]))
+    knee = p[P_BANK_TAU_S] * p[P_BANK_RATE_MAX]
+    if e0 <= knee:
+        return -math.inf
+    return mem[M_BANK_T0] + (e0 - knee) / p[P_BANK_RATE_MAX]
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def anchor_bank(t, y, mem):
+    """Start a new response segment at time ``t`` from the bank of state ``y``.
+
+    Called whenever the command or the guidance mode changes. The kernel keeps
+    ``y[S_BANK]`` equal to the response at every step end, so it is the bank
+    the vehicle has at that moment.
+    """
+    mem[M_BANK0] = y[S_BANK]
+    mem[M_BANK_T0] = t
