@@ -267,7 +267,7 @@ def integrate_case(
 
     n_out = 0
     next_out = t0
-    if out_dt != 0.0:
+    if out_dt > 0.0:
         n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
         next_out = t0 + out_dt
     for i in range(n_kinds):
@@ -517,8 +517,6 @@ def integrate_case(
             if out_dt > 0.0:
                 n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
             break
-        if out_dt < 0.0:
-            n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
         if out_dt > 0.0 and t >= next_out - 1e-9:
             n_out = _record(traj_t, traj_y, traj_aux, n_out, t, y, aux)
             next_out += out_dt
@@ -691,11 +689,7 @@ def run_batch(t0_s, y0, params, mem0, model, settings, *, peaks: bool = True) ->
             f"settings {settings.shape} (want ({N_SETTINGS},))"
         )
     out_dt = settings[SET_OUTPUT_DT_S]
-    n_rows = (
-        int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 64
-        if out_dt > 0.0
-        else (5000 if out_dt < 0 else 0)
-    )
+    n_rows = int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 64 if out_dt > 0.0 else 0
     ev_t = np.full((n, N_EVENTS), np.nan)
     ev_y = np.full((n, N_EVENTS, N_STATE), np.nan)
     ev_val = np.full((n, N_EVENTS), np.nan)
