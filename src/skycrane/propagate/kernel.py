@@ -383,17 +383,21 @@ def integrate_case(
             aux_new[:] = aux_try
 
         # shift the history and look for interior maxima at its middle point
-        for s in range(2):
-            th[s] = th[s + 1]
-            yh[s, :] = yh[s + 1]
-            fh[s, :] = fh[s + 1]
-            mh[s, :] = mh[s + 1]
-            memh[s, :] = memh[s + 1]
-        th[2] = t_new
-        yh[2, :] = y_new
-        fh[2, :] = f_new
-        memh[2, :] = mem
+        for i in range(n):
+            yh[0, i] = yh[1, i]
+            yh[1, i] = yh[2, i]
+            yh[2, i] = y_new[i]
+            fh[0, i] = fh[1, i]
+            fh[1, i] = fh[2, i]
+            fh[2, i] = f_new[i]
+        th[0], th[1], th[2] = th[1], th[2], t_new
+        for i in range(mem.size):
+            memh[0, i] = memh[1, i]
+            memh[1, i] = memh[2, i]
+            memh[2, i] = mem[i]
         for j in range(peak_ev.size):
+            mh[0, j] = mh[1, j]
+            mh[1, j] = mh[2, j]
             mh[2, j] = aux_new[peak_aux[j]]
         n_hist = min(n_hist + 1, 3)
         if n_hist == 3:
@@ -429,10 +433,12 @@ def integrate_case(
                 ev_val[e] = mh[2, j]
 
         t = t_new
-        y[:] = y_new
+        for i in range(n):
+            y[i] = y_new[i]
+            f[i] = f_new[i]
         y[S_BANK] = aux_new[A_BANK_RAD]  # the closed-form bank, not its quadrature
-        f[:] = f_new
-        aux[:] = aux_new
+        for i in range(aux.size):
+            aux[i] = aux_new[i]
         changed = False
         if first == EVK_GROUND:
             ev_t[EV_GROUND] = t
