@@ -93,9 +93,15 @@ def _geodetic_height(k: float, d: float, z: float, e2: float) -> float:
 
 @numba.njit(cache=True, nogil=True)
 def _radial_height(rho: float, z: float, a: float, b: float) -> float:
-    """|r| - R(lat) for the planetocentric latitude of the point itself."""
-    r = math.hypot(rho, z)
-    return r - a * b * r / math.hypot(b * rho, a * z)
+    """|r| - R(lat) for the planetocentric latitude of the point itself.
+
+    Square roots of sums of squares rather than hypot: planetary distances
+    are far from overflow, and this runs in every right-hand side.
+    """
+    r = math.sqrt(rho * rho + z * z)
+    br = b * rho
+    az = a * z
+    return r - a * b * r / math.sqrt(br * br + az * az)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -120,7 +126,7 @@ def pf_to_lla(
     tuple of float
         ``(lat_rad, lon_rad, alt_m)``; longitude in (-pi, pi], 0 on the axis.
     """
-    rho = math.hypot(x, y)
+    rho = math.sqrt(x * x + y * y)
     lon = math.atan2(y, x)
     if convention == PLANETOCENTRIC:
         return math.atan2(z, rho), lon, _radial_height(rho, z, a, b)
@@ -159,7 +165,7 @@ def lla_to_pf(
 @numba.njit(cache=True, nogil=True)
 def altitude_m(x: float, y: float, z: float, a: float, b: float, convention: float) -> float:
     """Altitude of a planet-fixed position, m (the third output of :func:`pf_to_lla`)."""
-    rho = math.hypot(x, y)
+    rho = math.sqrt(x * x + y * y)
     if convention == PLANETOCENTRIC:
         return _radial_height(rho, z, a, b)
     k, d, e2 = _vermeille(rho, z, a, b)
@@ -179,18 +185,19 @@ def altitude_and_frame(
     these for the wind's local frame, and they cost square roots, not atan2,
     sin and cos.
     """
-    rho = math.hypot(x, y)
+    rho = math.sqrt(x * x + y * y)
     if rho > 0.0:
         slon, clon = y / rho, x / rho
     else:
         slon, clon = 0.0, 1.0
     if convention == PLANETOCENTRIC:
         alt = _radial_height(rho, z, a, b)
+        h = math.sqrt(rho * rho + z * z)
         d = rho
     else:
         k, d, e2 = _vermeille(rho, z, a, b)
         alt = _geodetic_height(k, d, z, e2)
-    h = math.hypot(d, z)
+        h = math.sqrt(d * d + z * z)
     return alt, z / h, d / h, slon, clon
 
 
