@@ -641,7 +641,7 @@ class RawBatch:
         State at the end.
     event_t_s, event_y, event_value, event_fired : arrays [n, N_EVENTS, ...]
         Time, state, monitored value (peaks) and whether each event happened.
-    spawn_t_s, spawn_y, spawn_body : arrays [n, MAX_SPAWN, ...]
+    spawn_t_s, spawn_y, spawn_body : arrays [n, max_spawn, ...]
         Jettisoned bodies: time, initial state, row of the body table (-1: none).
     traj_t_s, traj_y, traj_aux, traj_n : arrays
         Recorded trajectory with its derived quantities as the integration saw
@@ -669,12 +669,15 @@ class RawBatch:
     n_rejected: np.ndarray
 
 
-def run_batch(t0_s, y0, params, mem0, model, settings, *, peaks: bool = True) -> RawBatch:
+def run_batch(
+    t0_s, y0, params, mem0, model, settings, *, peaks: bool = True, max_spawn: int = MAX_SPAWN
+) -> RawBatch:
     """Propagate a batch; validates array shapes, allocates outputs, calls the kernel.
 
     ``peaks=False`` skips locating the peak events (heating, deceleration,
-    dynamic pressure, parachute load), which a pass that wants only where its
-    bodies come to rest does not need.
+    dynamic pressure, parachute load), and ``max_spawn`` sizes the buffer of
+    jettisoned bodies (a case that jettisons more ends ST_SPAWN_OVERFLOW): a
+    pass that flies bodies to rest needs neither.
     """
     y0 = np.ascontiguousarray(y0, dtype=np.float64)
     params = np.ascontiguousarray(params, dtype=np.float64)
@@ -700,9 +703,9 @@ def run_batch(t0_s, y0, params, mem0, model, settings, *, peaks: bool = True) ->
     ev_y = np.full((n, N_EVENTS, N_STATE), np.nan)
     ev_val = np.full((n, N_EVENTS), np.nan)
     ev_fired = np.zeros((n, N_EVENTS), dtype=np.bool_)
-    spawn_t = np.full((n, MAX_SPAWN), np.nan)
-    spawn_y = np.full((n, MAX_SPAWN, N_STATE), np.nan)
-    spawn_b = np.full((n, MAX_SPAWN), -1, dtype=np.int64)
+    spawn_t = np.full((n, max_spawn), np.nan)
+    spawn_y = np.full((n, max_spawn, N_STATE), np.nan)
+    spawn_b = np.full((n, max_spawn), -1, dtype=np.int64)
     status = np.empty(n, dtype=np.int64)
     t_end = np.empty(n)
     y_end = np.empty((n, N_STATE))

@@ -92,7 +92,7 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
 def _fly(batch: Batch, mission: Mission, case, names, t0, y0, rtol: float):
     p, mem = _child_params(batch, case, names, mission)
     settings = default_settings(rtol=rtol, atol=1e-6, max_step_s=batch.settings[L.SET_MAX_STEP_S])
-    return run_batch(t0, y0, p, mem, batch.model, settings, peaks=False)
+    return run_batch(t0, y0, p, mem, batch.model, settings, peaks=False, max_spawn=0)
 
 
 def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-8) -> BodyFlights:

@@ -93,7 +93,6 @@ from skycrane.propagate.layout import (
     M_THRUST_Y,
     M_THRUST_Z,
     M_TOUCHED,
-    MAX_SPAWN,
     P_DEPLOY_RANGE_M,
     P_DEPLOY_SPEED,
     P_DEPLOY_V_MAX,
@@ -250,7 +249,7 @@ def apply_sequence_event(
     ok = True
     for j in range(int(seq[SQ_SPAWN_N, k])):
         n = int(mem[M_SPAWNED])
-        if n >= MAX_SPAWN:
+        if n >= spawn_t.shape[0]:
             ok = False
             break
         spawn_body(
@@ -490,7 +489,7 @@ def rover_touchdown(
     """The rover's wheels reach the ground: it stays there; its weight leaves the bridles."""
     _record(EV_TOUCHDOWN, t, y, ev_t, ev_y, ev_fired)
     n = int(mem[M_SPAWNED])
-    if n >= MAX_SPAWN:
+    if n >= spawn_t.shape[0]:
         return False
     body = int(p[P_ROVER_BODY])
     spawn_body(body, n, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_idx)
