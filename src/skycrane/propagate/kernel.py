@@ -561,7 +561,7 @@ def _copy_model(m):
     )
 
 
-@numba.njit(cache=True, error_model="numpy", parallel=True)
+@numba.njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def propagate_batch(
     t0,
     y0,
