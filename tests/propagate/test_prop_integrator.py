@@ -123,15 +123,18 @@ def _scaled(v):
     return np.concatenate([v[:3] / 1e3, v[3:6], v[L.S_MASS : L.S_MASS + 1]])
 
 
-def test_bogacki_shampine_orders(flight_state):
-    """Convergence: local error ~ h^4 (3rd-order method), error estimate ~ h^3."""
-    t, y, p, mem, model = flight_state
+def _step_buffers(t, y, p, mem, model):
+    """The derivative at (t, y) and the work arrays a step writes: f, aux, k, y_new, f_new."""
     f = np.empty(L.N_STATE)
     aux = np.empty(L.N_AUX)
     rhs(t, y, p, mem, model, f, aux)
-    k = np.empty((6, L.N_STATE))
-    y_new = np.empty(L.N_STATE)
-    f_new = np.empty(L.N_STATE)
+    return f, aux, np.empty((6, L.N_STATE)), np.empty(L.N_STATE), np.empty(L.N_STATE)
+
+
+def test_bogacki_shampine_orders(flight_state):
+    """Convergence: local error ~ h^4 (3rd-order method), error estimate ~ h^3."""
+    t, y, p, mem, model = flight_state
+    f, aux, k, y_new, f_new = _step_buffers(t, y, p, mem, model)
     errs, ests = [], []
     hs = np.array([80.0, 40.0, 20.0])
     for h in hs:
@@ -147,13 +150,8 @@ def test_bogacki_shampine_orders(flight_state):
 def test_dense_output_order_and_ends(flight_state):
     """Convergence: DOPRI5's extension at mid-step errs ~ h^5; it is exact at both ends."""
     t, y, p, mem, model = flight_state
-    f = np.empty(L.N_STATE)
-    aux = np.empty(L.N_AUX)
-    rhs(t, y, p, mem, model, f, aux)
-    k = np.empty((6, L.N_STATE))
+    f, aux, k, y_new, f_new = _step_buffers(t, y, p, mem, model)
     rc = np.empty((5, L.N_STATE))
-    y_new = np.empty(L.N_STATE)
-    f_new = np.empty(L.N_STATE)
     mid = np.empty(L.N_STATE)
     errs = []
     for h in (160.0, 80.0, 40.0):

@@ -511,11 +511,10 @@ def integrate_case(
                 powered_cycle(t, y, p, mem, model[PLANET], ev_t, ev_y, ev_fired)
         if changed:
             rhs(t, y, p, mem, model, f, aux)
-        elif cycled:
-            update_commands(t, y, p, mem, thrust_before, f, aux)
-        if changed:
             n_hist = 0
             h = min(h, max_step)
+        elif cycled:
+            update_commands(t, y, p, mem, thrust_before, f, aux)
         for i in range(n_kinds):
             g_old[i] = event_value(_EVKS[i], t, y, aux, p, mem, seq, ev_t)
 

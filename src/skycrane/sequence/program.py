@@ -133,7 +133,7 @@ from skycrane.propagate.layout import (
     SQ_TRIGGER,
     TR_SUFR_LEAD,
 )
-from skycrane.vehicle.bank import anchor_bank
+from skycrane.vehicle.bank import anchor_bank, wrap_pi
 
 DRAG_FILTER_TAU_S = 1.0  # R: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag")
 SUFR_LEAD_G_FLOOR = 0.5  # m/s^2: keeps the velocity-trigger time prediction finite
@@ -234,11 +234,9 @@ def apply_sequence_event(
         mem[M_NAV_Z] -= up * y[2] / rn
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]
-        anchor_bank(t, y, mem)
     guidance = seq[SQ_GUIDANCE, k]
     if guidance >= 0.0:
         mem[M_GUIDANCE] = guidance
-        anchor_bank(t, y, mem)
         mem[M_NEXT_GUIDE_T] = t
         if guidance == GUID_POWERED:
             mem[M_PD_MODE] = PD_FREE_FALL
@@ -246,6 +244,8 @@ def apply_sequence_event(
             mem[M_ENGINES_ON] = 0.0
             mem[M_FLYAWAY_AZ] = _track_azimuth(y) + p[P_FLYAWAY_REL_RAD]
             powered_target(y, p, mem)
+    if guidance >= 0.0 or not math.isnan(seq[SQ_BANK, k]):
+        anchor_bank(t, y, mem)  # the roll restarts from the bank the vehicle has now
     ok = True
     for j in range(int(seq[SQ_SPAWN_N, k])):
         n = int(mem[M_SPAWNED])
@@ -290,7 +290,7 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
     chi = (tx * cx + ty * cy + tz * cz) / cn
     heading = math.atan2(vx * ex + vy * ey + vz * ez, vx * nx + vy * ny + vz * nz)
     azimuth = math.atan2(tx * ex + ty * ey + tz * ez, tx * nx + ty * ny + tz * nz)
-    psi_err = (azimuth - heading + math.pi) % (2.0 * math.pi) - math.pi
+    psi_err = wrap_pi(azimuth - heading)
     # overflown: the target lies behind, along the horizontal velocity
     along = tx * (vx - hdot * ux) + ty * (vy - hdot * uy) + tz * (vz - hdot * uz)
     overflown = along < 0.0

@@ -53,21 +53,25 @@ def wrap_pi(angle):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def _roll_start(bank0, cmd, tau, rate_max):
+    """``(e0, t_s)``: wrapped error when the command is set, and when the rate limit ends."""
+    e0 = wrap_pi(cmd - bank0)
+    return e0, (abs(e0) - tau * rate_max) / rate_max
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def bank_response(s, bank0, cmd, tau, rate_max):
     """``(bank, bank_rate)`` a time ``s`` >= 0 after the command ``cmd`` was set at ``bank0``.
 
     The exact solution of the rate-limited first-order lag (module docstring);
     angles in rad, ``tau`` in s, ``rate_max`` in rad/s.
     """
-    e0 = wrap_pi(cmd - bank0)
-    mag = abs(e0)
-    knee = tau * rate_max
+    e0, t_sat = _roll_start(bank0, cmd, tau, rate_max)
     direction = math.copysign(1.0, e0)
-    t_sat = (mag - knee) / rate_max
     if s <= t_sat:
         return bank0 + direction * rate_max * s, direction * rate_max
     if t_sat > 0.0:
-        e = direction * knee * math.exp(-(s - t_sat) / tau)
+        e = direction * tau * rate_max * math.exp(-(s - t_sat) / tau)
     else:
         e = e0 * math.exp(-s / tau)
     return bank0 + e0 - e, e / tau
@@ -88,11 +92,8 @@ def saturation_end_s(p, mem):
     """Absolute time at which the current roll stops being rate-limited (-inf if it is not)."""
     if not bank_guided(mem[M_GUIDANCE]):
         return -math.inf
-    e0 = abs(wrap_pi(mem[M_BANK_CMD] - mem[M_BANK0]))
-    knee = p[P_BANK_TAU_S] * p[P_BANK_RATE_MAX]
-    if e0 <= knee:
-        return -math.inf
-    return mem[M_BANK_T0] + (e0 - knee) / p[P_BANK_RATE_MAX]
+    _, t_sat = _roll_start(mem[M_BANK0], mem[M_BANK_CMD], p[P_BANK_TAU_S], p[P_BANK_RATE_MAX])
+    return mem[M_BANK_T0] + t_sat if t_sat > 0.0 else -math.inf
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
