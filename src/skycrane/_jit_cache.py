@@ -32,7 +32,7 @@ recompile the kernel. Jitted code, and constants it reads, belong in these.
 def source_digest(package_dir: Path) -> str:
     """Hex digest of the compiled packages' Python sources below ``package_dir``."""
     h = hashlib.sha256()
-    files = [package_dir / "_jit_cache.py"]
+    files = [package_dir / "_jit_cache.py", package_dir / "_jit_options.py"]
     for name in COMPILED_PACKAGES:
         files.extend(sorted((package_dir / name).rglob("*.py")))
     for path in files:

@@ -25,6 +25,7 @@ import math
 
 import numba
 
+from skycrane._jit_options import STEP_PATH
 from skycrane.guidance.entry_layout import (
     G_BANK_MAX,
     G_BANK_MIN,
@@ -225,7 +226,7 @@ def _range_control(v_m_s, hdot_m_s, drag_m_s2, range_to_go_m, ref_table, gain_k)
     return _row_at(ref_table, REF_U, k, w) + gain_k * (range_to_go_m - r_pred) / f3
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def etpc_command(
     v_m_s,
     hdot_m_s,

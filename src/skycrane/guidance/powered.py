@@ -33,6 +33,7 @@ import math
 
 import numba
 
+from skycrane._jit_options import STEP_PATH
 from skycrane.guidance import powered_layout as pl
 
 __all__ = [
@@ -279,7 +280,7 @@ def _terminal_accel(mode, h, hdot, r, v, up, target, params) -> tuple:
     return _comb(1.0, a_h, a_up, up)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def powered_descent_step(
     mode: int,
     t_mode_s: float,
@@ -395,7 +396,7 @@ def touchdown_window_open(t_mode_s: float, params) -> bool:
     return t_mode_s >= params[pl.PDP_TD_WINDOW_FRAC] * expected_s
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def touchdown_detector(
     filtered_thrust_frac: float, dt_s: float, timer_s: float, threshold: float, persistence_s: float
 ) -> tuple:
@@ -424,7 +425,7 @@ def touchdown_detector(
     return timer, timer >= persistence_s
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def flyaway_direction(azimuth_rad: float, up: tuple, pole: tuple) -> tuple:
     """Return the unit horizontal direction at ``azimuth_rad`` clockwise from north.
 

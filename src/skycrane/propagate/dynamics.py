@@ -33,6 +33,7 @@ import math
 
 import numba
 
+from skycrane._jit_options import STEP_PATH
 from skycrane.atmosphere.perturbation import perturbation_at
 from skycrane.atmosphere.table import density_and_sound_at
 from skycrane.atmosphere.wind import wind_at
@@ -101,7 +102,7 @@ def thrust_terms(p, mem, mass):
     return tx / mass, ty / mass, tz / mass, thrust, -thrust / (p[P_ISP_S] * G0_M_S2)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def update_commands(t, y, p, mem, thrust_before, dy, aux):
     """Bring ``dy``/``aux`` at (t, y) up to date after a guidance cycle changed the commands.
 

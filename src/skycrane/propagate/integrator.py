@@ -23,6 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from skycrane._jit_options import STEP_PATH, copy_into
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.events import event_value
 from skycrane.propagate.layout import S_BANK, S_HEAT_LOAD, S_WORK
@@ -71,7 +72,7 @@ MIN_FACTOR = 0.2
 MAX_FACTOR = 5.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
     """One Dormand–Prince step of length h from (t, y) whose derivative is f0.
 
@@ -111,7 +112,7 @@ def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
         )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def bs_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
     """One Bogacki–Shampine 3(2) step: the same contract as :func:`dp_step`, 3 new evaluations.
 
@@ -155,7 +156,7 @@ def error_norm(err, y, y_new, rtol, atol):
     return np.sqrt(acc / (n - 3))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def all_finite(v):
     for x in v:
         if not np.isfinite(x):
@@ -163,7 +164,7 @@ def all_finite(v):
     return True
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def dense_coefficients(five, y, y_new, f0, f_new, k, h, rc):
     """Coefficients ``rc[5, n]`` of the step's continuous extension (see :func:`dense_state`).
 
@@ -220,8 +221,28 @@ def _illinois_trial(a, b, ga, gb):
     return tau
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def locate_root(t, y, f0, h, g_lo, g_hi, which, p, mem, model, ev_t, k, rc, y_out, f_out, aux_out):
+@numba.njit(**STEP_PATH)
+def locate_root(
+    t,
+    y,
+    f0,
+    h,
+    g_lo,
+    g_hi,
+    which,
+    p,
+    mem,
+    model,
+    ev_t,
+    k,
+    rc,
+    y_out,
+    f_out,
+    aux_out,
+    y_tmp,
+    f_tmp,
+    aux_tmp,
+):
     """Root of g(tau) on (0, h] with g(0) = g_lo > 0 >= g(h) = g_hi; returns its tau.
 
     Illinois regula falsi first runs along the step's continuous extension
@@ -231,13 +252,11 @@ def locate_root(t, y, f0, h, g_lo, g_hi, which, p, mem, model, ev_t, k, rc, y_ou
     integrator's own accuracy. If the event has not yet happened at that
     exact state, Illinois goes on with exact sub-steps in the bracket that is
     left. On return ``y_out``/``f_out``/``aux_out`` hold the state at the
-    located time, on the side where the event has happened.
+    located time, on the side where the event has happened; ``y_tmp``,
+    ``f_tmp`` and ``aux_tmp`` are scratch.
     """
     seq = model[SEQ_TABLE]
     tol = 1e-10 * max(1.0, abs(t))
-    y_tmp = np.empty_like(y)
-    f_tmp = np.empty_like(y)
-    aux_tmp = np.empty_like(aux_out)
     a, b, ga, gb, side = 0.0, h, g_lo, g_hi, 0
     for _ in range(60):
         if b - a <= tol:
@@ -266,9 +285,9 @@ def locate_root(t, y, f0, h, g_lo, g_hi, which, p, mem, model, ev_t, k, rc, y_ou
         a, b, ga, gb, side = _illinois_update(a, b, ga, gb, side, tau, g)
         if g <= 0.0:
             have_b = True
-            y_out[:] = y_tmp
-            f_out[:] = f_tmp
-            aux_out[:] = aux_tmp
+            copy_into(y_out, y_tmp)
+            copy_into(f_out, f_tmp)
+            copy_into(aux_out, aux_tmp)
         if g == 0.0:
             break
     if not have_b:
@@ -288,7 +307,7 @@ def parabola_vertex(t0, m0, t1, m1, t2, m2):
     return t1 - 0.5 * num / den
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def refine_peak(which_aux, th, yh, fh, m, p, mem, model, k, y_try, f_try, aux_try, y_best):
     """Locate the maximum of aux[which_aux] bracketed by three step ends.
 
@@ -303,7 +322,7 @@ def refine_peak(which_aux, th, yh, fh, m, p, mem, model, k, y_try, f_try, aux_tr
     m0, m1, m2 = m[0], m[1], m[2]
     t_best = t1
     m_best = m1
-    y_best[:] = yh[1]
+    copy_into(y_best, yh[1])
     for _ in range(8):
         ts = parabola_vertex(t0, m0, t1, m1, t2, m2)
         if not (t0 < ts < t2) or abs(ts - t1) <= 1e-7 * (t2 - t0) + 1e-12:
@@ -316,7 +335,7 @@ def refine_peak(which_aux, th, yh, fh, m, p, mem, model, k, y_try, f_try, aux_tr
         if ms > m_best:
             m_best = ms
             t_best = ts
-            y_best[:] = y_try
+            copy_into(y_best, y_try)
         if ts < t1:
             if ms >= m1:
                 t2, m2 = t1, m1

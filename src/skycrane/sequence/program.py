@@ -23,6 +23,7 @@ import math
 
 import numba
 
+from skycrane._jit_options import STEP_PATH, copy_row
 from skycrane.guidance.entry import drag_filter, etpc_command
 from skycrane.guidance.powered import (
     flyaway_direction,
@@ -139,7 +140,7 @@ DRAG_FILTER_TAU_S = 1.0  # R: low-pass on the sensed drag (GUIDANCE.md 1.1: "fil
 SUFR_LEAD_G_FLOOR = 0.5  # m/s^2: keeps the velocity-trigger time prediction finite
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def spawn_body(body, slot, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_idx):
     """Record jettisoned body ``body`` in spawn slot ``slot`` and remove its mass.
 
@@ -168,7 +169,7 @@ def spawn_body(body, slot, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_id
             side = 1.0 if slot % 2 == 0 else -1.0
             dx, dy, dz = side * nx / nn, side * ny / nn, side * nz / nn
     spawn_t[slot] = t
-    spawn_y[slot, :] = y
+    copy_row(spawn_y, slot, y)
     spawn_y[slot, 3] += dv * dx
     spawn_y[slot, 4] += dv * dy
     spawn_y[slot, 5] += dv * dz
@@ -193,21 +194,21 @@ def _local_frame(x, y, z):
     return ux, uy, uz, ex, ey, ez, nx, ny, nz
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def _track_azimuth(y):
     """Azimuth of the horizontal velocity, clockwise from north [rad]."""
     _ux, _uy, _uz, ex, ey, ez, nx, ny, nz = _local_frame(y[0], y[1], y[2])
     return math.atan2(y[3] * ex + y[4] * ey + y[5] * ez, y[3] * nx + y[4] * ny + y[5] * nz)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def apply_sequence_event(
     k, t, y, aux, p, mem, seq, bodies, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_body_idx
 ):
     """Carry out sequence event ``k``; returns False if the spawn buffer overflowed."""
     slot = EV_SEQ0 + k
     ev_t[slot] = t
-    ev_y[slot, :] = y
+    copy_row(ev_y, slot, y)
     ev_fired[slot] = True
     if seq[SQ_LIFT, k] >= 0.0:
         mem[M_LIFT_ON] = seq[SQ_LIFT, k]
@@ -262,7 +263,7 @@ def apply_sequence_event(
     return ok
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
     """One entry-guidance cycle; returns the index of a cycle-checked sequence event to fire, or -1.
 
@@ -329,11 +330,11 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
     return -1
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def _record(slot, t, y, ev_t, ev_y, ev_fired):
     if not ev_fired[slot]:
         ev_t[slot] = t
-        ev_y[slot, :] = y
+        copy_row(ev_y, slot, y)
         ev_fired[slot] = True
 
 
@@ -349,7 +350,7 @@ _MODE_EVENT = (
 )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def powered_target(y, p, mem):
     """Set the powered-descent target (M_PD_TGT_*): the landing target, or the STS choice.
 
@@ -381,7 +382,7 @@ def powered_target(y, p, mem):
     mem[M_PD_TGT_Z] = tz
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def track_frame(x, yy, z, vx, vy, vz, radius):
     """Ground point below (x, yy, z) on the sphere ``radius``, along-track and left unit vectors."""
     rn = math.sqrt(x * x + yy * yy + z * z)
@@ -397,7 +398,7 @@ def track_frame(x, yy, z, vx, vy, vz, radius):
     return radius * ux, radius * uy, radius * uz, hx, hy, hz, cx, cy, cz
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def sts_target(x, yy, z, vx, vy, vz, tx, ty, tz, along_m, cross_m, divert_max_m):
     """STS-style target: the no-divert prediction, diverted toward (tx, ty, tz) <= divert_max_m."""
     radius = math.sqrt(tx * tx + ty * ty + tz * tz)
@@ -415,7 +416,7 @@ def sts_target(x, yy, z, vx, vy, vz, tx, ty, tz, along_m, cross_m, divert_max_m)
     return radius * px / pn, radius * py / pn, radius * pz / pn
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
     """One powered-descent guidance cycle: mode machine, thrust command, touchdown detection.
 
@@ -482,7 +483,7 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
     mem[M_THRUST_Z] = tz if engines else 0.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def rover_touchdown(
     t, y, aux, p, mem, bodies, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_body_idx
 ):
@@ -503,7 +504,7 @@ def rover_touchdown(
     return True
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def engines_out(t, y, mem, ev_t, ev_y, ev_fired):
     """Propellant exhausted: engines off, the descent stage falls ballistically."""
     _record(EV_ENGINES_OUT, t, y, ev_t, ev_y, ev_fired)

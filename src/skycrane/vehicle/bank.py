@@ -27,6 +27,7 @@ import math
 
 import numba
 
+from skycrane._jit_options import STEP_PATH
 from skycrane.propagate.layout import (
     GUID_CONSTANT_BANK,
     GUID_ENTRY,
@@ -87,7 +88,7 @@ def bank_now(t, y, p, mem):
     return y[S_BANK], 0.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def saturation_end_s(p, mem):
     """Absolute time at which the current roll stops being rate-limited (-inf if it is not)."""
     if not bank_guided(mem[M_GUIDANCE]):
@@ -96,7 +97,7 @@ def saturation_end_s(p, mem):
     return mem[M_BANK_T0] + t_sat if t_sat > 0.0 else -math.inf
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**STEP_PATH)
 def anchor_bank(t, y, mem):
     """Start a new response segment at time ``t`` from the bank of state ``y``.
 
