@@ -23,7 +23,7 @@ N = 24
 
 @pytest.fixture(scope="module")
 def reference(m2020, tmp_path_factory):
-    """One uninterrupted run: 1 worker (this process), chunks of 6."""
+    """One uninterrupted run: 1 worker (this process, chunks side by side), chunks of 6."""
     out = tmp_path_factory.mktemp("ref") / "mc"
     run_monte_carlo(m2020, N, 11, out, workers=1, chunk_size=6)
     return out / CASES
@@ -32,6 +32,19 @@ def reference(m2020, tmp_path_factory):
 def test_one_and_two_worker_processes_give_identical_tables(m2020, reference, tmp_path) -> None:
     """Invariant: 2 local worker processes (1 thread each) write the same bytes as 1."""
     run = run_monte_carlo(m2020, N, 11, tmp_path / "mc", workers=2, chunk_size=6)
+    assert (run.out_dir / CASES).read_bytes() == reference.read_bytes()
+
+
+def test_chunks_one_at_a_time_give_the_same_table_as_side_by_side(
+    m2020, reference, tmp_path, monkeypatch
+) -> None:
+    """Invariant: chunks flown one after the other over all numba threads (the
+    fallback for a threading layer that cannot launch from two threads) write
+    the same bytes as chunks flown side by side on a thread each."""
+    from skycrane.montecarlo import runner
+
+    monkeypatch.setattr(runner, "THREAD_SAFE_LAYERS", ())
+    run = run_monte_carlo(m2020, N, 11, tmp_path / "mc", workers=1, chunk_size=6)
     assert (run.out_dir / CASES).read_bytes() == reference.read_bytes()
 
 

@@ -119,7 +119,7 @@ def _segment(h_m, h_tab):
 def density_and_sound_at(h_m, h_tab, ln_rho_tab, ln_p_tab, gamma):
     """``(rho_kg_m3, a_m_s)`` of :func:`atmosphere_at`, the two the equations of motion need.
 
-    a = sqrt(gamma p / rho) = exp((ln gamma + ln p - ln rho) / 2), with
+    a = sqrt(gamma p / rho) = sqrt(gamma) exp((ln p - ln rho) / 2), with
     ln p - ln rho interpolated like its parts: two exponentials, no pressure.
     """
     if np.isnan(h_m):
@@ -128,7 +128,7 @@ def density_and_sound_at(h_m, h_tab, ln_rho_tab, ln_p_tab, gamma):
     dh = (h_m - h_tab[anchor]) / (h_tab[seg + 1] - h_tab[seg])
     ln_rho = ln_rho_tab[anchor] + dh * (ln_rho_tab[seg + 1] - ln_rho_tab[seg])
     ln_p = ln_p_tab[anchor] + dh * (ln_p_tab[seg + 1] - ln_p_tab[seg])
-    return math.exp(ln_rho), math.exp(0.5 * (math.log(gamma) + ln_p - ln_rho))
+    return math.exp(ln_rho), math.sqrt(gamma) * math.exp(0.5 * (ln_p - ln_rho))
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)

@@ -63,7 +63,7 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def _vermeille(rho: float, z: float, a: float, b: float) -> tuple[float, float, float]:
     """Return (k, D, e^2) of Vermeille's closed form [1]_.
 
@@ -85,23 +85,26 @@ def _vermeille(rho: float, z: float, a: float, b: float) -> tuple[float, float, 
     return k, k * rho / (k + e2), e2
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def _geodetic_height(k: float, d: float, z: float, e2: float) -> float:
     """Height above the ellipsoid along the normal from Vermeille's k and D [1]_."""
     return (k + e2 - 1.0) / k * math.hypot(d, z)
 
 
-@numba.njit(cache=True, nogil=True)
-def _radial_height(rho: float, z: float, a: float, b: float) -> float:
-    """|r| - R(lat) for the planetocentric latitude of the point itself.
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _radial_height(rho2: float, z: float, a: float, b: float) -> tuple[float, float]:
+    """``(|r| - R(lat), |r|)`` for the planetocentric latitude of the point itself.
 
-    Square roots of sums of squares rather than hypot: planetary distances
-    are far from overflow, and this runs in every right-hand side.
+    From ``rho2`` = x^2 + y^2: R(lat) = a b |r| / sqrt(b^2 rho^2 + a^2 z^2)
+    needs no sqrt of rho first, so the two square roots are independent and
+    overlap (this runs in every right-hand side, where the chain
+    sqrt -> sqrt -> divide was 10 % of the kernel's time). Square roots of
+    sums of squares rather than hypot: planetary distances are far from
+    overflow.
     """
-    r = math.sqrt(rho * rho + z * z)
-    br = b * rho
-    az = a * z
-    return r - a * b * r / math.sqrt(br * br + az * az)
+    zz = z * z
+    r = math.sqrt(rho2 + zz)
+    return r - a * b * r / math.sqrt(b * b * rho2 + a * a * zz), r
 
 
 @numba.njit(cache=True, nogil=True)
@@ -129,7 +132,7 @@ def pf_to_lla(
     rho = math.sqrt(x * x + y * y)
     lon = math.atan2(y, x)
     if convention == PLANETOCENTRIC:
-        return math.atan2(z, rho), lon, _radial_height(rho, z, a, b)
+        return math.atan2(z, rho), lon, _radial_height(x * x + y * y, z, a, b)[0]
     k, d, e2 = _vermeille(rho, z, a, b)
     return math.atan2(z, d), lon, _geodetic_height(k, d, z, e2)
 
@@ -162,17 +165,17 @@ def lla_to_pf(
     return (n + alt_m) * clat * clon, (n + alt_m) * clat * slon, (n * (1.0 - e2) + alt_m) * slat
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def altitude_m(x: float, y: float, z: float, a: float, b: float, convention: float) -> float:
     """Altitude of a planet-fixed position, m (the third output of :func:`pf_to_lla`)."""
-    rho = math.sqrt(x * x + y * y)
     if convention == PLANETOCENTRIC:
-        return _radial_height(rho, z, a, b)
+        return _radial_height(x * x + y * y, z, a, b)[0]
+    rho = math.sqrt(x * x + y * y)
     k, d, e2 = _vermeille(rho, z, a, b)
     return _geodetic_height(k, d, z, e2)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def altitude_and_frame(
     x: float, y: float, z: float, a: float, b: float, convention: float
 ) -> tuple[float, float, float, float, float]:
@@ -185,20 +188,22 @@ def altitude_and_frame(
     these for the wind's local frame, and they cost square roots, not atan2,
     sin and cos.
     """
-    rho = math.sqrt(x * x + y * y)
+    rho2 = x * x + y * y
+    rho = math.sqrt(rho2)
     if rho > 0.0:
-        slon, clon = y / rho, x / rho
+        inv_rho = 1.0 / rho
+        slon, clon = y * inv_rho, x * inv_rho
     else:
         slon, clon = 0.0, 1.0
     if convention == PLANETOCENTRIC:
-        alt = _radial_height(rho, z, a, b)
-        h = math.sqrt(rho * rho + z * z)
+        alt, h = _radial_height(rho2, z, a, b)
         d = rho
     else:
         k, d, e2 = _vermeille(rho, z, a, b)
         alt = _geodetic_height(k, d, z, e2)
         h = math.sqrt(d * d + z * z)
-    return alt, z / h, d / h, slon, clon
+    inv_h = 1.0 / h
+    return alt, z * inv_h, d * inv_h, slon, clon
 
 
 @numba.njit(cache=True, nogil=True)

@@ -1,8 +1,9 @@
 """One case through the compiled integrator: the loop the batch kernel runs in each lane.
 
-:func:`integrate_case` allocates a case's work arrays and hands them to the
-step loop, which integrates with Dormand–Prince 5(4) (Bogacki–Shampine 3(2)
-for steps a guidance cycle holds short), fires the located events and the
+:func:`integrate_case` hands a case and its lane's work arrays
+(:func:`case_workspace`, allocated once per lane) to the step loop, which
+integrates with Dormand–Prince 5(4) (Bogacki–Shampine 3(2) for steps a
+guidance cycle holds short), fires the located events and the
 mission sequence, runs guidance at its cycles, and tracks the peak events.
 """
 
@@ -52,6 +53,7 @@ from skycrane.propagate.layout import (
     M_NEXT_GUIDE_T,
     M_SEQ_NEXT,
     N_AUX,
+    N_MEM,
     N_STATE,
     P_GROUND_OK,
     P_T_MAX_S,
@@ -161,6 +163,46 @@ def _settle_sequence(t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, sp
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, _nrt=True)
+def case_workspace(n_peaks):
+    """Work arrays of one lane, allocated once and reused by each case it flies.
+
+    Order as :func:`integrate_case` unpacks them. None needs initialising:
+    the loop writes each before reading it. ``n_peaks`` is the number of
+    peak events tracked (the history ``mh`` holds their values).
+    """
+    n = N_STATE
+    return (
+        np.empty(N_MEM),  # mem
+        np.empty(n),  # y
+        np.empty((6, n)),  # k: stage derivatives
+        np.empty(n),  # f
+        np.empty(N_AUX),  # aux
+        np.empty(n),  # y_new
+        np.empty(n),  # f_new
+        np.empty(N_AUX),  # aux_new
+        np.empty(n),  # y_ev
+        np.empty(n),  # f_ev
+        np.empty(N_AUX),  # aux_ev
+        np.empty(n),  # y_try
+        np.empty(n),  # f_try
+        np.empty(N_AUX),  # aux_try
+        np.empty(n),  # y_pk
+        np.empty(len(_EVKS)),  # g_old: event functions at the step start
+        np.empty(3),  # th: history of the last three step ends, newest last
+        np.empty((3, n)),  # yh
+        np.empty((3, n)),  # fh
+        np.empty((3, n_peaks)),  # mh: the peak quantities there
+        np.empty((3, N_MEM)),  # memh
+        np.empty(3),  # m3
+        np.empty(3),  # thrust_before
+        np.empty((5, n)),  # rc: dense-output coefficients
+        np.empty(n),  # y_sub
+        np.empty(n),  # f_sub
+        np.empty(N_AUX),  # aux_sub
+    )
+
+
+@numba.njit(**STEP_PATH)
 def integrate_case(
     t0,
     y0,
@@ -181,41 +223,45 @@ def integrate_case(
     traj_y,
     traj_aux,
     y_end,
+    ws,
 ):
     """Integrate one case from (t0, y0) until its flight ends or its time limit.
 
-    Returns (status, t_end, n_out, n_steps, n_rejected). Events and spawned
-    bodies are written in place.
+    ``ws`` is a :func:`case_workspace` (its contents are overwritten). Returns
+    (status, t_end, n_out, n_steps, n_rejected). Events and spawned bodies
+    are written in place.
     """
-    n = N_STATE
-    mem = mem0.copy()
-    k = np.empty((6, n))
-    y = y0.copy()
-    f = np.empty(n)
-    aux = np.empty(N_AUX)
-    y_new = np.empty(n)
-    f_new = np.empty(n)
-    aux_new = np.empty(N_AUX)
-    y_ev = np.empty(n)
-    f_ev = np.empty(n)
-    aux_ev = np.empty(N_AUX)
-    y_try = np.empty(n)
-    f_try = np.empty(n)
-    aux_try = np.empty(N_AUX)
-    y_pk = np.empty(n)
-    g_old = np.empty(len(_EVKS))
-    # history of the last three step ends, newest last, for peak location
-    th = np.empty(3)
-    yh = np.empty((3, n))
-    fh = np.empty((3, n))
-    mh = np.empty((3, peak_ev.size))
-    memh = np.empty((3, mem.size))
-    m3 = np.empty(3)
-    thrust_before = np.empty(3)
-    rc = np.empty((5, n))
-    y_sub = np.empty(n)
-    f_sub = np.empty(n)
-    aux_sub = np.empty(N_AUX)
+    (
+        mem,
+        y,
+        k,
+        f,
+        aux,
+        y_new,
+        f_new,
+        aux_new,
+        y_ev,
+        f_ev,
+        aux_ev,
+        y_try,
+        f_try,
+        aux_try,
+        y_pk,
+        g_old,
+        th,
+        yh,
+        fh,
+        mh,
+        memh,
+        m3,
+        thrust_before,
+        rc,
+        y_sub,
+        f_sub,
+        aux_sub,
+    ) = ws
+    copy_into(mem, mem0)
+    copy_into(y, y0)
     return _fly_case(
         t0,
         y,
@@ -311,7 +357,7 @@ def _fly_case(
     f_sub,
     aux_sub,
 ):
-    """The integration loop of :func:`integrate_case`, on work arrays it allocated.
+    """The integration loop of :func:`integrate_case`, on its lane's work arrays.
 
     Compiled without the reference-counting runtime (skycrane._jit_options):
     it allocates nothing, and every step passes the model's tables on.
@@ -366,8 +412,9 @@ def _fly_case(
     just_rejected = False
     low_wait = 0
     h_min = 1e-12
+    track_peaks = peak_ev.size > 0
     while status < 0:
-        if n_hist == 0:
+        if track_peaks and n_hist == 0:
             th[2] = t
             copy_row(yh, 2, y)
             copy_row(fh, 2, f)
@@ -464,55 +511,55 @@ def _fly_case(
             copy_into(f_new, f_try)
             copy_into(aux_new, aux_try)
 
-        # shift the history and look for interior maxima at its middle point
-        for i in range(n):
-            yh[0, i] = yh[1, i]
-            yh[1, i] = yh[2, i]
-            yh[2, i] = y_new[i]
-            fh[0, i] = fh[1, i]
-            fh[1, i] = fh[2, i]
-            fh[2, i] = f_new[i]
-        th[0], th[1], th[2] = th[1], th[2], t_new
-        for i in range(mem.size):
-            memh[0, i] = memh[1, i]
-            memh[1, i] = memh[2, i]
-            memh[2, i] = mem[i]
-        for j in range(peak_ev.size):
-            mh[0, j] = mh[1, j]
-            mh[1, j] = mh[2, j]
-            mh[2, j] = aux_new[peak_aux[j]]
-        n_hist = min(n_hist + 1, 3)
-        if n_hist == 3:
+        if track_peaks:  # shift the history; look for interior maxima at its middle point
+            for i in range(n):
+                yh[0, i] = yh[1, i]
+                yh[1, i] = yh[2, i]
+                yh[2, i] = y_new[i]
+                fh[0, i] = fh[1, i]
+                fh[1, i] = fh[2, i]
+                fh[2, i] = f_new[i]
+            th[0], th[1], th[2] = th[1], th[2], t_new
+            for i in range(mem.size):
+                memh[0, i] = memh[1, i]
+                memh[1, i] = memh[2, i]
+                memh[2, i] = mem[i]
             for j in range(peak_ev.size):
+                mh[0, j] = mh[1, j]
+                mh[1, j] = mh[2, j]
+                mh[2, j] = aux_new[peak_aux[j]]
+            n_hist = min(n_hist + 1, 3)
+            if n_hist == 3:
+                for j in range(peak_ev.size):
+                    e = peak_ev[j]
+                    if mh[1, j] > mh[0, j] and mh[1, j] >= mh[2, j] and mh[1, j] >= ev_val[e]:
+                        m3[0] = mh[0, j]
+                        m3[1] = mh[1, j]
+                        m3[2] = mh[2, j]
+                        tp, mp = refine_peak(
+                            peak_aux[j],
+                            th,
+                            yh,
+                            fh,
+                            m3,
+                            p,
+                            memh[0],
+                            model,
+                            k,
+                            y_try,
+                            f_try,
+                            aux_try,
+                            y_pk,
+                        )
+                        ev_t[e] = tp
+                        copy_row(ev_y, e, y_pk)
+                        ev_val[e] = mp
+            for j in range(peak_ev.size):  # a maximum at the newest point (e.g. the end)
                 e = peak_ev[j]
-                if mh[1, j] > mh[0, j] and mh[1, j] >= mh[2, j] and mh[1, j] >= ev_val[e]:
-                    m3[0] = mh[0, j]
-                    m3[1] = mh[1, j]
-                    m3[2] = mh[2, j]
-                    tp, mp = refine_peak(
-                        peak_aux[j],
-                        th,
-                        yh,
-                        fh,
-                        m3,
-                        p,
-                        memh[0],
-                        model,
-                        k,
-                        y_try,
-                        f_try,
-                        aux_try,
-                        y_pk,
-                    )
-                    ev_t[e] = tp
-                    copy_row(ev_y, e, y_pk)
-                    ev_val[e] = mp
-        for j in range(peak_ev.size):  # a maximum at the newest point (e.g. the end)
-            e = peak_ev[j]
-            if mh[2, j] > ev_val[e]:
-                ev_t[e] = t_new
-                copy_row(ev_y, e, y_new)
-                ev_val[e] = mh[2, j]
+                if mh[2, j] > ev_val[e]:
+                    ev_t[e] = t_new
+                    copy_row(ev_y, e, y_new)
+                    ev_val[e] = mh[2, j]
 
         t = t_new
         for i in range(n):

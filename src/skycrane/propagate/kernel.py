@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from skycrane.propagate.case import _PEAK_AUX, _PEAK_EV, integrate_case
+from skycrane.propagate.case import _PEAK_AUX, _PEAK_EV, case_workspace, integrate_case
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.layout import (
     GUID_NONE,
@@ -53,33 +53,7 @@ from skycrane.propagate.layout import (
     SET_OUTPUT_DT_S,
     SET_RTOL,
 )
-
-
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def _copy_model(m):
-    """A private copy of the model tuple's arrays (see propagate_batch)."""
-    return (
-        m[0].copy(),
-        m[1].copy(),
-        m[2].copy(),
-        m[3].copy(),
-        m[4].copy(),
-        m[5],
-        m[6],
-        m[7].copy(),
-        m[8].copy(),
-        m[9].copy(),
-        m[10].copy(),
-        m[11].copy(),
-        m[12].copy(),
-        m[13].copy(),
-        m[14].copy(),
-        m[15].copy(),
-        m[16].copy(),
-        m[17].copy(),
-        m[18].copy(),
-        m[19].copy(),
-    )
+from skycrane.propagate.model import freeze_model
 
 
 @numba.njit(cache=True, error_model="numpy", parallel=True, nogil=True)
@@ -112,20 +86,19 @@ def propagate_batch(
 ):
     """Integrate every case of the batch in parallel (one case per lane).
 
-    Cases run in contiguous chunks, one copy of the model tables per chunk:
-    every call that receives the tables updates their reference counts, and
-    threads sharing one copy would fight over the same cache lines.
+    Cases run in ``n_chunks`` contiguous chunks, each with one set of work
+    arrays (:func:`case_workspace`) for all its cases.
     """
     n = y0.shape[0]
     for c in numba.prange(n_chunks):
-        local = _copy_model(model)
+        ws = case_workspace(peak_ev.size)
         for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
             st, te, no, ns, nr = integrate_case(
                 t0[i],
                 y0[i],
                 params[i],
                 mem0[i],
-                local,
+                model,
                 settings,
                 peak_ev,
                 peak_aux,
@@ -140,6 +113,7 @@ def propagate_batch(
                 traj_y[i],
                 traj_aux[i],
                 y_end[i],
+                ws,
             )
             status[i] = st
             t_end[i] = te
@@ -204,6 +178,7 @@ def run_batch(
     params = np.ascontiguousarray(params, dtype=np.float64)
     mem0 = np.ascontiguousarray(mem0, dtype=np.float64)
     settings = np.ascontiguousarray(settings, dtype=np.float64)
+    model = freeze_model(model)
     n = y0.shape[0]
     t0 = np.ascontiguousarray(np.broadcast_to(np.asarray(t0_s, dtype=np.float64), (n,)))
     shapes_ok = (
@@ -333,6 +308,7 @@ def derived(
         m = default_memory(p) if mem is None else np.ascontiguousarray(mem, dtype=np.float64)
         times = np.zeros(flat.shape[0]) if ts is None else np.asarray(ts, dtype=float).ravel()
         sub = np.empty((int(ok.sum()), N_AUX))
+        model = freeze_model(model)
         _derived_rows(
             np.ascontiguousarray(times[ok]), np.ascontiguousarray(flat[ok]), p, m, model, sub
         )

@@ -35,6 +35,24 @@ def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
     return out
 
 
+def freeze_model(model: tuple) -> tuple:
+    """The model tuple with every array a read-only view (no copy).
+
+    numba compiles one machine-code version per argument type, and a
+    writeable array is a different type from a read-only one. Tables that
+    come from validated objects are read-only, an unpickled copy of them
+    (a worker process, a Dask worker) is not: without this each would
+    compile, and cache, the whole kernel a second time.
+    """
+    out = []
+    for item in model:
+        if isinstance(item, np.ndarray):
+            item = item.view()
+            item.setflags(write=False)
+        out.append(item)
+    return tuple(out)
+
+
 def build_model(
     planet: Planet,
     atmosphere: AtmosphereTable,
@@ -56,25 +74,27 @@ def build_model(
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
     wind_on = bool(np.any(wind_e != 0.0) or np.any(wind_n != 0.0))
-    return (
-        _f64(planet.kernel_constants(), 1),
-        h,
-        ln_rho,
-        ln_p,
-        temp,
-        float(atmosphere.gamma),
-        wind_on,
-        wind_h,
-        wind_e,
-        wind_n,
-        _f64(aero.mach, 2),
-        _f64(aero.cd, 2),
-        _f64(aero.cl, 2),
-        np.ascontiguousarray(aero.n, dtype=np.int64),
-        _f64(chute_mach, 1),
-        _f64(chute_cd, 1),
-        _f64(np.zeros((8, 2)) if entry_ref is None else entry_ref, 2),
-        _f64(np.zeros(16) if entry_gains is None else entry_gains, 1),
-        _f64(np.zeros((N_SQ_ROWS, 0)) if sequence is None else sequence, 2),
-        _f64(np.zeros((N_B_ROWS, 0)) if bodies is None else bodies, 2),
+    return freeze_model(
+        (
+            _f64(planet.kernel_constants(), 1),
+            h,
+            ln_rho,
+            ln_p,
+            temp,
+            float(atmosphere.gamma),
+            wind_on,
+            wind_h,
+            wind_e,
+            wind_n,
+            _f64(aero.mach, 2),
+            _f64(aero.cd, 2),
+            _f64(aero.cl, 2),
+            np.ascontiguousarray(aero.n, dtype=np.int64),
+            _f64(chute_mach, 1),
+            _f64(chute_cd, 1),
+            _f64(np.zeros((8, 2)) if entry_ref is None else entry_ref, 2),
+            _f64(np.zeros(16) if entry_gains is None else entry_gains, 1),
+            _f64(np.zeros((N_SQ_ROWS, 0)) if sequence is None else sequence, 2),
+            _f64(np.zeros((N_B_ROWS, 0)) if bodies is None else bodies, 2),
+        )
     )

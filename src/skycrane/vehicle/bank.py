@@ -49,8 +49,13 @@ def bank_guided(guidance):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def wrap_pi(angle):
-    """Angle wrapped to [-pi, pi)."""
-    return (angle + math.pi) % (2.0 * math.pi) - math.pi
+    """Angle wrapped to [-pi, pi] (pi itself only by rounding).
+
+    With ``floor``, one instruction, where Python's float ``%`` compiles to a
+    call of C ``fmod`` and a sign fix (4 % of the kernel's time in the bank
+    response, which wraps on every right-hand-side evaluation).
+    """
+    return angle - 2.0 * math.pi * math.floor((angle + math.pi) / (2.0 * math.pi))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
