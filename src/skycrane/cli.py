@@ -340,7 +340,11 @@ def mc(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same cases).")] = 0,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = Path("mc"),
     workers: Annotated[
-        int, typer.Option("--workers", help="Local worker processes (1: this process, all cores).")
+        int,
+        typer.Option(
+            "--workers",
+            help="Local worker processes (1: this process, a chunk per core side by side).",
+        ),
     ] = 1,
     cluster: Annotated[
         str | None, typer.Option("--cluster", help="Dask scheduler address, tcp://HOST:PORT.")

@@ -43,3 +43,23 @@ def test_groups_of_input_columns() -> None:
     assert group_of("input.atmosphere.dtemp_5km") == "atmosphere temperature"
     assert group_of("input.entry.flight_path_angle_deg") == "entry state"
     assert group_of("input.wind_east_m_s") == "wind_east_m_s"
+
+
+def test_outputs_fitted_together_equal_outputs_fitted_alone() -> None:
+    """Invariant: one solve for several outputs (some with missing rows, one
+    constant) gives each output the shares and R^2 of its own regression."""
+    from skycrane.analysis.sensitivity import variance_shares_of
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((5_000, 3))
+    y1 = x[:, 0] + 0.5 * rng.standard_normal(5_000)
+    y2 = 2.0 * x[:, 2] - x[:, 1]
+    y3 = y2.copy()
+    y3[::7] = np.nan
+    outputs = {"y1": y1, "y2": y2, "y3": y3, "flat": np.ones(5_000)}
+    together = variance_shares_of(x, outputs, ["a", "b", "c"])
+    for name, y in outputs.items():
+        shares, r2 = variance_shares(x, y, ["a", "b", "c"])
+        assert together[name][0] == pytest.approx(shares, abs=1e-12), name
+        assert together[name][1] == pytest.approx(r2, abs=1e-12, nan_ok=True), name
+    assert together["flat"] == ({}, pytest.approx(float("nan"), nan_ok=True))

@@ -82,7 +82,7 @@ def test_killed_process_then_resume_equals_uninterrupted(m2020, reference, tmp_p
     deadline = time.monotonic() + 240.0
     try:
         while time.monotonic() < deadline:
-            chunks = list((out / "chunks").glob("part-*.parquet")) if out.exists() else []
+            chunks = list((out / "chunks").glob("part-*.arrow")) if out.exists() else []
             if len(chunks) >= 3 or proc.poll() is not None:
                 break
             time.sleep(0.05)

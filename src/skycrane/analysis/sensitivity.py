@@ -36,20 +36,42 @@ def variance_shares(x: np.ndarray, y: np.ndarray, groups: list[str]) -> tuple[di
 
     Rows with a non-finite ``y`` are left out; constant columns are ignored.
     """
-    ok = np.isfinite(y) & np.all(np.isfinite(x), axis=1)
-    x, y = x[ok], y[ok]
-    if y.size < x.shape[1] + 2 or not np.std(y) > 0.0:
-        return {}, float("nan")
-    sd = x.std(axis=0)
-    use = sd > 0.0
-    xs = (x[:, use] - x[:, use].mean(axis=0)) / sd[use]
-    ys = (y - y.mean()) / y.std()
-    coef, *_ = np.linalg.lstsq(xs, ys, rcond=None)
-    fit = xs @ coef
-    r2 = float(1.0 - np.mean((ys - fit) ** 2))
-    used_groups = [g for g, u in zip(groups, use, strict=True) if u]
-    shares = {}
-    for g in dict.fromkeys(used_groups):
-        cols = [i for i, name in enumerate(used_groups) if name == g]
-        shares[g] = float(np.var(xs[:, cols] @ coef[cols]))
-    return dict(sorted(shares.items(), key=lambda item: -item[1])), r2
+    return variance_shares_of(x, {"y": y}, groups)["y"]
+
+
+def variance_shares_of(x: np.ndarray, outputs: dict, groups: list[str]) -> dict:
+    """:func:`variance_shares` of each output in ``outputs`` ({name: y}) against one ``x``.
+
+    Outputs with the same usable rows share one standardisation of ``x`` and
+    one least-squares solve (several right-hand sides).
+    """
+    x_ok = np.all(np.isfinite(x), axis=1)
+    by_rows: dict[bytes, list[str]] = {}
+    for name, y in outputs.items():
+        by_rows.setdefault(np.packbits(x_ok & np.isfinite(y)).tobytes(), []).append(name)
+    result = {}
+    for names in by_rows.values():
+        for name in names:
+            result[name] = ({}, float("nan"))
+        ok = x_ok & np.isfinite(outputs[names[0]])
+        if np.count_nonzero(ok) < x.shape[1] + 2:
+            continue
+        xo = x[ok]
+        ys = np.column_stack([outputs[name][ok] for name in names])
+        sd = xo.std(axis=0)
+        use = sd > 0.0
+        y_sd = ys.std(axis=0)
+        fit_names = [n for n, s in zip(names, y_sd, strict=True) if s > 0.0]
+        if not fit_names:
+            continue
+        keep = y_sd > 0.0
+        xs = (xo[:, use] - xo[:, use].mean(axis=0)) / sd[use]
+        ysn = (ys[:, keep] - ys[:, keep].mean(axis=0)) / y_sd[keep]
+        coef, *_ = np.linalg.lstsq(xs, ysn, rcond=None)
+        used_groups = [g for g, u in zip(groups, use, strict=True) if u]
+        members = {g: [i for i, n in enumerate(used_groups) if n == g] for g in used_groups}
+        for j, name in enumerate(fit_names):
+            r2 = float(1.0 - np.mean((ysn[:, j] - xs @ coef[:, j]) ** 2))
+            shares = {g: float(np.var(xs[:, cols] @ coef[cols, j])) for g, cols in members.items()}
+            result[name] = (dict(sorted(shares.items(), key=lambda item: -item[1])), r2)
+    return result

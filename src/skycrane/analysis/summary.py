@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
-from skycrane.analysis.sensitivity import group_of, variance_shares
+from skycrane.analysis.sensitivity import group_of, variance_shares_of
 from skycrane.missions.loader import Mission
 
 PERCENTILE_COLUMNS = (
@@ -179,8 +179,8 @@ def _sensitivity(pf: pq.ParquetFile, names: list[str]) -> dict:
     ok = table.column("failure").to_numpy(zero_copy_only=False) == ""
     x = np.column_stack([_column(table, c) for c in inputs])[ok]
     groups = [group_of(c) for c in inputs]
-    out = {}
-    for name in outputs:
-        shares, r2 = variance_shares(x, _column(table, name)[ok], groups)
-        out[name] = {"r2": r2, "shares": shares, "cases": int(ok.sum())}
-    return out
+    fits = variance_shares_of(x, {name: _column(table, name)[ok] for name in outputs}, groups)
+    return {
+        name: {"r2": r2, "shares": shares, "cases": int(ok.sum())}
+        for name, (shares, r2) in fits.items()
+    }

@@ -3,11 +3,14 @@
 Layout of the output directory::
 
     manifest.json         what the run is (mission, seed, cases, chunking, code digest)
-    chunks/part-A-B.parquet   cases A..B-1, each written whole (temp file, then rename)
+    chunks/part-A-B.arrow     cases A..B-1, each written whole (temp file, then rename)
     cases.parquet         every case in case order, once all chunks exist
     summary.json          the statistics (skycrane.analysis.summary)
 
-Nothing is ever half-written: each file appears by an atomic rename. An
+Nothing is ever half-written: each file appears by an atomic rename. Chunk
+files are Arrow IPC (the columns as they sit in memory: written and read back
+by the merge at memory speed, where a Parquet chunk cost 27 ms to write and
+17 ms to read per 625 rows of 367 columns); the table a user reads is Parquet. An
 interrupted run (Ctrl-C, a killed process, a lost worker) keeps every finished
 chunk; ``resume=True`` recomputes only the missing ones, and the final table is
 identical to an uninterrupted run because a case's row depends only on the
@@ -69,18 +72,20 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-CHUNK_WRITE_OPTIONS = {"compression": "none", "use_dictionary": False, "write_statistics": False}
-"""A chunk file lives until the merge reads it back: plain pages write in half the time."""
-
-
 def _write_table(path: Path, table: pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp, **CHUNK_WRITE_OPTIONS)
+    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
     os.replace(tmp, path)
 
 
+def _read_table(path: Path) -> pa.Table:
+    with pa.OSFile(str(path), "rb") as source:
+        return pa.ipc.open_file(source).read_all()
+
+
 def chunk_path(out_dir: Path, start: int, stop: int) -> Path:
-    return out_dir / "chunks" / f"part-{start:09d}-{stop:09d}.parquet"
+    return out_dir / "chunks" / f"part-{start:09d}-{stop:09d}.arrow"
 
 
 def _chunks(n_cases: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -330,9 +335,13 @@ def merge_chunks(out_dir: Path, chunks, final: Path) -> None:
     n_pending = 0
     try:
         for a, b in chunks:
-            table = pq.read_table(chunk_path(out_dir, a, b))
+            table = _read_table(chunk_path(out_dir, a, b))
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
+                # dictionary pages only for the text columns: tried on a float column of
+                # distinct values they fall back to plain after the work (4x the write
+                # time, a 20 % larger file)
+                text = [f.name for f in table.schema if pa.types.is_string(f.type)]
+                writer = pq.ParquetWriter(tmp, table.schema, use_dictionary=text)
             pending.append(table)
             n_pending += table.num_rows
             while n_pending >= ROW_GROUP:
