@@ -22,10 +22,9 @@ import resource, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from skycrane.missions.loader import load_mission
 from skycrane.montecarlo.chunk import Job, compute_chunk
-from skycrane.montecarlo.runner import _chunks, chunk_path, merge_chunks
+from skycrane.montecarlo.runner import _chunks, _write_table, chunk_path, merge_chunks
 from skycrane.analysis.summary import summarize
 n, size = int(sys.argv[1]), int(sys.argv[2])
 mission = load_mission("m2020")
@@ -39,7 +38,7 @@ with tempfile.TemporaryDirectory(dir=sys.argv[3]) as tmp:
     t = time.perf_counter()
     for a, b in chunks:
         part = table.slice(0, b - a).set_column(0, "case", pa.array(np.arange(a, b)))
-        pq.write_table(part, chunk_path(out, a, b))
+        _write_table(chunk_path(out, a, b), part)
     print(f"wrote {len(chunks)} chunk files in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     merge_chunks(out, chunks, out / "cases.parquet")
