@@ -283,7 +283,7 @@ def _run_threads(job: Job, todo, save) -> None:
         futures = {pool.submit(_one_thread_chunk, job, a, b): (a, b) for a, b in todo}
         try:
             for fut in as_completed(futures):
-                a, b = futures[fut]
+                a, b = futures.pop(fut)  # a finished chunk is held only until saved
                 save(a, b, fut.result())
         except BaseException:
             for fut in futures:
@@ -297,7 +297,7 @@ def _run_processes(job: Job, todo, workers: int, save) -> None:
         futures = {pool.submit(compute_chunk, job, a, b): (a, b) for a, b in todo}
         try:
             for fut in as_completed(futures):
-                a, b = futures[fut]
+                a, b = futures.pop(fut)  # a finished chunk is held only until saved
                 save(a, b, fut.result())
         except BaseException:
             for fut in futures:
@@ -320,7 +320,7 @@ def _run_dask(client, job: Job, todo, save) -> None:
     try:
         with client.as_current():  # as_completed finds the client it waits on
             for fut in dask_completed(list(futures)):
-                a, b = futures[fut]
+                a, b = futures.pop(fut)  # a finished chunk is held only until saved
                 save(a, b, fut.result())
     except BaseException:
         client.cancel(list(futures))
