@@ -280,29 +280,31 @@ def _run_threads(job: Job, todo, save) -> None:
             save(a, b, compute_chunk(job, a, b))
         return
     with ThreadPoolExecutor(lanes, thread_name_prefix="skycrane-chunk") as pool:
-        futures = {pool.submit(_one_thread_chunk, job, a, b): (a, b) for a, b in todo}
-        try:
-            for fut in as_completed(futures):
-                a, b = futures.pop(fut)  # a finished chunk is held only until saved
-                save(a, b, fut.result())
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+        _save_as_completed(pool, _one_thread_chunk, job, todo, save)
+
+
+def _save_as_completed(pool, fly, job: Job, todo, save) -> None:
+    """Submit ``fly(job, a, b)`` for each chunk to ``pool``; save each as it finishes.
+
+    A finished chunk is held only until it is saved, so memory is bounded by
+    the chunks in flight, not by the run. On any error or interrupt the
+    chunks not yet started are cancelled.
+    """
+    futures = {pool.submit(fly, job, a, b): (a, b) for a, b in todo}
+    try:
+        for fut in as_completed(futures):
+            a, b = futures.pop(fut)
+            save(a, b, fut.result())
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
 
 
 def _run_processes(job: Job, todo, workers: int, save) -> None:
     ctx = multiprocessing.get_context("spawn")  # numba's thread pool is not fork-safe
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
-        futures = {pool.submit(compute_chunk, job, a, b): (a, b) for a, b in todo}
-        try:
-            for fut in as_completed(futures):
-                a, b = futures.pop(fut)  # a finished chunk is held only until saved
-                save(a, b, fut.result())
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+        _save_as_completed(pool, compute_chunk, job, todo, save)
 
 
 def _dask_chunk(job: Job, start: int, stop: int) -> pa.Table:
