@@ -1,4 +1,4 @@
-"""Run a Monte Carlo: chunks on local processes or a Dask cluster, streamed to Parquet, resumable.
+"""Run a Monte Carlo: chunks in this process, local processes or a Dask cluster, to Parquet.
 
 Layout of the output directory::
 
@@ -12,10 +12,12 @@ files are Arrow IPC (the columns as they sit in memory: written and read back
 by the merge at memory speed, where a Parquet chunk cost 27 ms to write and
 17 ms to read per 625 rows of 367 columns); the table a user reads is Parquet. An
 interrupted run (Ctrl-C, a killed process, a lost worker) keeps every finished
-chunk; ``resume=True`` recomputes only the missing ones, and the final table is
-identical to an uninterrupted run because a case's row depends only on the
-job and its index. ``cases.parquet`` is written in fixed row groups, so its
-bytes do not depend on the chunk size either.
+chunk (after Ctrl-C in this process, also the chunks that were flying: they
+finish and are saved first); ``resume=True`` recomputes only the missing
+ones, and the final table is identical to an uninterrupted run because a
+case's row depends only on the job and its index. ``cases.parquet`` is
+written in fixed row groups, so its bytes do not depend on the chunk size
+either.
 """
 
 from __future__ import annotations
@@ -280,24 +282,31 @@ def _run_threads(job: Job, todo, save) -> None:
             save(a, b, compute_chunk(job, a, b))
         return
     with ThreadPoolExecutor(lanes, thread_name_prefix="skycrane-chunk") as pool:
-        _save_as_completed(pool, _one_thread_chunk, job, todo, save)
+        _save_as_completed(pool, _one_thread_chunk, job, todo, save, keep_in_flight=True)
 
 
-def _save_as_completed(pool, fly, job: Job, todo, save) -> None:
+def _save_as_completed(pool, fly, job: Job, todo, save, keep_in_flight: bool = False) -> None:
     """Submit ``fly(job, a, b)`` for each chunk to ``pool``; save each as it finishes.
 
     A finished chunk is held only until it is saved, so memory is bounded by
     the chunks in flight, not by the run. On any error or interrupt the
-    chunks not yet started are cancelled.
+    chunks not yet started are cancelled. ``keep_in_flight``: on Ctrl-C the
+    chunks already flying are waited for and saved too (threads: the
+    interrupt reaches only this thread, and the pool waits for them anyway;
+    worker processes receive it themselves and stop).
     """
     futures = {pool.submit(fly, job, a, b): (a, b) for a, b in todo}
     try:
         for fut in as_completed(futures):
             a, b = futures.pop(fut)
             save(a, b, fut.result())
-    except BaseException:
+    except BaseException as exc:
         for fut in futures:
             fut.cancel()
+        if keep_in_flight and isinstance(exc, KeyboardInterrupt):
+            for fut, (a, b) in futures.items():
+                if not fut.cancelled() and fut.exception() is None:
+                    save(a, b, fut.result())
         raise
 
 
