@@ -1,10 +1,10 @@
 """One case through the compiled integrator: the loop the batch kernel runs in each lane.
 
-:func:`integrate_case` hands a case and its lane's work arrays
-(:func:`case_workspace`, allocated once per lane) to the step loop, which
-integrates with Dormand–Prince 5(4) (Bogacki–Shampine 3(2) for steps a
-guidance cycle holds short), fires the located events and the
-mission sequence, runs guidance at its cycles, and tracks the peak events.
+:func:`integrate_case` flies a case on its lane's work arrays
+(:func:`case_workspace`, allocated once per lane): it integrates with
+Dormand–Prince 5(4) (Bogacki–Shampine 3(2) for steps a guidance cycle holds
+short), fires the located events and the mission sequence, runs guidance at
+its cycles, and tracks the peak events.
 """
 
 from __future__ import annotations
@@ -229,7 +229,9 @@ def integrate_case(
 
     ``ws`` is a :func:`case_workspace` (its contents are overwritten). Returns
     (status, t_end, n_out, n_steps, n_rejected). Events and spawned bodies
-    are written in place.
+    are written in place. Compiled without the reference-counting runtime
+    (skycrane._jit_options): it allocates nothing, and every step passes the
+    model's tables on.
     """
     (
         mem,
@@ -262,106 +264,6 @@ def integrate_case(
     ) = ws
     copy_into(mem, mem0)
     copy_into(y, y0)
-    return _fly_case(
-        t0,
-        y,
-        p,
-        mem,
-        model,
-        settings,
-        peak_ev,
-        peak_aux,
-        ev_t,
-        ev_y,
-        ev_val,
-        ev_fired,
-        spawn_t,
-        spawn_y,
-        spawn_b,
-        traj_t,
-        traj_y,
-        traj_aux,
-        y_end,
-        k,
-        f,
-        aux,
-        y_new,
-        f_new,
-        aux_new,
-        y_ev,
-        f_ev,
-        aux_ev,
-        y_try,
-        f_try,
-        aux_try,
-        y_pk,
-        g_old,
-        th,
-        yh,
-        fh,
-        mh,
-        memh,
-        m3,
-        thrust_before,
-        rc,
-        y_sub,
-        f_sub,
-        aux_sub,
-    )
-
-
-@numba.njit(**STEP_PATH)
-def _fly_case(
-    t0,
-    y,
-    p,
-    mem,
-    model,
-    settings,
-    peak_ev,
-    peak_aux,
-    ev_t,
-    ev_y,
-    ev_val,
-    ev_fired,
-    spawn_t,
-    spawn_y,
-    spawn_b,
-    traj_t,
-    traj_y,
-    traj_aux,
-    y_end,
-    k,
-    f,
-    aux,
-    y_new,
-    f_new,
-    aux_new,
-    y_ev,
-    f_ev,
-    aux_ev,
-    y_try,
-    f_try,
-    aux_try,
-    y_pk,
-    g_old,
-    th,
-    yh,
-    fh,
-    mh,
-    memh,
-    m3,
-    thrust_before,
-    rc,
-    y_sub,
-    f_sub,
-    aux_sub,
-):
-    """The integration loop of :func:`integrate_case`, on its lane's work arrays.
-
-    Compiled without the reference-counting runtime (skycrane._jit_options):
-    it allocates nothing, and every step passes the model's tables on.
-    """
     n = N_STATE
     rtol = settings[SET_RTOL]
     atol = settings[SET_ATOL]
