@@ -246,43 +246,36 @@ THREAD_SAFE_LAYERS = ("omp", "tbb")
 """numba threading layers that accept parallel launches from several threads at once."""
 
 
-def _chunk_lanes(job: Job, first: tuple[int, int]) -> int:
-    """How many chunks this process can fly at once: one per numba thread.
-
-    Flying whole chunks side by side, each on one numba thread, overlaps one
-    chunk's Python work (drawing, applying, tabulating; it holds the GIL) with
-    another's compiled flight (it releases the GIL), where a ``prange`` over
-    one chunk at a time leaves all but one core idle during the Python part.
-    It needs a threading layer that accepts concurrent launches; the layer
-    is known once a parallel kernel has run, so one case of the first chunk
-    is flown here first (which also loads the compiled kernels). With the
-    ``workqueue`` layer chunks run one after the other, each over all threads.
-    """
-    lanes = numba.get_num_threads()
-    if lanes < 2:
-        return 1
-    compute_chunk(job, first[0], first[0] + 1)
-    layer = numba.threading_layer()
-    if layer not in THREAD_SAFE_LAYERS:
-        log.info("numba threading layer %r: chunks run one at a time", layer)
-        return 1
-    return lanes
-
-
 def _one_thread_chunk(job: Job, start: int, stop: int) -> pa.Table:
     numba.set_num_threads(1)  # per calling thread (numba's setting is thread-local)
     return compute_chunk(job, start, stop)
 
 
 def _run_threads(job: Job, todo, save) -> None:
-    """Chunks in this process: side by side on a pool of threads (see :func:`_chunk_lanes`)."""
-    lanes = _chunk_lanes(job, todo[0])
+    """Chunks in this process: side by side on a pool of threads, one per numba thread.
+
+    Flying whole chunks side by side, each on one numba thread, overlaps one
+    chunk's Python work (drawing, applying, tabulating; it holds the GIL) with
+    another's compiled flight (it releases the GIL), where a ``prange`` over
+    one chunk at a time leaves all but one core idle during the Python part.
+    It needs a threading layer that accepts concurrent launches, and the
+    layer is known once a parallel kernel has run: the first chunk flies
+    alone over all threads. With the ``workqueue`` layer every chunk does.
+    """
+    (a0, b0), rest = todo[0], todo[1:]
+    save(a0, b0, compute_chunk(job, a0, b0))
+    if not rest:
+        return
+    lanes = numba.get_num_threads()
+    if lanes > 1 and numba.threading_layer() not in THREAD_SAFE_LAYERS:
+        log.info("numba threading layer %r: chunks run one at a time", numba.threading_layer())
+        lanes = 1
     if lanes == 1:
-        for a, b in todo:
+        for a, b in rest:
             save(a, b, compute_chunk(job, a, b))
         return
     with ThreadPoolExecutor(lanes, thread_name_prefix="skycrane-chunk") as pool:
-        _save_as_completed(pool, _one_thread_chunk, job, todo, save, keep_in_flight=True)
+        _save_as_completed(pool, _one_thread_chunk, job, rest, save, keep_in_flight=True)
 
 
 def _save_as_completed(pool, fly, job: Job, todo, save, keep_in_flight: bool = False) -> None:
