@@ -21,7 +21,15 @@ from pathlib import Path
 
 import numba
 
-COMPILED_PACKAGES = ("atmosphere", "guidance", "planets", "propagate", "sequence", "vehicle")
+COMPILED_PACKAGES = (
+    "atmosphere",
+    "contract",
+    "guidance",
+    "planets",
+    "propagate",
+    "sequence",
+    "vehicle",
+)
 """The subpackages that hold jitted code and the constants compiled into it.
 
 Only their sources key the cache, so editing plots, imaging or the CLI does not

@@ -313,7 +313,9 @@ def _hardware(raw: RawBatch, i: int, batch, mission, flights, t_e: float):
     v_vert = float(np.dot(y_td[3:6], r_hat))
     v_horiz = float(np.linalg.norm(y_td[3:6] - v_vert * r_hat))
     p = batch.params[i]
-    propellant = float(y_td[L.S_MASS] - p[L.P_DRY_MASS_KG] - p[L.P_ROVER_MASS_KG])
+    propellant = float(
+        y_td[L.S_MASS] - p[L.P_PD0 + L.PDP_DRY_MASS_KG] - p[L.P_PD0 + L.PDP_ROVER_MASS_KG]
+    )
     mine = np.nonzero(flights.case == i)[0]
     rover_k = next(k for k in mine if flights.name[k] == "rover")
     rover_y = flights.y_separation[rover_k]

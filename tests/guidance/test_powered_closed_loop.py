@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+from skycrane.contract import layout as pl
 from skycrane.guidance import powered as pd
-from skycrane.guidance import powered_layout as pl
+from skycrane.missions.loader import load_mission
+from skycrane.sequence.pack import pd_block
 
 G_M_S2 = 3.71
 UP = (0.0, 0.0, 1.0)
@@ -31,6 +33,12 @@ DT_S = 0.02
 TD_FILTER_S = 0.1  # first-order lag on the thrust fraction seen by the detector
 DS_FUELLED_KG = 1070.0
 PROPELLANT_KG = 400.0
+ROVER_KG = 1025.0
+M2020 = load_mission("m2020")
+ISP_S = M2020.spec.powered_descent.isp_s
+# flyaway due east (the divert direction is north-east: away from it would be
+# mission-specific; east keeps the crash off the approach path here)
+FLYAWAY_AZIMUTH_RAD = math.radians(90.0)
 
 
 @dataclass
@@ -64,7 +72,7 @@ def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, 
     rover_kg = params[pl.PDP_ROVER_MASS_KG]
     dry_kg = params[pl.PDP_DRY_MASS_KG]
     bridle = params[pl.PDP_BRIDLE_M]
-    fly_dir = pd.flyaway_direction(params[pl.PDP_FLYAWAY_AZIMUTH_RAD], UP, POLE)
+    fly_dir = pd.flyaway_direction(FLYAWAY_AZIMUTH_RAD, UP, POLE)
     out = Flight(rover_en_m=(target[0], target[1]))
     hanging = rover  # the rover's weight is on the engines
     s = (*r0, *v0, ds_mass_kg + (rover_kg if rover else 0.0))
@@ -102,7 +110,7 @@ def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, 
                     mode, t_mode = pl.PD_TOUCHDOWN_CONFIRM, 0.0
         if "touchdown" not in out.events:
             out.integrated_dv_m_s += thrust_n / m * DT_S
-        mdot = pd.mass_flow_kg_s(thrust_n, params[pl.PDP_ISP_S])
+        mdot = pd.mass_flow_kg_s(thrust_n, ISP_S)
         prop_kg = ds_kg - dry_kg
         h = DT_S
         if mdot < 0.0 and prop_kg + mdot * DT_S < 0.0:
@@ -127,11 +135,11 @@ def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, 
 
 
 def _params():
-    # flyaway due east (the divert direction is north-east: away from it would be
-    # mission-specific; east keeps the crash off the approach path here)
-    return pl.default_pd_params(
-        dry_mass_kg=DS_FUELLED_KG - PROPELLANT_KG, flyaway_azimuth_rad=math.radians(90.0)
-    )
+    """The Mars 2020 preset's powered-descent block with this harness's vehicle masses."""
+    params = pd_block(M2020)
+    params[pl.PDP_DRY_MASS_KG] = DS_FUELLED_KG - PROPELLANT_KG
+    params[pl.PDP_ROVER_MASS_KG] = ROVER_KG
+    return params
 
 
 GEOMETRIES = {
@@ -216,7 +224,7 @@ def _flyaway_prediction(params, m0_kg, h0_m):
     kw = params[pl.PDP_FLYAWAY_WEIGHT_FACTOR]
     p = params[pl.PDP_FLYAWAY_PITCH_RAD]
     tc = params[pl.PDP_FLYAWAY_CLIMB_S]
-    ve = params[pl.PDP_ISP_S] * pd.G0_M_S2
+    ve = ISP_S * pd.G0_M_S2
     tb = math.cos(p) * ve * math.log(m0_kg / params[pl.PDP_DRY_MASS_KG]) / (kw * G_M_S2)
     a_c = (kw / math.cos(p) - 1.0) * G_M_S2
     a_v = (kw - 1.0) * G_M_S2
@@ -241,7 +249,7 @@ def _flyaway_bound(params, m0_kg, h0_m):
     kw = params[pl.PDP_FLYAWAY_WEIGHT_FACTOR]
     p = params[pl.PDP_FLYAWAY_PITCH_RAD]
     tc = params[pl.PDP_FLYAWAY_CLIMB_S]
-    dv_r = params[pl.PDP_ISP_S] * pd.G0_M_S2 * math.log(m0_kg / params[pl.PDP_DRY_MASS_KG])
+    dv_r = ISP_S * pd.G0_M_S2 * math.log(m0_kg / params[pl.PDP_DRY_MASS_KG])
     vh = dv_r * math.sin(p)
     tb = dv_r / (kw * G_M_S2)
     vz = (kw / math.cos(p) - 1.0) * G_M_S2 * tc + (kw - 1.0) * G_M_S2 * tb
@@ -297,7 +305,7 @@ def test_flyaway_from_20_m(burn_s):
         m0 = fly(params, r0, v0, target).events["flyaway"][3]
     else:
         t_total = burn_s + params[pl.PDP_FLYAWAY_CLIMB_S]
-        ve = params[pl.PDP_ISP_S] * pd.G0_M_S2
+        ve = ISP_S * pd.G0_M_S2
         m0 = dry * math.exp(1.05 * G_M_S2 * t_total / (math.cos(math.pi / 4) * ve))
     out = fly(
         params,

@@ -7,12 +7,14 @@ import math
 import numpy as np
 import pytest
 
+from skycrane.contract import layout as pl
 from skycrane.guidance import powered as pd
-from skycrane.guidance import powered_layout as pl
+from skycrane.missions.loader import load_mission
+from skycrane.sequence.pack import pd_block
 
 UP = (0.0, 0.0, 1.0)
 GRAV = (0.0, 0.0, -3.71)
-PARAMS = pl.default_pd_params()
+PARAMS = pd_block(load_mission("m2020"))
 T8 = (8 * 3.1e3 * 0.13, 8 * 3.1e3)
 
 

@@ -29,6 +29,9 @@ from skycrane.atmosphere.perturbation import (
     table_ratio_nodes,
     write_nodes,
 )
+from skycrane.contract import layout as L
+from skycrane.contract.declare import Disperse
+from skycrane.contract.fields import PARAMS, POWERED_DESCENT, STATE
 from skycrane.dispersions.sampling import (
     Discrete,
     MultivariateNormal,
@@ -38,11 +41,9 @@ from skycrane.dispersions.sampling import (
     sample_cases,
 )
 from skycrane.errors import InputError
-from skycrane.guidance.powered_layout import PDP_DRY_MASS_KG
 from skycrane.missions.loader import Mission
 from skycrane.missions.schema_dispersions import ENTRY_VARIABLES, DistributionSpec
 from skycrane.planets import enu_matrix, pf_from_lla, velocity_pf_from_local
-from skycrane.propagate import layout as L
 from skycrane.sequence.build import Batch, back_propagate_rows
 
 ENTRY_PREFIX = "entry."
@@ -147,6 +148,28 @@ def _node_matrix(inputs: dict, prefix: str, nodes: np.ndarray) -> np.ndarray:
     return np.stack([inputs[f"{prefix}{h / 1000.0:g}km"] for h in nodes], axis=1)
 
 
+def _appliers() -> tuple[tuple[str, int, Disperse], ...]:
+    out = [("state", L.INDEX[f.name], d) for f in STATE for d in f.disperse]
+    out += [("params", L.INDEX[f.name], d) for f in PARAMS for d in f.disperse]
+    out += [("params", L.P_PD0 + L.INDEX[f.name], d) for f in POWERED_DESCENT for d in f.disperse]
+    return tuple(out)
+
+
+APPLIERS = _appliers()
+"""(rows, column, how) of every dispersion declared on a field (skycrane.contract.fields)."""
+
+
+def _apply(rows: np.ndarray, column: int, d: Disperse, values: np.ndarray) -> None:
+    if d.op == "scale":
+        rows[:, column] *= values
+    elif d.op == "add":
+        rows[:, column] += values
+    else:
+        rows[:, column] = values
+    if d.floor is not None:
+        rows[:, column] = np.maximum(rows[:, column], d.floor)
+
+
 def apply_inputs(batch: Batch, mission: Mission, ds: DispersionSet, inputs: dict) -> Batch:
     """``len(inputs)`` cases: the first (nominal) row of ``batch`` with the inputs applied."""
     n = len(next(iter(inputs.values()))) if inputs else 0
@@ -156,32 +179,10 @@ def apply_inputs(batch: Batch, mission: Mission, ds: DispersionSet, inputs: dict
     if ds.entry_variables:
         y0 = _dispersed_entry(batch, mission, inputs, ds.entry_variables)
     get = inputs.get
-    if "capsule_drag_scale" in inputs:
-        p[:, L.P_CD_SCALE] *= get("capsule_drag_scale")
-    if "capsule_lift_scale" in inputs:
-        p[:, L.P_CL_SCALE] *= get("capsule_lift_scale")
-    if "capsule_mass_delta_kg" in inputs:
-        dm = get("capsule_mass_delta_kg")
-        y0[:, L.S_MASS] += dm
-        p[:, L.P_DRY_MASS_KG] += dm
-        p[:, L.P_PD0 + PDP_DRY_MASS_KG] += dm
-    if "density_scale" in inputs:
-        p[:, L.P_DENSITY_SCALE] *= get("density_scale")
-    if "parachute_drag_scale" in inputs:
-        p[:, L.P_CHUTE_CD_SCALE] *= get("parachute_drag_scale")
-    if "parachute_deploy_delay_s" in inputs:
-        p[:, L.P_CHUTE_T_LS_S] = np.maximum(
-            p[:, L.P_CHUTE_T_LS_S] + get("parachute_deploy_delay_s"), 0.0
-        )
-    if "engine_thrust_error" in inputs:
-        p[:, L.P_THRUST_ERROR] = get("engine_thrust_error")
-    if "engine_isp_delta_s" in inputs:
-        p[:, L.P_ISP_S] += get("engine_isp_delta_s")
-    for col, key in (("wind_east_m_s", L.P_WIND_E_M_S), ("wind_north_m_s", L.P_WIND_N_M_S)):
-        if col in inputs:
-            p[:, key] = get(col)
-    if "wind_scale_error" in inputs:
-        p[:, L.P_WIND_SCALE_ERROR] = get("wind_scale_error")
+    for rows, column, d in APPLIERS:
+        if d.input in inputs:
+            target = y0 if rows == "state" else p
+            _apply(target, column, d, get(d.input))
     tgt = mission.spec.target
     enu = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, mission.planet)
     for prefix, first in (("navigation_", L.P_NAV_X), ("terrain_nav_", L.P_TRN_X)):

@@ -34,7 +34,7 @@ import math
 import numba
 
 from skycrane._jit_options import STEP_PATH
-from skycrane.guidance import powered_layout as pl
+from skycrane.contract import layout as pl
 
 __all__ = [
     "G0_M_S2",

@@ -148,7 +148,11 @@ def _hardware(raw: RawBatch, batch: Batch, mission: Mission, flights: BodyFlight
         "touchdown.vertical_speed_m_s": np.where(td, -v_vert, np.nan),
         "touchdown.horizontal_speed_m_s": np.where(td, v_horiz, np.nan),
         "propellant_remaining_kg": np.where(
-            td, y_td[:, L.S_MASS] - p[:, L.P_DRY_MASS_KG] - p[:, L.P_ROVER_MASS_KG], np.nan
+            td,
+            y_td[:, L.S_MASS]
+            - p[:, L.P_PD0 + L.PDP_DRY_MASS_KG]
+            - p[:, L.P_PD0 + L.PDP_ROVER_MASS_KG],
+            np.nan,
         ),
     }
     names = np.asarray(flights.name, dtype=object)

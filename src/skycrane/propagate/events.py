@@ -26,16 +26,17 @@ from skycrane.propagate.layout import (
     P_DEPLOY_RANGE_M,
     P_DEPLOY_V_MAX,
     P_DEPLOY_V_MIN,
-    P_DRY_MASS_KG,
     P_GROUND_ALT_M,
+    P_PD0,
     P_RANGE_RADIUS_M,
-    P_ROVER_HANG_M,
-    P_ROVER_MASS_KG,
     P_STOP_KIND,
     P_STOP_VALUE,
     P_TGT_X,
     P_TGT_Y,
     P_TGT_Z,
+    PDP_BRIDLE_M,
+    PDP_DRY_MASS_KG,
+    PDP_ROVER_MASS_KG,
     S_MASS,
     SQ_REF,
     SQ_TRIGGER,
@@ -118,11 +119,13 @@ def event_value(which, t, y, aux, p, mem, seq, ev_t):
     if which == EVK_ROVER:
         if mem[M_ROVER_ON] <= 0.0:
             return NEVER
-        return aux[A_ALT_M] - p[P_ROVER_HANG_M] - p[P_GROUND_ALT_M]
+        return aux[A_ALT_M] - p[P_PD0 + PDP_BRIDLE_M] - p[P_GROUND_ALT_M]
     if which == EVK_PROPELLANT:
         if mem[M_ENGINES_ON] <= 0.0:
             return NEVER
-        dry = p[P_DRY_MASS_KG] + (p[P_ROVER_MASS_KG] if mem[M_ROVER_ON] > 0.0 else 0.0)
+        dry = p[P_PD0 + PDP_DRY_MASS_KG] + (
+            p[P_PD0 + PDP_ROVER_MASS_KG] if mem[M_ROVER_ON] > 0.0 else 0.0
+        )
         return y[S_MASS] - dry
     kind = int(p[P_STOP_KIND])
     if kind == STOP_SPEED:

@@ -9,28 +9,15 @@ rest of a batch.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
+from skycrane.contract.layout import initial_memory
 from skycrane.propagate.case import _PEAK_AUX, _PEAK_EV, case_workspace, integrate_case
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.layout import (
-    GUID_NONE,
-    M_AERO_TABLE,
-    M_BANK_CMD,
-    M_CHUTE_FIRE_T,
-    M_GUIDANCE,
-    M_LIFT_ON,
-    M_LIFT_SIGN,
-    M_NAV_X,
-    M_NAV_Z,
-    M_NEXT_GUIDE_T,
-    M_PD_TGT_X,
-    M_PD_TGT_Z,
-    M_REF_AREA_M2,
     MAX_SPAWN,
     N_AUX,
     N_EVENTS,
@@ -38,14 +25,7 @@ from skycrane.propagate.layout import (
     N_PARAMS,
     N_SETTINGS,
     N_STATE,
-    P_AERO_TABLE,
-    P_BANK_RAD,
-    P_NAV_X,
-    P_NAV_Z,
-    P_REF_AREA_M2,
     P_T_MAX_S,
-    P_TGT_X,
-    P_TGT_Z,
     SET_ATOL,
     SET_FIRST_STEP_S,
     SET_MAX_STEP_S,
@@ -322,16 +302,5 @@ def default_memory(params_row: np.ndarray) -> np.ndarray:
 
 
 def default_memory_rows(params: np.ndarray) -> np.ndarray:
-    """:func:`default_memory` of every row of ``params[n, N_PARAMS]``."""
-    mem = np.zeros((params.shape[0], N_MEM))
-    mem[:, M_LIFT_ON] = 1.0
-    mem[:, M_AERO_TABLE] = params[:, P_AERO_TABLE]
-    mem[:, M_REF_AREA_M2] = params[:, P_REF_AREA_M2]
-    mem[:, M_GUIDANCE] = GUID_NONE
-    mem[:, M_BANK_CMD] = params[:, P_BANK_RAD]
-    mem[:, M_LIFT_SIGN] = 1.0
-    mem[:, M_NEXT_GUIDE_T] = math.inf
-    mem[:, M_CHUTE_FIRE_T] = math.nan
-    mem[:, M_NAV_X : M_NAV_Z + 1] = params[:, P_NAV_X : P_NAV_Z + 1]
-    mem[:, M_PD_TGT_X : M_PD_TGT_Z + 1] = params[:, P_TGT_X : P_TGT_Z + 1]
-    return mem
+    """:func:`default_memory` of every row of ``params[n, N_PARAMS]``: the declared values."""
+    return initial_memory(params)

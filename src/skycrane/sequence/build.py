@@ -16,50 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
 from skycrane.guidance.entry_reference import build_entry_reference
-from skycrane.guidance.powered_layout import (
-    N_PD_PARAMS,
-    PDP_CUT_DELAY_S,
-    PDP_CV_SPEED_M_S,
-    PDP_ENGINE_THRUST_N,
-    PDP_FLYAWAY_PITCH_RAD,
-    PDP_ISP_S,
-    PDP_N_ENGINES,
-    PDP_N_ENGINES_SKY_CRANE,
-    PDP_SC_HEIGHT_M,
-    PDP_SC_SPEED_M_S,
-    PDP_THROTTLE_MAX,
-    PDP_THROTTLE_MIN,
-    default_pd_params,
-)
 from skycrane.missions.loader import Mission
-from skycrane.planets import PC_OMEGA, enu_matrix, pf_from_lla, velocity_pf_from_local
-from skycrane.propagate import layout as L
+from skycrane.planets import PC_OMEGA, pf_from_lla, velocity_pf_from_local
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
 from skycrane.sequence import reference_cache
+from skycrane.sequence.pack import nominal_memory, nominal_params, vacuum_params
 from skycrane.sequence.program import track_frame
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
-from skycrane.vehicle.parachute import nominal_area_m2
 
-_TRIGGERS = {
-    "time": L.TR_TIME,
-    "time_after": L.TR_TIME_AFTER,
-    "altitude_below": L.TR_ALTITUDE_BELOW,
-    "altitude_above_ground_below": L.TR_AGL_BELOW,
-    "speed_below": L.TR_SPEED_BELOW,
-    "mach_below": L.TR_MACH_BELOW,
-    "sufr_lead": L.TR_SUFR_LEAD,
-}
-_GUIDANCE = {
-    "none": L.GUID_NONE,
-    "constant_bank": L.GUID_CONSTANT_BANK,
-    "entry": L.GUID_ENTRY,
-    "powered": L.GUID_POWERED,
-}
-_DV_DIR = {"none": L.DV_NONE, "retro": L.DV_RETRO, "lateral": L.DV_LATERAL, "down": L.DV_DOWN}
 CAPSULE = "capsule"
 
 
@@ -174,7 +143,7 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
                     ev.guidance,
                     "[powered_descent] and [rover] sections for powered descent",
                 )
-            seq[L.SQ_GUIDANCE, k] = _GUIDANCE[ev.guidance]
+            seq[L.SQ_GUIDANCE, k] = L.CODE["GUID"][ev.guidance]
         if ev.bank_deg is not None:
             seq[L.SQ_BANK, k] = math.radians(ev.bank_deg)
         if ev.parachute is not None:
@@ -200,7 +169,7 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
         b = spec.bodies[name]
         table[L.B_MASS_KG, i] = b.mass_kg
         table[L.B_DV_M_S, i] = b.separation_speed_m_s
-        table[L.B_DV_DIR, i] = _DV_DIR[b.separation_direction]
+        table[L.B_DV_DIR, i] = L.CODE["DV"][b.separation_direction]
     return seq, table, tuple(bodies_order)
 
 
@@ -223,102 +192,7 @@ def _trigger(mission: Mission, ev, where: str, index: dict[str, int]) -> tuple[f
         "mach_below": ev.mach,
         "sufr_lead": ev.lead_s,
     }[ev.trigger]
-    return _TRIGGERS[ev.trigger], value
-
-
-def _pd_params(mission: Mission, flyaway_azimuth_rad: float) -> np.ndarray:
-    pd_spec = mission.spec.powered_descent
-    rover = mission.spec.rover
-    pd = default_pd_params(
-        rover_mass_kg=rover.mass_kg,
-        dry_mass_kg=pd_spec.dry_mass_kg,
-        flyaway_azimuth_rad=flyaway_azimuth_rad,
-        waypoint_height_m=pd_spec.waypoint_height_m,
-    )
-    pd[PDP_N_ENGINES] = pd_spec.engines
-    pd[PDP_N_ENGINES_SKY_CRANE] = pd_spec.engines_sky_crane
-    pd[PDP_ENGINE_THRUST_N] = pd_spec.engine_thrust_n
-    pd[PDP_THROTTLE_MIN] = pd_spec.throttle_min
-    pd[PDP_THROTTLE_MAX] = pd_spec.throttle_max
-    pd[PDP_ISP_S] = pd_spec.isp_s
-    pd[PDP_CV_SPEED_M_S] = pd_spec.constant_velocity_m_s
-    pd[PDP_SC_HEIGHT_M] = pd_spec.sky_crane_height_m
-    pd[PDP_SC_SPEED_M_S] = pd_spec.sky_crane_speed_m_s
-    pd[PDP_FLYAWAY_PITCH_RAD] = math.radians(pd_spec.flyaway_pitch_deg)
-    pd[PDP_CUT_DELAY_S] = pd_spec.cut_delay_s
-    return pd
-
-
-def nominal_params(mission: Mission, body_names: tuple[str, ...]) -> np.ndarray:
-    """The nominal per-case parameter row (layout.P_*)."""
-    spec = mission.spec
-    planet = mission.planet
-    tgt = spec.target
-    p = np.zeros(L.N_PARAMS)
-    p[L.P_REF_AREA_M2] = mission.reference_area_m2
-    p[L.P_NOSE_RADIUS_M] = spec.vehicle.capsule.nose_radius_m
-    p[L.P_BANK_RAD] = math.radians(spec.guidance.entry.bank_deg)
-    p[L.P_CD_SCALE] = 1.0
-    p[L.P_CL_SCALE] = 1.0
-    p[L.P_DENSITY_SCALE] = spec.atmosphere.density_scale
-    p[L.P_HEAT_K] = mission.sutton_graves_k
-    p[L.P_AERO_TABLE] = 0.0
-    p[L.P_STOP_KIND] = L.STOP_NONE
-    p[L.P_GROUND_ALT_M] = tgt.altitude_m
-    p[L.P_T_MAX_S] = spec.simulation.time_limit_s
-    p[L.P_TGT_X : L.P_TGT_Z + 1] = pf_from_lla(
-        tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet
-    )
-    p[L.P_RANGE_RADIUS_M] = planet.mean_radius_m
-    g = spec.guidance.entry
-    p[L.P_BANK_RATE_MAX] = math.radians(g.bank_rate_deg_s)
-    p[L.P_BANK_TAU_S] = g.bank_time_constant_s
-    chute = spec.parachute
-    p[L.P_CHUTE_S0_M2] = nominal_area_m2(chute.diameter_m)
-    p[L.P_CHUTE_CD_SCALE] = chute.drag_scale
-    p[L.P_CHUTE_T_LS_S] = chute.line_stretch_s
-    p[L.P_CHUTE_NF] = chute.inflation_diameters
-    p[L.P_CHUTE_K] = chute.inflation_exponent
-    p[L.P_CHUTE_D0_M] = chute.diameter_m
-    p[L.P_CHUTE_OLF] = chute.opening_load_factor
-    enu = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
-    p[L.P_NAV_X : L.P_NAV_Z + 1] = np.asarray(spec.navigation.position_error_enu_m) @ enu
-    p[L.P_TRN_X : L.P_TRN_Z + 1] = np.asarray(spec.navigation.terrain_relative_error_enu_m) @ enu
-    p[L.P_ENTRY_DT_S] = 1.0 / g.rate_hz
-    deploy = chute.deploy
-    p[L.P_DEPLOY_RANGE_M] = deploy.range_to_target_m if deploy.trigger == "range" else 0.0
-    p[L.P_DEPLOY_V_MAX] = deploy.speed_max_m_s or math.inf
-    p[L.P_DEPLOY_V_MIN] = deploy.speed_min_m_s or 0.0
-    p[L.P_DEPLOY_SPEED] = deploy.speed_m_s or 0.0
-    events, _ = _sequence_events(mission)
-    p[L.P_SUFR_LEAD_S] = next((e.lead_s for e in events if e.trigger == "sufr_lead"), 0.0)
-    p[L.P_GROUND_OK] = 0.0
-    if spec.powered_descent is not None and spec.rover is not None:
-        pd_spec = spec.powered_descent
-        p[L.P_PD_DT_S] = 1.0 / pd_spec.guidance_rate_hz
-        p[L.P_ROVER_HANG_M] = spec.rover.bridle_length_m
-        p[L.P_ROVER_MASS_KG] = spec.rover.mass_kg
-        p[L.P_DRY_MASS_KG] = pd_spec.dry_mass_kg
-        p[L.P_ISP_S] = pd_spec.isp_s
-        p[L.P_ROVER_BODY] = body_names.index("rover")
-        p[L.P_FLYAWAY_REL_RAD] = math.radians(pd_spec.flyaway_azimuth_from_track_deg)
-        p[L.P_FLYAWAY_BURN_S] = pd_spec.flyaway_burn_s
-        pd = _pd_params(mission, 0.0)
-        p[L.P_PD0 : L.P_PD0 + N_PD_PARAMS] = pd
-    else:
-        p[L.P_ISP_S] = 1.0
-    return p
-
-
-def nominal_memory(mission: Mission, params_row: np.ndarray) -> np.ndarray:
-    """Initial memory: lift off until an event turns it on, rover on the bridles."""
-    mem = default_memory(params_row)
-    mem[L.M_GUIDANCE] = L.GUID_CONSTANT_BANK  # the pre-bank until an event changes it
-    events, _ = _sequence_events(mission)
-    first_lift = next((e.lift for e in events if e.lift is not None), None)
-    mem[L.M_LIFT_ON] = 0.0 if first_lift is True else 1.0
-    mem[L.M_ROVER_ON] = 1.0 if mission.spec.rover is not None else 0.0
-    return mem
+    return L.CODE["TR"][ev.trigger], value
 
 
 def entry_reference(mission: Mission) -> tuple[np.ndarray, np.ndarray] | None:
@@ -413,7 +287,7 @@ def back_propagate_rows(mission: Mission, y_entry: np.ndarray, duration_s: float
     model = (reversed_planet, *model[1:])
     y = y_entry.copy()
     y[:, 3:6] = -y[:, 3:6]
-    p = nominal_params_vacuum(mission, duration_s)
+    p = vacuum_params(mission.reference_area_m2, duration_s)
     mem = default_memory(p)
     mem[L.M_GUIDANCE] = L.GUID_NONE
     n = y.shape[0]
@@ -431,19 +305,6 @@ def back_propagate_rows(mission: Mission, y_entry: np.ndarray, duration_s: float
     out[:, L.S_WORK] = 0.0
     out[:, L.S_MASS] = y_entry[:, L.S_MASS]
     return out
-
-
-def nominal_params_vacuum(mission: Mission, duration_s: float) -> np.ndarray:
-    """Parameters of a drag-free coast of ``duration_s`` (no atmosphere, no events)."""
-    p = np.zeros(L.N_PARAMS)
-    p[L.P_REF_AREA_M2] = mission.reference_area_m2
-    p[L.P_NOSE_RADIUS_M] = 1.0
-    p[L.P_DENSITY_SCALE] = 0.0
-    p[L.P_GROUND_ALT_M] = -1.0e9
-    p[L.P_T_MAX_S] = duration_s
-    p[L.P_ISP_S] = 1.0
-    p[L.P_BANK_TAU_S] = 1.0
-    return p
 
 
 def build_batch(mission: Mission, n_cases: int = 1, record_trajectory: bool = True) -> Batch:
@@ -480,7 +341,6 @@ def build_batch(mission: Mission, n_cases: int = 1, record_trajectory: bool = Tr
         max_step_s=sim.max_step_s,
         output_dt_s=sim.output_interval_s if record_trajectory else 0.0,
     )
-    p[L.P_T_MAX_S] = sim.time_limit_s - start_t
     batch = Batch(
         t0_s=start_t,
         y0=np.tile(y0, (n_cases, 1)),

@@ -24,21 +24,24 @@ import math
 import numba
 
 from skycrane._jit_options import STEP_PATH, copy_row
+from skycrane.contract.layout import (
+    PD_BALLISTIC,
+    PD_FLYAWAY,
+    PD_FREE_FALL,
+    PD_SKY_CRANE,
+    PD_TOUCHDOWN_CONFIRM,
+    PDP_BRIDLE_M,
+    PDP_DRY_MASS_KG,
+    PDP_ROVER_MASS_KG,
+    PDP_TD_PERSISTENCE_S,
+    PDP_TD_THRESHOLD,
+)
 from skycrane.guidance.entry import drag_filter, etpc_command
 from skycrane.guidance.powered import (
     flyaway_direction,
     powered_descent_step,
     touchdown_detector,
     touchdown_window_open,
-)
-from skycrane.guidance.powered_layout import (
-    PD_BALLISTIC,
-    PD_FLYAWAY,
-    PD_FREE_FALL,
-    PD_SKY_CRANE,
-    PD_TOUCHDOWN_CONFIRM,
-    PDP_TD_PERSISTENCE_S,
-    PDP_TD_THRESHOLD,
 )
 from skycrane.planets.gravity import gravity_j2
 from skycrane.propagate.events import range_to_go_m
@@ -98,7 +101,6 @@ from skycrane.propagate.layout import (
     P_DEPLOY_SPEED,
     P_DEPLOY_V_MAX,
     P_DIVERT_MAX_M,
-    P_DRY_MASS_KG,
     P_ENTRY_DT_S,
     P_FLYAWAY_BURN_S,
     P_FLYAWAY_REL_RAD,
@@ -106,8 +108,6 @@ from skycrane.propagate.layout import (
     P_PD_DT_S,
     P_RETARGET,
     P_ROVER_BODY,
-    P_ROVER_HANG_M,
-    P_ROVER_MASS_KG,
     P_STS_ALONG_M,
     P_STS_CROSS_M,
     P_SUFR_LEAD_S,
@@ -443,9 +443,13 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
     gx, gy, gz = gravity_j2(y[0], y[1], y[2], model_planet[0], model_planet[1], model_planet[3])
     g = (gx + omega * omega * y[0], gy + omega * omega * y[1], gz)
     rover_believed = mem[M_CUT] == 0.0
-    mass_est = y[S_MASS] + (p[P_ROVER_MASS_KG] if mem[M_TOUCHED] > 0.0 and rover_believed else 0.0)
+    mass_est = y[S_MASS] + (
+        p[P_PD0 + PDP_ROVER_MASS_KG] if mem[M_TOUCHED] > 0.0 and rover_believed else 0.0
+    )
     propellant = (
-        y[S_MASS] - p[P_DRY_MASS_KG] - (p[P_ROVER_MASS_KG] if mem[M_ROVER_ON] > 0.0 else 0.0)
+        y[S_MASS]
+        - p[P_PD0 + PDP_DRY_MASS_KG]
+        - (p[P_PD0 + PDP_ROVER_MASS_KG] if mem[M_ROVER_ON] > 0.0 else 0.0)
     )
     fly_dir = flyaway_direction(mem[M_FLYAWAY_AZ], up, (0.0, 0.0, 1.0))
     t_mode = t - mem[M_PD_MODE_T0]
@@ -497,7 +501,7 @@ def rover_touchdown(
     # the rover rests below the descent stage, along the local vertical
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
     for i in range(3):
-        spawn_y[n, i] -= p[P_ROVER_HANG_M] * y[i] / r
+        spawn_y[n, i] -= p[P_PD0 + PDP_BRIDLE_M] * y[i] / r
     mem[M_SPAWNED] = n + 1
     mem[M_ROVER_ON] = 0.0
     mem[M_TOUCHED] = 1.0

@@ -1,0 +1,158 @@
+"""Pack a mission into the kernel's parameter row and initial memory, from the field declaration.
+
+Every slot of ``params[N_PARAMS]`` and ``mem[N_MEM]`` is declared once in
+:mod:`skycrane.contract.fields` with its origin; this module only follows the
+declarations:
+
+* a :class:`~skycrane.contract.declare.Key` field takes the mission-file value
+  at its key path (converted from degrees or Hz when declared so);
+* a :class:`~skycrane.contract.declare.Derived` field is computed by the
+  function of the same name in :data:`DERIVED`;
+* a :class:`~skycrane.contract.declare.Fixed` field takes its value;
+* a :class:`~skycrane.contract.declare.Preflight` field takes its default here
+  and is set by the named solve before flight (:mod:`skycrane.sequence.build`);
+* memory starts from each :class:`~skycrane.contract.declare.Kernel` field's
+  initial value (:func:`skycrane.contract.layout.initial_memory`), then the
+  mission's own start (:func:`nominal_memory`).
+
+Fields of the powered-descent block are packed only when the mission has a
+descent stage and a rover; without them the block stays zero and is never read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from skycrane.contract import layout as L
+from skycrane.contract.declare import Derived, Field, Fixed, Key, Preflight
+from skycrane.contract.fields import PARAMS, POWERED_DESCENT
+from skycrane.planets import enu_matrix, pf_from_lla
+from skycrane.vehicle.parachute import nominal_area_m2
+
+_MISSING = object()
+
+
+def key_value(spec: Any, path: str) -> Any:
+    """The value at dotted ``path`` of the mission spec (``_MISSING``: a section is absent)."""
+    value = spec
+    for part in path.split("."):
+        if value is None:
+            return _MISSING
+        value = getattr(value, part)
+    return value
+
+
+def _convert(value: float, convert: str | None) -> float:
+    if convert == "deg":
+        return math.radians(value)
+    if convert == "per":
+        return 1.0 / value
+    return value
+
+
+def _events(mission) -> list:
+    seq = mission.spec.sequence
+    return [] if seq is None else list(seq.events)
+
+
+def _enu(mission) -> np.ndarray:
+    tgt = mission.spec.target
+    return enu_matrix(tgt.latitude_deg, tgt.longitude_deg, mission.planet)
+
+
+def _deploy(mission):
+    return mission.spec.parachute.deploy
+
+
+DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
+    "P_REF_AREA_M2": lambda m, _: m.reference_area_m2,
+    "P_HEAT_K": lambda m, _: m.sutton_graves_k,
+    "P_TGT": lambda m, _: pf_from_lla(
+        m.spec.target.latitude_deg, m.spec.target.longitude_deg, m.spec.target.altitude_m, m.planet
+    ),
+    "P_RANGE_RADIUS_M": lambda m, _: m.planet.mean_radius_m,
+    "P_CHUTE_S0_M2": lambda m, _: nominal_area_m2(m.spec.parachute.diameter_m),
+    "P_NAV": lambda m, _: np.asarray(m.spec.navigation.position_error_enu_m) @ _enu(m),
+    "P_TRN": lambda m, _: np.asarray(m.spec.navigation.terrain_relative_error_enu_m) @ _enu(m),
+    "P_DEPLOY_RANGE_M": lambda m, _: (
+        _deploy(m).range_to_target_m if _deploy(m).trigger == "range" else 0.0
+    ),
+    "P_DEPLOY_V_MAX": lambda m, _: _deploy(m).speed_max_m_s or math.inf,
+    "P_DEPLOY_V_MIN": lambda m, _: _deploy(m).speed_min_m_s or 0.0,
+    "P_DEPLOY_SPEED": lambda m, _: _deploy(m).speed_m_s or 0.0,
+    "P_SUFR_LEAD_S": lambda m, _: next(
+        (e.lead_s for e in _events(m) if e.trigger == "sufr_lead"), 0.0
+    ),
+    "P_ISP_S": lambda m, _: m.spec.powered_descent.isp_s if _has_descent_stage(m) else 1.0,
+    "P_ROVER_BODY": lambda m, bodies: bodies.index("rover") if _has_descent_stage(m) else 0.0,
+}
+"""How each ``Derived`` parameter is computed from ``(mission, body_names)``."""
+
+
+def _has_descent_stage(mission) -> bool:
+    return mission.spec.powered_descent is not None and mission.spec.rover is not None
+
+
+def field_value(f: Field, mission, body_names: tuple[str, ...]) -> Any:
+    """The nominal value of parameter field ``f`` for ``mission`` (a number or ``size`` numbers)."""
+    src = f.source
+    if isinstance(src, Key):
+        value = key_value(mission.spec, src.path)
+        return 0.0 if value is _MISSING else _convert(value, src.convert)
+    if isinstance(src, Derived):
+        return DERIVED[f.name](mission, body_names)
+    if isinstance(src, Fixed):
+        return src.value
+    if isinstance(src, Preflight):
+        return src.default
+    return 0.0
+
+
+def nominal_params(mission, body_names: tuple[str, ...]) -> np.ndarray:
+    """The nominal per-case parameter row (layout.P_*), field by declared field."""
+    p = np.zeros(L.N_PARAMS)
+    for f in PARAMS:
+        if f.source is not None:
+            at = L.INDEX[f.name]
+            p[at : at + f.size] = field_value(f, mission, body_names)
+    p[L.P_T_MAX_S] = mission.spec.simulation.time_limit_s - _start_t_s(mission)
+    if _has_descent_stage(mission):
+        p[L.P_PD0 : L.P_PD0 + L.N_PD_PARAMS] = pd_block(mission)
+    return p
+
+
+def pd_block(mission) -> np.ndarray:
+    """The powered-descent block (layout.PDP_*) of a mission with a descent stage and a rover."""
+    return np.array([field_value(f, mission, ()) for f in POWERED_DESCENT], dtype=np.float64)
+
+
+def _start_t_s(mission) -> float:
+    seq = mission.spec.sequence
+    return 0.0 if seq is None else seq.start_t_s
+
+
+def nominal_memory(mission, params_row: np.ndarray) -> np.ndarray:
+    """The mission's initial memory: pre-bank, lift off until an event turns it on, rover on."""
+    mem = L.initial_memory(params_row[None])[0]
+    mem[L.M_GUIDANCE] = L.GUID_CONSTANT_BANK  # the pre-bank until an event changes it
+    first_lift = next((e.lift for e in _events(mission) if e.lift is not None), None)
+    mem[L.M_LIFT_ON] = 0.0 if first_lift is True else 1.0
+    mem[L.M_ROVER_ON] = 1.0 if mission.spec.rover is not None else 0.0
+    return mem
+
+
+def vacuum_params(reference_area_m2: float, duration_s: float) -> np.ndarray:
+    """Parameters of a drag-free coast of ``duration_s`` (no atmosphere, no events, no ground)."""
+    p = np.zeros(L.N_PARAMS)
+    p[L.P_REF_AREA_M2] = reference_area_m2
+    p[L.P_NOSE_RADIUS_M] = 1.0
+    p[L.P_DENSITY_SCALE] = 0.0
+    p[L.P_GROUND_ALT_M] = -1.0e9
+    p[L.P_T_MAX_S] = duration_s
+    p[L.P_ISP_S] = 1.0
+    p[L.P_BANK_TAU_S] = 1.0
+    return p
