@@ -10,7 +10,9 @@ from the developer guide and issue 13:
   ``output`` ...) is one node and each top-level module (``cli``, ``results``
   ...) is a node of its own;
 - no module over 800 lines;
-- no function over 12 parameters.
+- no function over 12 parameters;
+- every compiled function takes its numba options from one named set of
+  ``skycrane/_jit_options.py``, the one switch for them.
 
 Offenders that are being fixed right now sit in the ``PENDING_*`` allowlists
 below. An allowlisted item that is no longer an offender fails the test too,
@@ -311,4 +313,53 @@ def test_no_function_over_12_parameters():
                 offenders[name] = f"{name}: {count} parameters"
     check_against_allowlist(
         f"functions over {MAX_PARAMETERS} parameters", offenders, PENDING_LONG_SIGNATURES
+    )
+
+
+JIT_DECORATORS = {"njit", "jit", "vectorize", "guvectorize", "cfunc", "stencil"}
+
+
+def _is_numba_decorator(node: ast.expr) -> bool:
+    """``numba.njit`` (and the other compiling decorators) or a bare ``njit``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in JIT_DECORATORS and isinstance(node.value, ast.Name)
+    return isinstance(node, ast.Name) and node.id in JIT_DECORATORS
+
+
+def option_sets() -> set[str]:
+    """The named option sets of ``skycrane/_jit_options.py``: its public upper-case names."""
+    tree = ast.parse((PACKAGE_DIR / "_jit_options.py").read_text(encoding="utf-8"))
+    return {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.isupper() and not target.id.startswith("_")
+    }
+
+
+def test_numba_options_come_from_jit_options():
+    """Every compiled function takes exactly one named option set of ``_jit_options``."""
+    names = option_sets()
+    offenders = {}
+    for module, src in sources().items():
+        for name, node in functions(src.tree, module):
+            for deco in node.decorator_list:
+                call = deco if isinstance(deco, ast.Call) else None
+                if not _is_numba_decorator(call.func if call else deco):
+                    continue
+                ok = (
+                    call is not None
+                    and not call.args
+                    and len(call.keywords) == 1
+                    and call.keywords[0].arg is None
+                    and isinstance(call.keywords[0].value, ast.Name)
+                    and call.keywords[0].value.id in names
+                )
+                if not ok:
+                    offenders[name] = f"{name} (line {deco.lineno}): {ast.unparse(deco)}"
+    check_against_allowlist(
+        f"numba decorators not of the form @numba.njit(**<one of {sorted(names)}>)",
+        offenders,
+        set(),
     )
