@@ -34,6 +34,7 @@ import math
 import numba
 
 from skycrane._jit_options import SCALAR, STEP_PATH
+from skycrane.constants import G0_M_S2
 from skycrane.guidance import powered_layout as pl
 
 __all__ = [
@@ -52,7 +53,6 @@ __all__ = [
     "touchdown_window_open",
 ]
 
-G0_M_S2 = 9.80665  # standard gravity, defines Isp [m/s^2]
 _TAU_MAX_ITER = 60  # time-to-go lengthening steps of 5 % (1.05^60 ~ 19x)
 _TINY = 1e-12
 

@@ -37,6 +37,7 @@ from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
 from skycrane.atmosphere.perturbation import perturbation_at
 from skycrane.atmosphere.table import density_and_sound_at
 from skycrane.atmosphere.wind import wind_at
+from skycrane.constants import G0_M_S2
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
 from skycrane.propagate.layout import (
@@ -85,8 +86,6 @@ from skycrane.propagate.layout import (
 from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
-
-G0_M_S2 = 9.80665  # standard gravity, defines Isp (ISO 80000-3)
 
 
 @numba.njit(**SCALAR_INLINE)
