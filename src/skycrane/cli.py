@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from skycrane._json import finite_json
 from skycrane.errors import InputError, SkycraneError
 
 app = typer.Typer(
@@ -74,7 +75,7 @@ def run(
     except SkycraneError as exc:
         _fail(exc)
     if as_json:
-        typer.echo(json.dumps(_finite(result.to_dict()), indent=2))
+        typer.echo(json.dumps(finite_json(result.to_dict()), indent=2))
         return
     out = _stdout()
     out.print(_timeline_table(result))
@@ -441,17 +442,6 @@ def _hardware_table(result) -> Table:
             escape(b.status),
         )
     return table
-
-
-def _finite(obj):
-    """JSON has no NaN/inf: report them as null."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_finite(v) for v in obj]
-    return obj
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from skycrane._json import finite_json
+
 JSON_KEYS = (
     "cases",
     "failed",
@@ -26,7 +28,6 @@ JSON_KEYS = (
 
 def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size, as_json):
     """Run the Monte Carlo and print its summary; returns the summary dict."""
-    from skycrane.cli import _finite
     from skycrane.montecarlo import run_monte_carlo
 
     err = Console(stderr=True)
@@ -67,7 +68,7 @@ def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size
         doc = {key: summary.get(key) for key in JSON_KEYS}
         doc["output"] = str(run.out_dir)
         doc["summary_file"] = str(run.out_dir / "summary.json")
-        typer.echo(json.dumps(_finite(doc), indent=2))
+        typer.echo(json.dumps(finite_json(doc), indent=2))
     else:
         _print_summary(summary, run)
     return summary

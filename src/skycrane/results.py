@@ -15,12 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from skycrane.constants import G0_M_S2 as G0_EARTH_M_S2
 from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
 from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import RawBatch, derived
-
-G0_EARTH_M_S2 = 9.80665
-"""Standard gravity, for decelerations quoted in Earth g (CGPM 1901)."""
 
 INTERNAL_EVENTS = {
     L.EV_RANGE_CONTROL: "range_control_start",

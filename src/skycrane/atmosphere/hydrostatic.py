@@ -36,9 +36,10 @@ from skycrane.atmosphere._validate import (
 )
 from skycrane.atmosphere.table import AtmosphereTable
 from skycrane.errors import InputError
+from skycrane.planets.constants import MARS
 
-MARS_GM_M3_S2 = 4.282837e13
-"""Mars gravitational parameter in m³/s² (JPL planetary constants; Konopliv et al. 2011)."""
+MARS_GM_M3_S2 = MARS.mu_m3_s2
+"""Mars gravitational parameter in m³/s², the planet's own (:data:`skycrane.planets.MARS`)."""
 
 MARS_MEAN_RADIUS_M = 3389.5e3
 """Mars volumetric mean radius in m (Archinal et al. 2018, IAU WGCCRE report, Table 1)."""
@@ -49,8 +50,9 @@ def mars_gravity_m_s2(altitude_m: ArrayLike) -> np.ndarray:
 
     g(h) = GM / (R + h)², with GM = 4.282837e13 m³/s² (JPL, Konopliv et al.
     2011) and R = 3389.5 km (volumetric mean radius, Archinal et al. 2018,
-    IAU WGCCRE report, Table 1). These constants are local to the atmosphere
-    package: the hydrostatic profile only needs gravity along one radial line.
+    IAU WGCCRE report, Table 1). GM is the planet's; the sphere is the
+    atmosphere package's own: the hydrostatic profile only needs gravity along
+    one radial line.
 
     Parameters
     ----------

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from skycrane._jit_options import SCALAR
 from skycrane.propagate.layout import (
     ATM_MAX_NODES,
     P_ATM_DH_M,
@@ -38,7 +39,7 @@ from skycrane.propagate.layout import (
 )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def perturbation_at(h_m, p):
     """``(density factor, sound-speed factor)`` of the case with parameter row ``p`` at ``h_m``."""
     n = int(p[P_ATM_N])

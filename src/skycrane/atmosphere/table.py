@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.interpolate import PchipInterpolator
 
+from skycrane._jit_options import PYTHON_ERRORS, PYTHON_ERRORS_INLINE
 from skycrane.atmosphere._validate import (
     frozen,
     positive_scalar,
@@ -51,7 +52,7 @@ class AtmosphereState(NamedTuple):
     speed_of_sound_m_s: np.ndarray
 
 
-@numba.njit(cache=True, fastmath=False, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def atmosphere_at(h_m, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
     """Density, pressure, temperature and speed of sound at one altitude.
 
@@ -96,7 +97,7 @@ def atmosphere_at(h_m, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
     return math.exp(ln_rho), math.exp(ln_p), t, a
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(**PYTHON_ERRORS_INLINE)
 def _segment(h_m, h_tab):
     """``(segment, anchor node, inside)`` of altitude ``h_m`` (not NaN) in the table.
 
@@ -115,7 +116,7 @@ def _segment(h_m, h_tab):
     return seg, seg, True
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(**PYTHON_ERRORS_INLINE)
 def density_and_sound_at(h_m, h_tab, ln_rho_tab, ln_p_tab, gamma):
     """``(rho_kg_m3, a_m_s)`` of :func:`atmosphere_at`, the two the equations of motion need.
 
@@ -131,7 +132,7 @@ def density_and_sound_at(h_m, h_tab, ln_rho_tab, ln_p_tab, gamma):
     return math.exp(ln_rho), math.sqrt(gamma) * math.exp(0.5 * (ln_p - ln_rho))
 
 
-@numba.njit(cache=True, fastmath=False, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def _atmosphere_many(h_flat, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
     """Apply :func:`atmosphere_at` to each entry of a 1-D array; rows rho, p, T, a."""
     out = np.empty((4, h_flat.shape[0]))

@@ -28,14 +28,13 @@ from numpy.typing import ArrayLike
 
 from skycrane.atmosphere._validate import positive_scalar
 from skycrane.atmosphere.table import AtmosphereState, AtmosphereTable
+from skycrane.constants import G0_M_S2
 from skycrane.errors import InputError
 
 R_STAR_J_KMOL_K = 8314.32
 """Universal gas constant of the standard, J/(kmol K)."""
 M0_KG_KMOL = 28.9644
 """Sea-level mean molecular weight, kg/kmol."""
-G0_M_S2 = 9.80665
-"""Standard gravity g0' in m²/(s² m'), the geopotential-metre scale."""
 R0_M = 6356766.0
 """Effective Earth radius for geopotential height, m (eq. 18)."""
 GAMMA = 1.4

@@ -16,6 +16,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
+from skycrane._jit_options import PYTHON_ERRORS
 from skycrane.atmosphere._validate import (
     frozen,
     profile_array,
@@ -24,7 +25,7 @@ from skycrane.atmosphere._validate import (
 )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def wind_at(h_m, h_tab, east_tab, north_tab):
     """East and north wind in m/s at one altitude.
 
@@ -57,7 +58,7 @@ def wind_at(h_m, h_tab, east_tab, north_tab):
     return east, north
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def _wind_many(h_flat, h_tab, east_tab, north_tab):
     """Apply :func:`wind_at` to each entry of a 1-D array; rows east, north."""
     out = np.empty((2, h_flat.shape[0]))

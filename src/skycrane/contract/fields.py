@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from skycrane.constants import G0_M_S2
 from skycrane.contract.declare import (
     Derived,
     Disperse,
@@ -600,9 +601,6 @@ AUX = (
 )
 
 # --- event slots: fixed ones, then one per sequence event -----------------------------------
-G0_M_S2 = 9.80665
-"""Standard gravity [m/s^2] (CGPM 1901): Earth g in reported decelerations."""
-
 EVENTS = (
     Event(
         "EV_PEAK_HEAT",

@@ -25,7 +25,7 @@ import math
 
 import numba
 
-from skycrane._jit_options import STEP_PATH
+from skycrane._jit_options import SCALAR, STEP_PATH
 from skycrane.guidance.entry_layout import (
     G_BANK_MAX,
     G_BANK_MIN,
@@ -58,7 +58,7 @@ __all__ = ["drag_filter", "etpc_command", "ref_interp", "target_geometry"]
 _COS_15_DEG = math.cos(math.radians(15.0))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _bracket(v_m_s, v_nodes):
     """Index k and weight w with V = (1 - w) v[k] + w v[k+1], clamped to the table ends."""
     n = v_nodes.shape[0]
@@ -76,12 +76,12 @@ def _bracket(v_m_s, v_nodes):
     return lo, (v_m_s - v_nodes[lo]) / (v_nodes[lo + 1] - v_nodes[lo])
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _row_at(ref_table, row, k, w):
     return (1.0 - w) * ref_table[row, k] + w * ref_table[row, k + 1]
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def ref_interp(v_m_s, ref_table, row):
     """One reference quantity at speed V, linear in V and clamped at the table ends.
 
@@ -103,7 +103,7 @@ def ref_interp(v_m_s, ref_table, row):
     return _row_at(ref_table, row, k, w)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def drag_filter(d_filtered, d_measured, dt_s, tau_s):
     """First-order low-pass filter of the sensed drag, exactly discretised.
 
@@ -130,7 +130,7 @@ def drag_filter(d_filtered, d_measured, dt_s, tau_s):
     return d_measured + math.exp(-dt_s / tau_s) * (d_filtered - d_measured)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def target_geometry(r_m, v_m_s, r_tgt_unit, planet_radius_m):
     """Range to go, crossrange and heading error to a target (GUIDANCE.md 1.3, 1.4, 1.5).
 
@@ -187,7 +187,7 @@ def target_geometry(r_m, v_m_s, r_tgt_unit, planet_radius_m):
     return range_to_go_m, crossrange_rad, heading_error_rad, along < 0.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _lateral(u_c, v_m_s, crossrange_rad, lift_sign, lift_to_drag, c0_rad, c2_rad_s2_m2):
     """Bank-reversal logic (GUIDANCE.md 1.4; Apollo LIMITL/D, Comanche 055).
 
@@ -208,7 +208,7 @@ def _lateral(u_c, v_m_s, crossrange_rad, lift_sign, lift_to_drag, c0_rad, c2_rad
     return u_c, lift_sign
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _range_control(v_m_s, hdot_m_s, drag_m_s2, range_to_go_m, ref_table, gain_k):
     """Longitudinal law (GUIDANCE.md 1.3 steps 3-5): the commanded vertical L/D.
 

@@ -9,7 +9,7 @@ planet-fixed vectors. ``up`` is a unit vector; heights are measured along it
 from the target, the point on the ground the *rover* must touch. The
 controlled point is the descent stage (DS); in the sky crane the rover hangs a
 bridle length below it. Tunables are the ``PDP_*`` entries of ``params``
-(:mod:`skycrane.guidance.powered_layout`).
+(declared in :mod:`skycrane.contract.fields`).
 
 The mode machine (GUIDANCE.md 3.1) is :func:`powered_descent_step`; the
 touchdown detector (3.3) is :func:`touchdown_detector`, whose timer and
@@ -33,7 +33,8 @@ import math
 
 import numba
 
-from skycrane._jit_options import STEP_PATH
+from skycrane._jit_options import SCALAR, STEP_PATH
+from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as pl
 
 __all__ = [
@@ -52,28 +53,27 @@ __all__ = [
     "touchdown_window_open",
 ]
 
-G0_M_S2 = 9.80665  # standard gravity, defines Isp [m/s^2]
 _TAU_MAX_ITER = 60  # time-to-go lengthening steps of 5 % (1.05^60 ~ 19x)
 _TINY = 1e-12
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _dot(a: tuple, b: tuple) -> float:
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _comb(ka: float, a: tuple, kb: float, b: tuple) -> tuple:
     """ka a + kb b for 3-tuples."""
     return ka * a[0] + kb * b[0], ka * a[1] + kb * b[1], ka * a[2] + kb * b[2]
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _cross(a: tuple, b: tuple) -> tuple:
     return a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def polynomial_accel(r: tuple, v: tuple, r_f: tuple, v_f: tuple, tau_s: float) -> tuple:
     """Return the kinematic acceleration of the two-point boundary polynomial law.
 
@@ -105,7 +105,7 @@ def polynomial_accel(r: tuple, v: tuple, r_f: tuple, v_f: tuple, tau_s: float) -
     )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def time_to_go(
     h_togo_m: float,
     hdot_m_s: float,
@@ -153,7 +153,7 @@ def time_to_go(
     return tau
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def thrust_from_accel(
     a_cmd: tuple,
     g: tuple,
@@ -206,7 +206,7 @@ def thrust_from_accel(
     return tx, ty, tz, thrust / max(t_max_n, _TINY)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def mass_flow_kg_s(thrust_n: float, isp_s: float) -> float:
     """Return the mass flow rate dm/dt = -T / (Isp g0), kg/s (GUIDANCE.md 3.1).
 
@@ -216,7 +216,7 @@ def mass_flow_kg_s(thrust_n: float, isp_s: float) -> float:
     return -abs(thrust_n) / (max(isp_s, _TINY) * G0_M_S2)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def propellant_kg(mass_kg: float, rover_attached: bool, params) -> float:
     """Return the propellant left, kg: mass - dry - rover (if attached), floored at 0.
 
@@ -226,7 +226,7 @@ def propellant_kg(mass_kg: float, rover_attached: bool, params) -> float:
     return max(mass_kg - params[pl.PDP_DRY_MASS_KG] - rover, 0.0)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def thrust_limits(n_engines: float, params) -> tuple:
     """Return ``(t_min_n, t_max_n)`` = n T_eng (throttle_min, throttle_max) cos(cant), N.
 
@@ -236,7 +236,7 @@ def thrust_limits(n_engines: float, params) -> tuple:
     return full * params[pl.PDP_THROTTLE_MIN], full * params[pl.PDP_THROTTLE_MAX]
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def constant_decel_height(params) -> float:
     """Return the descent-stage height where the constant deceleration starts, m.
 
@@ -251,7 +251,7 @@ def constant_decel_height(params) -> float:
     )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _terminal_accel(mode, h, hdot, r, v, up, target, params) -> tuple:
     """Kinematic acceleration of the terminal modes: vertical speed loop + horizontal PD.
 
@@ -382,7 +382,7 @@ def powered_descent_step(
     return new, tx, ty, tz
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def touchdown_window_open(t_mode_s: float, params) -> bool:
     """Return whether the touchdown detector is armed, ``t_mode_s`` s into the sky crane.
 
@@ -444,7 +444,7 @@ def flyaway_direction(azimuth_rad: float, up: tuple, pole: tuple) -> tuple:
     return _comb(math.cos(azimuth_rad), _cross(up, east), math.sin(azimuth_rad), east)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def flyaway_thrust(
     t_since_cut_s: float,
     v: tuple,

@@ -13,6 +13,8 @@ georef
     Image centre on the planet: metres east/north <-> latitude/longitude, sidecars.
 detect
     Registration, illumination normalisation and detection of darkened regions.
+params
+    :class:`DetectParams`, the thresholds of detection and classification.
 classify
     What made each region: main crash, secondaries, heat shield, backshell, ...
 score
@@ -22,9 +24,10 @@ landing
 """
 
 from skycrane.imaging.debris import DebrisParams, descent_stage_debris, random_site
-from skycrane.imaging.detect import Detection, DetectParams, detect, load_image, load_pair
+from skycrane.imaging.detect import Detection, detect, load_image, load_pair
 from skycrane.imaging.georef import GeoReference, read_sidecar
 from skycrane.imaging.marks import KINDS, Mark, rasterise
+from skycrane.imaging.params import DetectParams
 from skycrane.imaging.render import RenderedPair, render_pair, write_georeferenced, write_pair
 
 __all__ = [

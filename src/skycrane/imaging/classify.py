@@ -1,7 +1,7 @@
 """What made each darkened region: classification by size, shape, darkening and layout.
 
 The rules follow the physics of :mod:`skycrane.imaging.debris`; every number is a
-field of :class:`skycrane.imaging.detect.DetectParams`.
+field of :class:`skycrane.imaging.params.DetectParams`.
 
 1. **Secondaries** are small: regions under ``secondary_max_area_m2``.
 2. **Main crash**: among large (``large_min_area_m2``), not faint regions, the one
@@ -35,12 +35,10 @@ field of :class:`skycrane.imaging.detect.DetectParams`.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from skycrane.imaging.detect import DetectParams
+from skycrane.imaging.params import DetectParams
 
 CLASSES = (
     "main_crash",

@@ -36,7 +36,7 @@ import numba
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from skycrane import __version__
+from skycrane._version import __version__
 from skycrane.analysis.summary import summarize
 from skycrane.dispersions.cases import dispersion_set
 from skycrane.errors import InputError

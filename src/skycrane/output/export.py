@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from skycrane.constants import G0_M_S2
+
 CRS_CODE = "IAU_2015:49902"
 """Mars (2015) / Ocentric: IAU 2015 ellipsoid, planetocentric latitude, east longitude."""
 
@@ -191,7 +193,7 @@ _COLUMNS = [
     (
         "deceleration_earth_g",
         "aerodynamic deceleration in standard Earth g",
-        "9.80665 m s-2",
+        f"{G0_M_S2} m s-2",
         lambda tr: tr.deceleration_earth_g,
     ),
     ("bank_deg", "bank angle", "degree", lambda tr: tr.bank_deg),

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from skycrane import __version__
+from skycrane._version import __version__
 from skycrane.errors import SkycraneError
 from skycrane.output import export, plots
 from skycrane.output.guidance_errors import guidance_errors

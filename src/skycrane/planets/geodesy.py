@@ -35,6 +35,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
+from skycrane._jit_options import PYTHON_ERRORS, SCALAR
 from skycrane.planets._arrays import vec3, wrap_360
 from skycrane.planets.constants import PC_CONV, PLANETOCENTRIC, Planet
 from skycrane.planets.rotation import inertial_from_pf, pf_from_inertial
@@ -63,7 +64,7 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _vermeille(rho: float, z: float, a: float, b: float) -> tuple[float, float, float]:
     """Return (k, D, e^2) of Vermeille's closed form [1]_.
 
@@ -85,13 +86,13 @@ def _vermeille(rho: float, z: float, a: float, b: float) -> tuple[float, float, 
     return k, k * rho / (k + e2), e2
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _geodetic_height(k: float, d: float, z: float, e2: float) -> float:
     """Height above the ellipsoid along the normal from Vermeille's k and D [1]_."""
     return (k + e2 - 1.0) / k * math.hypot(d, z)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _radial_height(rho2: float, z: float, a: float, b: float) -> tuple[float, float]:
     """``(|r| - R(lat), |r|)`` for the planetocentric latitude of the point itself.
 
@@ -107,7 +108,7 @@ def _radial_height(rho2: float, z: float, a: float, b: float) -> tuple[float, fl
     return r - a * b * r / math.sqrt(b * b * rho2 + a * a * zz), r
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def pf_to_lla(
     x: float, y: float, z: float, a: float, b: float, convention: float
 ) -> tuple[float, float, float]:
@@ -137,7 +138,7 @@ def pf_to_lla(
     return math.atan2(z, d), lon, _geodetic_height(k, d, z, e2)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def lla_to_pf(
     lat_rad: float, lon_rad: float, alt_m: float, a: float, b: float, convention: float
 ) -> tuple[float, float, float]:
@@ -165,7 +166,7 @@ def lla_to_pf(
     return (n + alt_m) * clat * clon, (n + alt_m) * clat * slon, (n * (1.0 - e2) + alt_m) * slat
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def altitude_m(x: float, y: float, z: float, a: float, b: float, convention: float) -> float:
     """Altitude of a planet-fixed position, m (the third output of :func:`pf_to_lla`)."""
     if convention == PLANETOCENTRIC:
@@ -175,7 +176,7 @@ def altitude_m(x: float, y: float, z: float, a: float, b: float, convention: flo
     return _geodetic_height(k, d, z, e2)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def altitude_and_frame(
     x: float, y: float, z: float, a: float, b: float, convention: float
 ) -> tuple[float, float, float, float, float]:
@@ -206,7 +207,7 @@ def altitude_and_frame(
     return alt, z * inv_h, d * inv_h, slon, clon
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def up_east_north(
     lat_rad: float, lon_rad: float, convention: float
 ) -> tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]:
@@ -234,7 +235,7 @@ def up_east_north(
     return up, east, north
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def _pf_to_lla_rows(r: np.ndarray, a: float, b: float, convention: float) -> np.ndarray:
     out = np.empty_like(r)
     for i in range(r.shape[0]):
@@ -242,7 +243,7 @@ def _pf_to_lla_rows(r: np.ndarray, a: float, b: float, convention: float) -> np.
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def _lla_to_pf_rows(
     lat: np.ndarray, lon: np.ndarray, alt: np.ndarray, a: float, b: float, convention: float
 ) -> np.ndarray:
@@ -252,7 +253,7 @@ def _lla_to_pf_rows(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def _enu_rows(lat: np.ndarray, lon: np.ndarray, convention: float) -> np.ndarray:
     out = np.empty((lat.size, 3, 3))
     for i in range(lat.size):

@@ -21,13 +21,14 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
+from skycrane._jit_options import PYTHON_ERRORS
 from skycrane.planets._arrays import vec3
 from skycrane.planets.constants import Planet
 
 __all__ = ["gravity", "gravity_j2"]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def gravity_j2(
     x_m: float, y_m: float, z_m: float, mu: float, a: float, j2: float
 ) -> tuple[float, float, float]:
@@ -60,7 +61,7 @@ def gravity_j2(
     return f_xy * x_m, f_xy * y_m, f_z * z_m
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**PYTHON_ERRORS)
 def _gravity_rows(r: np.ndarray, mu: float, a: float, j2: float) -> np.ndarray:
     out = np.empty_like(r)
     for i in range(r.shape[0]):

@@ -14,7 +14,7 @@ import math
 import numba
 import numpy as np
 
-from skycrane._jit_options import STEP_PATH, copy_into, copy_row
+from skycrane._jit_options import ALLOCATING, STEP_PATH, copy_into, copy_row
 from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
 from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
 from skycrane.propagate.events import (
@@ -162,7 +162,7 @@ def _settle_sequence(t, y, aux, p, mem, model, ev_t, ev_y, ev_fired, spawn_t, sp
     return True
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, _nrt=True)
+@numba.njit(**ALLOCATING)
 def case_workspace(n_peaks):
     """Work arrays of one lane, allocated once and reused by each case it flies.
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from skycrane._jit_options import WITH_GIL
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.kernel import default_memory
 from skycrane.propagate.layout import N_AUX, N_STATE
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(**WITH_GIL)
 def _derived_cases(ys, params, mem, model, aux_out):
     dy = np.empty(N_STATE)
     for i in range(ys.shape[0]):

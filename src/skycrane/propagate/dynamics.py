@@ -33,10 +33,11 @@ import math
 
 import numba
 
-from skycrane._jit_options import STEP_PATH
+from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
 from skycrane.atmosphere.perturbation import perturbation_at
 from skycrane.atmosphere.table import density_and_sound_at
 from skycrane.atmosphere.wind import wind_at
+from skycrane.constants import G0_M_S2
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
 from skycrane.propagate.layout import (
@@ -86,10 +87,8 @@ from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
 
-G0_M_S2 = 9.80665  # standard gravity, defines Isp (ISO 80000-3)
 
-
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def thrust_terms(p, mem, mass):
     """``(ax, ay, az, thrust_n, dm_kg_s)`` of the held thrust command on a vehicle of ``mass``."""
     if mem[M_ENGINES_ON] <= 0.0:
@@ -125,7 +124,7 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
     aux[A_THRUST_N] = thrust
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def rhs(t, y, p, mem, model, dy, aux):
     """Time derivative ``dy`` of state ``y`` and derived quantities ``aux``.
 

@@ -12,6 +12,7 @@ import math
 
 import numba
 
+from skycrane._jit_options import SCALAR_INLINE
 from skycrane.propagate.layout import (
     A_ALT_M,
     A_MACH,
@@ -63,7 +64,7 @@ N_EVK = 5
 NEVER = 1.0  # value of an event function that cannot fire
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def range_to_go_m(y, p, mem):
     """Great-circle range from the navigated position to the target [m]."""
     x = y[0] + mem[M_NAV_X]
@@ -79,7 +80,7 @@ def range_to_go_m(y, p, mem):
     return p[P_RANGE_RADIUS_M] * math.acos(c)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     """Value of a sequence trigger of ``kind`` (layout.TR_*); fires when it reaches <= 0."""
     if kind == TR_TIME:
@@ -104,7 +105,7 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     return NEVER  # discrete (cycle-checked) triggers
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def event_value(which, t, y, aux, p, mem, seq, ev_t):
     """Value of event function ``which`` (EVK_*) at (t, y) with derived ``aux``."""
     if which == EVK_GROUND:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from skycrane._jit_options import STEP_PATH, copy_into
+from skycrane._jit_options import SCALAR, SCALAR_INLINE, STEP_PATH, copy_into
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.events import event_value
 from skycrane.propagate.layout import S_BANK, S_HEAT_LOAD, S_WORK
@@ -135,7 +135,7 @@ def bs_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
         k[0, i] = h * (BS_E1 * f0[i] + BS_E2 * k[1, i] + BS_E3 * k[2, i] + BS_E4 * f_new[i])
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def error_norm(err, y, y_new, rtol, atol):
     """Scaled RMS error norm (Hairer, Nørsett & Wanner I, eq. II.4.11) of the flight states.
 
@@ -193,7 +193,7 @@ def dense_coefficients(five, y, y_new, f0, f_new, k, h, rc):
             rc[4, i] = 0.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def dense_state(rc, theta, out):
     """State at the fraction ``theta`` of the step from its continuous extension."""
     u = 1.0 - theta
@@ -201,7 +201,7 @@ def dense_state(rc, theta, out):
         out[i] = rc[0, i] + theta * (rc[1, i] + u * (rc[2, i] + theta * (rc[3, i] + u * rc[4, i])))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def _illinois_update(a, b, ga, gb, side, tau, g):
     """One bracket update of the Illinois variant of regula falsi (Dowell & Jarratt 1971)."""
     if g > 0.0:
@@ -213,7 +213,7 @@ def _illinois_update(a, b, ga, gb, side, tau, g):
     return a, tau, ga, g, 1
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def _illinois_trial(a, b, ga, gb):
     tau = (a * gb - b * ga) / (gb - ga)
     if not (a < tau < b):
@@ -295,7 +295,7 @@ def locate_root(
     return b
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def parabola_vertex(t0, m0, t1, m1, t2, m2):
     """Abscissa of the vertex of the parabola through three points (NaN if degenerate)."""
     d10 = t1 - t0

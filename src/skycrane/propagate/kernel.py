@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from skycrane._jit_options import BATCH, WITH_GIL
 from skycrane.contract.layout import initial_memory
 from skycrane.propagate.case import _PEAK_AUX, _PEAK_EV, case_workspace, integrate_case
 from skycrane.propagate.dynamics import rhs
@@ -36,7 +37,7 @@ from skycrane.propagate.layout import (
 from skycrane.propagate.model import freeze_model
 
 
-@numba.njit(cache=True, error_model="numpy", parallel=True, nogil=True)
+@numba.njit(**BATCH)
 def propagate_batch(
     t0,
     y0,
@@ -257,7 +258,7 @@ def default_settings(
     return s
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(**WITH_GIL)
 def _derived_rows(ts, ys, p, mem, model, aux_out):
     dy = np.empty(N_STATE)
     for i in range(ys.shape[0]):

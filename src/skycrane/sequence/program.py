@@ -23,7 +23,7 @@ import math
 
 import numba
 
-from skycrane._jit_options import STEP_PATH, copy_row
+from skycrane._jit_options import SCALAR_INLINE, STEP_PATH, copy_row
 from skycrane.contract.layout import (
     PD_BALLISTIC,
     PD_FLYAWAY,
@@ -181,7 +181,7 @@ def spawn_body(body, slot, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_id
     y[S_MASS] -= mass
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def _local_frame(x, y, z):
     """Radial up, east and north unit vectors (spherical) at a planet-fixed point."""
     r = math.sqrt(x * x + y * y + z * z)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from skycrane._jit_options import SCALAR
 from skycrane.errors import InputError
 
 
@@ -113,7 +114,7 @@ class AeroTable:
         return cd.reshape(m.shape), cl.reshape(m.shape)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def bracket(x: float, xs: np.ndarray, n: int) -> int:
     """Index i with xs[i] <= x < xs[i+1] for xs[0] < x < xs[n-1] (bisection on n nodes)."""
     lo = 0
@@ -127,7 +128,7 @@ def bracket(x: float, xs: np.ndarray, n: int) -> int:
     return lo
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def interp_clamped(x: float, xs: np.ndarray, ys: np.ndarray, n: int) -> float:
     """Linear interpolation of ys(xs) at x on the first n nodes, held constant beyond the ends."""
     if n == 1 or x <= xs[0]:
@@ -139,7 +140,7 @@ def interp_clamped(x: float, xs: np.ndarray, ys: np.ndarray, n: int) -> float:
     return ys[i] + w * (ys[i + 1] - ys[i])
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def _evaluate_many(mach, mach_tab, cd_tab, cl_tab, cd_out, cl_out) -> None:
     n = mach_tab.size
     for k in range(mach.size):
@@ -183,7 +184,7 @@ class AeroBank:
         return cls(mach, cd, cl, n)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def aero_coefficients(mach: float, table: int, bank_mach, bank_cd, bank_cl, bank_n):
     """(C_D, C_L) of bank row ``table`` at Mach ``mach`` (kernel form; one bracket search)."""
     n = bank_n[table]

@@ -27,7 +27,7 @@ import math
 
 import numba
 
-from skycrane._jit_options import STEP_PATH
+from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
 from skycrane.propagate.layout import (
     GUID_CONSTANT_BANK,
     GUID_ENTRY,
@@ -41,13 +41,13 @@ from skycrane.propagate.layout import (
 )
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def bank_guided(guidance):
     """True in the guidance modes that steer the bank angle (else it is held)."""
     return guidance == GUID_CONSTANT_BANK or guidance == GUID_ENTRY
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def wrap_pi(angle):
     """Angle wrapped to [-pi, pi] (pi itself only by rounding).
 
@@ -58,14 +58,14 @@ def wrap_pi(angle):
     return angle - 2.0 * math.pi * math.floor((angle + math.pi) / (2.0 * math.pi))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def _roll_start(bank0, cmd, tau, rate_max):
     """``(e0, t_s)``: wrapped error when the command is set, and when the rate limit ends."""
     e0 = wrap_pi(cmd - bank0)
     return e0, (abs(e0) - tau * rate_max) / rate_max
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def bank_response(s, bank0, cmd, tau, rate_max):
     """``(bank, bank_rate)`` a time ``s`` >= 0 after the command ``cmd`` was set at ``bank0``.
 
@@ -83,7 +83,7 @@ def bank_response(s, bank0, cmd, tau, rate_max):
     return bank0 + e0 - e, e / tau
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def bank_now(t, y, p, mem):
     """``(bank, bank_rate)`` of the vehicle at time ``t``: the response, or the held state."""
     if bank_guided(mem[M_GUIDANCE]):

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from skycrane._jit_options import SCALAR
+
 SUTTON_GRAVES_AIR = 1.7415e-4
 """Sutton–Graves constant for air [kg^0.5/m] (NASA TR R-376)."""
 
@@ -25,7 +27,7 @@ SUTTON_GRAVES_MARS = 1.9027e-4
 W_M2_PER_W_CM2 = 1.0e4
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def sutton_graves_w_m2(density_kg_m3: float, speed_m_s: float, nose_radius_m: float, k: float):
     """Stagnation-point convective heat rate [W/m^2] (NASA TR R-376, eq. 31)."""
     return k * np.sqrt(density_kg_m3 / nose_radius_m) * speed_m_s**3

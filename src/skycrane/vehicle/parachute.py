@@ -27,6 +27,7 @@ import math
 import numba
 import numpy as np
 
+from skycrane._jit_options import SCALAR
 from skycrane.vehicle.aerodynamics import interp_clamped
 
 DGB_MACH = np.array([0.2, 0.6, 0.8, 1.0, 1.2, 1.5, 1.8, 2.0, 2.2, 2.5])
@@ -35,7 +36,7 @@ DGB_CD = np.array([0.62, 0.62, 0.61, 0.60, 0.58, 0.55, 0.52, 0.50, 0.48, 0.45])
 """Drag coefficient on the nominal area S0 at those Mach numbers."""
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def inflation_fraction(t_since_fire_s, t_line_stretch_s, t_inflation_s, exponent):
     """Fraction of the full drag area open ``t_since_fire_s`` after mortar fire (0 to 1)."""
     t = t_since_fire_s - t_line_stretch_s
@@ -46,7 +47,7 @@ def inflation_fraction(t_since_fire_s, t_line_stretch_s, t_inflation_s, exponent
     return (t / t_inflation_s) ** exponent
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def inflation_time_s(n_f, d0_m, v_line_stretch_m_s):
     """t_inf = n_f D0 / V_ls (GUIDANCE.md section 4, step 3)."""
     return n_f * d0_m / max(v_line_stretch_m_s, 1.0)
@@ -56,7 +57,7 @@ OVERSHOOT_WIDTH = 0.25
 """Width of the opening overshoot, in inflation times (R)."""
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(**SCALAR)
 def drag_area_m2(
     t_since_fire_s,
     mach,

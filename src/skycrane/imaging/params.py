@@ -1,0 +1,40 @@
+"""The thresholds of change detection and of the classification of its regions.
+
+One record read by both :func:`skycrane.imaging.detect.detect` (registration,
+smoothing, hysteresis, minimum area) and :func:`skycrane.imaging.classify.classify`
+(sizes, shapes and layout of each kind of mark); it sits below both modules so
+that neither imports the other for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DetectParams:
+    """Tunable thresholds of :func:`~skycrane.imaging.detect.detect` and its classification."""
+
+    smooth_sigma_px: float = 1.0
+    k_high: float = 6.0
+    k_low: float = 3.0
+    low_fraction: float = 0.6
+    min_darkening: float = 0.1
+    min_area_m2: float = 0.3
+    register_crop_px: int = 1024
+    upsample_factor: int = 20
+    secondary_max_area_m2: float = 8.0
+    large_min_area_m2: float = 30.0
+    main_min_eccentricity: float = 0.6
+    blast_max_eccentricity: float = 0.7
+    blast_max_darkening: float = 0.25
+    blast_min_area_m2: float = 80.0
+    cone_half_angle_deg: float = 35.0
+    cone_reach: float = 6.0
+    fan_weight: float = 4.0
+    debris_cone_half_angle_deg: float = 45.0
+    balance_min_area_m2: float = 3.0
+    balance_max_area_m2: float = 60.0
+    backshell_min_area_m2: float = 150.0
+    backshell_min_eccentricity: float = 0.7
+    heat_shield_min_area_m2: float = 700.0
