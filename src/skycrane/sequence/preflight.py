@@ -392,8 +392,9 @@ def largest_divert_m(
     It does not credit a divert blended into the descent's own braking,
     which the polynomial guidance flies and which costs less; it bounds what
     the propellant margin can buy on top of the nominal descent. Mars 2020
-    (122 kg left of 400 at touchdown, 8 x 3.1 kN, Isp 220 s) reaches about
-    760 m against the 600 m of its terrain-relative navigation (S2).
+    (118 kg left of 400 at the nominal touchdown, 8 x 3.1 kN, Isp 220 s)
+    reaches about 710 m against the 600 m of its terrain-relative
+    navigation (S2).
     """
     if spare_propellant_kg <= 0.0 or mass_kg <= spare_propellant_kg:
         return 0.0
