@@ -1,4 +1,4 @@
-"""The public functions: load a mission, simulate it.
+"""The public functions: load a mission, check it, simulate it.
 
 >>> import skycrane
 >>> result = skycrane.simulate("m2020")
@@ -10,20 +10,46 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skycrane.missions.loader import Mission, load_mission
+from skycrane.errors import InputError
+from skycrane.missions.loader import Mission, as_mission_error, load_mission
 from skycrane.propagate.kernel import run_batch
 from skycrane.results import Result, case_result
 from skycrane.sequence.bodies import fly_bodies
-from skycrane.sequence.build import build_batch
+from skycrane.sequence.build import Batch, build_batch, prepare
+from skycrane.sequence.preflight import Preflight
 
-__all__ = ["Mission", "Result", "load_mission", "simulate"]
+__all__ = ["Mission", "Preflight", "Result", "check", "load_mission", "simulate"]
+
+
+def check(mission: Mission | str | Path) -> Preflight:
+    """Refuse everything :func:`simulate` would refuse before flying.
+
+    Loads and validates the mission, runs the solves its flight needs first
+    (entry-guidance reference, back-propagation to the start time and, when
+    safe-target selection retargets powered descent, one nominal flight; each
+    memoised, so a following :func:`simulate` reuses them) and packs the
+    kernel's input.
+
+    Returns
+    -------
+    Preflight
+        The solves' results.
+
+    Raises
+    ------
+    MissionError
+        Naming the key, its value and what was expected.
+    """
+    if not isinstance(mission, Mission):
+        mission = load_mission(mission)
+    return _prepared(mission)[1]
 
 
 def simulate(mission: Mission | str | Path) -> Result:
     """Fly the nominal mission and every piece of hardware it sheds, to rest.
 
     A batch of one through the compiled kernel, then the jettisoned bodies
-    through the same kernel.
+    through the same kernel. It refuses exactly what :func:`check` refuses.
 
     Parameters
     ----------
@@ -37,7 +63,19 @@ def simulate(mission: Mission | str | Path) -> Result:
     """
     if not isinstance(mission, Mission):
         mission = load_mission(mission)
-    batch = build_batch(mission, 1, record_trajectory=True)
+    batch, _ = _prepared(mission)
     raw = run_batch(batch.t0_s, batch.y0, batch.params, batch.mem0, batch.model, batch.settings)
     flights = fly_bodies(batch, mission, raw)
     return case_result(raw, 0, batch, mission, flights)
+
+
+def _prepared(mission: Mission) -> tuple[Batch, Preflight]:
+    """The one-case batch of ``mission`` with a recorded trajectory, and its preflight.
+
+    The one path before flying that :func:`check` and :func:`simulate` share.
+    """
+    try:
+        preflight = prepare(mission, record_trajectory=True)
+        return build_batch(mission, 1, record_trajectory=True, preflight=preflight), preflight
+    except InputError as exc:
+        raise as_mission_error(mission.source, exc) from None

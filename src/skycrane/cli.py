@@ -67,7 +67,10 @@ def run(
     mission: MissionArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
 ) -> None:
-    """Fly MISSION and print its events (time from entry, altitude, speed, Mach, q)."""
+    """Fly MISSION and print its events (time from entry, altitude, speed, Mach, q).
+
+    Before flying it refuses exactly what `check` refuses, with the same messages.
+    """
     from skycrane.api import load_mission, simulate
 
     try:
@@ -111,11 +114,19 @@ def run(
 
 @app.command()
 def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to validate.")]) -> None:
-    """Validate a mission file; name every bad key, its value and what was expected."""
-    from skycrane.missions.loader import load_mission
+    """Refuse whatever `run` would refuse before flying, with the same messages.
+
+    Names every bad key, its value and what was expected. Besides validating
+    the file it solves what the flight needs first: the entry-guidance
+    reference and, when safe-target selection retargets powered descent, it
+    may fly the nominal trajectory once (a few seconds).
+    """
+    from skycrane.api import check as check_mission
+    from skycrane.api import load_mission
 
     try:
         mission = load_mission(str(path))
+        check_mission(mission)
     except SkycraneError as exc:
         _fail(exc)
     _stdout().print(

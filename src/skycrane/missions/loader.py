@@ -209,6 +209,11 @@ def _problem(err: dict[str, Any]) -> InputError:
     return InputError(loc, err.get("input"), expected)
 
 
+def as_mission_error(source: str, exc: InputError) -> MissionError:
+    """``exc`` reported as a problem of mission ``source``, as load-time problems are."""
+    return exc if isinstance(exc, MissionError) else MissionError(source, [_plain(exc)])
+
+
 def _plain(exc: InputError) -> InputError:
     """``exc`` with a NumPy value shown as a plain number or list."""
     if isinstance(exc.value, np.ndarray | np.generic):

@@ -1,12 +1,15 @@
 """Turn a validated mission into the kernel's arrays: sequence, bodies, parameters, memory.
 
 One builder for every run: a nominal flight is a batch of one, and the Monte
-Carlo layer perturbs the rows this module produces. The main vehicle starts at
-the mission's ``sequence.start_t_s`` (cruise-stage separation, E-600 s for the
-presets): the entry-interface state of the mission file is propagated
-*backwards* to that time in vacuum (the dynamics in the rotating frame are
-time-reversible with v -> -v and omega -> -omega when there is no drag), so the
-forward flight passes through the published entry state at t = 0.
+Carlo layer perturbs the rows this module produces. Building is packing: the
+three quantities that need a solve first (the entry-guidance reference, the
+state at the start time, the nominal flight's safe-target offset) come from
+:func:`prepare`, whose named steps live in :mod:`skycrane.sequence.preflight`
+and are done once per mission. The main vehicle starts at the mission's
+``sequence.start_t_s`` (cruise-stage separation, E-600 s for the presets),
+from the entry-interface state of the mission file propagated backwards to
+that time in vacuum, so the forward flight passes through the published entry
+state at t = 0.
 """
 
 from __future__ import annotations
@@ -18,37 +21,23 @@ import numpy as np
 
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
-from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
-from skycrane.guidance.entry_reference import build_entry_reference
 from skycrane.missions.loader import Mission
-from skycrane.planets import PC_OMEGA, pf_from_lla, velocity_pf_from_local
-from skycrane.propagate.kernel import default_memory, default_settings, run_batch
-from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
-from skycrane.sequence import reference_cache
+from skycrane.planets import pf_from_lla, velocity_pf_from_local
+from skycrane.propagate.kernel import default_settings
+from skycrane.propagate.model import build_model
+from skycrane.sequence.batch import Batch
 from skycrane.sequence.pack import nominal_memory, nominal_params, vacuum_params
-from skycrane.sequence.program import track_frame
+from skycrane.sequence.preflight import (
+    Preflight,
+    coast_back,
+    entry_guidance,
+    mission_digest,
+    safe_target,
+    start_state,
+)
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 
 CAPSULE = "capsule"
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """Kernel input for ``n`` cases, and the names behind its indices."""
-
-    t0_s: float
-    y0: np.ndarray
-    params: np.ndarray
-    mem0: np.ndarray
-    model: tuple
-    settings: np.ndarray
-    event_names: tuple[str, ...]
-    body_names: tuple[str, ...]
-    aero_rows: dict[str, int]
-
-    @property
-    def n_cases(self) -> int:
-        return self.y0.shape[0]
 
 
 def entry_state(mission: Mission) -> np.ndarray:
@@ -196,81 +185,11 @@ def _trigger(mission: Mission, ev, where: str, index: dict[str, int]) -> tuple[f
 
 
 def entry_reference(mission: Mission) -> tuple[np.ndarray, np.ndarray] | None:
-    """The terminal point controller's reference table and gains, or None (constant bank)."""
-    spec = mission.spec
-    g = spec.guidance.entry
-    if g.mode != "terminal_point_controller":
-        return None
-    planet = mission.planet
-    y = entry_state(mission)
-    r = np.linalg.norm(y[0:3])
-    v = y[3:6]
-    speed = float(np.linalg.norm(v))
-    gamma = math.asin(float(np.dot(v, y[0:3])) / (speed * r))
-    aero = mission.capsule_aero
-    cd = float(aero.drag_coefficient[-1])
-    ld = float(aero.lift_to_drag[-1])
-    beta = spec.vehicle.capsule.mass_kg / (cd * mission.reference_area_m2)
-    deploy = spec.parachute.deploy
-    v_end = g.reference_end_speed_m_s or deploy.speed_m_s
-    if v_end is None:
-        v_end = 0.5 * (deploy.speed_max_m_s + deploy.speed_min_m_s)
-    end_range = g.reference_end_range_m
-    if end_range is None:
-        end_range = deploy.range_to_target_m if deploy.trigger == "range" else 0.0
-    atm = mission.atmosphere
-    scale = spec.atmosphere.density_scale
-    key = (
-        "guidance.entry.reference_end_speed_m_s"
-        if g.reference_end_speed_m_s
-        else "parachute.deploy.speed_m_s"
-    )
-    inputs = (
-        planet.mu_m3_s2,
-        planet.mean_radius_m,
-        beta,
-        ld,
-        speed,
-        gamma,
-        spec.entry.altitude_m,
-        v_end,
-        end_range,
-        scale,
-        tuple(g.reference_speed_m_s),
-        tuple(g.reference_bank_deg),
-    )
+    """The terminal point controller's reference table and gains, or None (constant bank).
 
-    def build() -> np.ndarray:
-        ref = _reference(planet, atm, scale, beta, ld, speed, gamma, spec, g, v_end, end_range)
-        return ref.kernel_table()
-
-    try:
-        table = reference_cache.get(inputs, atm, build)
-    except ValueError as exc:
-        raise InputError(key, v_end, f"a speed the reference entry reaches ({exc})") from None
-    gains = default_gains(planet.mean_radius_m, abs(math.radians(g.bank_deg)))
-    gains[G_GAIN_K] = g.gain
-    gains[G_LD] = ld
-    gains[G_V_HA] = g.heading_alignment_speed_m_s
-    gains[G_K_HA] = g.heading_alignment_gain
-    return table, gains
-
-
-def _reference(planet, atm, scale, beta, ld, speed, gamma, spec, g, v_end, end_range):
-    return build_entry_reference(
-        mu_m3_s2=planet.mu_m3_s2,
-        planet_radius_m=planet.mean_radius_m,
-        density_kg_m3=lambda h: scale * atm.evaluate(h).density_kg_m3,
-        scale_height_m=None,
-        ballistic_coefficient_kg_m2=beta,
-        lift_to_drag=ld,
-        v0_m_s=speed,
-        gamma0_rad=gamma,
-        h0_m=spec.entry.altitude_m,
-        bank_profile_deg=(np.asarray(g.reference_speed_m_s), np.asarray(g.reference_bank_deg)),
-        v_end_m_s=v_end,
-        end_range_to_target_m=end_range,
-    )
+    The memoised solve :func:`skycrane.sequence.preflight.entry_guidance`.
+    """
+    return entry_guidance(mission, entry_state(mission))
 
 
 def back_propagate(mission: Mission, y_entry: np.ndarray, duration_s: float) -> np.ndarray:
@@ -280,60 +199,109 @@ def back_propagate(mission: Mission, y_entry: np.ndarray, duration_s: float) -> 
 
 def back_propagate_rows(mission: Mission, y_entry: np.ndarray, duration_s: float) -> np.ndarray:
     """:func:`back_propagate` for every row of ``y_entry[n, N_STATE]`` (one kernel batch)."""
-    aero = AeroBank.from_tables([mission.capsule_aero])
-    model = build_model(mission.planet, mission.atmosphere, mission.wind, aero)
-    reversed_planet = model[PLANET].copy()
-    reversed_planet[PC_OMEGA] = -reversed_planet[PC_OMEGA]
-    model = (reversed_planet, *model[1:])
-    y = y_entry.copy()
-    y[:, 3:6] = -y[:, 3:6]
-    p = vacuum_params(mission.reference_area_m2, duration_s)
-    mem = default_memory(p)
-    mem[L.M_GUIDANCE] = L.GUID_NONE
-    n = y.shape[0]
-    raw = run_batch(
-        0.0,
-        y,
-        np.repeat(p[None], n, axis=0),
-        np.repeat(mem[None], n, axis=0),
-        model,
-        default_settings(rtol=1e-12, atol=1e-9, max_step_s=60.0),
+    return coast_back(mission, y_entry, vacuum_params(mission.reference_area_m2, duration_s))
+
+
+def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
+    """Every solve ``mission`` needs before its flight, each memoised (sequence/preflight.py).
+
+    Validates the packing first (sequence references, the mass budget), then
+    solves the entry-guidance reference and the state at the start time,
+    packs the one-case nominal flight and, when safe-target selection
+    retargets powered descent, flies it once for the predicted landing
+    point's offset (with the trajectory sampling of ``record_trajectory``,
+    as the batch it serves). Raises :class:`~skycrane.errors.InputError` for
+    everything a run would refuse before flying.
+    """
+    tables = _pack_tables(mission)
+    check_mass_budget(mission)
+    y_entry = entry_state(mission)
+    guidance = entry_guidance(mission, y_entry)
+    _, start_t = _sequence_events(mission)
+    y_start = start_state(
+        mission, y_entry, start_t, vacuum_params(mission.reference_area_m2, -start_t)
     )
-    out = raw.y_end.copy()
-    out[:, 3:6] = -out[:, 3:6]
-    out[:, L.S_HEAT_LOAD] = 0.0
-    out[:, L.S_WORK] = 0.0
-    out[:, L.S_MASS] = y_entry[:, L.S_MASS]
-    return out
+    offset = None
+    pd_spec = mission.spec.powered_descent
+    if pd_spec is not None and pd_spec.divert_max_m is not None:
+        nominal = _assemble(mission, 1, record_trajectory, tables, guidance, y_start)
+        offset = safe_target(mission, nominal)
+    return Preflight(mission_digest(mission), guidance, y_start, offset)
 
 
-def build_batch(mission: Mission, n_cases: int = 1, record_trajectory: bool = True) -> Batch:
-    """``n_cases`` identical nominal cases of ``mission``, ready for :func:`run_batch`."""
-    spec = mission.spec
+def build_batch(
+    mission: Mission,
+    n_cases: int = 1,
+    record_trajectory: bool = True,
+    preflight: Preflight | None = None,
+) -> Batch:
+    """``n_cases`` identical nominal cases of ``mission``, ready for :func:`run_batch`.
+
+    Pure packing of the mission and of its :func:`prepare` results
+    (``preflight``; prepared, memoised, when not given).
+    """
+    pre = prepare(mission, record_trajectory) if preflight is None else preflight
+    tables = _pack_tables(mission)
+    batch = _assemble(
+        mission, n_cases, record_trajectory, tables, pre.entry_guidance, pre.start_state
+    )
+    if pre.safe_target_offset_m is not None:
+        along, cross = pre.safe_target_offset_m
+        batch.params[:, L.P_RETARGET] = 1.0
+        batch.params[:, L.P_DIVERT_MAX_M] = mission.spec.powered_descent.divert_max_m
+        batch.params[:, L.P_STS_ALONG_M] = along
+        batch.params[:, L.P_STS_CROSS_M] = cross
+    return batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What packing needs of the mission alone: aerodynamic and sequence tables, rows."""
+
+    aero: list
+    aero_rows: dict[str, int]
+    seq: np.ndarray
+    bodies: np.ndarray
+    body_names: tuple[str, ...]
+    params: np.ndarray
+    mem: np.ndarray
+
+
+def _pack_tables(mission: Mission) -> _Tables:
     tables, aero_rows, areas = _aero_tables(mission)
     seq, bodies, body_names = build_sequence(mission, aero_rows, areas)
-    events, start_t = _sequence_events(mission)
     p = nominal_params(mission, body_names)
     mem = nominal_memory(mission, p)
-    guidance = entry_reference(mission)
+    return _Tables(tables, aero_rows, seq, bodies, body_names, p, mem)
+
+
+def _assemble(
+    mission: Mission,
+    n_cases: int,
+    record_trajectory: bool,
+    tables: _Tables,
+    guidance: tuple[np.ndarray, np.ndarray] | None,
+    y_start: np.ndarray,
+) -> Batch:
+    """The batch of ``n_cases`` nominal cases, without safe-target retargeting."""
+    spec = mission.spec
+    events, start_t = _sequence_events(mission)
     ref, gains = guidance if guidance is not None else (None, None)
     chute = spec.parachute
     model = build_model(
         mission.planet,
         mission.atmosphere,
         mission.wind,
-        AeroBank.from_tables(tables),
+        AeroBank.from_tables(tables.aero),
         chute_mach=np.asarray(chute.mach),
         chute_cd=np.asarray(chute.drag_coefficient),
         entry_ref=ref,
         entry_gains=gains,
-        sequence=seq,
-        bodies=bodies,
+        sequence=tables.seq,
+        bodies=tables.bodies,
     )
-    y_entry = entry_state(mission)
-    y0 = back_propagate(mission, y_entry, -start_t) if start_t < 0.0 else y_entry
+    y0 = np.array(y_start)
     y0[L.S_MASS] += pre_entry_mass_kg(mission)
-    check_mass_budget(mission)
     sim = spec.simulation
     settings = default_settings(
         rtol=sim.rtol,
@@ -341,56 +309,18 @@ def build_batch(mission: Mission, n_cases: int = 1, record_trajectory: bool = Tr
         max_step_s=sim.max_step_s,
         output_dt_s=sim.output_interval_s if record_trajectory else 0.0,
     )
-    batch = Batch(
+    p = tables.params
+    return Batch(
         t0_s=start_t,
         y0=np.tile(y0, (n_cases, 1)),
         params=np.tile(p, (n_cases, 1)),
-        mem0=np.tile(mem, (n_cases, 1)),
+        mem0=np.tile(tables.mem, (n_cases, 1)),
         model=model,
         settings=settings,
         event_names=tuple(e.name for e in events),
-        body_names=body_names,
-        aero_rows=aero_rows,
+        body_names=tables.body_names,
+        aero_rows=tables.aero_rows,
     )
-    pd_spec = spec.powered_descent
-    if pd_spec is not None and pd_spec.divert_max_m is not None:
-        along, cross = _nominal_sts_offset(batch, mission)
-        batch.params[:, L.P_RETARGET] = 1.0
-        batch.params[:, L.P_DIVERT_MAX_M] = pd_spec.divert_max_m
-        batch.params[:, L.P_STS_ALONG_M] = along
-        batch.params[:, L.P_STS_CROSS_M] = cross
-    return batch
-
-
-def _nominal_sts_offset(batch: Batch, mission: Mission) -> tuple[float, float]:
-    """The target's offset from the ground point below the vehicle at powered-descent start.
-
-    Along track and to the left, from the navigated state of the nominal flight
-    (what safe-target selection predicts the no-divert landing point with).
-    """
-    seq = batch.model[SEQ_TABLE]
-    powered = np.flatnonzero(seq[L.SQ_GUIDANCE] == L.GUID_POWERED)
-    if powered.size == 0:
-        return 0.0, 0.0
-    k = int(powered[0])
-    raw = run_batch(
-        batch.t0_s, batch.y0[:1], batch.params[:1], batch.mem0[:1], batch.model, batch.settings
-    )
-    if not raw.event_fired[0, L.EV_SEQ0 + k]:
-        raise InputError(
-            "powered_descent.divert_max_m",
-            mission.spec.powered_descent.divert_max_m,
-            f"a nominal flight that reaches '{batch.event_names[k]}' to predict from",
-        )
-    y = raw.event_y[0, L.EV_SEQ0 + k]
-    trn = bool(np.any(seq[L.SQ_NAV, :k] > 0.0))
-    first = L.P_TRN_X if trn else L.P_NAV_X
-    nav = batch.params[0, first : first + 3]
-    tgt = batch.params[0, L.P_TGT_X : L.P_TGT_Z + 1]
-    r = y[0:3] + nav
-    g = track_frame(r[0], r[1], r[2], y[3], y[4], y[5], float(np.linalg.norm(tgt)))
-    d = tgt - np.asarray(g[0:3])
-    return float(d @ np.asarray(g[3:6])), float(d @ np.asarray(g[6:9]))
 
 
 def pre_entry_mass_kg(mission: Mission) -> float:

@@ -1,0 +1,406 @@
+"""The solves done before a flight: named steps, each done once per mission.
+
+Packing a mission into the kernel's arrays (:mod:`skycrane.sequence.build`)
+is bookkeeping. Three of its inputs need a solve first, and each is a step
+here, memoised in the process on a digest of the resolved mission (its
+validated spec and the model arrays built from it and its files):
+
+1. :func:`entry_guidance`: the terminal point controller's reference
+   trajectory and range sensitivities, computed on the ground as in flight
+   practice (GUIDANCE.md 1.2); also kept on disk by
+   :mod:`~skycrane.sequence.reference_cache`.
+2. :func:`start_state`: the entry-interface state propagated backwards in
+   vacuum to ``sequence.start_t_s`` (:func:`coast_back`), so that the forward
+   flight passes through the published entry state at t = 0.
+3. :func:`safe_target`: the nominal flight, once, to powered-descent start:
+   safe-target selection predicts the no-divert landing point with its
+   offset (GUIDANCE.md 3.4), and its propellant at touchdown bounds the
+   divert the descent stage can reach (:func:`largest_divert_m`).
+
+:func:`skycrane.sequence.build.prepare` composes the three into a
+:class:`Preflight`. A step that refuses its input raises
+:class:`~skycrane.errors.InputError` naming the key, the value and what was
+expected; refusals are not memoised, so they are raised on every call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from skycrane.constants import G0_M_S2
+from skycrane.errors import InputError
+from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
+from skycrane.guidance.entry_reference import build_entry_reference
+from skycrane.missions.loader import Mission
+from skycrane.planets import PC_OMEGA
+from skycrane.propagate import layout as L
+from skycrane.propagate.kernel import default_memory, default_settings, run_batch
+from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
+from skycrane.sequence import reference_cache
+from skycrane.sequence.batch import Batch
+from skycrane.sequence.program import track_frame
+from skycrane.vehicle.aerodynamics import AeroBank
+
+_MEMO_MISSIONS = 8
+"""Missions remembered per step (a process rarely flies more than one or two)."""
+_memo: dict[str, OrderedDict] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """The results of the solves before a mission's flight (all read-only).
+
+    Attributes
+    ----------
+    digest : str
+        Digest of the resolved mission they were solved for.
+    entry_guidance : (reference table, gains) or None
+        Terminal point controller inputs (guidance/entry_layout.py rows), or
+        None when the entry is flown at constant bank.
+    start_state : float64[N_STATE]
+        Planet-fixed state (layout.S_*) at ``sequence.start_t_s``, before the
+        pre-entry jettisons are added to its mass.
+    safe_target_offset_m : (along, left) or None
+        The landing target's offset from the ground point below the navigated
+        vehicle at powered-descent start, in the track frame, on the nominal
+        flight; None when powered descent does not retarget.
+    """
+
+    digest: str
+    entry_guidance: tuple[np.ndarray, np.ndarray] | None
+    start_state: np.ndarray
+    safe_target_offset_m: tuple[float, float] | None
+
+
+def mission_digest(mission: Mission) -> str:
+    """Digest of everything a solve depends on: the spec and the model objects built from it.
+
+    The model objects are included because some come from files (an
+    atmosphere table) or may be replaced after loading.
+    """
+    h = hashlib.sha256(mission.spec.model_dump_json().encode())
+    for name in (
+        "planet",
+        "atmosphere",
+        "wind",
+        "capsule_aero",
+        "reference_area_m2",
+        "sutton_graves_k",
+    ):
+        _feed(h, getattr(mission, name))
+    return h.hexdigest()[:32]
+
+
+def _feed(h, obj) -> None:
+    h.update(b"|")
+    if isinstance(obj, np.ndarray):
+        h.update(f"{obj.dtype}{obj.shape}".encode())
+        h.update(np.ascontiguousarray(obj).tobytes())
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            _feed(h, getattr(obj, f.name))
+    elif isinstance(obj, tuple | list):
+        for item in obj:
+            _feed(h, item)
+    else:
+        h.update(repr(obj).encode())
+
+
+def clear() -> None:
+    """Forget every memoised solve (tests, or a long session flying many missions)."""
+    _memo.clear()
+
+
+def _memoised(step: str, key: str, solve: Callable[[], object]):
+    """``solve()`` once per ``key`` of ``step``; the last few keys are kept."""
+    kept = _memo.setdefault(step, OrderedDict())
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    value = solve()
+    kept[key] = value
+    while len(kept) > _MEMO_MISSIONS:
+        kept.popitem(last=False)
+    return value
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    out = np.array(array, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+# --- step 1: the entry guidance reference ------------------------------------------------
+
+
+def entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The terminal point controller's reference table and gains, or None (constant bank).
+
+    ``y_entry`` is the mission's entry-interface state (layout.S_*, t = 0).
+    Refuses a reference entry that cannot reach its end speed, naming the key
+    the end speed came from.
+    """
+    if mission.spec.guidance.entry.mode != "terminal_point_controller":
+        return None
+    return _memoised(
+        "entry_guidance",
+        mission_digest(mission),
+        lambda: _solve_entry_guidance(mission, y_entry),
+    )
+
+
+def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    spec = mission.spec
+    g = spec.guidance.entry
+    planet = mission.planet
+    r = np.linalg.norm(y_entry[0:3])
+    v = y_entry[3:6]
+    speed = float(np.linalg.norm(v))
+    gamma = math.asin(float(np.dot(v, y_entry[0:3])) / (speed * r))
+    aero = mission.capsule_aero
+    cd = float(aero.drag_coefficient[-1])
+    ld = float(aero.lift_to_drag[-1])
+    beta = spec.vehicle.capsule.mass_kg / (cd * mission.reference_area_m2)
+    deploy = spec.parachute.deploy
+    v_end = g.reference_end_speed_m_s or deploy.speed_m_s
+    if v_end is None and (deploy.speed_max_m_s is None or deploy.speed_min_m_s is None):
+        raise InputError(
+            "guidance.entry.reference_end_speed_m_s",
+            None,
+            f"a speed to end the reference trajectory at (the {deploy.trigger!r} parachute "
+            "trigger gives none)",
+        )
+    if v_end is None:
+        v_end = 0.5 * (deploy.speed_max_m_s + deploy.speed_min_m_s)
+    end_range = g.reference_end_range_m
+    if end_range is None:
+        end_range = deploy.range_to_target_m if deploy.trigger == "range" else 0.0
+    atm = mission.atmosphere
+    scale = spec.atmosphere.density_scale
+    key = (
+        "guidance.entry.reference_end_speed_m_s"
+        if g.reference_end_speed_m_s
+        else "parachute.deploy.speed_m_s"
+    )
+    inputs = (
+        planet.mu_m3_s2,
+        planet.mean_radius_m,
+        beta,
+        ld,
+        speed,
+        gamma,
+        spec.entry.altitude_m,
+        v_end,
+        end_range,
+        scale,
+        tuple(g.reference_speed_m_s),
+        tuple(g.reference_bank_deg),
+    )
+
+    def build() -> np.ndarray:
+        return build_entry_reference(
+            mu_m3_s2=planet.mu_m3_s2,
+            planet_radius_m=planet.mean_radius_m,
+            density_kg_m3=lambda h: scale * atm.evaluate(h).density_kg_m3,
+            scale_height_m=None,
+            ballistic_coefficient_kg_m2=beta,
+            lift_to_drag=ld,
+            v0_m_s=speed,
+            gamma0_rad=gamma,
+            h0_m=spec.entry.altitude_m,
+            bank_profile_deg=(
+                np.asarray(g.reference_speed_m_s),
+                np.asarray(g.reference_bank_deg),
+            ),
+            v_end_m_s=v_end,
+            end_range_to_target_m=end_range,
+        ).kernel_table()
+
+    try:
+        table = reference_cache.get(inputs, atm, build)
+    except ValueError as exc:
+        raise InputError(key, v_end, f"a speed the reference entry reaches ({exc})") from None
+    gains = default_gains(planet.mean_radius_m, abs(math.radians(g.bank_deg)))
+    gains[G_GAIN_K] = g.gain
+    gains[G_LD] = ld
+    gains[G_V_HA] = g.heading_alignment_speed_m_s
+    gains[G_K_HA] = g.heading_alignment_gain
+    return _read_only(table), _read_only(gains)
+
+
+# --- step 2: the state at the start of the sequence --------------------------------------
+
+
+def start_state(
+    mission: Mission, y_entry: np.ndarray, start_t_s: float, coast_params: np.ndarray
+) -> np.ndarray:
+    """Planet-fixed state at ``start_t_s`` <= 0 that reaches ``y_entry`` at t = 0 (read-only).
+
+    ``coast_params`` is the parameter row of a drag-free coast of
+    ``-start_t_s`` (:func:`skycrane.sequence.pack.vacuum_params`).
+    """
+    if start_t_s >= 0.0:
+        return _read_only(y_entry)
+    return _memoised(
+        "start_state",
+        mission_digest(mission),
+        lambda: _read_only(coast_back(mission, y_entry[None], coast_params)[0]),
+    )
+
+
+def coast_back(mission: Mission, y_entry: np.ndarray, coast_params: np.ndarray) -> np.ndarray:
+    """States a vacuum coast of ``coast_params[P_T_MAX_S]`` before each row of ``y_entry[n, :]``.
+
+    Without drag the dynamics in the rotating frame are time-reversible with
+    v -> -v and omega -> -omega: flying the reversed state forward in a
+    reversed-rotation planet for the duration, and reversing the velocity
+    again, gives the earlier state (one kernel batch for every row). The mass
+    is the entry mass and the integrated heat load and work are zero.
+    """
+    aero = AeroBank.from_tables([mission.capsule_aero])
+    model = build_model(mission.planet, mission.atmosphere, mission.wind, aero)
+    reversed_planet = model[PLANET].copy()
+    reversed_planet[PC_OMEGA] = -reversed_planet[PC_OMEGA]
+    model = (reversed_planet, *model[1:])
+    y = y_entry.copy()
+    y[:, 3:6] = -y[:, 3:6]
+    mem = default_memory(coast_params)
+    mem[L.M_GUIDANCE] = L.GUID_NONE
+    n = y.shape[0]
+    raw = run_batch(
+        0.0,
+        y,
+        np.repeat(coast_params[None], n, axis=0),
+        np.repeat(mem[None], n, axis=0),
+        model,
+        default_settings(rtol=1e-12, atol=1e-9, max_step_s=60.0),
+    )
+    out = raw.y_end.copy()
+    out[:, 3:6] = -out[:, 3:6]
+    out[:, L.S_HEAT_LOAD] = 0.0
+    out[:, L.S_WORK] = 0.0
+    out[:, L.S_MASS] = y_entry[:, L.S_MASS]
+    return out
+
+
+# --- step 3: the nominal flight for safe-target selection --------------------------------
+
+
+def safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
+    """The target's (along-track, left) offset from the ground point below the vehicle at
+    powered-descent start, on the nominal flight ``nominal`` (one case, no retargeting).
+
+    Safe-target selection predicts the no-divert landing point with it
+    (GUIDANCE.md 3.4). It is memoised on the mission and on the integrator
+    settings: the trajectory sampling interval ends steps, so a flight with a
+    recorded trajectory differs from one without in its last bits, and each
+    batch gets the offset of a flight with its own settings. Refuses a
+    nominal flight that never reaches powered descent, and a
+    ``powered_descent.divert_max_m`` beyond :func:`largest_divert_m`.
+    """
+    seq = nominal.model[SEQ_TABLE]
+    powered = np.flatnonzero(seq[L.SQ_GUIDANCE] == L.GUID_POWERED)
+    if powered.size == 0:
+        return 0.0, 0.0
+    key = mission_digest(mission) + nominal.settings.tobytes().hex()
+    return _memoised("safe_target", key, lambda: _solve_safe_target(mission, nominal))
+
+
+def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
+    seq = nominal.model[SEQ_TABLE]
+    k = int(np.flatnonzero(seq[L.SQ_GUIDANCE] == L.GUID_POWERED)[0])
+    raw = run_batch(
+        nominal.t0_s,
+        nominal.y0[:1],
+        nominal.params[:1],
+        nominal.mem0[:1],
+        nominal.model,
+        nominal.settings,
+    )
+    divert_m = mission.spec.powered_descent.divert_max_m
+    if not raw.event_fired[0, L.EV_SEQ0 + k]:
+        raise InputError(
+            "powered_descent.divert_max_m",
+            divert_m,
+            f"a nominal flight that reaches '{nominal.event_names[k]}' to predict from",
+        )
+    if raw.event_fired[0, L.EV_TOUCHDOWN]:  # a flight that does not land is reported by run
+        _check_divert_reach(mission, nominal, raw.event_y[0, L.EV_TOUCHDOWN])
+    y = raw.event_y[0, L.EV_SEQ0 + k]
+    trn = bool(np.any(seq[L.SQ_NAV, :k] > 0.0))
+    first = L.P_TRN_X if trn else L.P_NAV_X
+    nav = nominal.params[0, first : first + 3]
+    tgt = nominal.params[0, L.P_TGT_X : L.P_TGT_Z + 1]
+    r = y[0:3] + nav
+    g = track_frame(r[0], r[1], r[2], y[3], y[4], y[5], float(np.linalg.norm(tgt)))
+    d = tgt - np.asarray(g[0:3])
+    return float(d @ np.asarray(g[3:6])), float(d @ np.asarray(g[6:9]))
+
+
+def _check_divert_reach(mission: Mission, nominal: Batch, y_touchdown: np.ndarray) -> None:
+    """Refuse ``powered_descent.divert_max_m`` beyond what the propellant left can fly."""
+    pd = mission.spec.powered_descent
+    p = nominal.params[0]
+    mass_kg = float(y_touchdown[L.S_MASS])
+    spare_kg = mass_kg - p[L.P_PD0 + L.PDP_DRY_MASS_KG] - p[L.P_PD0 + L.PDP_ROVER_MASS_KG]
+    tgt = p[L.P_TGT_X : L.P_TGT_Z + 1]
+    gravity = mission.planet.mu_m3_s2 / float(tgt @ tgt)
+    thrust_n = pd.engines * pd.engine_thrust_n * pd.throttle_max
+    reach_m = largest_divert_m(spare_kg, mass_kg, thrust_n, pd.isp_s, gravity)
+    if pd.divert_max_m > reach_m:
+        raise InputError(
+            "powered_descent.divert_max_m",
+            pd.divert_max_m,
+            f"at most {reach_m:.0f} m, the largest divert the descent stage can fly on the "
+            f"{max(spare_kg, 0.0):.1f} kg of propellant its nominal descent leaves",
+        )
+
+
+def largest_divert_m(
+    spare_propellant_kg: float,
+    mass_kg: float,
+    thrust_max_n: float,
+    isp_s: float,
+    gravity_m_s2: float,
+) -> float:
+    """Largest horizontal divert [m] the descent stage can add to its nominal descent.
+
+    The divert is budgeted as a translation at constant height flown on the
+    propellant the nominal descent leaves (safe-target selection's maximum
+    *reach*, GUIDANCE.md 3.4). Derived here:
+
+    * Budget, the rocket equation: burning ``spare_propellant_kg`` at the
+      touchdown mass ``mass_kg`` (the lightest, so the most velocity change
+      it can give) yields dv = Isp g0 ln(m / (m - m_spare)).
+    * Cost: a bang-bang translation of d metres (horizontal acceleration a
+      for half the time, -a for the other half) lasts t = 2 sqrt(d / a),
+      while the engines also carry the weight, so their acceleration is
+      sqrt(a² + g²) throughout: dv(d, a) = 2 sqrt(d (a + g²/a)). This is
+      smallest at a = g, where steering and gravity losses balance, or at
+      the largest horizontal acceleration the thrust allows,
+      a_max = sqrt((T/m)² - g²), when that is less than g.
+    * Hence d_max = dv² / (4 (a* + g²/a*)) with a* = min(g, a_max); for
+      a* = g, d_max = dv² / (8 g). It is 0 when the engines cannot hover.
+
+    It does not credit a divert blended into the descent's own braking,
+    which the polynomial guidance flies and which costs less; it bounds what
+    the propellant margin can buy on top of the nominal descent. Mars 2020
+    (118 kg left of 400 at the nominal touchdown, 8 x 3.1 kN, Isp 220 s)
+    reaches about 710 m against the 600 m of its terrain-relative
+    navigation (S2).
+    """
+    if spare_propellant_kg <= 0.0 or mass_kg <= spare_propellant_kg:
+        return 0.0
+    dv_m_s = isp_s * G0_M_S2 * math.log(mass_kg / (mass_kg - spare_propellant_kg))
+    thrust_accel = thrust_max_n / mass_kg
+    if thrust_accel <= gravity_m_s2:
+        return 0.0
+    accel = min(gravity_m_s2, math.sqrt(thrust_accel**2 - gravity_m_s2**2))
+    return dv_m_s**2 / (4.0 * (accel + gravity_m_s2**2 / accel))

@@ -1,0 +1,109 @@
+"""The solves before a flight: named steps, done once per mission; building is packing.
+
+Checked: each preflight step is solved once per mission however often the
+mission is prepared, built or checked (call counts); building twice, from a
+fresh and from a memoised preflight, gives byte-identical kernel input
+(invariant); the divert reach bound against its closed form (analytic).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import skycrane
+from skycrane.api import check
+from skycrane.sequence import preflight
+from skycrane.sequence.build import build_batch, prepare
+
+MARS_G = 3.7
+
+
+@pytest.fixture
+def solve_counts(monkeypatch):
+    """Calls of each preflight solve, from an empty memo."""
+    preflight.clear()
+    counts = {"entry_guidance": 0, "start_state": 0, "safe_target": 0}
+    wrapped = {
+        "entry_guidance": "_solve_entry_guidance",
+        "start_state": "coast_back",
+        "safe_target": "_solve_safe_target",
+    }
+    for step, attr in wrapped.items():
+        solve = getattr(preflight, attr)
+
+        def counted(*args, _solve=solve, _step=step):
+            counts[_step] += 1
+            return _solve(*args)
+
+        monkeypatch.setattr(preflight, attr, counted)
+    yield counts
+    preflight.clear()
+
+
+def _batch_bytes(batch) -> list[bytes]:
+    arrays = [batch.y0, batch.params, batch.mem0, batch.settings, *batch.model]
+    return [np.asarray(a).tobytes() for a in arrays] + [repr(batch.t0_s).encode()]
+
+
+def test_preflight_is_solved_once_per_mission(solve_counts) -> None:
+    """prepare, build_batch and check of one mission share one solve of each step."""
+    m2020 = skycrane.load_mission("m2020")
+    first = prepare(m2020)
+    assert first.entry_guidance is not None and first.safe_target_offset_m is not None
+    assert prepare(m2020) is not None
+    build_batch(m2020, 3)
+    build_batch(m2020, 1, preflight=first)
+    check(m2020)
+    check(skycrane.load_mission("m2020"))  # loaded again: the same digest
+    assert solve_counts == {"entry_guidance": 1, "start_state": 1, "safe_target": 1}
+    # without a recorded trajectory the nominal flight steps differently: its own solve
+    build_batch(m2020, 2, record_trajectory=False)
+    build_batch(m2020, 2, record_trajectory=False)
+    assert solve_counts == {"entry_guidance": 1, "start_state": 1, "safe_target": 2}
+
+
+def test_building_twice_is_byte_identical(solve_counts) -> None:
+    """A batch from a fresh preflight equals one from the memoised preflight, byte for byte."""
+    msl = skycrane.load_mission("msl")
+    fresh = _batch_bytes(build_batch(msl, 2, record_trajectory=False))
+    again = _batch_bytes(build_batch(msl, 2, record_trajectory=False))
+    preflight.clear()
+    rebuilt = _batch_bytes(build_batch(msl, 2, record_trajectory=False))
+    assert fresh == again == rebuilt
+    assert solve_counts["start_state"] == 2  # once per memo, the second build reused it
+
+
+def test_memoised_solves_are_read_only() -> None:
+    """A caller cannot change what the next build of the mission gets."""
+    pre = prepare(skycrane.load_mission("m2020"))
+    table, gains = pre.entry_guidance
+    for array in (pre.start_state, table, gains):
+        with pytest.raises(ValueError):
+            array[0] = 0.0
+
+
+@pytest.mark.parametrize("thrust_to_weight", [1.5, 3.0])
+def test_divert_reach_closed_form(thrust_to_weight) -> None:
+    """Reach = dv^2 / (4 (a + g^2/a)), a = min(g, a_max), dv from the rocket equation; no
+    bang-bang acceleration the engines allow flies the reach on less dv (the minimum)."""
+    mass, spare, isp = 1800.0, 120.0, 220.0
+    thrust = thrust_to_weight * mass * MARS_G
+    reach = preflight.largest_divert_m(spare, mass, thrust, isp, MARS_G)
+    dv = isp * 9.80665 * math.log(mass / (mass - spare))
+    a_max = MARS_G * math.sqrt(thrust_to_weight**2 - 1.0)
+    a_best = min(MARS_G, a_max)
+    assert reach == pytest.approx(dv**2 / (4.0 * (a_best + MARS_G**2 / a_best)), rel=1e-12)
+    if a_max >= MARS_G:
+        assert reach == pytest.approx(dv**2 / (8.0 * MARS_G), rel=1e-12)
+    accels = np.linspace(0.01, a_max, 2000)
+    cost = 2.0 * np.sqrt(reach * (accels + MARS_G**2 / accels))
+    assert cost.min() >= dv * (1.0 - 1e-9)
+
+
+def test_no_divert_without_margin_or_hover() -> None:
+    """No propellant left, or engines that cannot hold the weight: nothing is reachable."""
+    assert preflight.largest_divert_m(0.0, 1800.0, 3.0 * 1800.0 * MARS_G, 220.0, MARS_G) == 0.0
+    assert preflight.largest_divert_m(100.0, 1800.0, 0.9 * 1800.0 * MARS_G, 220.0, MARS_G) == 0.0
