@@ -115,7 +115,12 @@ M_NAV_X, M_NAV_Y, M_NAV_Z = 28, 29, 30  # position error guidance sees now [m]
 M_PD_TGT_X, M_PD_TGT_Y, M_PD_TGT_Z = 31, 32, 33  # powered-descent target, planet-fixed [m]
 M_BANK0 = 34  # bank when the held command was set [rad] (skycrane.vehicle.bank)
 M_BANK_T0 = 35  # time the held command was set
-N_MEM = 36
+# entry-guidance telemetry: what the last cycle computed, recorded only (NaN before it)
+M_RANGE_TO_GO_M = 36  # great-circle range to go from the navigated position [m]
+M_PREDICTED_RANGE_M = 37  # the terminal point controller's predicted range R_p [m]
+M_CROSSRANGE_RAD = 38  # chi = r_tgt_hat . unit(r_nav x v), positive: target to the left
+M_ENTRY_CYCLE_T_S = 39  # time of that cycle
+N_MEM = 40
 
 GUID_NONE = 0
 GUID_CONSTANT_BANK = 1
@@ -134,7 +139,14 @@ A_CHUTE_FORCE_N = 7  # parachute drag force
 A_THRUST_N = 8
 A_DRAG_ACCEL_M_S2 = 9  # drag part of the aerodynamic acceleration (what entry guidance filters)
 A_BANK_RAD = 10  # bank angle from the attitude response (skycrane.vehicle.bank)
-N_AUX = 11
+# entry-guidance telemetry, copied from memory (held between cycles): M_DRAG_FILT and
+# M_RANGE_TO_GO_M .. M_ENTRY_CYCLE_T_S in that order
+A_DRAG_FILT_M_S2 = 11  # filtered sensed drag [m/s^2]
+A_RANGE_TO_GO_M = 12
+A_PREDICTED_RANGE_M = 13
+A_CROSSRANGE_RAD = 14
+A_ENTRY_CYCLE_T_S = 15  # when the entry guidance computed them
+N_AUX = 16
 
 # --- sequence table: one column per event, rows SQ_* ---------------------------
 SQ_TRIGGER = 0  # one of TR_*
