@@ -22,6 +22,7 @@ from skycrane.propagate.layout import (
     M_AERO_TABLE,
     M_BANK_CMD,
     M_CHUTE_FIRE_T,
+    M_ENTRY_CYCLE_T_S,
     M_GUIDANCE,
     M_LIFT_ON,
     M_LIFT_SIGN,
@@ -30,6 +31,7 @@ from skycrane.propagate.layout import (
     M_NEXT_GUIDE_T,
     M_PD_TGT_X,
     M_PD_TGT_Z,
+    M_RANGE_TO_GO_M,
     M_REF_AREA_M2,
     MAX_SPAWN,
     N_AUX,
@@ -334,4 +336,5 @@ def default_memory_rows(params: np.ndarray) -> np.ndarray:
     mem[:, M_CHUTE_FIRE_T] = math.nan
     mem[:, M_NAV_X : M_NAV_Z + 1] = params[:, P_NAV_X : P_NAV_Z + 1]
     mem[:, M_PD_TGT_X : M_PD_TGT_Z + 1] = params[:, P_TGT_X : P_TGT_Z + 1]
+    mem[:, M_RANGE_TO_GO_M : M_ENTRY_CYCLE_T_S + 1] = math.nan  # no entry-guidance cycle yet
     return mem
