@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skycrane.missions.loader import Mission, load_mission
+from skycrane.output import accessor as _accessor  # noqa: F401  installs result.plot
 from skycrane.propagate.kernel import run_batch
 from skycrane.results import Result, case_result
 from skycrane.sequence.bodies import fly_bodies

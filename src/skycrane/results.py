@@ -10,8 +10,9 @@ evaluated, recorded with each sample.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -159,6 +160,8 @@ class Result:
     touchdown: dict[str, float] | None = None
     propellant_remaining_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
+    plot_accessor: ClassVar[Callable[[Result], Any] | None] = None
+    """The class behind :attr:`plot`; :mod:`skycrane.output.accessor` installs it on import."""
 
     @property
     def ok(self) -> bool:
@@ -185,9 +188,9 @@ class Result:
         A :class:`skycrane.output.accessor.ResultPlots`; each method is the
         function of :mod:`skycrane.output.plots` of that name with the result bound.
         """
-        from skycrane.output.accessor import ResultPlots  # matplotlib only when drawing
-
-        return ResultPlots(self)
+        if Result.plot_accessor is None:  # importing skycrane installs it (skycrane.api)
+            raise RuntimeError("result.plot needs skycrane.output.accessor to be imported")
+        return Result.plot_accessor(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``skycrane run --json``."""
