@@ -188,10 +188,8 @@ class Columns:
     body_order: tuple[str, ...]
 
     def __getitem__(self, name: str) -> np.ndarray:
+        """The column called ``name``, from the table or the detail."""
         return self.table[name] if name in self.table else self.detail[name]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.table or name in self.detail
 
 
 def event_slots(batch: Batch) -> list[tuple[str, int]]:
@@ -323,7 +321,8 @@ def _limits_exceeded(table: dict, mission: Mission) -> np.ndarray:
         for i in np.flatnonzero(value > lim.limit(mission)):  # NaN: not flown, not exceeded
             out[i].append(lim.reason(mission))
     rows = np.empty(n, dtype=object)
-    rows[:] = [tuple(r) for r in out]
+    for i, reasons in enumerate(out):  # one tuple per element, never broadcast as a sequence
+        rows[i] = tuple(reasons)
     return rows
 
 
