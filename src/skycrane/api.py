@@ -12,6 +12,7 @@ from pathlib import Path
 
 from skycrane.errors import InputError
 from skycrane.missions.loader import Mission, as_mission_error, load_mission
+from skycrane.output import accessor as _accessor  # noqa: F401  installs result.plot
 from skycrane.propagate.kernel import run_batch
 from skycrane.results import Result, case_result
 from skycrane.sequence.bodies import fly_bodies

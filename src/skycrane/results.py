@@ -1,46 +1,42 @@
 """Results of a simulation: the timeline, where every piece of hardware rests, the trajectory.
 
-Everything is computed after the fact from the kernel's saved states. The
+A :class:`Result` is one row of the batch's reduced columns
+(:func:`skycrane.reduction.reduce_batch`: the Monte Carlo table's, plus the
+detail a timeline needs) together with the case's recorded trajectory. The
 trajectory's derived quantities (Mach, dynamic pressure, deceleration, heat
-rate, thrust) are those the integration itself evaluated, recorded with each
-sample; event conditions that do not depend on the vehicle's configuration
-(altitude, speeds, Mach, dynamic pressure, position) are recomputed with the
-kernel's own right-hand side.
+rate, thrust, the entry guidance's telemetry) are those the integration itself
+evaluated, recorded with each sample.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from skycrane.constants import G0_M_S2 as G0_EARTH_M_S2
-from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
+from skycrane.constants import G0_M_S2
+from skycrane.planets import lla_from_pf
 from skycrane.propagate import layout as L
-from skycrane.propagate.kernel import RawBatch, derived
+from skycrane.propagate.kernel import RawBatch
+from skycrane.reduction import (
+    EVENT_DETAIL_FIELDS,
+    EVENT_FIELDS,
+    PEAK_NAMES,
+    Columns,
+    reduce_batch,
+)
 
-INTERNAL_EVENTS = {
-    L.EV_RANGE_CONTROL: "range_control_start",
-    L.EV_HEADING_ALIGNMENT: "heading_alignment",
-    L.EV_POWERED_APPROACH: "powered_descent_start",
-    L.EV_CONSTANT_VELOCITY: "constant_velocity_descent",
-    L.EV_CONSTANT_DECEL: "constant_deceleration",
-    L.EV_SKY_CRANE: "sky_crane_start",
-    L.EV_TOUCHDOWN: "touchdown",
-    L.EV_TOUCHDOWN_DETECTED: "touchdown_detected",
-    L.EV_BRIDLES_CUT: "bridles_cut",
-    L.EV_FLYAWAY: "flyaway_start",
-    L.EV_ENGINES_OUT: "descent_stage_engines_out",
-}
-PEAK_NAMES = {
-    L.EV_PEAK_HEAT: ("peak_heating", "heat_rate_w_cm2"),
-    L.EV_PEAK_DECEL: ("peak_deceleration", "deceleration_earth_g"),
-    L.EV_PEAK_DYN_PRESSURE: ("peak_dynamic_pressure", "dynamic_pressure_pa"),
-    L.EV_PEAK_CHUTE_LOAD: ("peak_parachute_load", "parachute_load_n"),
-}
-PEAK_SCALE = {L.EV_PEAK_HEAT: 1e-4, L.EV_PEAK_DECEL: 1.0 / G0_EARTH_M_S2}
-"""SI peak value to its reported unit (heat rate W/cm², deceleration Earth g); others 1."""
+__all__ = [
+    "BodyRest",
+    "Event",
+    "Result",
+    "Trajectory",
+    "case_result",
+    "row_result",
+    "trajectory_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +82,18 @@ class BodyRest:
 
 @dataclass(frozen=True, slots=True)
 class Trajectory:
-    """Sampled trajectory of the main vehicle; every array has one row per sample."""
+    """Sampled trajectory of the main vehicle; every array has one row per sample.
+
+    The last five arrays are the entry guidance's telemetry as of its latest
+    cycle at or before each sample (held between cycles; NaN before its first
+    cycle, where the drag filter reads 0): the filtered sensed drag D_f [m/s²],
+    the great-circle range to go R from the navigated position [m], the
+    terminal point controller's predicted range R_p = R_ref + F1 (D_f - D_ref)
+    + F2 (hdot - hdot_ref) [m], the crossrange angle chi = r_tgt_hat .
+    unit(r_nav x v) [rad], positive: target to the left (GUIDANCE.md 1.1, 1.3,
+    1.4; recorded by ``skycrane.sequence.program.entry_cycle``), and the time
+    of that cycle [s from entry] (the cycles need not fall on the samples).
+    """
 
     t_s: np.ndarray
     r_pf_m: np.ndarray
@@ -105,6 +112,11 @@ class Trajectory:
     deceleration_earth_g: np.ndarray
     parachute_force_n: np.ndarray
     thrust_n: np.ndarray
+    drag_filtered_m_s2: np.ndarray
+    range_to_go_m: np.ndarray
+    predicted_range_m: np.ndarray
+    crossrange_rad: np.ndarray
+    entry_cycle_t_s: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +144,8 @@ class Result:
         Descent-stage propellant at touchdown.
     trajectory : Trajectory
     n_steps : int
+    warnings : list of str
+        Every qualification limit exceeded (``skycrane.reduction.LIMITS``).
     """
 
     mission: str
@@ -145,6 +159,8 @@ class Result:
     touchdown: dict[str, float] | None = None
     propellant_remaining_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
+    plot_accessor: ClassVar[Callable[[Result], Any] | None] = None
+    """The class behind :attr:`plot`; :mod:`skycrane.output.accessor` installs it on import."""
 
     @property
     def ok(self) -> bool:
@@ -171,9 +187,9 @@ class Result:
         A :class:`skycrane.output.accessor.ResultPlots`; each method is the
         function of :mod:`skycrane.output.plots` of that name with the result bound.
         """
-        from skycrane.output.accessor import ResultPlots  # matplotlib only when drawing
-
-        return ResultPlots(self)
+        if Result.plot_accessor is None:  # importing skycrane installs it (skycrane.api)
+            raise RuntimeError("result.plot needs skycrane.output.accessor to be imported")
+        return Result.plot_accessor(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``skycrane run --json``."""
@@ -193,173 +209,110 @@ class Result:
         return out
 
 
-def _events(points, params_row, model, planet, t_touchdown, peak_values) -> list[Event]:
-    ys = np.array([y for _, _, y in points])
-    aux = derived(ys, params_row, model)
-    lat, lon, _ = lla_from_pf(ys[:, 0:3], planet)
-    _, fpa, heading = local_from_velocity_pf(ys[:, 3:6], lat, lon, planet)
-    out = []
-    for k, (name, t, y) in enumerate(points):
-        out.append(
-            Event(
-                name=name,
-                t_s=float(t),
-                altitude_m=float(aux[k, L.A_ALT_M]),
-                speed_m_s=float(aux[k, L.A_SPEED_M_S]),
-                mach=float(aux[k, L.A_MACH]),
-                dynamic_pressure_pa=float(aux[k, L.A_DYN_PRESSURE_PA]),
-                latitude_deg=float(np.atleast_1d(lat)[k]),
-                longitude_deg=float(np.atleast_1d(lon)[k]),
-                airspeed_m_s=float(aux[k, L.A_AIRSPEED_M_S]),
-                flight_path_angle_deg=float(np.atleast_1d(fpa)[k]),
-                heading_deg=float(np.atleast_1d(heading)[k]),
-                mass_kg=float(y[L.S_MASS]),
-                t_before_touchdown_s=None if t_touchdown is None else float(t_touchdown - t),
-                value=peak_values.get(name),
-            )
-        )
-    return out
-
-
 def case_result(raw: RawBatch, i: int, batch, mission, flights=None) -> Result:
-    """Assemble the :class:`Result` of case ``i`` of a batch run (and its bodies' flights)."""
-    planet = mission.planet
-    p = batch.params[i]
-    fired = raw.event_fired[i]
-    # times are from the entry interface as flown (the forward flight through the thin air
-    # above it reaches the mission's entry altitude within microseconds of t = 0)
-    t_e = 0.0
-    if "entry_interface" in batch.event_names:
-        slot = L.EV_SEQ0 + batch.event_names.index("entry_interface")
-        if fired[slot]:
-            t_e = float(raw.event_t_s[i, slot])
-    t_td = float(raw.event_t_s[i, L.EV_TOUCHDOWN]) - t_e if fired[L.EV_TOUCHDOWN] else None
-    points: list[tuple[str, float, np.ndarray]] = []
-    if batch.t0_s < 0.0:
-        points.append(("simulation_start", batch.t0_s, batch.y0[i]))
-    elif "entry_interface" not in batch.event_names:
-        points.append(("entry_interface", batch.t0_s, batch.y0[i]))
-    for k, name in enumerate(batch.event_names):
-        if fired[L.EV_SEQ0 + k]:
-            points.append(
-                (name, float(raw.event_t_s[i, L.EV_SEQ0 + k]), raw.event_y[i, L.EV_SEQ0 + k])
-            )
-    for ev, name in INTERNAL_EVENTS.items():
-        if fired[ev]:
-            points.append((name, float(raw.event_t_s[i, ev]), raw.event_y[i, ev]))
+    """The :class:`Result` of case ``i`` of a batch run (and its bodies' flights)."""
+    columns = reduce_batch(raw, batch, mission, flights)
+    t_e = float(columns["t_entry_s"][i])
+    return row_result(columns, i, mission, trajectory_of(raw, i, mission.planet, t_e))
+
+
+def _value(x) -> float | None:
+    """A column's value as a float, None for NaN (did not happen)."""
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Result:
+    """Row ``i`` of a batch's :class:`~skycrane.reduction.Columns` as a :class:`Result`."""
+    td_t = _value(columns["touchdown.t_s"][i])
     peaks: dict[str, float] = {}
     peak_values: dict[str, float] = {}
-    for ev, (name, key) in PEAK_NAMES.items():
-        value = float(raw.event_value[i, ev]) * PEAK_SCALE.get(ev, 1.0)
-        if ev == L.EV_PEAK_CHUTE_LOAD and not value > 0.0:
+    for name, key in PEAK_NAMES.values():
+        value = _value(columns[f"peak.{key}"][i])
+        if value is None:  # no parachute load
             continue
         peaks[key] = value
         peak_values[name] = value
-        points.append((name, float(raw.event_t_s[i, ev]), raw.event_y[i, ev]))
-    peaks["heat_load_j_cm2"] = float(raw.y_end[i, L.S_HEAT_LOAD] / 1e4)
-    if fired[L.EV_GROUND]:
-        name = "descent_stage_impact" if fired[L.EV_BRIDLES_CUT] else "surface_impact"
-        points.append((name, float(raw.event_t_s[i, L.EV_GROUND]), raw.event_y[i, L.EV_GROUND]))
-    points = sorted(((name, t - t_e, y) for name, t, y in points), key=lambda item: item[1])
-    events = _events(points, p, batch.model, planet, t_td, peak_values)
-
-    status = int(raw.status[i])
-    warnings = _envelope_warnings(events, mission)
-    text = L.STATUS_TEXT[status] if not warnings else "; ".join(warnings)
+    peaks["heat_load_j_cm2"] = float(columns["heat_load_j_cm2"][i])
+    events = []
+    for name in columns.event_order:
+        t_s = _value(columns[f"{name}.t_s"][i])
+        if t_s is None or (name in _PEAK_EVENTS and name not in peak_values):
+            continue
+        conditions = {
+            f: float(columns[f"{name}.{f}"][i])
+            for f in EVENT_FIELDS + EVENT_DETAIL_FIELDS
+            if f not in ("t_s", "height_m")
+        }
+        events.append(
+            Event(
+                name=name,
+                t_s=t_s,
+                t_before_touchdown_s=None if td_t is None else td_t - t_s,
+                value=peak_values.get(name),
+                **conditions,
+            )
+        )
+    events.sort(key=lambda ev: ev.t_s)  # stable: ties keep the reduction's order
+    status = int(columns["status"][i])
     touchdown, propellant, bodies = None, None, []
-    if t_td is not None and flights is not None:
-        touchdown, propellant, bodies = _hardware(raw, i, batch, mission, flights, t_e)
+    if td_t is not None and columns.body_order:
+        touchdown = {
+            "t_s": td_t,
+            "vertical_speed_m_s": float(columns["touchdown.vertical_speed_m_s"][i]),
+            "horizontal_speed_m_s": float(columns["touchdown.horizontal_speed_m_s"][i]),
+            "miss_distance_m": float(columns["touchdown.miss_distance_m"][i]),
+        }
+        propellant = float(columns["propellant_remaining_kg"][i])
+        bodies = _bodies(columns, i)
     return Result(
         mission=mission.name,
         status=status,
-        status_text=text,
+        status_text=str(columns["failure"][i]) or L.STATUS_TEXT[status],
         events=events,
         peaks=peaks,
-        trajectory=trajectory_of(raw, i, planet, t_e),
-        n_steps=int(raw.n_steps[i]),
+        trajectory=trajectory,
+        n_steps=int(columns["n_steps"][i]),
         bodies=bodies,
         touchdown=touchdown,
         propellant_remaining_kg=propellant,
-        warnings=warnings,
+        warnings=list(columns["limits_exceeded"][i]),
     )
 
 
-def _envelope_warnings(events: list[Event], mission) -> list[str]:
-    chute = mission.spec.parachute
+_PEAK_EVENTS = frozenset(name for name, _ in PEAK_NAMES.values())
+
+
+def _bodies(columns: Columns, i: int) -> list[BodyRest]:
+    """The bodies of row ``i`` in the order they left: first pass, fragments, descent stage."""
+
+    def order(name: str) -> tuple[int, float]:
+        kind = 2 if name == "descent_stage" else (1 if "/" in name else 0)
+        return kind, float(np.nan_to_num(columns[f"body.{name}.t_separation_s"][i]))
+
     out = []
-    for ev in events:
-        if ev.name == "parachute_deploy":
-            if ev.mach > chute.mach_max:
-                out.append(
-                    f"parachute deployed outside its qualified envelope: "
-                    f"Mach {ev.mach:.2f} > {chute.mach_max}"
-                )
-            if ev.dynamic_pressure_pa > chute.dynamic_pressure_max_pa:
-                out.append(
-                    f"parachute deployed outside its qualified envelope: dynamic "
-                    f"pressure {ev.dynamic_pressure_pa:.0f} Pa > "
-                    f"{chute.dynamic_pressure_max_pa:.0f} Pa"
-                )
-    return out
-
-
-def _hardware(raw: RawBatch, i: int, batch, mission, flights, t_e: float):
-    planet = mission.planet
-    radius = planet.mean_radius_m
-    y_td = raw.event_y[i, L.EV_TOUCHDOWN]
-    r_hat = y_td[0:3] / np.linalg.norm(y_td[0:3])
-    v_vert = float(np.dot(y_td[3:6], r_hat))
-    v_horiz = float(np.linalg.norm(y_td[3:6] - v_vert * r_hat))
-    p = batch.params[i]
-    propellant = float(
-        y_td[L.S_MASS] - p[L.P_PD0 + L.PDP_DRY_MASS_KG] - p[L.P_PD0 + L.PDP_ROVER_MASS_KG]
-    )
-    mine = np.nonzero(flights.case == i)[0]
-    rover_k = next(k for k in mine if flights.name[k] == "rover")
-    rover_y = flights.y_separation[rover_k]
-    rlat, rlon, _ = lla_from_pf(rover_y[0:3], planet)
-    tgt = mission.spec.target
-    miss, _ = great_circle(tgt.latitude_deg, tgt.longitude_deg, rlat, rlon, radius)
-    touchdown = {
-        "t_s": float(raw.event_t_s[i, L.EV_TOUCHDOWN]) - t_e,
-        "vertical_speed_m_s": -v_vert,
-        "horizontal_speed_m_s": v_horiz,
-        "miss_distance_m": float(miss),
-    }
-    rows: list[tuple[str, np.ndarray | None, float | None, str]] = []
-    for k in mine:
-        name = flights.name[k]
-        t_sep = float(flights.t_separation_s[k]) - t_e
-        if name == "rover":
-            rows.append((name, rover_y, t_sep, "at rest"))
-        elif np.isfinite(flights.t_rest_s[k]):
-            rows.append((name, flights.y_rest[k], float(flights.t_rest_s[k]) - t_e, "at rest"))
-        else:
-            text = L.STATUS_TEXT.get(int(flights.status[k]), "unknown")
-            rows.append((name, None, None, "broke up" if int(flights.status[k]) == 0 else text))
-    if raw.event_fired[i, L.EV_GROUND]:
-        rows.append(
-            (
-                "descent_stage",
-                raw.event_y[i, L.EV_GROUND],
-                float(raw.event_t_s[i, L.EV_GROUND]) - t_e,
-                "at rest",
-            )
-        )
-    bodies = []
-    for name, y, t_rest, status in rows:
-        if y is None:
-            bodies.append(BodyRest(name, None, None, None, None, None, None, status))
+    for name in sorted(columns.body_order, key=order):
+        key = f"body.{name}."
+        status = columns[key + "status"][i]
+        if status is None:  # not flown in this case
             continue
-        lat, lon, _ = lla_from_pf(y[0:3], planet)
-        dist, bearing = great_circle(rlat, rlon, lat, lon, radius)
-        speed = float(np.linalg.norm(y[3:6]))
-        bodies.append(
+        lat = _value(columns[key + "latitude_deg"][i])
+        if lat is None:  # broke up, or lost
+            out.append(BodyRest(name, None, None, None, None, None, None, status))
+            continue
+        out.append(
             BodyRest(
-                name, float(lat), float(lon), float(dist), float(bearing), speed, t_rest, status
+                name,
+                lat,
+                float(columns[key + "longitude_deg"][i]),
+                float(columns[key + "distance_from_rover_m"][i]),
+                float(columns[key + "bearing_from_rover_deg"][i]),
+                float(columns[key + "impact_speed_m_s"][i]),
+                float(columns[key + "t_rest_s"][i]),
+                status,
             )
         )
-    return touchdown, propellant, bodies
+    return out
 
 
 def trajectory_of(raw: RawBatch, i: int, planet, t_e: float = 0.0) -> Trajectory:
@@ -383,7 +336,12 @@ def trajectory_of(raw: RawBatch, i: int, planet, t_e: float = 0.0) -> Trajectory
         dynamic_pressure_pa=aux[:, L.A_DYN_PRESSURE_PA].copy(),
         heat_rate_w_cm2=aux[:, L.A_HEAT_RATE_W_M2] / 1e4,
         heat_load_j_cm2=ys[:, L.S_HEAT_LOAD] / 1e4,
-        deceleration_earth_g=aux[:, L.A_AERO_ACCEL_M_S2] / G0_EARTH_M_S2,
+        deceleration_earth_g=aux[:, L.A_AERO_ACCEL_M_S2] / G0_M_S2,
         parachute_force_n=aux[:, L.A_CHUTE_FORCE_N].copy(),
         thrust_n=aux[:, L.A_THRUST_N].copy(),
+        drag_filtered_m_s2=aux[:, L.A_DRAG_FILT_M_S2].copy(),
+        range_to_go_m=aux[:, L.A_RANGE_TO_GO_M].copy(),
+        predicted_range_m=aux[:, L.A_PREDICTED_RANGE_M].copy(),
+        crossrange_rad=aux[:, L.A_CROSSRANGE_RAD].copy(),
+        entry_cycle_t_s=aux[:, L.A_ENTRY_CYCLE_T_S] - t_e,
     )

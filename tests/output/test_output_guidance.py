@@ -1,5 +1,6 @@
-"""The entry guidance's range and crossrange errors of a real Mars 2020 run, checked
-against independent computations; the ``result.plot`` accessor; the docs' examples run."""
+"""The entry guidance's telemetry and errors of a real Mars 2020 run, checked against
+independent computations from the trajectory; the ``result.plot`` accessor; the docs'
+examples run."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from matplotlib.figure import Figure
 
 import skycrane
 import skycrane.plots
+from skycrane.constants import G0_M_S2
+from skycrane.guidance.entry_layout import REF_DRAG, REF_F1, REF_F2, REF_HDOT, REF_RANGE, REF_V
 from skycrane.output import plots
 from skycrane.output.accessor import ResultPlots
 from skycrane.output.guidance_errors import guidance_errors, guided_entry_window_s
 from skycrane.planets import great_circle, local_from_velocity_pf
-from skycrane.results import G0_EARTH_M_S2
+from skycrane.sequence.build import entry_reference
 from skycrane.sequence.program import DRAG_FILTER_TAU_S
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "outputs.md"
@@ -55,6 +58,18 @@ def test_guided_entry_window_is_entry_interface_to_sufr(result, mission, errors)
     assert (errors.t_guided_start_s, errors.t_guided_end_s) == (t0, t1)
 
 
+def _at_cycles(values: np.ndarray, tr, errors) -> np.ndarray:
+    """A per-sample quantity at the guidance's cycle times (linear between 1 s samples)."""
+    return np.interp(errors.t_s, tr.t_s, values)
+
+
+def test_one_row_per_cycle_from_the_first(result, errors):
+    """The guidance runs at 1 Hz from the event that turns it on (the entry interface)."""
+    assert errors.t_s[0] == pytest.approx(result.event("entry_interface").t_s, abs=1e-9)
+    np.testing.assert_allclose(np.diff(errors.t_s), 1.0, atol=1e-6)
+    assert errors.t_s[-1] == pytest.approx(errors.t_guided_end_s, abs=1e-6)
+
+
 def test_range_to_go_is_great_circle_and_fires_the_range_trigger(result, mission, errors):
     tgt = mission.spec.target
     tr = result.trajectory
@@ -63,12 +78,15 @@ def test_range_to_go_is_great_circle_and_fires_the_range_trigger(result, mission
     dist, _ = great_circle(
         tr.latitude_deg, tr.longitude_deg, tgt.latitude_deg, tgt.longitude_deg, _radius(mission)
     )
-    np.testing.assert_allclose(errors.range_to_go_m, dist, rtol=1e-9, atol=1e-3)
-    # the kernel deploys the parachute when the same range reaches the trigger range
+    np.testing.assert_allclose(
+        errors.range_to_go_m, _at_cycles(dist, tr, errors), rtol=1e-9, atol=0.05
+    )
+    # the kernel deploys the parachute (after guided entry) when the same range reaches the
+    # trigger range
     deploy = mission.spec.parachute.deploy
     assert deploy.trigger == "range"
     t_dep = result.event("parachute_deploy").t_s
-    range_at_deploy_m = np.interp(t_dep, errors.t_s, errors.range_to_go_m)
+    range_at_deploy_m = np.interp(t_dep, tr.t_s, dist)
     assert range_at_deploy_m == pytest.approx(deploy.range_to_target_m, abs=3.0)
 
 
@@ -86,22 +104,24 @@ def test_crossrange_matches_spherical_cross_track(result, mission, errors):
     _, _, heading = local_from_velocity_pf(
         tr.v_pf_m_s, tr.latitude_deg, tr.longitude_deg, mission.planet
     )
-    expected = -_cross_track_m(tr.latitude_deg, tr.longitude_deg, heading, mission)
-    sel = (tr.t_s >= 0.0) & (tr.t_s <= errors.t_guided_end_s)
-    np.testing.assert_allclose(errors.crossrange_m[sel], expected[sel], rtol=1e-3, atol=2.0)
-    # at the end of guided entry (a 1 s sample falls on the guidance cycle at SUFR)
-    k = int(np.argmin(np.abs(tr.t_s - errors.t_guided_end_s)))
-    assert abs(tr.t_s[k] - errors.t_guided_end_s) < 1e-3
-    assert errors.crossrange_m[k] == pytest.approx(expected[k], abs=1.0)
+    expected = _at_cycles(
+        -_cross_track_m(tr.latitude_deg, tr.longitude_deg, heading, mission), tr, errors
+    )
+    np.testing.assert_allclose(errors.crossrange_m, expected, rtol=1e-3, atol=2.0)
+    # at the end of guided entry (the last cycle is at SUFR)
+    end = errors.at(errors.t_guided_end_s)
+    assert end["t_s"] == pytest.approx(errors.t_guided_end_s, abs=1e-6)
+    assert end["crossrange_m"] == pytest.approx(expected[-1], abs=1.0)
     # the guidance keeps it well inside its deadband by then
-    assert abs(errors.crossrange_m[k]) < 0.2 * errors.deadband_m[k]
+    assert abs(end["crossrange_m"]) < 0.2 * end["deadband_m"]
     # crossrange exceeded the deadband in range control: that is what fired the reversals
-    rc = (tr.t_s >= result.event("range_control_start").t_s) & (
-        tr.t_s <= result.event("heading_alignment").t_s
+    t = errors.t_s
+    rc = (t >= result.event("range_control_start").t_s) & (
+        t <= result.event("heading_alignment").t_s
     )
     over = np.abs(errors.crossrange_m[rc]) > errors.deadband_m[rc]
     assert over.any()
-    bank = tr.bank_deg[rc]
+    bank = tr.bank_deg[(tr.t_s >= t[rc][0]) & (tr.t_s <= t[rc][-1])]
     assert np.any(np.sign(bank[1:]) != np.sign(bank[:-1]))  # a bank reversal happened
 
 
@@ -124,30 +144,60 @@ def test_predicted_range_error_is_what_the_law_nulls(result, mission, errors):
     )
 
 
-def test_recovered_drag_matches_dynamic_pressure(result, mission):
-    """The filtered drag behind R_p, recovered from the total aerodynamic deceleration and
-    the lift/drag split, equals q S C_D(M) / m filtered the same way (the kernel's drag)."""
-    from skycrane.output.guidance_errors import _filtered_drag_m_s2
+def _cycle_rows(tr) -> np.ndarray:
+    """The first sample holding each entry-guidance cycle's telemetry."""
+    recorded = np.flatnonzero(np.isfinite(tr.entry_cycle_t_s))
+    _, first = np.unique(tr.entry_cycle_t_s[recorded], return_index=True)
+    return recorded[first]
 
+
+def test_recorded_filtered_drag_is_the_drag_low_passed(result, mission):
+    """The filtered drag the kernel records equals q S C_D(M) / m from the trajectory,
+    low-passed with the filter's exact discretisation over the guidance period (GUIDANCE.md
+    1.1) once per cycle, from zero."""
     tr = result.trajectory
     aero = mission.capsule_aero
-    t_on = result.event("cruise_balance_mass_ejection").t_s
     drag = (
         tr.dynamic_pressure_pa
         * mission.reference_area_m2
         * np.interp(tr.mach, aero.mach, aero.drag_coefficient)
         / tr.mass_kg
     )
-    expected = np.zeros_like(drag)
-    d_f, t_prev = 0.0, None
-    for k in np.nonzero(tr.t_s >= t_on - 1e-3)[0]:
-        decay = 1.0 if t_prev is None else np.exp(-(tr.t_s[k] - t_prev) / DRAG_FILTER_TAU_S)
-        d_f = drag[k] + decay * (d_f - drag[k])
-        expected[k], t_prev = d_f, tr.t_s[k]
-    got = _filtered_drag_m_s2(result, mission, t_on)
-    guided = (tr.t_s >= 0.0) & (tr.t_s <= result.event("straighten_up_and_fly_right").t_s)
-    assert np.max(got[guided]) > 5.0 * G0_EARTH_M_S2  # the drag pulse is there
-    np.testing.assert_allclose(got[guided], expected[guided], rtol=2e-3, atol=1e-4)
+    rows = _cycle_rows(tr)
+    t_c = tr.entry_cycle_t_s[rows]
+    drag_c = np.interp(t_c, tr.t_s, drag)  # the sensed drag at each cycle
+    decay = np.exp(-1.0 / mission.spec.guidance.entry.rate_hz / DRAG_FILTER_TAU_S)
+    expected = np.empty_like(t_c)
+    d_f = 0.0
+    for k in range(t_c.size):
+        d_f = drag_c[k] + decay * (d_f - drag_c[k])
+        expected[k] = d_f
+    got = tr.drag_filtered_m_s2[rows]
+    assert np.max(got) > 5.0 * G0_M_S2  # the drag pulse is there
+    np.testing.assert_allclose(got, expected, rtol=2e-3, atol=1e-4)
+
+
+def test_recorded_predicted_range_is_the_laws(result, mission):
+    """R_p as recorded equals R_ref + F1 (D_f - D_ref) + F2 (hdot - hdot_ref) evaluated
+    here from the reference table (numpy interpolation in V), the recorded filtered drag and
+    the trajectory's speed and altitude rate at each cycle (GUIDANCE.md 1.3)."""
+    table, _ = entry_reference(mission)
+    tr = result.trajectory
+    r_hat = tr.r_pf_m / np.linalg.norm(tr.r_pf_m, axis=1)[:, None]
+    rows = _cycle_rows(tr)
+    t_c = tr.entry_cycle_t_s[rows]
+    hdot = np.interp(t_c, tr.t_s, np.einsum("ij,ij->i", tr.v_pf_m_s, r_hat))
+    v = np.interp(t_c, tr.t_s, tr.speed_m_s)
+
+    def ref(row: int) -> np.ndarray:
+        return np.interp(v, table[REF_V], table[row])
+
+    expected = (
+        ref(REF_RANGE)
+        + ref(REF_F1) * (tr.drag_filtered_m_s2[rows] - ref(REF_DRAG))
+        + ref(REF_F2) * (hdot - ref(REF_HDOT))
+    )
+    np.testing.assert_allclose(tr.predicted_range_m[rows], expected, rtol=1e-7, atol=1.0)
 
 
 def test_guidance_errors_figure_content(result, mission, errors):
@@ -158,6 +208,7 @@ def test_guidance_errors_figure_content(result, mission, errors):
     assert xr_ax.get_xlabel() == "time from entry interface [s]"
     lines = {ln.get_gid(): ln for a in fig.axes for ln in a.lines if ln.get_gid()}
     sel = (errors.t_s >= 0.0) & (errors.t_s <= errors.t_guided_end_s)
+    assert sel.all()  # every cycle is in the guided entry
     for gid, values in [
         ("range_minus_predicted", errors.range_minus_predicted_m),
         ("range_minus_reference", errors.range_minus_reference_m),

@@ -583,6 +583,26 @@ MEMORY = (
         "M_BANK0", "rad", "bank when the held command was set (skycrane.vehicle.bank)", Kernel(0.0)
     ),
     Field("M_BANK_T0", "s", "time the held command was set", Kernel(0.0)),
+    # entry-guidance telemetry: what the last cycle computed, recorded only (NaN before it)
+    Field(
+        "M_RANGE_TO_GO_M",
+        "m",
+        "great-circle range to go from the navigated position, at the last entry cycle",
+        Kernel(float("nan")),
+    ),
+    Field(
+        "M_PREDICTED_RANGE_M",
+        "m",
+        "the terminal point controller's predicted range R_p, at the last entry cycle",
+        Kernel(float("nan")),
+    ),
+    Field(
+        "M_CROSSRANGE_RAD",
+        "rad",
+        "chi = r_tgt_hat . unit(r_nav x v), positive: target to the left",
+        Kernel(float("nan")),
+    ),
+    Field("M_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle", Kernel(float("nan"))),
 )
 
 # --- derived quantities the right-hand side returns -----------------------------------------
@@ -598,6 +618,12 @@ AUX = (
     Field("A_THRUST_N", "N", "thrust magnitude"),
     Field("A_DRAG_ACCEL_M_S2", "m/s^2", "drag part of the aerodynamic acceleration"),
     Field("A_BANK_RAD", "rad", "bank angle from the attitude response"),
+    # entry-guidance telemetry copied from memory, held between cycles
+    Field("A_DRAG_FILT_M_S2", "m/s^2", "filtered sensed drag (M_DRAG_FILT)"),
+    Field("A_RANGE_TO_GO_M", "m", "range to go at the last entry cycle"),
+    Field("A_PREDICTED_RANGE_M", "m", "predicted range R_p at the last entry cycle"),
+    Field("A_CROSSRANGE_RAD", "rad", "crossrange angle at the last entry cycle"),
+    Field("A_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle"),
 )
 
 # --- event slots: fixed ones, then one per sequence event -----------------------------------

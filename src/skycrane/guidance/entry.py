@@ -51,7 +51,7 @@ from skycrane.guidance.entry_layout import (
     REF_V,
 )
 
-__all__ = ["drag_filter", "etpc_command", "ref_interp", "target_geometry"]
+__all__ = ["drag_filter", "etpc_command", "predicted_range_m", "ref_interp", "target_geometry"]
 
 # Apollo's minimum lateral authority: |u| is capped at (L/D) cos 15 deg when the
 # lift already points toward the target (Comanche 055 REENTRY_CONTROL, L/DCMINR).
@@ -209,6 +209,28 @@ def _lateral(u_c, v_m_s, crossrange_rad, lift_sign, lift_to_drag, c0_rad, c2_rad
 
 
 @numba.njit(**SCALAR)
+def _predicted_range(ref_table, k, w, drag_m_s2, hdot_m_s):
+    """R_p = R_ref + F1 (D - D_ref) + F2 (hdot - hdot_ref) at bracket (k, w) (GUIDANCE.md 1.3)."""
+    return (
+        _row_at(ref_table, REF_RANGE, k, w)
+        + _row_at(ref_table, REF_F1, k, w) * (drag_m_s2 - _row_at(ref_table, REF_DRAG, k, w))
+        + _row_at(ref_table, REF_F2, k, w) * (hdot_m_s - _row_at(ref_table, REF_HDOT, k, w))
+    )
+
+
+@numba.njit(**SCALAR)
+def predicted_range_m(v_m_s, hdot_m_s, drag_m_s2, ref_table):
+    """The range the longitudinal law predicts, R_p, m (GUIDANCE.md 1.3 step 3).
+
+    R_p = R_ref + F1 (D - D_ref) + F2 (hdot - hdot_ref), the reference rows
+    linear in V and clamped at the table ends (:func:`ref_interp`); the law
+    steers on R - R_p (:func:`etpc_command`).
+    """
+    k, w = _bracket(v_m_s, ref_table[REF_V])
+    return _predicted_range(ref_table, k, w, drag_m_s2, hdot_m_s)
+
+
+@numba.njit(**SCALAR)
 def _range_control(v_m_s, hdot_m_s, drag_m_s2, range_to_go_m, ref_table, gain_k):
     """Longitudinal law (GUIDANCE.md 1.3 steps 3-5): the commanded vertical L/D.
 
@@ -217,11 +239,7 @@ def _range_control(v_m_s, hdot_m_s, drag_m_s2, range_to_go_m, ref_table, gain_k)
     Carman, Ives & Geller 1998).
     """
     k, w = _bracket(v_m_s, ref_table[REF_V])
-    r_pred = (
-        _row_at(ref_table, REF_RANGE, k, w)
-        + _row_at(ref_table, REF_F1, k, w) * (drag_m_s2 - _row_at(ref_table, REF_DRAG, k, w))
-        + _row_at(ref_table, REF_F2, k, w) * (hdot_m_s - _row_at(ref_table, REF_HDOT, k, w))
-    )
+    r_pred = _predicted_range(ref_table, k, w, drag_m_s2, hdot_m_s)
     f3 = _row_at(ref_table, REF_F3, k, w)
     return _row_at(ref_table, REF_U, k, w) + gain_k * (range_to_go_m - r_pred) / f3
 

@@ -18,9 +18,9 @@ import pyarrow as pa
 from skycrane._jit_cache import SOURCE_DIGEST
 from skycrane.dispersions.cases import DispersionSet, apply_inputs, dispersion_set, draw_inputs
 from skycrane.missions.loader import Mission
-from skycrane.montecarlo.columns import case_columns
 from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import run_batch
+from skycrane.reduction import reduce_batch
 from skycrane.sequence.bodies import fly_bodies
 from skycrane.sequence.build import Batch, build_batch
 
@@ -70,7 +70,8 @@ def prepare(job: Job) -> tuple[Batch, DispersionSet]:
 
 
 def compute_columns(job: Job, cases: np.ndarray) -> dict[str, np.ndarray]:
-    """Rows of the given case indices as named columns (inputs first)."""
+    """Rows of the given case indices as named columns: case, inputs, then the
+    reduction's table (:mod:`skycrane.reduction`)."""
     nominal, ds = prepare(job)
     cases = np.asarray(cases, dtype=np.int64)
     inputs = draw_inputs(ds, job.seed, cases, job.n_cases)
@@ -79,7 +80,7 @@ def compute_columns(job: Job, cases: np.ndarray) -> dict[str, np.ndarray]:
     flights = fly_bodies(batch, job.mission, raw, rtol=job.rtol)
     cols = {"case": cases}
     cols.update({f"input.{name}": np.asarray(v, dtype=np.float64) for name, v in inputs.items()})
-    cols.update(case_columns(raw, batch, job.mission, flights))
+    cols.update(reduce_batch(raw, batch, job.mission, flights).table)
     return cols
 
 

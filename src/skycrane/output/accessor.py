@@ -11,16 +11,31 @@ itself, so the figures that need the target or the reference trajectory
 (``site_map``, ``guidance_errors``) take the mission as their first argument;
 the others accept it optionally (``parachute_phase`` then draws the qualified
 Mach, ``powered_descent`` altitudes above the target).
+
+Importing this module installs :class:`ResultPlots` as ``Result.plot`` (the
+results sit below the figures and do not import them); ``import skycrane``
+does so (:mod:`skycrane.api`). matplotlib is imported on the first figure, so
+installing it costs nothing.
 """
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
-from skycrane.output import plots
+from skycrane.results import Result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["ResultPlots"]
+
+
+def _plots():
+    """:mod:`skycrane.output.plots`, imported on the first figure (it imports matplotlib)."""
+    from skycrane.output import plots
+
+    return plots
 
 
 def _need(mission, name: str):
@@ -42,40 +57,43 @@ class ResultPlots:
         self._result = result
 
     def __repr__(self) -> str:
-        return f"<figures of {self._result.mission}: {', '.join(plots.FIGURES)}>"
+        return f"<figures of {self._result.mission}: {', '.join(_plots().FIGURES)}>"
 
     def altitude_speed(self, mission=None, ax: Axes | None = None) -> Figure:
         """Altitude against planet-relative speed, events marked (:func:`plots.altitude_speed`)."""
-        return plots.altitude_speed(self._result, mission, ax)
+        return _plots().altitude_speed(self._result, mission, ax)
 
     def altitude_mach(self, mission=None, ax: Axes | None = None) -> Figure:
         """Altitude against Mach number, events marked (:func:`plots.altitude_mach`)."""
-        return plots.altitude_mach(self._result, mission, ax)
+        return _plots().altitude_mach(self._result, mission, ax)
 
     def entry_loads(self, mission=None, ax=None) -> Figure:
         """Deceleration, q, heat rate and heat load against time (:func:`plots.entry_loads`)."""
-        return plots.entry_loads(self._result, mission, ax)
+        return _plots().entry_loads(self._result, mission, ax)
 
     def bank(self, mission=None, ax: Axes | None = None) -> Figure:
         """Bank angle with the guidance phases (:func:`plots.bank`)."""
-        return plots.bank(self._result, mission, ax)
+        return _plots().bank(self._result, mission, ax)
 
     def guidance_errors(self, mission, ax=None) -> Figure:
         """Entry guidance range errors and crossrange (:func:`plots.guidance_errors`)."""
-        return plots.guidance_errors(self._result, _need(mission, "guidance_errors"), ax)
+        return _plots().guidance_errors(self._result, _need(mission, "guidance_errors"), ax)
 
     def parachute_phase(self, mission=None, ax=None) -> Figure:
         """Mach and parachute force from deployment (:func:`plots.parachute_phase`)."""
-        return plots.parachute_phase(self._result, mission, ax)
+        return _plots().parachute_phase(self._result, mission, ax)
 
     def powered_descent(self, mission=None, ax=None) -> Figure:
         """Powered descent and sky crane (:func:`plots.powered_descent`)."""
-        return plots.powered_descent(self._result, mission, ax)
+        return _plots().powered_descent(self._result, mission, ax)
 
     def site_map(self, mission, ax=None) -> Figure:
         """The landing site in the target's east-north frame (:func:`plots.site_map`)."""
-        return plots.site_map(self._result, _need(mission, "site_map"), ax)
+        return _plots().site_map(self._result, _need(mission, "site_map"), ax)
 
     def all(self, mission) -> dict[str, Figure]:
         """Every figure with something to show, by name (:func:`plots.all_figures`)."""
-        return plots.all_figures(self._result, _need(mission, "all"))
+        return _plots().all_figures(self._result, _need(mission, "all"))
+
+
+Result.plot_accessor = ResultPlots

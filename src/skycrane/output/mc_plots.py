@@ -6,7 +6,7 @@
   limits and the 1st/99th percentiles drawn.
 
 Positions are the table's azimuthal-equidistant east/north about the target
-(see :mod:`skycrane.montecarlo.columns`). Artists carry ``gid`` tags
+(see :mod:`skycrane.reduction`). Artists carry ``gid`` tags
 (``"scatter:<body>"``, ``"ellipse:<body>"``, ``"limit:<column>"``) so a
 figure's content can be checked.
 """

@@ -371,7 +371,7 @@ def figure_captions(result, mission) -> dict[str, str]:
     if errors is not None:
         end = errors.at(errors.t_guided_end_s)
         out["guidance_errors"] = (
-            "The entry guidance's errors, recomputed from the trajectory (docs/outputs.md): "
+            "The entry guidance's errors as it computed them at each cycle (docs/outputs.md): "
             "range to go minus the law's predicted range R − R_p (what it nulls) and minus the "
             "reference's range at the same speed R − R_ref(V); positive is short. Crossrange: "
             "the target's distance from the plane of motion (positive: to the left), with the "

@@ -46,17 +46,27 @@ from skycrane.propagate.layout import (
     A_ALT_M,
     A_BANK_RAD,
     A_CHUTE_FORCE_N,
+    A_CROSSRANGE_RAD,
     A_DRAG_ACCEL_M_S2,
+    A_DRAG_FILT_M_S2,
     A_DYN_PRESSURE_PA,
+    A_ENTRY_CYCLE_T_S,
     A_HEAT_RATE_W_M2,
     A_MACH,
+    A_PREDICTED_RANGE_M,
+    A_RANGE_TO_GO_M,
     A_SPEED_M_S,
     A_THRUST_N,
     M_AERO_TABLE,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
+    M_CROSSRANGE_RAD,
+    M_DRAG_FILT,
     M_ENGINES_ON,
+    M_ENTRY_CYCLE_T_S,
     M_LIFT_ON,
+    M_PREDICTED_RANGE_M,
+    M_RANGE_TO_GO_M,
     M_REF_AREA_M2,
     M_THRUST_X,
     M_THRUST_Y,
@@ -101,6 +111,19 @@ def thrust_terms(p, mem, mass):
     return tx / mass, ty / mass, tz / mass, thrust, -thrust / (p[P_ISP_S] * G0_M_S2)
 
 
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def record_telemetry(mem, aux):
+    """Copy the entry guidance's last outputs from memory into ``aux``, for the trajectory.
+
+    Recorded only: nothing in the flight reads these aux slots.
+    """
+    aux[A_DRAG_FILT_M_S2] = mem[M_DRAG_FILT]
+    aux[A_RANGE_TO_GO_M] = mem[M_RANGE_TO_GO_M]
+    aux[A_PREDICTED_RANGE_M] = mem[M_PREDICTED_RANGE_M]
+    aux[A_CROSSRANGE_RAD] = mem[M_CROSSRANGE_RAD]
+    aux[A_ENTRY_CYCLE_T_S] = mem[M_ENTRY_CYCLE_T_S]
+
+
 @numba.njit(**STEP_PATH)
 def update_commands(t, y, p, mem, thrust_before, dy, aux):
     """Bring ``dy``/``aux`` at (t, y) up to date after a guidance cycle changed the commands.
@@ -109,7 +132,8 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
     time the bank itself is continuous: the derivative differs from the one
     before by the thrust terms and the bank rate alone. ``thrust_before`` is
     :func:`thrust_terms` before the cycle. Equal to a new :func:`rhs` call to
-    rounding, at a fraction of its cost.
+    rounding, at a fraction of its cost. The guidance telemetry in ``aux`` is
+    refreshed too (:func:`record_telemetry`).
     """
     ax, ay, az, thrust, dm = thrust_terms(p, mem, y[S_MASS])
     dax = ax - thrust_before[0]
@@ -122,6 +146,7 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
     dy[S_WORK] += dax * y[3] + day * y[4] + daz * y[5]
     dy[S_BANK] = bank_now(t, y, p, mem)[1]
     aux[A_THRUST_N] = thrust
+    record_telemetry(mem, aux)
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -280,3 +305,4 @@ def rhs(t, y, p, mem, model, dy, aux):
     aux[A_THRUST_N] = thrust
     aux[A_DRAG_ACCEL_M_S2] = drag
     aux[A_BANK_RAD] = bank
+    record_telemetry(mem, aux)

@@ -36,7 +36,7 @@ from skycrane.contract.layout import (
     PDP_TD_PERSISTENCE_S,
     PDP_TD_THRESHOLD,
 )
-from skycrane.guidance.entry import drag_filter, etpc_command
+from skycrane.guidance.entry import drag_filter, etpc_command, predicted_range_m
 from skycrane.guidance.powered import (
     flyaway_direction,
     powered_descent_step,
@@ -69,10 +69,12 @@ from skycrane.propagate.layout import (
     M_BANK_CMD,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
+    M_CROSSRANGE_RAD,
     M_CUT,
     M_DONE,
     M_DRAG_FILT,
     M_ENGINES_ON,
+    M_ENTRY_CYCLE_T_S,
     M_ETPC_PHASE,
     M_FLYAWAY_AZ,
     M_GUIDANCE,
@@ -88,6 +90,8 @@ from skycrane.propagate.layout import (
     M_PD_TGT_X,
     M_PD_TGT_Y,
     M_PD_TGT_Z,
+    M_PREDICTED_RANGE_M,
+    M_RANGE_TO_GO_M,
     M_REF_AREA_M2,
     M_ROVER_ON,
     M_SEQ_NEXT,
@@ -269,7 +273,9 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
 
     Navigated quantities (GUIDANCE.md 1.1): speed, altitude rate, filtered
     drag, great-circle range to go, crossrange angle chi = r_tgt . unit(r x v),
-    heading error, overflown flag.
+    heading error, overflown flag. The range to go, the law's predicted range
+    and chi are left in memory as telemetry with the cycle's time
+    (M_RANGE_TO_GO_M .. M_ENTRY_CYCLE_T_S), which the trajectory records.
     """
     dt = p[P_ENTRY_DT_S]
     mem[M_DRAG_FILT] = drag_filter(mem[M_DRAG_FILT], aux[A_DRAG_ACCEL_M_S2], dt, DRAG_FILTER_TAU_S)
@@ -315,6 +321,11 @@ def entry_cycle(t, y, aux, p, mem, model_ref, gains, seq):
     mem[M_LIFT_SIGN] = sign
     mem[M_ETPC_PHASE] = phase
     mem[M_NEXT_GUIDE_T] = t + dt
+    # telemetry for the record (rhs copies it into aux); nothing reads it back
+    mem[M_RANGE_TO_GO_M] = range_m
+    mem[M_PREDICTED_RANGE_M] = predicted_range_m(speed, hdot, mem[M_DRAG_FILT], model_ref)
+    mem[M_CROSSRANGE_RAD] = chi
+    mem[M_ENTRY_CYCLE_T_S] = t
 
     k = int(mem[M_SEQ_NEXT])
     if k < seq.shape[1] and int(seq[SQ_TRIGGER, k]) == TR_SUFR_LEAD:

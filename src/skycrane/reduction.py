@@ -1,0 +1,384 @@
+"""One reduction of a batch's kernel output into named columns, one row per case.
+
+Everything a flight's outcome says beyond its trajectory is computed here,
+once, vectorised over the cases of a batch: the Monte Carlo table is
+:attr:`Columns.table` (``skycrane.montecarlo``), and a single run's
+:class:`skycrane.results.Result` is a one-row view of :class:`Columns` plus its
+trajectory. Conditions at events come from the kernel's own right-hand side
+(:func:`skycrane.propagate.derived.derived_cases`), with each case's
+parameters, so they can never disagree with what the integration flew.
+
+Table columns (every name carries its unit; times are seconds from the case's
+own entry interface):
+
+``status`` (kernel code, 0 = flight complete), ``failure`` (the reason in
+words, empty when the landing succeeded: the kernel's status and every
+:data:`LIMITS` entry the case exceeded);
+``<event>.t_s|altitude_m|height_m|speed_m_s|mach|dynamic_pressure_pa`` for every
+sequence, guidance and peak event and the descent stage's impact (NaN where it
+did not happen; ``height_m`` is above the target's ground);
+``peak.<quantity>`` and ``heat_load_j_cm2``;
+``touchdown.vertical_speed_m_s|horizontal_speed_m_s|miss_distance_m`` and
+``propellant_remaining_kg``;
+``body.<name>.east_m|north_m|latitude_deg|longitude_deg|distance_from_rover_m|
+impact_speed_m_s`` for the rover, the descent stage and every jettisoned body.
+East/north are the azimuthal-equidistant coordinates of the rest point about
+the target (great-circle distance along the initial bearing; exact distances
+from the target however far the body fell).
+
+Detail columns (the single run's view; not in the table): the start of the
+flight (``simulation_start`` or ``entry_interface``) and a ground impact
+before the bridles are cut (``surface_impact``) as events;
+``<event>.airspeed_m_s|latitude_deg|longitude_deg|flight_path_angle_deg|
+heading_deg|mass_kg``; ``body.<name>.bearing_from_rover_deg|t_separation_s|
+t_rest_s|status``; ``limits_exceeded`` (tuple of reasons), ``t_entry_s`` (the
+entry interface on the kernel's clock) and ``n_steps``.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+from skycrane.contract import layout as L
+from skycrane.missions.loader import Mission
+from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
+from skycrane.propagate.derived import derived_cases
+from skycrane.propagate.kernel import RawBatch
+from skycrane.sequence.bodies import BodyFlights
+from skycrane.sequence.build import Batch
+
+__all__ = [
+    "BODY_FIELDS",
+    "EVENT_FIELDS",
+    "INTERNAL_EVENTS",
+    "LIMITS",
+    "PEAK_NAMES",
+    "PEAK_SCALE",
+    "Columns",
+    "Limit",
+    "body_names",
+    "event_slots",
+    "reduce_batch",
+]
+
+INTERNAL_EVENTS = L.PUBLIC_EVENTS
+"""Events the kernel's flight software records (slot -> name), as declared in contract.fields."""
+PEAK_NAMES = {ev: (public, key) for ev, (public, key, _) in L.PEAKS.items()}
+"""Peak events: slot -> (event name, quantity key of ``peak.<key>``)."""
+PEAK_SCALE = {ev: scale for ev, (_, _, scale) in L.PEAKS.items()}
+"""SI peak value to its reported unit (heat rate W/cm², deceleration Earth g)."""
+
+GROUND_EVENTS = ("descent_stage_impact", "surface_impact")
+"""Names of the main vehicle's ground impact: after the bridles are cut, or before."""
+
+EVENT_FIELDS = ("t_s", "altitude_m", "height_m", "speed_m_s", "mach", "dynamic_pressure_pa")
+"""Per-event table columns."""
+EVENT_DETAIL_FIELDS = (
+    "airspeed_m_s",
+    "latitude_deg",
+    "longitude_deg",
+    "flight_path_angle_deg",
+    "heading_deg",
+    "mass_kg",
+)
+"""Per-event detail columns (the single run's timeline)."""
+BODY_FIELDS = (
+    "east_m",
+    "north_m",
+    "latitude_deg",
+    "longitude_deg",
+    "distance_from_rover_m",
+    "impact_speed_m_s",
+)
+"""Per-body table columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A qualification limit checked on every flown case.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier.
+    column : str
+        The column whose value must not exceed the limit.
+    key : str
+        Dotted path of the limit in the mission spec (``mission.spec.<key>``).
+    wording : str
+        The reason given when a case exceeds it; formatted with ``limit``.
+        Fixed per mission (no flown value), so that failures count by reason.
+    """
+
+    name: str
+    column: str
+    key: str
+    wording: str
+
+    def limit(self, mission: Mission) -> float:
+        """The limit's value for ``mission``."""
+        return float(operator.attrgetter(self.key)(mission.spec))
+
+    def reason(self, mission: Mission) -> str:
+        """The reason in words for ``mission``."""
+        return self.wording.format(limit=operator.attrgetter(self.key)(mission.spec))
+
+
+LIMITS = (
+    Limit(
+        "parachute_deploy_mach",
+        "parachute_deploy.mach",
+        "parachute.mach_max",
+        "parachute deployed outside its qualified envelope: above Mach {limit}",
+    ),
+    Limit(
+        "parachute_deploy_dynamic_pressure",
+        "parachute_deploy.dynamic_pressure_pa",
+        "parachute.dynamic_pressure_max_pa",
+        "parachute deployed outside its qualified envelope: above {limit:.0f} Pa",
+    ),
+)
+"""Every envelope check: the single run's warnings and the Monte Carlo's failure reasons."""
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The reduced output of a batch: named columns of one row per case.
+
+    Attributes
+    ----------
+    table : dict of str to numpy.ndarray
+        The Monte Carlo table's columns, in the table's order (module docstring).
+    detail : dict of str to numpy.ndarray
+        Further columns a single run's view needs (module docstring).
+    event_order : tuple of str
+        Every event name with columns, in the order a timeline lists events
+        that happen at the same time.
+    body_order : tuple of str
+        Every body name with columns, first-pass bodies first.
+    """
+
+    table: dict[str, np.ndarray]
+    detail: dict[str, np.ndarray]
+    event_order: tuple[str, ...]
+    body_order: tuple[str, ...]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The column called ``name``, from the table or the detail."""
+        return self.table[name] if name in self.table else self.detail[name]
+
+
+def event_slots(batch: Batch) -> list[tuple[str, int]]:
+    """(table name, event slot) of every event a row records, in slot order."""
+    slots = [(name, L.EV_SEQ0 + k) for k, name in enumerate(batch.event_names)]
+    slots += [(name, ev) for ev, name in INTERNAL_EVENTS.items()]
+    slots += [(name, ev) for ev, (name, _) in PEAK_NAMES.items()]
+    slots.append((GROUND_EVENTS[0], L.EV_GROUND))
+    return sorted(slots, key=lambda item: item[1])
+
+
+def body_names(batch: Batch, mission: Mission) -> list[str]:
+    """Every body a row has columns for: jettisoned bodies, their fragments, the descent stage."""
+    names = list(batch.body_names)
+    for name in batch.body_names:
+        body = mission.spec.bodies.get(name)
+        if body is not None and body.breakup is not None:
+            names += [f"{name}/{frag}" for frag in body.breakup.fragments]
+    if mission.spec.powered_descent is not None:
+        names.append("descent_stage")
+    return names
+
+
+def _start_event(batch: Batch) -> str | None:
+    """The timeline's first point when no fired event marks it (flown from ``batch.y0``)."""
+    if batch.t0_s < 0.0:
+        return "simulation_start"
+    if "entry_interface" not in batch.event_names:
+        return "entry_interface"
+    return None
+
+
+def _event_order(batch: Batch) -> tuple[str, ...]:
+    """Start, sequence, flight-software, peak and ground events: a timeline's tie order."""
+    start = _start_event(batch)
+    return (
+        *(() if start is None else (start,)),
+        *batch.event_names,
+        *INTERNAL_EVENTS.values(),
+        *(name for name, _ in PEAK_NAMES.values()),
+        *GROUND_EVENTS,
+    )
+
+
+def reduce_batch(
+    raw: RawBatch, batch: Batch, mission: Mission, flights: BodyFlights | None
+) -> Columns:
+    """Reduce a batch's kernel output (and its bodies' flights) to :class:`Columns`."""
+    n = raw.status.shape[0]
+    table: dict[str, np.ndarray] = {"status": raw.status.astype(np.int64)}
+    detail: dict[str, np.ndarray] = {"n_steps": raw.n_steps.copy()}
+    fired = raw.event_fired
+    t_e = np.zeros(n)
+    if "entry_interface" in batch.event_names:
+        slot = L.EV_SEQ0 + batch.event_names.index("entry_interface")
+        t_e = np.where(fired[:, slot], raw.event_t_s[:, slot], 0.0)
+    detail["t_entry_s"] = t_e
+    _events(raw, batch, mission, t_e, table, detail)
+    for ev, (_, key) in PEAK_NAMES.items():
+        value = raw.event_value[:, ev] * PEAK_SCALE.get(ev, 1.0)
+        if ev == L.EV_PEAK_CHUTE_LOAD:
+            value = np.where(value > 0.0, value, np.nan)
+        table[f"peak.{key}"] = value
+    table["heat_load_j_cm2"] = raw.y_end[:, L.S_HEAT_LOAD] / 1e4
+    exceeded = _limits_exceeded(table, mission)
+    detail["limits_exceeded"] = exceeded
+    table["failure"] = np.array(
+        [
+            "; ".join(([L.STATUS_TEXT[s]] if s != L.ST_STOPPED else []) + list(reasons))
+            for s, reasons in zip(raw.status, exceeded, strict=True)
+        ],
+        dtype=object,
+    )
+    bodies: tuple[str, ...] = ()
+    if flights is not None and mission.spec.powered_descent is not None:
+        bodies = _hardware(raw, batch, mission, flights, t_e, table, detail)
+    return Columns(table, detail, _event_order(batch), bodies)
+
+
+def _events(raw: RawBatch, batch: Batch, mission: Mission, t_e, table, detail) -> None:
+    """Conditions at every event, in each case's own atmosphere and winds."""
+    n = raw.status.shape[0]
+    fired = raw.event_fired
+    slots = event_slots(batch)
+    idx = np.array([s for _, s in slots])
+    ys = np.where(fired[:, idx, None], raw.event_y[:, idx], np.nan)
+    t_ev = raw.event_t_s[:, idx] - t_e[:, None]
+    oks = [fired[:, s] for _, s in slots]
+    names = [name for name, _ in slots]
+    cut = fired[:, L.EV_BRIDLES_CUT]
+    j_ground = idx.tolist().index(L.EV_GROUND)
+    oks[j_ground] = fired[:, L.EV_GROUND] & cut
+    start = _start_event(batch)
+    # detail events: a ground impact before the cut, the start of the flight
+    extra = [(GROUND_EVENTS[1], j_ground, fired[:, L.EV_GROUND] & ~cut)]
+    if start is not None:
+        ys = np.concatenate([ys, batch.y0[:, None, :]], axis=1)
+        t_ev = np.concatenate([t_ev, (batch.t0_s - t_e)[:, None]], axis=1)
+        extra.append((start, ys.shape[1] - 1, np.ones(n, dtype=bool)))
+    aux = derived_cases(ys, batch.params, batch.model)
+    lat, lon, _ = lla_from_pf(ys[..., 0:3], mission.planet)
+    _, fpa, heading = local_from_velocity_pf(ys[..., 3:6], lat, lon, mission.planet)
+    ground = batch.params[:, L.P_GROUND_ALT_M]
+    nan = np.full(n, np.nan)
+    rows = [(name, j, ok, table) for j, (name, ok) in enumerate(zip(names, oks, strict=True))]
+    for name, j, ok, out in rows + [(name, j, ok, detail) for name, j, ok in extra]:
+        out[f"{name}.t_s"] = np.where(ok, t_ev[:, j], nan)
+        out[f"{name}.altitude_m"] = np.where(ok, aux[:, j, L.A_ALT_M], nan)
+        out[f"{name}.height_m"] = np.where(ok, aux[:, j, L.A_ALT_M] - ground, nan)
+        out[f"{name}.speed_m_s"] = np.where(ok, aux[:, j, L.A_SPEED_M_S], nan)
+        out[f"{name}.mach"] = np.where(ok, aux[:, j, L.A_MACH], nan)
+        out[f"{name}.dynamic_pressure_pa"] = np.where(ok, aux[:, j, L.A_DYN_PRESSURE_PA], nan)
+        detail[f"{name}.airspeed_m_s"] = np.where(ok, aux[:, j, L.A_AIRSPEED_M_S], nan)
+        detail[f"{name}.latitude_deg"] = np.where(ok, lat[:, j], nan)
+        detail[f"{name}.longitude_deg"] = np.where(ok, lon[:, j], nan)
+        detail[f"{name}.flight_path_angle_deg"] = np.where(ok, fpa[:, j], nan)
+        detail[f"{name}.heading_deg"] = np.where(ok, heading[:, j], nan)
+        detail[f"{name}.mass_kg"] = np.where(ok, ys[:, j, L.S_MASS], nan)
+
+
+def _limits_exceeded(table: dict, mission: Mission) -> np.ndarray:
+    """Per case, the reasons (:data:`LIMITS` order) of every limit it exceeded."""
+    n = table["status"].shape[0]
+    out = [[] for _ in range(n)]
+    for lim in LIMITS:
+        value = table.get(lim.column)
+        if value is None:
+            continue
+        for i in np.flatnonzero(value > lim.limit(mission)):  # NaN: not flown, not exceeded
+            out[i].append(lim.reason(mission))
+    rows = np.empty(n, dtype=object)
+    for i, reasons in enumerate(out):  # one tuple per element, never broadcast as a sequence
+        rows[i] = tuple(reasons)
+    return rows
+
+
+def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ...]:
+    """Touchdown, propellant and where every body came to rest; returns the body order."""
+    n = raw.status.shape[0]
+    planet = mission.planet
+    fired = raw.event_fired
+    td = fired[:, L.EV_TOUCHDOWN]
+    y_td = raw.event_y[:, L.EV_TOUCHDOWN]
+    r_hat = y_td[:, 0:3] / np.linalg.norm(y_td[:, 0:3], axis=1)[:, None]
+    v_vert = np.sum(y_td[:, 3:6] * r_hat, axis=1)
+    v_horiz = np.linalg.norm(y_td[:, 3:6] - v_vert[:, None] * r_hat, axis=1)
+    p = batch.params
+    table["touchdown.vertical_speed_m_s"] = np.where(td, -v_vert, np.nan)
+    table["touchdown.horizontal_speed_m_s"] = np.where(td, v_horiz, np.nan)
+    table["propellant_remaining_kg"] = np.where(
+        td,
+        y_td[:, L.S_MASS] - p[:, L.P_PD0 + L.PDP_DRY_MASS_KG] - p[:, L.P_PD0 + L.PDP_ROVER_MASS_KG],
+        np.nan,
+    )
+    names = np.asarray(flights.name, dtype=object)
+    rest: dict[str, np.ndarray] = {}
+    for name in body_names(batch, mission):
+        y = np.full((n, L.N_STATE), np.nan)
+        t_sep = np.full(n, np.nan)
+        t_rest = np.full(n, np.nan)
+        status = np.full(n, None, dtype=object)
+        if name == "descent_stage":
+            # a body of its own once the rover has left it (touchdown or cut)
+            ok = fired[:, L.EV_GROUND] & (td | fired[:, L.EV_BRIDLES_CUT])
+            y[ok] = raw.event_y[ok, L.EV_GROUND]
+            t_rest[ok] = raw.event_t_s[ok, L.EV_GROUND] - t_e[ok]
+            status[ok] = "at rest"
+        else:
+            sel = np.flatnonzero(names == name)
+            case = flights.case[sel]
+            t_sep[case] = flights.t_separation_s[sel] - t_e[case]
+            if name == "rover":  # it rests where it touched down
+                y[case] = flights.y_separation[sel]
+                t_rest[case] = t_sep[case]
+                status[case] = "at rest"
+            else:
+                y[case] = flights.y_rest[sel]
+                landed = np.isfinite(flights.t_rest_s[sel])
+                t_rest[case] = np.where(landed, flights.t_rest_s[sel] - t_e[case], np.nan)
+                status[case] = [
+                    "at rest"
+                    if ok
+                    else ("broke up" if s == 0 else L.STATUS_TEXT.get(int(s), "unknown"))
+                    for ok, s in zip(landed, flights.status[sel], strict=True)
+                ]
+        rest[name] = y
+        detail[f"body.{name}.t_separation_s"] = t_sep
+        detail[f"body.{name}.t_rest_s"] = t_rest
+        detail[f"body.{name}.status"] = status
+    have_rover = "rover" in rest
+    if have_rover:
+        lat_r, lon_r, _ = lla_from_pf(rest["rover"][:, 0:3], planet)
+    tgt = mission.spec.target
+    radius = planet.mean_radius_m
+    for name, y in rest.items():
+        lat, lon, _ = lla_from_pf(y[:, 0:3], planet)
+        d, bearing = great_circle(tgt.latitude_deg, tgt.longitude_deg, lat, lon, radius)
+        b = np.radians(bearing)
+        key = f"body.{name}."
+        table[key + "east_m"] = d * np.sin(b)
+        table[key + "north_m"] = d * np.cos(b)
+        table[key + "latitude_deg"] = lat
+        table[key + "longitude_deg"] = lon
+        if have_rover:
+            dist, bearing_r = great_circle(lat_r, lon_r, lat, lon, radius)
+            table[key + "distance_from_rover_m"] = dist
+            detail[key + "bearing_from_rover_deg"] = bearing_r
+        table[key + "impact_speed_m_s"] = np.linalg.norm(y[:, 3:6], axis=1)
+        if name == "rover":
+            miss_m = d  # the great-circle distance itself, not hypot(east, north)
+    if have_rover:
+        table["touchdown.miss_distance_m"] = miss_m
+    return tuple(rest)
