@@ -76,6 +76,17 @@ def test_building_twice_is_byte_identical(solve_counts) -> None:
     assert solve_counts["start_state"] == 2  # once per memo, the second build reused it
 
 
+def test_preflight_serves_only_its_own_batch() -> None:
+    """Results of one mission, or of the other trajectory sampling, are not packed into a
+    batch they were not solved for (the safe-target flight's steps depend on sampling)."""
+    m2020 = skycrane.load_mission("m2020")
+    msl = skycrane.load_mission("msl")
+    with pytest.raises(ValueError, match="another mission"):
+        build_batch(msl, 1, preflight=prepare(m2020))
+    with pytest.raises(ValueError, match="trajectory sampling"):
+        build_batch(m2020, 1, record_trajectory=False, preflight=prepare(m2020))
+
+
 def test_memoised_solves_are_read_only() -> None:
     """A caller cannot change what the next build of the mission gets."""
     pre = prepare(skycrane.load_mission("m2020"))

@@ -363,7 +363,7 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     if pd_spec is not None and pd_spec.divert_max_m is not None:
         nominal = _assemble(mission, 1, record_trajectory, tables, guidance, y_start)
         offset = safe_target(mission, nominal)
-    return Preflight(mission_digest(mission), guidance, y_start, offset)
+    return Preflight(mission_digest(mission), guidance, y_start, offset, record_trajectory)
 
 
 def build_batch(
@@ -375,9 +375,14 @@ def build_batch(
     """``n_cases`` identical nominal cases of ``mission``, ready for :func:`run_batch`.
 
     Pure packing of the mission and of its :func:`prepare` results
-    (``preflight``; prepared, memoised, when not given).
+    (``preflight``, prepared with the same ``record_trajectory``; prepared,
+    memoised, when not given).
     """
-    pre = prepare(mission, record_trajectory) if preflight is None else preflight
+    if preflight is None:
+        pre = prepare(mission, record_trajectory)
+    else:
+        preflight.require_for(mission, record_trajectory)
+        pre = preflight
     tables = _pack_tables(mission)
     batch = _assemble(
         mission, n_cases, record_trajectory, tables, pre.entry_guidance, pre.start_state

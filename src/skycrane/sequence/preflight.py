@@ -71,12 +71,27 @@ class Preflight:
         The landing target's offset from the ground point below the navigated
         vehicle at powered-descent start, in the track frame, on the nominal
         flight; None when powered descent does not retarget.
+    record_trajectory : bool
+        Whether that nominal flight sampled a trajectory, as the batches it
+        serves must (see :func:`safe_target`).
     """
 
     digest: str
     entry_guidance: tuple[np.ndarray, np.ndarray] | None
     start_state: np.ndarray
     safe_target_offset_m: tuple[float, float] | None
+    record_trajectory: bool
+
+    def require_for(self, mission: Mission, record_trajectory: bool) -> None:
+        """Raise ValueError unless these results serve ``mission``'s batch with that sampling."""
+        sampling_matters = self.safe_target_offset_m is not None
+        if self.digest != mission_digest(mission) or (
+            sampling_matters and self.record_trajectory != record_trajectory
+        ):
+            raise ValueError(
+                "preflight results of another mission or trajectory sampling: "
+                "use prepare(mission, record_trajectory) for this batch"
+            )
 
 
 def mission_digest(mission: Mission) -> str:
