@@ -43,6 +43,7 @@ from skycrane.propagate.model import build_model
 from skycrane.sequence.batch import Batch
 from skycrane.sequence.preflight import (
     Preflight,
+    check_divert_reach,
     coast_back,
     entry_guidance,
     mission_digest,
@@ -344,7 +345,8 @@ def nominal_params_vacuum(mission: Mission, duration_s: float) -> np.ndarray:
 def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     """Every solve ``mission`` needs before its flight, each memoised (sequence/preflight.py).
 
-    Validates the packing first (sequence references, the mass budget), then
+    Validates the packing first (sequence references, the mass budget, the
+    divert's reach), then
     solves the entry-guidance reference and the state at the start time,
     packs the one-case nominal flight and, when safe-target selection
     retargets powered descent, flies it once for the predicted landing
@@ -354,6 +356,7 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     """
     tables = _pack_tables(mission)
     check_mass_budget(mission)
+    check_divert_reach(mission)
     y_entry = entry_state(mission)
     guidance = entry_guidance(mission, y_entry)
     _, start_t = _sequence_events(mission)
