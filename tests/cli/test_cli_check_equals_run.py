@@ -35,8 +35,9 @@ BAD_FILES = {
         'base = "m2020"\n[guidance.entry]\nreference_end_speed_m_s = 5.0\n',
         "guidance.entry.reference_end_speed_m_s",
     ),
+    # a divert in the wrong unit: 2,000 km, where the engines reach about 135 km
     "divert-beyond-reach": (
-        'base = "m2020"\n[powered_descent]\ndivert_max_m = 5000.0\n',
+        'base = "m2020"\n[powered_descent]\ndivert_max_m = 2.0e6\n',
         "powered_descent.divert_max_m",
     ),
     # deployed at Mach 1.8 the parachute never brings the vehicle to backshell separation

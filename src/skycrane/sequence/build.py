@@ -29,6 +29,7 @@ from skycrane.sequence.batch import Batch
 from skycrane.sequence.pack import nominal_memory, nominal_params, vacuum_params
 from skycrane.sequence.preflight import (
     Preflight,
+    check_divert_reach,
     coast_back,
     entry_guidance,
     mission_digest,
@@ -205,7 +206,8 @@ def back_propagate_rows(mission: Mission, y_entry: np.ndarray, duration_s: float
 def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     """Every solve ``mission`` needs before its flight, each memoised (sequence/preflight.py).
 
-    Validates the packing first (sequence references, the mass budget), then
+    Validates the packing first (sequence references, the mass budget, the
+    divert's reach), then
     solves the entry-guidance reference and the state at the start time,
     packs the one-case nominal flight and, when safe-target selection
     retargets powered descent, flies it once for the predicted landing
@@ -215,6 +217,7 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     """
     tables = _pack_tables(mission)
     check_mass_budget(mission)
+    check_divert_reach(mission)
     y_entry = entry_state(mission)
     guidance = entry_guidance(mission, y_entry)
     _, start_t = _sequence_events(mission)
@@ -226,7 +229,7 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     if pd_spec is not None and pd_spec.divert_max_m is not None:
         nominal = _assemble(mission, 1, record_trajectory, tables, guidance, y_start)
         offset = safe_target(mission, nominal)
-    return Preflight(mission_digest(mission), guidance, y_start, offset)
+    return Preflight(mission_digest(mission), guidance, y_start, offset, record_trajectory)
 
 
 def build_batch(
@@ -238,9 +241,14 @@ def build_batch(
     """``n_cases`` identical nominal cases of ``mission``, ready for :func:`run_batch`.
 
     Pure packing of the mission and of its :func:`prepare` results
-    (``preflight``; prepared, memoised, when not given).
+    (``preflight``, prepared with the same ``record_trajectory``; prepared,
+    memoised, when not given).
     """
-    pre = prepare(mission, record_trajectory) if preflight is None else preflight
+    if preflight is None:
+        pre = prepare(mission, record_trajectory)
+    else:
+        preflight.require_for(mission, record_trajectory)
+        pre = preflight
     tables = _pack_tables(mission)
     batch = _assemble(
         mission, n_cases, record_trajectory, tables, pre.entry_guidance, pre.start_state

@@ -14,8 +14,10 @@ validated spec and the model arrays built from it and its files):
    flight passes through the published entry state at t = 0.
 3. :func:`safe_target`: the nominal flight, once, to powered-descent start:
    safe-target selection predicts the no-divert landing point with its
-   offset (GUIDANCE.md 3.4), and its propellant at touchdown bounds the
-   divert the descent stage can reach (:func:`largest_divert_m`).
+   offset (GUIDANCE.md 3.4).
+
+Before them, :func:`check_divert_reach` refuses a safe-target divert beyond
+any reach of the descent stage's engines and propellant.
 
 :func:`skycrane.sequence.build.prepare` composes the three into a
 :class:`Preflight`. A step that refuses its input raises
@@ -35,12 +37,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from skycrane.constants import G0_M_S2
+from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
 from skycrane.guidance.entry_reference import build_entry_reference
 from skycrane.missions.loader import Mission
 from skycrane.planets import PC_OMEGA
-from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
 from skycrane.sequence import reference_cache
@@ -71,12 +73,27 @@ class Preflight:
         The landing target's offset from the ground point below the navigated
         vehicle at powered-descent start, in the track frame, on the nominal
         flight; None when powered descent does not retarget.
+    record_trajectory : bool
+        Whether that nominal flight sampled a trajectory, as the batches it
+        serves must (see :func:`safe_target`).
     """
 
     digest: str
     entry_guidance: tuple[np.ndarray, np.ndarray] | None
     start_state: np.ndarray
     safe_target_offset_m: tuple[float, float] | None
+    record_trajectory: bool
+
+    def require_for(self, mission: Mission, record_trajectory: bool) -> None:
+        """Raise ValueError unless these results serve ``mission``'s batch with that sampling."""
+        sampling_matters = self.safe_target_offset_m is not None
+        if self.digest != mission_digest(mission) or (
+            sampling_matters and self.record_trajectory != record_trajectory
+        ):
+            raise ValueError(
+                "preflight results of another mission or trajectory sampling: "
+                "use prepare(mission, record_trajectory) for this batch"
+            )
 
 
 def mission_digest(mission: Mission) -> str:
@@ -302,8 +319,7 @@ def safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
     settings: the trajectory sampling interval ends steps, so a flight with a
     recorded trajectory differs from one without in its last bits, and each
     batch gets the offset of a flight with its own settings. Refuses a
-    nominal flight that never reaches powered descent, and a
-    ``powered_descent.divert_max_m`` beyond :func:`largest_divert_m`.
+    nominal flight that never reaches powered descent.
     """
     seq = nominal.model[SEQ_TABLE]
     powered = np.flatnonzero(seq[L.SQ_GUIDANCE] == L.GUID_POWERED)
@@ -331,8 +347,6 @@ def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
             divert_m,
             f"a nominal flight that reaches '{nominal.event_names[k]}' to predict from",
         )
-    if raw.event_fired[0, L.EV_TOUCHDOWN]:  # a flight that does not land is reported by run
-        _check_divert_reach(mission, nominal, raw.event_y[0, L.EV_TOUCHDOWN])
     y = raw.event_y[0, L.EV_SEQ0 + k]
     trn = bool(np.any(seq[L.SQ_NAV, :k] > 0.0))
     first = L.P_TRN_X if trn else L.P_NAV_X
@@ -344,63 +358,62 @@ def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
     return float(d @ np.asarray(g[3:6])), float(d @ np.asarray(g[6:9]))
 
 
-def _check_divert_reach(mission: Mission, nominal: Batch, y_touchdown: np.ndarray) -> None:
-    """Refuse ``powered_descent.divert_max_m`` beyond what the propellant left can fly."""
+# --- the divert the engines can reach --------------------------------------------------
+
+
+def check_divert_reach(mission: Mission) -> None:
+    """Refuse ``powered_descent.divert_max_m`` beyond :func:`largest_divert_m`."""
     pd = mission.spec.powered_descent
-    p = nominal.params[0]
-    mass_kg = float(y_touchdown[L.S_MASS])
-    spare_kg = mass_kg - p[L.P_PD0 + L.PDP_DRY_MASS_KG] - p[L.P_PD0 + L.PDP_ROVER_MASS_KG]
-    tgt = p[L.P_TGT_X : L.P_TGT_Z + 1]
-    gravity = mission.planet.mu_m3_s2 / float(tgt @ tgt)
-    thrust_n = pd.engines * pd.engine_thrust_n * pd.throttle_max
-    reach_m = largest_divert_m(spare_kg, mass_kg, thrust_n, pd.isp_s, gravity)
+    if pd is None or pd.divert_max_m is None:
+        return
+    engines_n = pd.engines * pd.engine_thrust_n
+    reach_m = largest_divert_m(
+        pd.propellant_kg,
+        pd.dry_mass_kg + pd.propellant_kg,
+        engines_n * pd.throttle_min,
+        pd.isp_s,
+    )
     if pd.divert_max_m > reach_m:
         raise InputError(
             "powered_descent.divert_max_m",
             pd.divert_max_m,
-            f"at most {reach_m:.0f} m, the largest divert the descent stage can fly on the "
-            f"{max(spare_kg, 0.0):.1f} kg of propellant its nominal descent leaves",
+            f"at most {reach_m:.0f} m, beyond which no flight of the descent stage reaches "
+            f"({pd.propellant_kg:g} kg of propellant at Isp {pd.isp_s:g} s, "
+            f"{engines_n * pd.throttle_min:.0f} N at minimum throttle)",
         )
 
 
 def largest_divert_m(
-    spare_propellant_kg: float,
-    mass_kg: float,
-    thrust_max_n: float,
-    isp_s: float,
-    gravity_m_s2: float,
+    propellant_kg: float, mass_kg: float, thrust_min_n: float, isp_s: float
 ) -> float:
-    """Largest horizontal divert [m] the descent stage can add to its nominal descent.
+    """An upper bound on the horizontal divert [m] a descent stage can fly, whatever the law.
 
-    The divert is budgeted as a translation at constant height flown on the
-    propellant the nominal descent leaves (safe-target selection's maximum
-    *reach*, GUIDANCE.md 3.4). Derived here:
+    Derived here, each factor taken at its most generous so that no divert
+    the vehicle could fly is refused:
 
-    * Budget, the rocket equation: burning ``spare_propellant_kg`` at the
-      touchdown mass ``mass_kg`` (the lightest, so the most velocity change
-      it can give) yields dv = Isp g0 ln(m / (m - m_spare)).
-    * Cost: a bang-bang translation of d metres (horizontal acceleration a
-      for half the time, -a for the other half) lasts t = 2 sqrt(d / a),
-      while the engines also carry the weight, so their acceleration is
-      sqrt(a² + g²) throughout: dv(d, a) = 2 sqrt(d (a + g²/a)). This is
-      smallest at a = g, where steering and gravity losses balance, or at
-      the largest horizontal acceleration the thrust allows,
-      a_max = sqrt((T/m)² - g²), when that is less than g.
-    * Hence d_max = dv² / (4 (a* + g²/a*)) with a* = min(g, a_max); for
-      a* = g, d_max = dv² / (8 g). It is 0 when the engines cannot hover.
+    * Velocity: the rocket equation with every kilogram of propellant spent
+      on the divert and none on braking or gravity, from ``mass_kg`` (stage
+      and propellant, without the rover, which only adds mass):
+      dv = Isp g0 ln(m / (m - m_prop)).
+    * Time: the engines stay lit at most t = m_prop Isp g0 / T_min, all the
+      propellant burnt at minimum throttle.
+    * Displacement: a velocity change dv split into an impulse at the start
+      and its opposite at the end of t moves the vehicle by dv t / 2, the
+      most any split of dv over t can (a later or smaller impulse moves it
+      less).
 
-    It does not credit a divert blended into the descent's own braking,
-    which the polynomial guidance flies and which costs less; it bounds what
-    the propellant margin can buy on top of the nominal descent. Mars 2020
-    (118 kg left of 400 at the nominal touchdown, 8 x 3.1 kN, Isp 220 s)
-    reaches about 710 m against the 600 m of its terrain-relative
-    navigation (S2).
+    So d_max = dv t / 2. A tighter bound would refuse flyable diverts: a
+    divert blended into the descent's braking tilts the thrust and costs
+    propellant only to second order in the tilt. (A hover translation,
+    2 sqrt(2 g d) of velocity change on the propellant the nominal descent
+    leaves, refused a Mars 2020 variant with a velocity parachute trigger at
+    its 600 m (GUIDANCE.md 3.4), which it flies.) Mars 2020 (400 kg, a
+    1,070 kg stage, 8 x 3.1 kN at 13 %, Isp 220 s) gets about 135 km here:
+    the bound catches a divert in the wrong unit or of a planetary scale.
     """
-    if spare_propellant_kg <= 0.0 or mass_kg <= spare_propellant_kg:
+    if propellant_kg <= 0.0 or mass_kg <= propellant_kg:
         return 0.0
-    dv_m_s = isp_s * G0_M_S2 * math.log(mass_kg / (mass_kg - spare_propellant_kg))
-    thrust_accel = thrust_max_n / mass_kg
-    if thrust_accel <= gravity_m_s2:
-        return 0.0
-    accel = min(gravity_m_s2, math.sqrt(thrust_accel**2 - gravity_m_s2**2))
-    return dv_m_s**2 / (4.0 * (accel + gravity_m_s2**2 / accel))
+    exhaust_m_s = isp_s * G0_M_S2
+    dv_m_s = exhaust_m_s * math.log(mass_kg / (mass_kg - propellant_kg))
+    burn_s = propellant_kg * exhaust_m_s / thrust_min_n
+    return 0.5 * dv_m_s * burn_s
