@@ -58,6 +58,8 @@ EVK_STOP = 2  # the optional extra stop condition (P_STOP_KIND)
 EVK_ROVER = 3  # the rover's wheels reach the ground (rover on the bridles)
 EVK_PROPELLANT = 4  # the descent stage's propellant is exhausted
 N_EVK = 5
+EVENT_KINDS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
+"""Every event function, in the order the step loop keeps their values (the i-th is EVK i)."""
 
 NEVER = 1.0  # value of an event function that cannot fire
 

@@ -202,14 +202,15 @@ def _track_azimuth(y):
 
 
 @numba.njit(**STEP_PATH)
-def apply_sequence_event(
-    k, t, y, aux, p, mem, seq, bodies, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_body_idx
-):
-    """Carry out sequence event ``k``; returns False if the spawn buffer overflowed."""
+def apply_sequence_event(k, t, y, aux, p, mem, seq, bodies, events, spawn):
+    """Carry out sequence event ``k``; returns False if the spawn buffer overflowed.
+
+    ``events`` and ``spawn`` are the case's propagate.bundles.EventRecord and SpawnBuffer.
+    """
     slot = EV_SEQ0 + k
-    ev_t[slot] = t
-    copy_row(ev_y, slot, y)
-    ev_fired[slot] = True
+    events.t_s[slot] = t
+    copy_row(events.y, slot, y)
+    events.fired[slot] = True
     if seq[SQ_LIFT, k] >= 0.0:
         mem[M_LIFT_ON] = seq[SQ_LIFT, k]
     if seq[SQ_AERO, k] >= 0.0:
@@ -250,11 +251,11 @@ def apply_sequence_event(
     ok = True
     for j in range(int(seq[SQ_SPAWN_N, k])):
         n = int(mem[M_SPAWNED])
-        if n >= spawn_t.shape[0]:
+        if n >= spawn.t_s.shape[0]:
             ok = False
             break
         spawn_body(
-            int(seq[SQ_SPAWN0, k]) + j, n, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_idx
+            int(seq[SQ_SPAWN0, k]) + j, n, t, y, aux, p, bodies, spawn.t_s, spawn.y, spawn.body
         )
         mem[M_SPAWNED] = n + 1
     if seq[SQ_STOP, k] > 0.0:
@@ -484,20 +485,21 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
 
 
 @numba.njit(**STEP_PATH)
-def rover_touchdown(
-    t, y, aux, p, mem, bodies, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_body_idx
-):
-    """The rover's wheels reach the ground: it stays there; its weight leaves the bridles."""
-    _record(EV_TOUCHDOWN, t, y, ev_t, ev_y, ev_fired)
+def rover_touchdown(t, y, aux, p, mem, bodies, events, spawn):
+    """The rover's wheels reach the ground: it stays there; its weight leaves the bridles.
+
+    ``events`` and ``spawn`` are the case's propagate.bundles.EventRecord and SpawnBuffer.
+    """
+    _record(EV_TOUCHDOWN, t, y, events.t_s, events.y, events.fired)
     n = int(mem[M_SPAWNED])
-    if n >= spawn_t.shape[0]:
+    if n >= spawn.t_s.shape[0]:
         return False
     body = int(p[P_ROVER_BODY])
-    spawn_body(body, n, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_idx)
+    spawn_body(body, n, t, y, aux, p, bodies, spawn.t_s, spawn.y, spawn.body)
     # the rover rests below the descent stage, along the local vertical
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
     for i in range(3):
-        spawn_y[n, i] -= p[P_ROVER_HANG_M] * y[i] / r
+        spawn.y[n, i] -= p[P_ROVER_HANG_M] * y[i] / r
     mem[M_SPAWNED] = n + 1
     mem[M_ROVER_ON] = 0.0
     mem[M_TOUCHED] = 1.0
