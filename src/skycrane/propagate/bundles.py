@@ -8,7 +8,7 @@ helpers return row views of case ``i``. The index layout of every array is
 :mod:`skycrane.propagate.layout`.
 
 numba passes a tuple argument to a function that is not inlined as its
-flattened members, so the parts of the step loop (skycrane.propagate.stepping,
+flattened members, so the parts of the step loop (skycrane.propagate.integrator,
 .locate, .peaks, .discrete) are inlined into the loop: they cost what the
 single loop they were split from cost (docs/monte_carlo.md).
 """
