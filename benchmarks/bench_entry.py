@@ -46,7 +46,7 @@ def entry_mission():
 
 def dispersed_batch(n: int, seed: int = 2020, guided: bool = True):
     """n dispersed copies of the Mars 2020 entry (seeded), guided or at constant bank."""
-    from skycrane.propagate import layout as L
+    from skycrane.contract import layout as L
     from skycrane.propagate.kernel import default_settings
     from skycrane.sequence.build import build_batch
 

@@ -35,40 +35,18 @@ MAX_PARAMETERS = 12
 # Package arrows that close a cycle and are being removed under issue 13 now.
 # Every other package arrow must point down once these are taken out.
 PENDING_PACKAGE_EDGES = {
-    # The field declaration moves below them (item 1): they import propagate.layout.
-    ("atmosphere", "propagate"),
-    ("vehicle", "propagate"),
     # Flight software moves to guidance/ (item 3): the kernel calls sequence.program,
     # and sequence.build packs for the kernel.
     ("propagate", "sequence"),
     ("sequence", "propagate"),
-    # One reduction (item 4): output.guidance_errors re-reduces a Result.
-    ("output", "results"),
 }
 
-# Module cycles being removed under issue 13 item 4 (one reduction, helper
-# "reduce"): each is the sorted tuple of the modules of one strongly connected
-# component, so a cycle that grows is a new offender.
-PENDING_MODULE_CYCLES = {
-    (
-        "skycrane.output.accessor",
-        "skycrane.output.guidance_errors",
-        "skycrane.output.plots",
-        "skycrane.results",
-    ),
-}
+# Module cycles being removed: each is the sorted tuple of the modules of one
+# strongly connected component, so a cycle that grows is a new offender.
+PENDING_MODULE_CYCLES: set[tuple[str, ...]] = set()
 
 # Functions over 12 parameters, by qualified name.
-PENDING_LONG_SIGNATURES = {
-    # The kernel and its parts take named bundles (issue 13 item 2).
-    "skycrane.propagate.case.integrate_case",
-    "skycrane.propagate.integrator.locate_root",
-    "skycrane.propagate.integrator.refine_peak",
-    "skycrane.propagate.kernel.propagate_batch",
-    "skycrane.sequence.program.apply_sequence_event",
-    # Not yet assigned under issue 13: the reference solve's inputs want a bundle too.
-    "skycrane.guidance.entry_reference.build_entry_reference",
-}
+PENDING_LONG_SIGNATURES: set[str] = set()
 
 PENDING_LONG_MODULES: set[str] = set()
 

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from skycrane.constants import G0_M_S2
+from skycrane.contract import layout as L
 from skycrane.planets import lla_from_pf
-from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import RawBatch
 from skycrane.reduction import (
     EVENT_DETAIL_FIELDS,
@@ -127,7 +127,7 @@ class Result:
     ----------
     mission : str
     status : int
-        Kernel status code (``skycrane.propagate.layout.ST_*``); 0: flight complete.
+        Kernel status code (``skycrane.contract.layout.ST_*``); 0: flight complete.
     status_text : str
         The status in words, including any envelope violation.
     events : list of Event

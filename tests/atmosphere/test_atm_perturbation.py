@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from skycrane.atmosphere.perturbation import band_covariance, perturbation_at, write_nodes
+from skycrane.contract import layout as L
 from skycrane.dispersions.cases import ATM_RHO, dispersion_set, draw_inputs
 from skycrane.missions.loader import load_mission
 from skycrane.missions.schema_dispersions import GRAM_BAND_ALTITUDE_M, GRAM_DENSITY_BAND
-from skycrane.propagate import layout as L
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ from skycrane.guidance.entry_layout import (
     PHASE_PRE_BANK,
     PHASE_RANGE_CONTROL,
 )
+from skycrane.guidance.entry_reference import EntryPoint
 
 MU_M3_S2 = 4.282837e13
 RADIUS_M = 3396.19e3
@@ -172,9 +173,7 @@ def setup():
         scale_height_m=None,
         ballistic_coefficient_kg_m2=BETA_KG_M2,
         lift_to_drag=LIFT_TO_DRAG,
-        v0_m_s=V0_M_S,
-        gamma0_rad=GAMMA0_RAD,
-        h0_m=H0_M,
+        entry=EntryPoint(V0_M_S, GAMMA0_RAD, H0_M),
         bank_profile_deg=PROFILE,
         v_end_m_s=V_END_M_S,
         end_range_to_target_m=END_RANGE_M,

@@ -28,6 +28,7 @@ from skycrane.guidance.entry_layout import (
     REF_U,
     REF_V,
 )
+from skycrane.guidance.entry_reference import EntryPoint
 
 MU_M3_S2 = 4.282837e13
 RADIUS_M = 3396.19e3
@@ -47,9 +48,7 @@ def _build(density, scale_height=None, **overrides) -> EntryReference:
         scale_height_m=scale_height,
         ballistic_coefficient_kg_m2=BETA_KG_M2,
         lift_to_drag=LIFT_TO_DRAG,
-        v0_m_s=5400.0,
-        gamma0_rad=math.radians(-15.5),
-        h0_m=125e3,
+        entry=EntryPoint(5400.0, math.radians(-15.5), 125e3),
         bank_profile_deg=PROFILE,
         v_end_m_s=V_END_M_S,
         end_range_to_target_m=10e3,

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import skycrane
-from skycrane.propagate import layout as L
+from skycrane.contract import layout as L
 
 G0 = 9.80665
 

@@ -19,9 +19,7 @@ import numpy as np
 import pytest
 
 from skycrane.atmosphere import WindProfile, exponential
-from skycrane.planets import MARS, Planet, with_overrides
-from skycrane.propagate.kernel import default_memory, default_settings, derived, run_batch
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     A_AERO_ACCEL_M_S2,
     A_ALT_M,
     A_SPEED_M_S,
@@ -39,6 +37,8 @@ from skycrane.propagate.layout import (
     S_MASS,
     STOP_NONE,
 )
+from skycrane.planets import MARS, Planet, with_overrides
+from skycrane.propagate.kernel import default_memory, default_settings, derived, run_batch
 from skycrane.propagate.model import build_model
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 

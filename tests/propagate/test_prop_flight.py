@@ -16,7 +16,7 @@ import pytest
 
 import skycrane
 import skycrane.missions.loader
-from skycrane.propagate import layout as L
+from skycrane.contract import layout as L
 from skycrane.propagate.events import range_to_go_m
 from skycrane.propagate.kernel import default_settings, derived, run_batch
 from skycrane.sequence.build import build_batch

@@ -20,8 +20,8 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from skycrane.atmosphere.table import atmosphere_at, density_and_sound_at
+from skycrane.contract import layout as L
 from skycrane.missions.loader import load_mission
-from skycrane.propagate import layout as L
 from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
 from skycrane.propagate.integrator import bs_step, dense_coefficients, dense_state, dp_step
 from skycrane.sequence.build import build_batch

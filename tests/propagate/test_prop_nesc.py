@@ -18,18 +18,7 @@ import numpy as np
 import pytest
 
 from skycrane.atmosphere import WindProfile, us76
-from skycrane.planets import (
-    EARTH,
-    EARTH_ROUND,
-    Planet,
-    inertial_from_pf,
-    lla_from_pf,
-    ned_from_pf,
-    pf_from_lla,
-    with_overrides,
-)
-from skycrane.propagate.kernel import default_memory, default_settings, run_batch
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     N_PARAMS,
     N_STATE,
     P_CD_SCALE,
@@ -44,6 +33,17 @@ from skycrane.propagate.layout import (
     ST_TIME_LIMIT,
     STOP_NONE,
 )
+from skycrane.planets import (
+    EARTH,
+    EARTH_ROUND,
+    Planet,
+    inertial_from_pf,
+    lla_from_pf,
+    ned_from_pf,
+    pf_from_lla,
+    with_overrides,
+)
+from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.model import build_model
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 

@@ -29,7 +29,7 @@ import numba
 import numpy as np
 
 from skycrane._jit_options import SCALAR
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     ATM_MAX_NODES,
     P_ATM_DH_M,
     P_ATM_H0_M,

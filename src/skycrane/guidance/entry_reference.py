@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.integrate import OdeSolution, solve_ivp
@@ -274,6 +275,14 @@ def _fly(model: _PlanarModel, x0: np.ndarray, v_end_m_s: float) -> tuple[OdeSolu
     return sol.sol, t_top, float(sol.t_events[0][0])
 
 
+class EntryPoint(NamedTuple):
+    """Where the reference trajectory starts: the entry interface, planet-relative."""
+
+    speed_m_s: float
+    flight_path_angle_rad: float  # negative down
+    altitude_m: float
+
+
 def build_entry_reference(
     *,
     mu_m3_s2: float,
@@ -282,9 +291,7 @@ def build_entry_reference(
     scale_height_m: DensityFn | None,
     ballistic_coefficient_kg_m2: float,
     lift_to_drag: float,
-    v0_m_s: float,
-    gamma0_rad: float,
-    h0_m: float,
+    entry: EntryPoint,
     bank_profile_deg: tuple[np.ndarray, np.ndarray],
     v_end_m_s: float,
     end_range_to_target_m: float = 0.0,
@@ -308,7 +315,7 @@ def build_entry_reference(
         beta = m / (C_D S), kg/m^2.
     lift_to_drag : float
         Vehicle L/D (> 0).
-    v0_m_s, gamma0_rad, h0_m : float
+    entry : EntryPoint
         Planet-relative speed (m/s), flight-path angle (rad, negative down)
         and altitude (m) at the entry interface.
     bank_profile_deg : tuple of numpy.ndarray
@@ -361,7 +368,7 @@ def build_entry_reference(
         bank_v_m_s=bank_v[order],
         bank_rad=np.radians(np.asarray(bank_profile_deg[1], dtype=np.float64))[order],
     )
-    x0 = np.array([0.0, v0_m_s, gamma0_rad, h0_m], dtype=np.float64)
+    x0 = np.array([0.0, *entry], dtype=np.float64)
     traj, t_top, t_end = _fly(model, x0, v_end_m_s)
 
     # Speed nodes on the decelerating branch, and their times by root finding.

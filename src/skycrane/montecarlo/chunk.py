@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 
 from skycrane._jit_cache import SOURCE_DIGEST
+from skycrane.contract import layout as L
 from skycrane.dispersions.cases import DispersionSet, apply_inputs, dispersion_set, draw_inputs
 from skycrane.missions.loader import Mission
-from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import run_batch
 from skycrane.reduction import reduce_batch
 from skycrane.sequence.bodies import fly_bodies

@@ -12,9 +12,9 @@ import numba
 import numpy as np
 
 from skycrane._jit_options import WITH_GIL
+from skycrane.contract.layout import N_AUX, N_STATE
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.kernel import default_memory
-from skycrane.propagate.layout import N_AUX, N_STATE
 
 
 @numba.njit(**WITH_GIL)

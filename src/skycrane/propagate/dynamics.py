@@ -38,9 +38,7 @@ from skycrane.atmosphere.perturbation import perturbation_at
 from skycrane.atmosphere.table import density_and_sound_at
 from skycrane.atmosphere.wind import wind_at
 from skycrane.constants import G0_M_S2
-from skycrane.planets.geodesy import altitude_and_frame, altitude_m
-from skycrane.planets.gravity import gravity_j2
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     A_AERO_ACCEL_M_S2,
     A_AIRSPEED_M_S,
     A_ALT_M,
@@ -93,6 +91,8 @@ from skycrane.propagate.layout import (
     S_MASS,
     S_WORK,
 )
+from skycrane.planets.geodesy import altitude_and_frame, altitude_m
+from skycrane.planets.gravity import gravity_j2
 from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
@@ -111,7 +111,7 @@ def thrust_terms(p, mem, mass):
     return tx / mass, ty / mass, tz / mass, thrust, -thrust / (p[P_ISP_S] * G0_M_S2)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(**SCALAR_INLINE)
 def record_telemetry(mem, aux):
     """Copy the entry guidance's last outputs from memory into ``aux``, for the trajectory.
 

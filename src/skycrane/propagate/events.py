@@ -13,7 +13,7 @@ import math
 import numba
 
 from skycrane._jit_options import SCALAR_INLINE
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     A_ALT_M,
     A_MACH,
     A_SPEED_M_S,
@@ -60,6 +60,8 @@ EVK_STOP = 2  # the optional extra stop condition (P_STOP_KIND)
 EVK_ROVER = 3  # the rover's wheels reach the ground (rover on the bridles)
 EVK_PROPELLANT = 4  # the descent stage's propellant is exhausted
 N_EVK = 5
+EVENT_KINDS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
+"""Every event function, in the order the step loop keeps their values (the i-th is EVK i)."""
 
 NEVER = 1.0  # value of an event function that cannot fire
 

@@ -1,21 +1,18 @@
-"""Dormand–Prince 5(4) single-case integrator with located events and peaks.
+"""Dormand–Prince 5(4) steps, their continuous extension and the step-size control.
 
 The step pair is the classical embedded Runge–Kutta method of Dormand & Prince
 ("A family of embedded Runge-Kutta formulae", J. Comput. Appl. Math. 6, 1980),
 5th-order solution with 4th-order error estimate, first-same-as-last, with the
 standard step-size controller (Hairer, Nørsett & Wanner, *Solving Ordinary
-Differential Equations I*, 2nd ed., sec. II.4, eq. 4.12–4.13).
+Differential Equations I*, 2nd ed., sec. II.4, eq. 4.12–4.13). A step a
+breakpoint holds far below what the controller asks is taken with the
+Bogacki–Shampine 3(2) pair.
 
-Events are located to the integrator's own accuracy, not to the step: once a
-step brackets a sign change of an event function g(t, y), the root is found by
-the Illinois variant of regula falsi on tau -> g(t + tau, y(t + tau)), where
-each trial state is obtained by one Dormand–Prince step of length tau from the
-bracketing step's start. The event state therefore carries the same local
-error as any step end, with no interpolant in between.
-
-Peaks of a monitored quantity (heat rate, deceleration, dynamic pressure) are
-located by successive parabolic interpolation over the three step ends that
-bracket a local maximum, again evaluating trial points by exact sub-steps.
+The parts of one step of the case loop (skycrane.propagate.case) are here:
+:func:`plan_step` (the step length a breakpoint allows, and which pair),
+:func:`take_step` (the step and its error norm) and :func:`control_step`
+(accept or reject, the next step length). Events are located on the step in
+:mod:`skycrane.propagate.locate`, peaks in :mod:`skycrane.propagate.peaks`.
 """
 
 from __future__ import annotations
@@ -23,11 +20,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from skycrane._jit_options import SCALAR, SCALAR_INLINE, STEP_PATH, copy_into
+from skycrane._jit_options import SCALAR_INLINE, STEP_PATH, STEP_PATH_INLINE
+from skycrane.contract.layout import S_BANK, S_HEAT_LOAD, S_WORK
 from skycrane.propagate.dynamics import rhs
-from skycrane.propagate.events import event_value
-from skycrane.propagate.layout import S_BANK, S_HEAT_LOAD, S_WORK
-from skycrane.propagate.model import SEQ_TABLE
 
 # Dormand–Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -68,8 +63,27 @@ D6 = -1453857185.0 / 822651844.0
 D7 = 69997945.0 / 29380423.0
 
 SAFETY = 0.9
+"""Aim the next step at this fraction of the tolerance (Hairer, Nørsett & Wanner I, eq. II.4.13)."""
 MIN_FACTOR = 0.2
+"""Largest shrink of the step at a rejection."""
 MAX_FACTOR = 5.0
+"""Largest growth of the step at an acceptance."""
+LOW_ORDER_RATIO = 2.0
+"""A step held by a breakpoint to 1/LOW_ORDER_RATIO of the controller's or less is
+taken with the Bogacki–Shampine 3(2) pair: within guidance cycles (8 Hz in
+powered descent) the 5th-order pair's accuracy is wasted. Its error is still
+controlled: a rejected low-order step is retried at 5th order."""
+LOW_ORDER_BACKOFF = 16
+"""Steps taken at 5th order after a low-order step was rejected (entry at 1 Hz
+needs them; powered descent at 8 Hz does not)."""
+H_MIN_S = 1e-12
+"""A step the controller shrinks below this [s] ends the case (layout.ST_NONFINITE)."""
+ACCEPT = 0
+"""Verdict of :func:`control_step`: the step stands."""
+RETRY = 1
+"""Verdict: the step is rejected, try again from the same point."""
+FAIL = 2
+"""Verdict: the step size collapsed below H_MIN_S; the case ends."""
 
 
 @numba.njit(**STEP_PATH)
@@ -201,150 +215,68 @@ def dense_state(rc, theta, out):
         out[i] = rc[0, i] + theta * (rc[1, i] + u * (rc[2, i] + theta * (rc[3, i] + u * rc[4, i])))
 
 
-@numba.njit(**SCALAR_INLINE)
-def _illinois_update(a, b, ga, gb, side, tau, g):
-    """One bracket update of the Illinois variant of regula falsi (Dowell & Jarratt 1971)."""
-    if g > 0.0:
-        if side == -1:
-            gb *= 0.5
-        return tau, b, g, gb, -1
-    if side == 1:
-        ga *= 0.5
-    return a, tau, ga, g, 1
+@numba.njit(**STEP_PATH_INLINE)
+def plan_step(h, max_step, t, t_break):
+    """Length of the next step and whether a breakpoint clipped it.
 
-
-@numba.njit(**SCALAR_INLINE)
-def _illinois_trial(a, b, ga, gb):
-    tau = (a * gb - b * ga) / (gb - ga)
-    if not (a < tau < b):
-        tau = 0.5 * (a + b)
-    return tau
-
-
-@numba.njit(**STEP_PATH)
-def locate_root(
-    t,
-    y,
-    f0,
-    h,
-    g_lo,
-    g_hi,
-    which,
-    p,
-    mem,
-    model,
-    ev_t,
-    k,
-    rc,
-    y_out,
-    f_out,
-    aux_out,
-    y_tmp,
-    f_tmp,
-    aux_tmp,
-):
-    """Root of g(tau) on (0, h] with g(0) = g_lo > 0 >= g(h) = g_hi; returns its tau.
-
-    Illinois regula falsi first runs along the step's continuous extension
-    ``rc`` (one right-hand side per trial, for the derived quantities the
-    event functions read). The state at its root is then reached by an exact
-    Dormand–Prince sub-step from the step's start, so it carries the
-    integrator's own accuracy. If the event has not yet happened at that
-    exact state, Illinois goes on with exact sub-steps in the bracket that is
-    left. On return ``y_out``/``f_out``/``aux_out`` hold the state at the
-    located time, on the side where the event has happened; ``y_tmp``,
-    ``f_tmp`` and ``aux_tmp`` are scratch.
+    ``h`` is the controller's proposal, ``t_break`` the next time a discrete
+    update is due (a step ends there exactly). Returns (h_try, clipped).
     """
-    seq = model[SEQ_TABLE]
-    tol = 1e-10 * max(1.0, abs(t))
-    a, b, ga, gb, side = 0.0, h, g_lo, g_hi, 0
-    for _ in range(60):
-        if b - a <= tol:
-            break
-        tau = _illinois_trial(a, b, ga, gb)
-        dense_state(rc, tau / h, y_tmp)
-        rhs(t + tau, y_tmp, p, mem, model, f_tmp, aux_tmp)
-        g = event_value(which, t + tau, y_tmp, aux_tmp, p, mem, seq, ev_t)
-        a, b, ga, gb, side = _illinois_update(a, b, ga, gb, side, tau, g)
-        if g == 0.0:
-            break
-    tau_b = b
-    dp_step(t, y, f0, tau_b, p, mem, model, k, y_out, f_out, aux_out)
-    g = event_value(which, t + tau_b, y_out, aux_out, p, mem, seq, ev_t)
-    if g <= 0.0:
-        return tau_b
-    # the exact trajectory crosses after its extension does: exact trials in (tau_b, h]
-    a, b, ga, gb, side = tau_b, h, g, g_hi, 0
-    have_b = False
-    for _ in range(60):
-        if b - a <= tol:
-            break
-        tau = _illinois_trial(a, b, ga, gb)
-        dp_step(t, y, f0, tau, p, mem, model, k, y_tmp, f_tmp, aux_tmp)
-        g = event_value(which, t + tau, y_tmp, aux_tmp, p, mem, seq, ev_t)
-        a, b, ga, gb, side = _illinois_update(a, b, ga, gb, side, tau, g)
-        if g <= 0.0:
-            have_b = True
-            copy_into(y_out, y_tmp)
-            copy_into(f_out, f_tmp)
-            copy_into(aux_out, aux_tmp)
-        if g == 0.0:
-            break
-    if not have_b:
-        dp_step(t, y, f0, b, p, mem, model, k, y_out, f_out, aux_out)
-    return b
+    h_try = min(h, max_step, max(t_break - t, 0.0))
+    if h_try <= 0.0:
+        h_try = min(h, max_step)
+    return h_try, h_try < h
 
 
-@numba.njit(**SCALAR)
-def parabola_vertex(t0, m0, t1, m1, t2, m2):
-    """Abscissa of the vertex of the parabola through three points (NaN if degenerate)."""
-    d10 = t1 - t0
-    d12 = t1 - t2
-    num = d10 * d10 * (m1 - m2) - d12 * d12 * (m1 - m0)
-    den = d10 * (m1 - m2) - d12 * (m1 - m0)
-    if den == 0.0:
-        return np.nan
-    return t1 - 0.5 * num / den
+@numba.njit(**STEP_PATH_INLINE)
+def use_low_order(h, h_try, clipped, low_wait):
+    """Whether to take the step with Bogacki–Shampine 3(2) (see LOW_ORDER_RATIO)."""
+    # a step a breakpoint holds to under half the controller's: 3rd order suffices
+    return clipped and low_wait == 0 and LOW_ORDER_RATIO * h_try <= h
 
 
-@numba.njit(**STEP_PATH)
-def refine_peak(which_aux, th, yh, fh, m, p, mem, model, k, y_try, f_try, aux_try, y_best):
-    """Locate the maximum of aux[which_aux] bracketed by three step ends.
+@numba.njit(**STEP_PATH_INLINE)
+def take_step(low, t, h, now, flight, k, new, rtol, atol):
+    """One step of length h from ``now`` to ``new`` (bundles.Point) in ``flight`` (bundles.Flight).
 
-    ``th``/``yh``/``fh`` are the times, states and derivatives of three
-    consecutive step ends and ``m`` their monitored values, with
-    m[1] >= m[0], m[1] >= m[2]. Successive parabolic interpolation (Brent,
-    *Algorithms for Minimization without Derivatives*, 1973, ch. 5) with each
-    trial point reached by an exact sub-step from the step end on its left.
-    Returns (t_best, m_best) and writes the best state to ``y_best``.
+    Bogacki–Shampine 3(2) when ``low``, else Dormand–Prince 5(4). Returns
+    (error norm, whether the new state and the norm are finite).
     """
-    t0, t1, t2 = th[0], th[1], th[2]
-    m0, m1, m2 = m[0], m[1], m[2]
-    t_best = t1
-    m_best = m1
-    copy_into(y_best, yh[1])
-    for _ in range(8):
-        ts = parabola_vertex(t0, m0, t1, m1, t2, m2)
-        if not (t0 < ts < t2) or abs(ts - t1) <= 1e-7 * (t2 - t0) + 1e-12:
-            break
-        base = 0 if ts < th[1] else 1
-        dp_step(
-            th[base], yh[base], fh[base], ts - th[base], p, mem, model, k, y_try, f_try, aux_try
-        )
-        ms = aux_try[which_aux]
-        if ms > m_best:
-            m_best = ms
-            t_best = ts
-            copy_into(y_best, y_try)
-        if ts < t1:
-            if ms >= m1:
-                t2, m2 = t1, m1
-                t1, m1 = ts, ms
-            else:
-                t0, m0 = ts, ms
-        elif ms >= m1:
-            t0, m0 = t1, m1
-            t1, m1 = ts, ms
-        else:
-            t2, m2 = ts, ms
-    return t_best, m_best
+    p, mem, model = flight
+    if low:
+        bs_step(t, now.y, now.f, h, p, mem, model, k, new.y, new.f, new.aux)
+    else:
+        dp_step(t, now.y, now.f, h, p, mem, model, k, new.y, new.f, new.aux)
+    err = error_norm(k[0], now.y, new.y, rtol, atol)
+    return err, all_finite(new.y) and np.isfinite(err)
+
+
+@numba.njit(**STEP_PATH_INLINE)
+def control_step(err, finite, h, h_try, clipped, low, just_rejected, low_wait):
+    """Accept or reject a step of length ``h_try`` with error norm ``err``; the next step length.
+
+    The controller of Hairer, Nørsett & Wanner I, sec. II.4 (eq. 4.13): the
+    next step is h_try * min(MAX_FACTOR, SAFETY * err^(-1/5)) after an
+    acceptance, with no growth right after a rejection, and
+    h_try * max(MIN_FACTOR, SAFETY * err^(-1/5)) after a rejection. A step
+    ``clipped`` by a breakpoint does not lower the controller's proposal ``h``.
+    A rejected low-order step is retried at 5th order without telling the
+    controller; a non-finite step is retried at a quarter. Returns
+    (verdict: ACCEPT, RETRY or FAIL; next h; just_rejected; low_wait).
+    """
+    if not finite:
+        h = 0.25 * h_try
+        return (FAIL if h < H_MIN_S else RETRY), h, just_rejected, low_wait
+    if err > 1.0:
+        if low:  # retry the same step at 5th order; the controller is not told
+            return RETRY, h, just_rejected, LOW_ORDER_BACKOFF
+        h = h_try * max(MIN_FACTOR, SAFETY * err**-0.2)
+        return (FAIL if h < H_MIN_S else RETRY), h, True, low_wait
+    if not low:
+        low_wait = max(low_wait - 1, 0)
+        # no growth right after a rejection (Hairer, Norsett & Wanner I, sec. II.4)
+        grow = 1.0 if just_rejected else MAX_FACTOR
+        just_rejected = False
+        factor = grow if err == 0.0 else min(grow, SAFETY * err**-0.2)
+        h = max(h, h_try * factor) if clipped else h_try * factor
+    return ACCEPT, h, just_rejected, low_wait

@@ -1,7 +1,8 @@
 """The compiled batch propagator: every case of a batch, one case per lane.
 
 ``propagate_batch`` is the only hot loop. It runs :func:`integrate_case` for
-each case in a ``numba.prange`` loop over plain arrays (layout.py); there is no
+each case in a ``numba.prange`` loop over named bundles of plain arrays
+(bundles.py; their index layout is layout.py); there is no
 scalar code path beside it, a single run is a batch of one. Failures are values
 (a per-case status code), never exceptions, so one bad case cannot abort the
 rest of a batch.
@@ -15,10 +16,7 @@ import numba
 import numpy as np
 
 from skycrane._jit_options import BATCH, WITH_GIL
-from skycrane.contract.layout import initial_memory
-from skycrane.propagate.case import _PEAK_AUX, _PEAK_EV, case_workspace, integrate_case
-from skycrane.propagate.dynamics import rhs
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     MAX_SPAWN,
     N_AUX,
     N_EVENTS,
@@ -33,71 +31,60 @@ from skycrane.propagate.layout import (
     SET_MAX_STEPS,
     SET_OUTPUT_DT_S,
     SET_RTOL,
+    initial_memory,
 )
+from skycrane.propagate.bundles import (
+    BatchInputs,
+    BatchOutputs,
+    CaseOutputs,
+    EventRecord,
+    KernelSettings,
+    SpawnBuffer,
+    Trajectory,
+    case_inputs,
+    case_workspace,
+)
+from skycrane.propagate.case import PEAK_AUX, PEAK_EV, integrate_case
+from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.model import freeze_model
 
 
 @numba.njit(**BATCH)
-def propagate_batch(
-    t0,
-    y0,
-    params,
-    mem0,
-    model,
-    settings,
-    peak_ev,
-    peak_aux,
-    ev_t,
-    ev_y,
-    ev_val,
-    ev_fired,
-    spawn_t,
-    spawn_y,
-    spawn_b,
-    status,
-    t_end,
-    y_end,
-    traj_t,
-    traj_y,
-    traj_aux,
-    n_out,
-    n_steps,
-    n_rejected,
-    n_chunks,
-):
+def propagate_batch(inputs, model, settings, out, n_chunks):
     """Integrate every case of the batch in parallel (one case per lane).
 
-    Cases run in ``n_chunks`` contiguous chunks, each with one set of work
-    arrays (:func:`case_workspace`) for all its cases.
+    ``inputs`` is a bundles.BatchInputs, ``model`` the model tuple
+    (skycrane.propagate.model), ``settings`` a bundles.KernelSettings and
+    ``out`` the bundles.BatchOutputs written in place. Cases run in
+    ``n_chunks`` contiguous chunks, each with one set of work arrays
+    (bundles.case_workspace) for all its cases.
     """
-    n = y0.shape[0]
+    n = inputs.y0.shape[0]
+    # numba's parallel loop takes a tuple of arrays from outside, not a tuple
+    # of tuples: ``out`` comes apart here, and each case's views are bundled inside
+    ev_t, ev_y, ev_value, ev_fired = out.events
+    spawn_t, spawn_y, spawn_body = out.spawn
+    traj_t, traj_y, traj_aux = out.traj
+    y_end = out.y_end
+    status = out.status
+    t_end_s = out.t_end_s
+    n_out = out.n_out
+    n_steps = out.n_steps
+    n_rejected = out.n_rejected
     for c in numba.prange(n_chunks):
-        ws = case_workspace(peak_ev.size)
+        ws = case_workspace(settings.peak_event.size)
         for i in range(c * n // n_chunks, (c + 1) * n // n_chunks):
-            st, te, no, ns, nr = integrate_case(
-                t0[i],
-                y0[i],
-                params[i],
-                mem0[i],
-                model,
-                settings,
-                peak_ev,
-                peak_aux,
-                ev_t[i],
-                ev_y[i],
-                ev_val[i],
-                ev_fired[i],
-                spawn_t[i],
-                spawn_y[i],
-                spawn_b[i],
-                traj_t[i],
-                traj_y[i],
-                traj_aux[i],
+            case_out = CaseOutputs(
+                EventRecord(ev_t[i], ev_y[i], ev_value[i], ev_fired[i]),
+                SpawnBuffer(spawn_t[i], spawn_y[i], spawn_body[i]),
+                Trajectory(traj_t[i], traj_y[i], traj_aux[i]),
                 y_end[i],
-                ws,
+            )
+            st, te, no, ns, nr = integrate_case(
+                case_inputs(inputs, i), model, settings, ws, case_out
             )
             status[i] = st
-            t_end[i] = te
+            t_end_s[i] = te
             n_out[i] = no
             n_steps[i] = ns
             n_rejected[i] = nr
@@ -176,66 +163,58 @@ def run_batch(
         )
     out_dt = settings[SET_OUTPUT_DT_S]
     n_rows = int(np.ceil(np.max(params[:, P_T_MAX_S]) / out_dt)) + 64 if out_dt > 0.0 else 0
-    ev_t = np.full((n, N_EVENTS), np.nan)
-    ev_y = np.full((n, N_EVENTS, N_STATE), np.nan)
-    ev_val = np.full((n, N_EVENTS), np.nan)
-    ev_fired = np.zeros((n, N_EVENTS), dtype=np.bool_)
-    spawn_t = np.full((n, max_spawn), np.nan)
-    spawn_y = np.full((n, max_spawn, N_STATE), np.nan)
-    spawn_b = np.full((n, max_spawn), -1, dtype=np.int64)
-    status = np.empty(n, dtype=np.int64)
-    t_end = np.empty(n)
-    y_end = np.empty((n, N_STATE))
-    traj_t = np.full((n, n_rows), np.nan)
-    traj_y = np.full((n, n_rows, N_STATE), np.nan)
-    traj_aux = np.full((n, n_rows, N_AUX), np.nan)
-    n_out = np.zeros(n, dtype=np.int64)
-    n_steps = np.zeros(n, dtype=np.int64)
-    n_rejected = np.zeros(n, dtype=np.int64)
+    out = BatchOutputs(
+        EventRecord(
+            np.full((n, N_EVENTS), np.nan),
+            np.full((n, N_EVENTS, N_STATE), np.nan),
+            np.full((n, N_EVENTS), np.nan),
+            np.zeros((n, N_EVENTS), dtype=np.bool_),
+        ),
+        SpawnBuffer(
+            np.full((n, max_spawn), np.nan),
+            np.full((n, max_spawn, N_STATE), np.nan),
+            np.full((n, max_spawn), -1, dtype=np.int64),
+        ),
+        Trajectory(
+            np.full((n, n_rows), np.nan),
+            np.full((n, n_rows, N_STATE), np.nan),
+            np.full((n, n_rows, N_AUX), np.nan),
+        ),
+        np.empty((n, N_STATE)),
+        np.empty(n, dtype=np.int64),
+        np.empty(n),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+    )
+    kernel_settings = KernelSettings(
+        settings, PEAK_EV if peaks else PEAK_EV[:0], PEAK_AUX if peaks else PEAK_AUX[:0]
+    )
     propagate_batch(
-        t0,
-        y0,
-        params,
-        mem0,
+        BatchInputs(t0, y0, params, mem0),
         model,
-        settings,
-        _PEAK_EV if peaks else _PEAK_EV[:0],
-        _PEAK_AUX if peaks else _PEAK_AUX[:0],
-        ev_t,
-        ev_y,
-        ev_val,
-        ev_fired,
-        spawn_t,
-        spawn_y,
-        spawn_b,
-        status,
-        t_end,
-        y_end,
-        traj_t,
-        traj_y,
-        traj_aux,
-        n_out,
-        n_steps,
-        n_rejected,
+        kernel_settings,
+        out,
         max(1, min(n, 8 * numba.get_num_threads())),
     )
+    ev, sp, tr = out.events, out.spawn, out.traj
     return RawBatch(
-        status,
-        t_end,
-        y_end,
-        ev_t,
-        ev_y,
-        ev_val,
-        ev_fired,
-        spawn_t,
-        spawn_y,
-        spawn_b,
-        traj_t,
-        traj_y,
-        traj_aux,
-        n_out,
-        n_steps,
-        n_rejected,
+        out.status,
+        out.t_end_s,
+        out.y_end,
+        ev.t_s,
+        ev.y,
+        ev.value,
+        ev.fired,
+        sp.t_s,
+        sp.y,
+        sp.body,
+        tr.t_s,
+        tr.y,
+        tr.aux,
+        out.n_out,
+        out.n_steps,
+        out.n_rejected,
     )
 
 

@@ -13,8 +13,8 @@ import numpy as np
 
 from skycrane.atmosphere.table import AtmosphereTable
 from skycrane.atmosphere.wind import WindProfile
+from skycrane.contract.layout import N_B_ROWS, N_SQ_ROWS
 from skycrane.planets.constants import Planet
-from skycrane.propagate.layout import N_B_ROWS, N_SQ_ROWS
 from skycrane.vehicle.aerodynamics import AeroBank
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
 

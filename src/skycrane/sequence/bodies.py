@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skycrane.contract import layout as L
 from skycrane.missions.loader import Mission
-from skycrane.propagate import layout as L
 from skycrane.propagate.kernel import RawBatch, default_memory_rows, default_settings, run_batch
 from skycrane.sequence.build import Batch
 

@@ -40,7 +40,7 @@ from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
-from skycrane.guidance.entry_reference import build_entry_reference
+from skycrane.guidance.entry_reference import EntryPoint, build_entry_reference
 from skycrane.missions.loader import Mission
 from skycrane.planets import PC_OMEGA
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
@@ -229,9 +229,7 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
             scale_height_m=None,
             ballistic_coefficient_kg_m2=beta,
             lift_to_drag=ld,
-            v0_m_s=speed,
-            gamma0_rad=gamma,
-            h0_m=spec.entry.altitude_m,
+            entry=EntryPoint(speed, gamma, spec.entry.altitude_m),
             bank_profile_deg=(
                 np.asarray(g.reference_speed_m_s),
                 np.asarray(g.reference_bank_deg),

@@ -25,27 +25,6 @@ import numba
 
 from skycrane._jit_options import SCALAR_INLINE, STEP_PATH, copy_row
 from skycrane.contract.layout import (
-    PD_BALLISTIC,
-    PD_FLYAWAY,
-    PD_FREE_FALL,
-    PD_SKY_CRANE,
-    PD_TOUCHDOWN_CONFIRM,
-    PDP_BRIDLE_M,
-    PDP_DRY_MASS_KG,
-    PDP_ROVER_MASS_KG,
-    PDP_TD_PERSISTENCE_S,
-    PDP_TD_THRESHOLD,
-)
-from skycrane.guidance.entry import drag_filter, etpc_command, predicted_range_m
-from skycrane.guidance.powered import (
-    flyaway_direction,
-    powered_descent_step,
-    touchdown_detector,
-    touchdown_window_open,
-)
-from skycrane.planets.gravity import gravity_j2
-from skycrane.propagate.events import range_to_go_m
-from skycrane.propagate.layout import (
     A_AIRSPEED_M_S,
     A_DRAG_ACCEL_M_S2,
     B_DV_DIR,
@@ -121,6 +100,16 @@ from skycrane.propagate.layout import (
     P_TRN_X,
     P_TRN_Y,
     P_TRN_Z,
+    PD_BALLISTIC,
+    PD_FLYAWAY,
+    PD_FREE_FALL,
+    PD_SKY_CRANE,
+    PD_TOUCHDOWN_CONFIRM,
+    PDP_BRIDLE_M,
+    PDP_DRY_MASS_KG,
+    PDP_ROVER_MASS_KG,
+    PDP_TD_PERSISTENCE_S,
+    PDP_TD_THRESHOLD,
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
@@ -138,6 +127,15 @@ from skycrane.propagate.layout import (
     SQ_TRIGGER,
     TR_SUFR_LEAD,
 )
+from skycrane.guidance.entry import drag_filter, etpc_command, predicted_range_m
+from skycrane.guidance.powered import (
+    flyaway_direction,
+    powered_descent_step,
+    touchdown_detector,
+    touchdown_window_open,
+)
+from skycrane.planets.gravity import gravity_j2
+from skycrane.propagate.events import range_to_go_m
 from skycrane.vehicle.bank import anchor_bank, wrap_pi
 
 DRAG_FILTER_TAU_S = 1.0  # R: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag")
@@ -206,14 +204,15 @@ def _track_azimuth(y):
 
 
 @numba.njit(**STEP_PATH)
-def apply_sequence_event(
-    k, t, y, aux, p, mem, seq, bodies, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_body_idx
-):
-    """Carry out sequence event ``k``; returns False if the spawn buffer overflowed."""
+def apply_sequence_event(k, t, y, aux, p, mem, seq, bodies, events, spawn):
+    """Carry out sequence event ``k``; returns False if the spawn buffer overflowed.
+
+    ``events`` and ``spawn`` are the case's propagate.bundles.EventRecord and SpawnBuffer.
+    """
     slot = EV_SEQ0 + k
-    ev_t[slot] = t
-    copy_row(ev_y, slot, y)
-    ev_fired[slot] = True
+    events.t_s[slot] = t
+    copy_row(events.y, slot, y)
+    events.fired[slot] = True
     if seq[SQ_LIFT, k] >= 0.0:
         mem[M_LIFT_ON] = seq[SQ_LIFT, k]
     if seq[SQ_AERO, k] >= 0.0:
@@ -254,11 +253,11 @@ def apply_sequence_event(
     ok = True
     for j in range(int(seq[SQ_SPAWN_N, k])):
         n = int(mem[M_SPAWNED])
-        if n >= spawn_t.shape[0]:
+        if n >= spawn.t_s.shape[0]:
             ok = False
             break
         spawn_body(
-            int(seq[SQ_SPAWN0, k]) + j, n, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_idx
+            int(seq[SQ_SPAWN0, k]) + j, n, t, y, aux, p, bodies, spawn.t_s, spawn.y, spawn.body
         )
         mem[M_SPAWNED] = n + 1
     if seq[SQ_STOP, k] > 0.0:
@@ -499,20 +498,21 @@ def powered_cycle(t, y, p, mem, model_planet, ev_t, ev_y, ev_fired):
 
 
 @numba.njit(**STEP_PATH)
-def rover_touchdown(
-    t, y, aux, p, mem, bodies, ev_t, ev_y, ev_fired, spawn_t, spawn_y, spawn_body_idx
-):
-    """The rover's wheels reach the ground: it stays there; its weight leaves the bridles."""
-    _record(EV_TOUCHDOWN, t, y, ev_t, ev_y, ev_fired)
+def rover_touchdown(t, y, aux, p, mem, bodies, events, spawn):
+    """The rover's wheels reach the ground: it stays there; its weight leaves the bridles.
+
+    ``events`` and ``spawn`` are the case's propagate.bundles.EventRecord and SpawnBuffer.
+    """
+    _record(EV_TOUCHDOWN, t, y, events.t_s, events.y, events.fired)
     n = int(mem[M_SPAWNED])
-    if n >= spawn_t.shape[0]:
+    if n >= spawn.t_s.shape[0]:
         return False
     body = int(p[P_ROVER_BODY])
-    spawn_body(body, n, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_idx)
+    spawn_body(body, n, t, y, aux, p, bodies, spawn.t_s, spawn.y, spawn.body)
     # the rover rests below the descent stage, along the local vertical
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
     for i in range(3):
-        spawn_y[n, i] -= p[P_PD0 + PDP_BRIDLE_M] * y[i] / r
+        spawn.y[n, i] -= p[P_PD0 + PDP_BRIDLE_M] * y[i] / r
     mem[M_SPAWNED] = n + 1
     mem[M_ROVER_ON] = 0.0
     mem[M_TOUCHED] = 1.0

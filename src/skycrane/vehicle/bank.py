@@ -28,7 +28,7 @@ import math
 import numba
 
 from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
-from skycrane.propagate.layout import (
+from skycrane.contract.layout import (
     GUID_CONSTANT_BANK,
     GUID_ENTRY,
     M_BANK0,

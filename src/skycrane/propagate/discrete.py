@@ -1,0 +1,231 @@
+"""Discrete updates after an accepted step: the located event's action and the guidance cycle.
+
+Between steps the vehicle's configuration (its memory, layout.M_*) changes:
+a located event ends the flight or fires the mission sequence (jettisons,
+parachute, guidance hand-overs; skycrane.sequence.program), and at each
+guidance cycle the flight software runs (entry guidance, powered descent). A
+step never straddles such a change: :func:`next_breakpoint` ends it there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE, copy_row
+from skycrane.contract.layout import (
+    EV_GROUND,
+    EV_HEADING_ALIGNMENT,
+    EV_RANGE_CONTROL,
+    EV_SEQ0,
+    EV_STOP,
+    GUID_ENTRY,
+    GUID_POWERED,
+    M_CUT,
+    M_DONE,
+    M_ETPC_PHASE,
+    M_GUIDANCE,
+    M_NEXT_GUIDE_T,
+    M_SEQ_NEXT,
+    P_GROUND_OK,
+    S_MASS,
+    SQ_REF,
+    SQ_TRIGGER,
+    SQ_VALUE,
+    ST_GROUND,
+    ST_SPAWN_OVERFLOW,
+    ST_STOPPED,
+    TR_TIME,
+    TR_TIME_AFTER,
+)
+from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
+from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
+from skycrane.propagate.events import (
+    EVK_GROUND,
+    EVK_PROPELLANT,
+    EVK_ROVER,
+    EVK_SEQ,
+    EVK_STOP,
+    event_value,
+)
+from skycrane.propagate.model import BODY_TABLE, ENTRY_GAINS, ENTRY_REF, PLANET, SEQ_TABLE
+from skycrane.sequence.program import (
+    apply_sequence_event,
+    engines_out,
+    entry_cycle,
+    powered_cycle,
+    rover_touchdown,
+)
+from skycrane.vehicle.bank import saturation_end_s
+
+
+@numba.njit(**STEP_PATH)
+def next_time_trigger(mem, seq, ev_t):
+    """Time of the next sequence event if it is time-triggered (a step breakpoint), else inf."""
+    k = int(mem[M_SEQ_NEXT])
+    if k >= seq.shape[1]:
+        return math.inf
+    kind = int(seq[SQ_TRIGGER, k])
+    if kind == TR_TIME:
+        return seq[SQ_VALUE, k]
+    if kind == TR_TIME_AFTER:
+        t_ref = ev_t[EV_SEQ0 + int(seq[SQ_REF, k])]
+        if math.isfinite(t_ref):
+            return t_ref + seq[SQ_VALUE, k]
+    return math.inf
+
+
+@numba.njit(**STEP_PATH_INLINE)
+def next_breakpoint(t, t_max, out_dt, next_out, flight, ev_t):
+    """When the next step must end: time limit, time trigger, output, guidance cycle, roll kink.
+
+    ``out_dt`` > 0 records the trajectory every out_dt, next at ``next_out``.
+    """
+    p, mem, model = flight
+    t_break = min(t_max, next_time_trigger(mem, model[SEQ_TABLE], ev_t))
+    if out_dt > 0.0:
+        t_break = min(t_break, next_out)
+    guidance = mem[M_GUIDANCE]
+    if guidance == GUID_ENTRY or guidance == GUID_POWERED:
+        t_break = min(t_break, mem[M_NEXT_GUIDE_T])
+    t_sat = saturation_end_s(p, mem)  # the roll's one kink
+    if t_sat > t + 1e-9:
+        t_break = min(t_break, t_sat)
+    return t_break
+
+
+@numba.njit(**STEP_PATH)
+def apply_next(t, at, flight, events, spawn):
+    """Carry out the next sequence event now at ``at`` (bundles.Point); False on spawn overflow."""
+    p, mem, model = flight
+    return apply_sequence_event(
+        int(mem[M_SEQ_NEXT]),
+        t,
+        at.y,
+        at.aux,
+        p,
+        mem,
+        model[SEQ_TABLE],
+        model[BODY_TABLE],
+        events,
+        spawn,
+    )
+
+
+@numba.njit(**STEP_PATH)
+def settle_sequence(t, at, flight, events, spawn):
+    """Fire every sequence event whose trigger already holds at ``at``; False on spawn overflow."""
+    p, mem, model = flight
+    seq = model[SEQ_TABLE]
+    while int(mem[M_SEQ_NEXT]) < seq.shape[1] and mem[M_DONE] == 0.0:
+        if event_value(EVK_SEQ, t, at.y, at.aux, p, mem, seq, events.t_s) > 0.0:
+            break
+        if not apply_next(t, at, flight, events, spawn):
+            return False
+    return True
+
+
+@numba.njit(**STEP_PATH_INLINE)
+def _mark(slot, t, y, events):
+    events.t_s[slot] = t
+    copy_row(events.y, slot, y)
+    events.fired[slot] = True
+
+
+@numba.njit(**STEP_PATH_INLINE)
+def event_action(first, t, now, flight, events, spawn):
+    """What the located event ``first`` (events.EVK_*, -1: none) does at the step end ``now``.
+
+    Returns (status: a terminal layout.ST_* or -1, whether the vehicle's
+    configuration changed).
+    """
+    p, mem, model = flight
+    y = now.y
+    status = -1
+    changed = False
+    if first == EVK_GROUND:
+        _mark(EV_GROUND, t, y, events)
+        ok = p[P_GROUND_OK] > 0.0 or mem[M_CUT] > 0.0
+        status = ST_STOPPED if ok else ST_GROUND
+    elif first == EVK_STOP:
+        _mark(EV_STOP, t, y, events)
+        status = ST_STOPPED
+    elif first == EVK_SEQ:
+        if not settle_sequence(t, now, flight, events, spawn):
+            status = ST_SPAWN_OVERFLOW
+        changed = True
+    elif first == EVK_ROVER:
+        if not rover_touchdown(t, y, now.aux, p, mem, model[BODY_TABLE], events, spawn):
+            status = ST_SPAWN_OVERFLOW
+        changed = True
+    elif first == EVK_PROPELLANT:
+        engines_out(t, y, mem, events.t_s, events.y, events.fired)
+        changed = True
+    if status < 0 and mem[M_DONE] > 0.0:
+        status = ST_STOPPED
+    return status, changed
+
+
+@numba.njit(**STEP_PATH_INLINE)
+def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before):
+    """Run the flight software's cycle if one is due at t; the commands it holds change.
+
+    ``changed`` says an event of this step changed the vehicle (the derived
+    quantities at ``now`` are stale). The thrust acceleration before the
+    cycle goes to ``thrust_before``. Returns (status: layout.ST_SPAWN_OVERFLOW
+    or -1, changed, whether a cycle ran).
+    """
+    p, mem, model = flight
+    y, f, aux = now
+    status = -1
+    guidance = mem[M_GUIDANCE]
+    cycled = False
+    if t >= mem[M_NEXT_GUIDE_T] - 1e-9:
+        cycled = guidance == GUID_ENTRY or guidance == GUID_POWERED
+        if cycled:
+            thrust_before[0], thrust_before[1], thrust_before[2], _, _ = thrust_terms(
+                p, mem, y[S_MASS]
+            )
+        if guidance == GUID_ENTRY:
+            if changed:  # an event of this step changed the vehicle: aux is stale
+                rhs(t, y, p, mem, model, f, aux)
+            seq = model[SEQ_TABLE]
+            fire = entry_cycle(t, y, aux, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
+            if fire >= 0:  # a cycle-checked trigger: always the next sequence event
+                if not apply_next(t, now, flight, events, spawn):
+                    status = ST_SPAWN_OVERFLOW
+                changed = True
+            phase = mem[M_ETPC_PHASE]
+            if phase >= PHASE_RANGE_CONTROL and not events.fired[EV_RANGE_CONTROL]:
+                _mark(EV_RANGE_CONTROL, t, y, events)
+            if phase >= PHASE_HEADING_ALIGNMENT and not events.fired[EV_HEADING_ALIGNMENT]:
+                _mark(EV_HEADING_ALIGNMENT, t, y, events)
+        elif guidance == GUID_POWERED:
+            powered_cycle(t, y, p, mem, model[PLANET], events.t_s, events.y, events.fired)
+    return status, changed, cycled
+
+
+@numba.njit(**STEP_PATH_INLINE)
+def discrete_updates(first, t, now, flight, events, spawn, thrust_before):
+    """Every discrete update at an accepted step end ``now`` (bundles.Point) at t.
+
+    The located event ``first`` (events.EVK_*, -1: none) acts
+    (:func:`event_action`), then the guidance cycle runs if one is due
+    (:func:`guidance_cycle`), then ``now.f`` and ``now.aux`` are brought up
+    to date: recomputed if the configuration changed, else patched for the
+    new commands (dynamics.update_commands). Returns (status: a terminal
+    layout.ST_* or -1, whether the configuration changed).
+    """
+    status, changed = event_action(first, t, now, flight, events, spawn)
+    cycled = False
+    if status < 0:
+        status, changed, cycled = guidance_cycle(
+            t, now, flight, events, spawn, changed, thrust_before
+        )
+    p, mem, model = flight
+    if changed:
+        rhs(t, now.y, p, mem, model, now.f, now.aux)
+    elif cycled:
+        update_commands(t, now.y, p, mem, thrust_before, now.f, now.aux)
+    return status, changed
