@@ -759,6 +759,10 @@ CODES = {
     ),
 }
 """``CODES[prefix][k]`` is code k, constant ``{prefix}_{NAME}`` (``TR_ALTITUDE_BELOW``)."""
+EVENT_TRIGGERS = (*CODES["TR"][:6], "parachute_trigger", "sufr_lead")
+"""Triggers a mission file's ``[[sequence.events]]`` may name: the kernel's codes but the
+range trigger and the powered-descent hand-over, which ``parachute_trigger`` (the
+``[parachute.deploy]`` trigger, velocity, Mach or range) and ``guidance = "powered"`` stand for."""
 CODE_ALIASES = {"TR_AGL_BELOW": "TR_ALTITUDE_ABOVE_GROUND_BELOW"}
 """Short constant names kept for the compiled code's readability."""
 

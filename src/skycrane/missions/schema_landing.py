@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from skycrane.contract.fields import CODES, EVENT_TRIGGERS
 from skycrane.missions.fields import (
     KeyProblem,
     NonNegativeFloat,
@@ -57,7 +58,7 @@ class BodySpec(Section):
     mass_kg: PositiveFloat
     aerodynamics: DragSpec
     separation_speed_m_s: NonNegativeFloat = 0.0
-    separation_direction: Literal["none", "retro", "lateral", "down"] = "none"
+    separation_direction: Literal[CODES["DV"]] = "none"  # type: ignore[valid-type]
     parachute: bool = False
     breakup: BreakupSpec | None = None
 
@@ -75,16 +76,7 @@ class EventSpec(Section):
     """
 
     name: Annotated[str, Field(min_length=1)]
-    trigger: Literal[
-        "time",
-        "time_after",
-        "altitude_below",
-        "altitude_above_ground_below",
-        "speed_below",
-        "mach_below",
-        "parachute_trigger",
-        "sufr_lead",
-    ]
+    trigger: Literal[EVENT_TRIGGERS]  # type: ignore[valid-type]
     t_s: float | None = None
     after: str | None = None
     delay_s: NonNegativeFloat | None = None
@@ -95,7 +87,7 @@ class EventSpec(Section):
     jettison: list[str] = Field(default_factory=list)
     lift: bool | None = None
     aerodynamics: str | None = None
-    guidance: Literal["none", "constant_bank", "entry", "powered"] | None = None
+    guidance: Literal[CODES["GUID"]] | None = None  # type: ignore[valid-type]
     bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] | None = None
     parachute: Literal["deploy", "release"] | None = None
     navigation: Literal["terrain_relative", "radar"] | None = None
