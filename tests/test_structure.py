@@ -34,12 +34,7 @@ MAX_PARAMETERS = 12
 
 # Package arrows that close a cycle and are being removed under issue 13 now.
 # Every other package arrow must point down once these are taken out.
-PENDING_PACKAGE_EDGES = {
-    # Flight software moves to guidance/ (item 3): the kernel calls sequence.program,
-    # and sequence.build packs for the kernel.
-    ("propagate", "sequence"),
-    ("sequence", "propagate"),
-}
+PENDING_PACKAGE_EDGES: set[tuple[str, str]] = set()
 
 # Module cycles being removed: each is the sorted tuple of the modules of one
 # strongly connected component, so a cycle that grows is a new offender.
@@ -340,3 +335,19 @@ def test_numba_options_come_from_jit_options():
         offenders,
         set(),
     )
+
+
+TRUTH_PARAMETERS = {"y", "aux", "now", "flight", "at"}
+"""Names the kernel gives the true state by (bundles.Point, bundles.Flight, state rows)."""
+
+
+def test_flight_software_cycles_take_no_truth():
+    """GUIDANCE.md 1.1: guidance/cycles.py is given the SENSED bundle, never the true state."""
+    tree = sources()["skycrane.guidance.cycles"].tree
+    given = {
+        node.name: {a.arg for a in node.args.args} & TRUTH_PARAMETERS
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert "entry_cycle" in given and "powered_cycle" in given
+    assert {name: args for name, args in given.items() if args} == {}

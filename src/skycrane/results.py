@@ -91,7 +91,7 @@ class Trajectory:
     terminal point controller's predicted range R_p = R_ref + F1 (D_f - D_ref)
     + F2 (hdot - hdot_ref) [m], the crossrange angle chi = r_tgt_hat .
     unit(r_nav x v) [rad], positive: target to the left (GUIDANCE.md 1.1, 1.3,
-    1.4; recorded by ``skycrane.sequence.program.entry_cycle``), and the time
+    1.4; recorded by ``skycrane.guidance.cycles.entry_cycle``), and the time
     of that cycle [s from entry] (the cycles need not fall on the samples).
     """
 

@@ -23,6 +23,7 @@ from skycrane.contract.fields import (
     MEMORY,
     PARAMS,
     POWERED_DESCENT,
+    SENSED,
     SEQUENCE_ROWS,
     SETTINGS,
     STATE,
@@ -67,8 +68,18 @@ def _read(name: str) -> bool:
 
 @pytest.mark.parametrize(
     "fields",
-    [STATE, PARAMS, POWERED_DESCENT, MEMORY, AUX, SETTINGS, SEQUENCE_ROWS, BODY_ROWS],
-    ids=["state", "params", "powered_descent", "memory", "aux", "settings", "seq", "body"],
+    [STATE, PARAMS, POWERED_DESCENT, MEMORY, AUX, SENSED, SETTINGS, SEQUENCE_ROWS, BODY_ROWS],
+    ids=[
+        "state",
+        "params",
+        "powered_descent",
+        "memory",
+        "aux",
+        "sensed",
+        "settings",
+        "seq",
+        "body",
+    ],
 )
 def test_every_field_is_read(fields: tuple[Field, ...]):
     """A declared slot that no code outside the packing names is dead weight in every case row."""

@@ -20,13 +20,13 @@ from matplotlib.figure import Figure
 import skycrane
 import skycrane.plots
 from skycrane.constants import G0_M_S2
+from skycrane.guidance.cycles import DRAG_FILTER_TAU_S
 from skycrane.guidance.entry_layout import REF_DRAG, REF_F1, REF_F2, REF_HDOT, REF_RANGE, REF_V
 from skycrane.output import plots
 from skycrane.output.accessor import ResultPlots
 from skycrane.output.guidance_errors import guidance_errors, guided_entry_window_s
 from skycrane.planets import great_circle, local_from_velocity_pf
 from skycrane.sequence.build import entry_reference
-from skycrane.sequence.program import DRAG_FILTER_TAU_S
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "outputs.md"
 

@@ -84,7 +84,9 @@ def test_jettison_conserves_mass_and_refreshes_the_derivative(coast):
     t, now, flight, events, spawn = _case(coast, seq, max_spawn=4)
     mass_before = now.y[L.S_MASS]
     v_before = now.y[3:6].copy()
-    status, changed = discrete_updates(EVK_SEQ, t, now, flight, events, spawn, np.empty(3))
+    status, changed = discrete_updates(
+        EVK_SEQ, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+    )
     assert (status, changed) == (-1, True)
     assert now.y[L.S_MASS] + spawn.y[0, L.S_MASS] == pytest.approx(mass_before, rel=1e-15)
     assert spawn.y[0, L.S_MASS] == BODY_KG
@@ -102,7 +104,7 @@ def test_settle_fires_every_event_that_holds(coast):
     """Two time triggers already passed fire at once, in order; a later one waits."""
     t = coast[0]
     t, now, flight, events, spawn = _case(coast, _sequence([t - 1.0, t - 0.5, t + 10.0]))
-    assert settle_sequence(t, now, flight, events, spawn)
+    assert settle_sequence(t, now, flight, events, spawn, np.empty(L.N_SENSED))
     assert flight.mem[L.M_SEQ_NEXT] == 2
     assert list(events.fired[L.EV_SEQ0 : L.EV_SEQ0 + 3]) == [True, True, False]
     assert events.t_s[L.EV_SEQ0] == t and events.t_s[L.EV_SEQ0 + 1] == t
@@ -113,7 +115,9 @@ def test_full_spawn_buffer_is_reported(coast):
     t = coast[0]
     t, now, flight, events, spawn = _case(coast, _sequence([t], spawn_first=True), max_spawn=0)
     mass_before = now.y[L.S_MASS]
-    status, _ = discrete_updates(EVK_SEQ, t, now, flight, events, spawn, np.empty(3))
+    status, _ = discrete_updates(
+        EVK_SEQ, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+    )
     assert status == L.ST_SPAWN_OVERFLOW
     assert now.y[L.S_MASS] == mass_before
 
@@ -129,11 +133,15 @@ def test_guidance_cycle_runs_when_due(coast):
     mem[L.M_NEXT_GUIDE_T] = t + 0.5  # not yet due
     f_before = now.f.copy()
     mem_before = mem.copy()
-    assert discrete_updates(-1, t, now, flight, events, spawn, np.empty(3)) == (-1, False)
+    assert discrete_updates(
+        -1, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+    ) == (-1, False)
     np.testing.assert_array_equal(now.f, f_before)
     np.testing.assert_array_equal(mem, mem_before)
     mem[L.M_NEXT_GUIDE_T] = t  # due now
-    assert discrete_updates(-1, t, now, flight, events, spawn, np.empty(3)) == (-1, False)
+    assert discrete_updates(
+        -1, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+    ) == (-1, False)
     assert mem[L.M_NEXT_GUIDE_T] == t + flight.p[L.P_ENTRY_DT_S]
     f, aux = _fresh_derivative(t, now, flight)
     np.testing.assert_allclose(now.f, f, rtol=1e-12, atol=1e-12)
@@ -149,7 +157,7 @@ def test_ground_ends_the_flight(coast, ground_ok, cut, want):
     t, now, flight, events, spawn = _case(coast, _sequence([coast[0] + 100.0]))
     flight.p[L.P_GROUND_OK] = ground_ok
     flight.mem[L.M_CUT] = cut
-    status, changed = event_action(EVK_GROUND, t, now, flight, events, spawn)
+    status, changed = event_action(EVK_GROUND, t, now, flight, events, spawn, np.empty(L.N_SENSED))
     assert (status, changed) == (want, False)
     assert events.fired[L.EV_GROUND] and events.t_s[L.EV_GROUND] == t
     np.testing.assert_array_equal(events.y[L.EV_GROUND], now.y)

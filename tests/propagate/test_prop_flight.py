@@ -17,8 +17,9 @@ import pytest
 import skycrane
 import skycrane.missions.loader
 from skycrane.contract import layout as L
-from skycrane.propagate.events import range_to_go_m
+from skycrane.guidance.cycles import range_to_go_m
 from skycrane.propagate.kernel import default_settings, derived, run_batch
+from skycrane.propagate.sensing import navigated_position_pf_m
 from skycrane.sequence.build import build_batch
 
 
@@ -61,7 +62,8 @@ def test_range_trigger_located_to_integrator_accuracy(m2020) -> None:
     raw = run_batch(batch.t0_s, batch.y0, batch.params, batch.mem0, batch.model, batch.settings)
     slot = _deploy_slot(batch)
     y = raw.event_y[0, slot]
-    assert range_to_go_m(y, batch.params[0], batch.mem0[0]) == pytest.approx(
+    x_pf_m, y_pf_m, z_pf_m = navigated_position_pf_m(y, batch.mem0[0])
+    assert range_to_go_m(x_pf_m, y_pf_m, z_pf_m, batch.params[0]) == pytest.approx(
         m2020.spec.parachute.deploy.range_to_target_m, abs=1e-3
     )
     small = default_settings(rtol=1e-10, atol=1e-8, max_step_s=0.5)

@@ -626,6 +626,20 @@ AUX = (
     Field("A_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle"),
 )
 
+# --- what flight software is given (propagate/sensing.py builds it from truth before a cycle) ---
+SENSED = (
+    Field("SN_NAV_POS_PF_M", "m", "navigated position r_pf: truth plus M_NAV_*", axes="XYZ"),
+    Field("SN_NAV_VEL_PF_M_S", "m/s", "navigated velocity v_pf (no velocity error)", axes="XYZ"),
+    Field("SN_DRAG_ACCEL_M_S2", "m/s^2", "sensed drag acceleration (accelerometers)"),
+    Field(
+        "SN_GRAVITY_PF_M_S2", "m/s^2", "onboard gravity + centrifugal at the vehicle", axes="XYZ"
+    ),
+    Field("SN_TRACK_AZIMUTH_RAD", "rad", "ground-track azimuth, clockwise from north"),
+    Field("SN_MASS_EST_KG", "kg", "mass guidance believes: the rover counts until the cut"),
+    Field("SN_PROPELLANT_KG", "kg", "propellant left, as gauged"),
+    Field("SN_BRIDLES_LOADED", "-", "1 until the rover's wheels touch and unload the bridles"),
+)
+
 # --- event slots: fixed ones, then one per sequence event -----------------------------------
 EVENTS = (
     Event(

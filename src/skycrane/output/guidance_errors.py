@@ -1,7 +1,7 @@
 """The entry guidance's range and crossrange errors along a flown trajectory.
 
 The kernel records what the Entry Terminal Point Controller computed at each
-1 Hz cycle (``skycrane.sequence.program.entry_cycle``): the filtered drag, the
+1 Hz cycle (``skycrane.guidance.cycles.entry_cycle``): the filtered drag, the
 range to go, its predicted range and the crossrange angle, with the cycle's
 time, held between cycles in the result's trajectory
 (:class:`skycrane.results.Trajectory`). This module takes each cycle once, at

@@ -21,7 +21,7 @@ import numba
 import numpy as np
 
 from skycrane._jit_options import ALLOCATING, SCALAR_INLINE
-from skycrane.contract.layout import N_AUX, N_MEM, N_STATE
+from skycrane.contract.layout import N_AUX, N_MEM, N_SENSED, N_STATE
 from skycrane.propagate.events import N_EVK
 
 
@@ -195,6 +195,8 @@ class Workspace(NamedTuple):
     hist: PeakHistory
     thrust_before: np.ndarray
     """float64[3]: thrust acceleration before a guidance cycle (dynamics.update_commands)."""
+    sensed: np.ndarray
+    """float64[N_SENSED]: what the flight software is given at a cycle (sensing.sense, SN_*)."""
 
 
 @numba.njit(**ALLOCATING)
@@ -230,6 +232,7 @@ def case_workspace(n_peaks):
         _point(),
         hist,
         np.empty(3),
+        np.empty(N_SENSED),
     )
 
 

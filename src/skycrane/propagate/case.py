@@ -125,7 +125,7 @@ def integrate_case(case, model, settings, ws, out):
     status = -1
     anchor_bank(t, y, mem)
     rhs(t, y, p, mem, model, now.f, now.aux)
-    if not settle_sequence(t, now, flight, events, spawn):
+    if not settle_sequence(t, now, flight, events, spawn, ws.sensed):
         status = ST_SPAWN_OVERFLOW
     rhs(t, y, p, mem, model, now.f, now.aux)
     start_peaks(t, now, settings, events)
@@ -175,7 +175,9 @@ def integrate_case(case, model, settings, ws, out):
             n_hist = update_peaks(t_new, ws.new, n_hist, flight, settings, events, hist, sub)
         t = t_new
         _advance(now, ws.new)
-        status, changed = discrete_updates(first, t, now, flight, events, spawn, ws.thrust_before)
+        status, changed = discrete_updates(
+            first, t, now, flight, events, spawn, ws.thrust_before, ws.sensed
+        )
         if changed:
             n_hist = 0
             h = min(h, max_step)

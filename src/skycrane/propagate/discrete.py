@@ -2,9 +2,12 @@
 
 Between steps the vehicle's configuration (its memory, layout.M_*) changes:
 a located event ends the flight or fires the mission sequence (jettisons,
-parachute, guidance hand-overs; skycrane.sequence.program), and at each
-guidance cycle the flight software runs (entry guidance, powered descent). A
-step never straddles such a change: :func:`next_breakpoint` ends it there.
+parachute, guidance hand-overs; propagate/actions.py), and at each guidance
+cycle the flight software runs (skycrane.guidance.cycles: entry guidance,
+powered descent). The flight software is given only the SENSED bundle, built
+here from truth right before it runs (propagate/sensing.py); the events it
+causes are recorded and the roll response anchored here. A step never
+straddles such a change: :func:`next_breakpoint` ends it there.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numba
 
 from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE, copy_row
 from skycrane.contract.layout import (
+    EV_BRIDLES_CUT,
+    EV_ENGINES_OUT,
     EV_GROUND,
     EV_HEADING_ALIGNMENT,
     EV_RANGE_CONTROL,
@@ -29,7 +34,9 @@ from skycrane.contract.layout import (
     M_NEXT_GUIDE_T,
     M_SEQ_NEXT,
     P_GROUND_OK,
+    PD_FLYAWAY,
     S_MASS,
+    SQ_GUIDANCE,
     SQ_REF,
     SQ_TRIGGER,
     SQ_VALUE,
@@ -39,7 +46,14 @@ from skycrane.contract.layout import (
     TR_TIME,
     TR_TIME_AFTER,
 )
+from skycrane.guidance.cycles import engines_out, entry_cycle, powered_cycle, powered_start
 from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
+from skycrane.propagate.actions import (
+    MODE_EVENT,
+    apply_sequence_event,
+    record_once,
+    rover_touchdown,
+)
 from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
 from skycrane.propagate.events import (
     EVK_GROUND,
@@ -50,14 +64,8 @@ from skycrane.propagate.events import (
     event_value,
 )
 from skycrane.propagate.model import BODY_TABLE, ENTRY_GAINS, ENTRY_REF, PLANET, SEQ_TABLE
-from skycrane.sequence.program import (
-    apply_sequence_event,
-    engines_out,
-    entry_cycle,
-    powered_cycle,
-    rover_touchdown,
-)
-from skycrane.vehicle.bank import saturation_end_s
+from skycrane.propagate.sensing import sense
+from skycrane.vehicle.bank import anchor_bank, saturation_end_s
 
 
 @numba.njit(**STEP_PATH)
@@ -96,32 +104,31 @@ def next_breakpoint(t, t_max, out_dt, next_out, flight, ev_t):
 
 
 @numba.njit(**STEP_PATH)
-def apply_next(t, at, flight, events, spawn):
-    """Carry out the next sequence event now at ``at`` (bundles.Point); False on spawn overflow."""
+def apply_next(t, at, flight, events, spawn, sensed):
+    """Carry out the next sequence event now at ``at`` (bundles.Point); False on spawn overflow.
+
+    An event that hands over to powered descent starts its flight software
+    (guidance.cycles.powered_start) on what is sensed then (``sensed``, SN_*).
+    """
     p, mem, model = flight
-    return apply_sequence_event(
-        int(mem[M_SEQ_NEXT]),
-        t,
-        at.y,
-        at.aux,
-        p,
-        mem,
-        model[SEQ_TABLE],
-        model[BODY_TABLE],
-        events,
-        spawn,
-    )
+    k = int(mem[M_SEQ_NEXT])
+    seq = model[SEQ_TABLE]
+    ok = apply_sequence_event(k, t, at.y, at.aux, p, mem, seq, model[BODY_TABLE], events, spawn)
+    if seq[SQ_GUIDANCE, k] == GUID_POWERED:
+        sense(at.y, at.aux, p, mem, model[PLANET], sensed)
+        powered_start(t, sensed, p, mem)
+    return ok
 
 
 @numba.njit(**STEP_PATH)
-def settle_sequence(t, at, flight, events, spawn):
+def settle_sequence(t, at, flight, events, spawn, sensed):
     """Fire every sequence event whose trigger already holds at ``at``; False on spawn overflow."""
     p, mem, model = flight
     seq = model[SEQ_TABLE]
     while int(mem[M_SEQ_NEXT]) < seq.shape[1] and mem[M_DONE] == 0.0:
         if event_value(EVK_SEQ, t, at.y, at.aux, p, mem, seq, events.t_s) > 0.0:
             break
-        if not apply_next(t, at, flight, events, spawn):
+        if not apply_next(t, at, flight, events, spawn, sensed):
             return False
     return True
 
@@ -134,7 +141,7 @@ def _mark(slot, t, y, events):
 
 
 @numba.njit(**STEP_PATH_INLINE)
-def event_action(first, t, now, flight, events, spawn):
+def event_action(first, t, now, flight, events, spawn, sensed):
     """What the located event ``first`` (events.EVK_*, -1: none) does at the step end ``now``.
 
     Returns (status: a terminal layout.ST_* or -1, whether the vehicle's
@@ -152,7 +159,7 @@ def event_action(first, t, now, flight, events, spawn):
         _mark(EV_STOP, t, y, events)
         status = ST_STOPPED
     elif first == EVK_SEQ:
-        if not settle_sequence(t, now, flight, events, spawn):
+        if not settle_sequence(t, now, flight, events, spawn, sensed):
             status = ST_SPAWN_OVERFLOW
         changed = True
     elif first == EVK_ROVER:
@@ -160,7 +167,8 @@ def event_action(first, t, now, flight, events, spawn):
             status = ST_SPAWN_OVERFLOW
         changed = True
     elif first == EVK_PROPELLANT:
-        engines_out(t, y, mem, events.t_s, events.y, events.fired)
+        record_once(EV_ENGINES_OUT, t, y, events.t_s, events.y, events.fired)
+        engines_out(t, mem)
         changed = True
     if status < 0 and mem[M_DONE] > 0.0:
         status = ST_STOPPED
@@ -168,12 +176,16 @@ def event_action(first, t, now, flight, events, spawn):
 
 
 @numba.njit(**STEP_PATH_INLINE)
-def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before):
+def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed):
     """Run the flight software's cycle if one is due at t; the commands it holds change.
 
     ``changed`` says an event of this step changed the vehicle (the derived
     quantities at ``now`` are stale). The thrust acceleration before the
-    cycle goes to ``thrust_before``. Returns (status: layout.ST_SPAWN_OVERFLOW
+    cycle goes to ``thrust_before``; what the cycle is given, to ``sensed``
+    (sensing.sense). Entry guidance: guidance.cycles.entry_cycle, then the
+    roll response restarts toward the new bank command. Powered descent:
+    guidance.cycles.powered_cycle, then the new mode's event is recorded.
+    Returns (status: layout.ST_SPAWN_OVERFLOW
     or -1, changed, whether a cycle ran).
     """
     p, mem, model = flight
@@ -191,9 +203,11 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before):
             if changed:  # an event of this step changed the vehicle: aux is stale
                 rhs(t, y, p, mem, model, f, aux)
             seq = model[SEQ_TABLE]
-            fire = entry_cycle(t, y, aux, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
+            sense(y, aux, p, mem, model[PLANET], sensed)
+            fire = entry_cycle(t, sensed, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
+            anchor_bank(t, y, mem)  # the roll restarts from the bank the vehicle has now
             if fire >= 0:  # a cycle-checked trigger: always the next sequence event
-                if not apply_next(t, now, flight, events, spawn):
+                if not apply_next(t, now, flight, events, spawn, sensed):
                     status = ST_SPAWN_OVERFLOW
                 changed = True
             phase = mem[M_ETPC_PHASE]
@@ -202,12 +216,17 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before):
             if phase >= PHASE_HEADING_ALIGNMENT and not events.fired[EV_HEADING_ALIGNMENT]:
                 _mark(EV_HEADING_ALIGNMENT, t, y, events)
         elif guidance == GUID_POWERED:
-            powered_cycle(t, y, p, mem, model[PLANET], events.t_s, events.y, events.fired)
+            sense(y, aux, p, mem, model[PLANET], sensed)
+            mode, new_mode = powered_cycle(t, sensed, p, mem)
+            if new_mode != mode:
+                record_once(MODE_EVENT[new_mode], t, y, events.t_s, events.y, events.fired)
+                if new_mode == PD_FLYAWAY:
+                    record_once(EV_BRIDLES_CUT, t, y, events.t_s, events.y, events.fired)
     return status, changed, cycled
 
 
 @numba.njit(**STEP_PATH_INLINE)
-def discrete_updates(first, t, now, flight, events, spawn, thrust_before):
+def discrete_updates(first, t, now, flight, events, spawn, thrust_before, sensed):
     """Every discrete update at an accepted step end ``now`` (bundles.Point) at t.
 
     The located event ``first`` (events.EVK_*, -1: none) acts
@@ -217,11 +236,11 @@ def discrete_updates(first, t, now, flight, events, spawn, thrust_before):
     new commands (dynamics.update_commands). Returns (status: a terminal
     layout.ST_* or -1, whether the configuration changed).
     """
-    status, changed = event_action(first, t, now, flight, events, spawn)
+    status, changed = event_action(first, t, now, flight, events, spawn, sensed)
     cycled = False
     if status < 0:
         status, changed, cycled = guidance_cycle(
-            t, now, flight, events, spawn, changed, thrust_before
+            t, now, flight, events, spawn, changed, thrust_before, sensed
         )
     p, mem, model = flight
     if changed:

@@ -3,7 +3,9 @@
 Each function is continuous along a trajectory so its root can be located
 by the integrator (Illinois on exact sub-steps). Triggers that flight software
 evaluates only once per guidance cycle (SUFR lead, powered-descent modes) are
-not here: they are checked at cycle boundaries in :mod:`skycrane.sequence.program`.
+not here: they are checked at cycle boundaries in :mod:`skycrane.guidance.cycles`.
+The range trigger is here, on the navigated position guidance would be given
+(propagate/sensing.py) and guidance's own range to go.
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ from skycrane.contract.layout import (
     A_SPEED_M_S,
     EV_SEQ0,
     M_ENGINES_ON,
-    M_NAV_X,
-    M_NAV_Y,
-    M_NAV_Z,
     M_ROVER_ON,
     M_SEQ_NEXT,
     P_DEPLOY_RANGE_M,
@@ -29,12 +28,8 @@ from skycrane.contract.layout import (
     P_DEPLOY_V_MIN,
     P_GROUND_ALT_M,
     P_PD0,
-    P_RANGE_RADIUS_M,
     P_STOP_KIND,
     P_STOP_VALUE,
-    P_TGT_X,
-    P_TGT_Y,
-    P_TGT_Z,
     PDP_BRIDLE_M,
     PDP_DRY_MASS_KG,
     PDP_ROVER_MASS_KG,
@@ -53,6 +48,8 @@ from skycrane.contract.layout import (
     TR_TIME,
     TR_TIME_AFTER,
 )
+from skycrane.guidance.cycles import range_to_go_m
+from skycrane.propagate.sensing import navigated_position_pf_m
 
 EVK_GROUND = 0  # the body reaches the ground
 EVK_SEQ = 1  # the next sequence event's trigger
@@ -64,22 +61,6 @@ EVENT_KINDS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
 """Every event function, in the order the step loop keeps their values (the i-th is EVK i)."""
 
 NEVER = 1.0  # value of an event function that cannot fire
-
-
-@numba.njit(**SCALAR_INLINE)
-def range_to_go_m(y, p, mem):
-    """Great-circle range from the navigated position to the target [m]."""
-    x = y[0] + mem[M_NAV_X]
-    yy = y[1] + mem[M_NAV_Y]
-    z = y[2] + mem[M_NAV_Z]
-    r = math.sqrt(x * x + yy * yy + z * z)
-    tx = p[P_TGT_X]
-    ty = p[P_TGT_Y]
-    tz = p[P_TGT_Z]
-    rt = math.sqrt(tx * tx + ty * ty + tz * tz)
-    c = (x * tx + yy * ty + z * tz) / (r * rt)
-    c = min(1.0, max(-1.0, c))
-    return p[P_RANGE_RADIUS_M] * math.acos(c)
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -102,7 +83,8 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     if kind == TR_RANGE:
         # deploy when (range <= R_trig and V <= V_max) or V <= V_min (GUIDANCE.md 2.2)
         v = aux[A_SPEED_M_S]
-        on_range = max(range_to_go_m(y, p, mem) - p[P_DEPLOY_RANGE_M], v - p[P_DEPLOY_V_MAX])
+        x, yy, z = navigated_position_pf_m(y, mem)
+        on_range = max(range_to_go_m(x, yy, z, p) - p[P_DEPLOY_RANGE_M], v - p[P_DEPLOY_V_MAX])
         return min(on_range, v - p[P_DEPLOY_V_MIN])
     return NEVER  # discrete (cycle-checked) triggers
 

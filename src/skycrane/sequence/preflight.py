@@ -39,6 +39,7 @@ import numpy as np
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
+from skycrane.guidance.cycles import track_frame
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
 from skycrane.guidance.entry_reference import EntryPoint, build_entry_reference
 from skycrane.missions.loader import Mission
@@ -47,7 +48,6 @@ from skycrane.propagate.kernel import default_memory, default_settings, run_batc
 from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
 from skycrane.sequence import reference_cache
 from skycrane.sequence.batch import Batch
-from skycrane.sequence.program import track_frame
 from skycrane.vehicle.aerodynamics import AeroBank
 
 _MEMO_MISSIONS = 8

@@ -1,0 +1,376 @@
+"""The flight-software cycles: what guidance does at its flight rates, fed only what it senses.
+
+The kernel (propagate/discrete.py) builds the SENSED bundle (contract.fields,
+``SN_*``) from truth plus the case's errors right before each cycle
+(propagate/sensing.py) and calls:
+
+* :func:`entry_cycle` -- entry guidance (1 Hz): drag filter, terminal point
+  controller (GUIDANCE.md 1.1-1.4), and the cycle-checked SUFR trigger;
+* :func:`powered_start` -- the hand-over to powered descent: mode machine
+  start, flyaway azimuth and the STS target choice (GUIDANCE.md 3.4);
+* :func:`powered_cycle` -- powered descent (8 Hz): the mode machine,
+  touchdown detection, bridle cut and flyaway (GUIDANCE.md 3.1-3.3);
+* :func:`engines_out` -- the guidance side of propellant exhaustion.
+
+The range trigger of the parachute (:func:`range_to_go_m`, GUIDANCE.md 2.2)
+is evaluated continuously by the event locator on the navigated position.
+None of these functions is given the true state: only ``sensed``, the
+case's parameters ``p``, the guidance memory ``mem`` and guidance tables.
+Recording events and anchoring the roll response are the kernel's.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
+from skycrane.contract.layout import (
+    M_BANK_CMD,
+    M_CROSSRANGE_RAD,
+    M_CUT,
+    M_DRAG_FILT,
+    M_ENGINES_ON,
+    M_ENTRY_CYCLE_T_S,
+    M_ETPC_PHASE,
+    M_FLYAWAY_AZ,
+    M_HOVER_THRUST_N,
+    M_LIFT_SIGN,
+    M_NEXT_GUIDE_T,
+    M_PD_MODE,
+    M_PD_MODE_T0,
+    M_PD_TGT_X,
+    M_PD_TGT_Y,
+    M_PD_TGT_Z,
+    M_PREDICTED_RANGE_M,
+    M_RANGE_TO_GO_M,
+    M_SEQ_NEXT,
+    M_TD_TIMER,
+    M_THRUST_X,
+    M_THRUST_Y,
+    M_THRUST_Z,
+    P_DEPLOY_RANGE_M,
+    P_DEPLOY_SPEED,
+    P_DEPLOY_V_MAX,
+    P_DIVERT_MAX_M,
+    P_ENTRY_DT_S,
+    P_FLYAWAY_BURN_S,
+    P_FLYAWAY_REL_RAD,
+    P_PD0,
+    P_PD_DT_S,
+    P_RANGE_RADIUS_M,
+    P_RETARGET,
+    P_STS_ALONG_M,
+    P_STS_CROSS_M,
+    P_SUFR_LEAD_S,
+    P_TGT_X,
+    P_TGT_Y,
+    P_TGT_Z,
+    PD_BALLISTIC,
+    PD_FLYAWAY,
+    PD_FREE_FALL,
+    PD_SKY_CRANE,
+    PD_TOUCHDOWN_CONFIRM,
+    PDP_TD_PERSISTENCE_S,
+    PDP_TD_THRESHOLD,
+    SN_BRIDLES_LOADED,
+    SN_DRAG_ACCEL_M_S2,
+    SN_GRAVITY_PF_M_S2_X,
+    SN_GRAVITY_PF_M_S2_Y,
+    SN_GRAVITY_PF_M_S2_Z,
+    SN_MASS_EST_KG,
+    SN_NAV_POS_PF_M_X,
+    SN_NAV_POS_PF_M_Y,
+    SN_NAV_POS_PF_M_Z,
+    SN_NAV_VEL_PF_M_S_X,
+    SN_NAV_VEL_PF_M_S_Y,
+    SN_NAV_VEL_PF_M_S_Z,
+    SN_PROPELLANT_KG,
+    SN_TRACK_AZIMUTH_RAD,
+    SQ_TRIGGER,
+    TR_SUFR_LEAD,
+)
+from skycrane.guidance.entry import drag_filter, etpc_command, predicted_range_m
+from skycrane.guidance.powered import (
+    flyaway_direction,
+    powered_descent_step,
+    touchdown_detector,
+    touchdown_window_open,
+)
+from skycrane.vehicle.bank import wrap_pi
+
+DRAG_FILTER_TAU_S = 1.0  # R: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag")
+SUFR_LEAD_G_FLOOR = 0.5  # m/s^2: keeps the velocity-trigger time prediction finite
+
+
+@numba.njit(**SCALAR_INLINE)
+def range_to_go_m(x_pf_m, y_pf_m, z_pf_m, p):
+    """Great-circle range from the navigated position (x, y, z)_pf to the target [m].
+
+    GUIDANCE.md 1.1 (range to go) and 2.2 (the parachute's range trigger).
+    """
+    r = math.sqrt(x_pf_m * x_pf_m + y_pf_m * y_pf_m + z_pf_m * z_pf_m)
+    tx = p[P_TGT_X]
+    ty = p[P_TGT_Y]
+    tz = p[P_TGT_Z]
+    rt = math.sqrt(tx * tx + ty * ty + tz * tz)
+    c = (x_pf_m * tx + y_pf_m * ty + z_pf_m * tz) / (r * rt)
+    c = min(1.0, max(-1.0, c))
+    return p[P_RANGE_RADIUS_M] * math.acos(c)
+
+
+@numba.njit(**SCALAR_INLINE)
+def local_frame(x_pf_m, y_pf_m, z_pf_m):
+    """Radial up, east and north unit vectors (spherical) at a planet-fixed point."""
+    x, yy, z = x_pf_m, y_pf_m, z_pf_m
+    r = math.sqrt(x * x + yy * yy + z * z)
+    ux, uy, uz = x / r, yy / r, z / r
+    rho = math.sqrt(x * x + yy * yy)
+    ex, ey, ez = -yy / rho, x / rho, 0.0
+    nx = uy * ez - uz * ey
+    ny = uz * ex - ux * ez
+    nz = ux * ey - uy * ex
+    return ux, uy, uz, ex, ey, ez, nx, ny, nz
+
+
+@numba.njit(**STEP_PATH)
+def entry_cycle(t, sensed, p, mem, model_ref, gains, seq):
+    """One entry-guidance cycle; returns the index of a cycle-checked sequence event to fire, or -1.
+
+    Navigated quantities (GUIDANCE.md 1.1): speed, altitude rate, filtered
+    drag, great-circle range to go, crossrange angle chi = r_tgt . unit(r x v),
+    heading error, overflown flag. The range to go, the law's predicted range
+    and chi are left in memory as telemetry with the cycle's time
+    (M_RANGE_TO_GO_M .. M_ENTRY_CYCLE_T_S), which the trajectory records. The
+    SUFR trigger is checked on the next sequence event of
+    ``seq``. The new bank command is in M_BANK_CMD; the kernel anchors the
+    roll response to it.
+    """
+    dt = p[P_ENTRY_DT_S]
+    mem[M_DRAG_FILT] = drag_filter(
+        mem[M_DRAG_FILT], sensed[SN_DRAG_ACCEL_M_S2], dt, DRAG_FILTER_TAU_S
+    )
+    x = sensed[SN_NAV_POS_PF_M_X]
+    yy = sensed[SN_NAV_POS_PF_M_Y]
+    z = sensed[SN_NAV_POS_PF_M_Z]
+    vx = sensed[SN_NAV_VEL_PF_M_S_X]
+    vy = sensed[SN_NAV_VEL_PF_M_S_Y]
+    vz = sensed[SN_NAV_VEL_PF_M_S_Z]
+    ux, uy, uz, ex, ey, ez, nx, ny, nz = local_frame(x, yy, z)
+    speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+    hdot = vx * ux + vy * uy + vz * uz
+    tx, ty, tz = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
+    tn = math.sqrt(tx * tx + ty * ty + tz * tz)
+    tx, ty, tz = tx / tn, ty / tn, tz / tn
+    # crossrange angle: target . unit(r x v)  (positive: target to the left)
+    cx = yy * vz - z * vy
+    cy = z * vx - x * vz
+    cz = x * vy - yy * vx
+    cn = math.sqrt(cx * cx + cy * cy + cz * cz)
+    chi = (tx * cx + ty * cy + tz * cz) / cn
+    heading = math.atan2(vx * ex + vy * ey + vz * ez, vx * nx + vy * ny + vz * nz)
+    azimuth = math.atan2(tx * ex + ty * ey + tz * ez, tx * nx + ty * ny + tz * nz)
+    psi_err = wrap_pi(azimuth - heading)
+    # overflown: the target lies behind, along the horizontal velocity
+    along = tx * (vx - hdot * ux) + ty * (vy - hdot * uy) + tz * (vz - hdot * uz)
+    overflown = along < 0.0
+    range_m = range_to_go_m(x, yy, z, p)
+    phase_before = int(mem[M_ETPC_PHASE])
+    bank, sign, phase = etpc_command(
+        speed,
+        hdot,
+        mem[M_DRAG_FILT],
+        range_m,
+        chi,
+        psi_err,
+        overflown,
+        phase_before,
+        mem[M_LIFT_SIGN],
+        model_ref,
+        gains,
+    )
+    mem[M_BANK_CMD] = bank
+    mem[M_LIFT_SIGN] = sign
+    mem[M_ETPC_PHASE] = phase
+    mem[M_NEXT_GUIDE_T] = t + dt
+    # telemetry for the record (rhs copies it into aux); nothing reads it back
+    mem[M_RANGE_TO_GO_M] = range_m
+    mem[M_PREDICTED_RANGE_M] = predicted_range_m(speed, hdot, mem[M_DRAG_FILT], model_ref)
+    mem[M_CROSSRANGE_RAD] = chi
+    mem[M_ENTRY_CYCLE_T_S] = t
+
+    k = int(mem[M_SEQ_NEXT])
+    if k < seq.shape[1] and int(seq[SQ_TRIGGER, k]) == TR_SUFR_LEAD:
+        if p[P_DEPLOY_RANGE_M] > 0.0:
+            v_h = math.sqrt(max(speed * speed - hdot * hdot, 1.0))
+            decel = max(mem[M_DRAG_FILT], SUFR_LEAD_G_FLOOR)
+            t_pred = max((range_m - p[P_DEPLOY_RANGE_M]) / v_h, (speed - p[P_DEPLOY_V_MAX]) / decel)
+        else:
+            decel = max(mem[M_DRAG_FILT] + 3.7 * hdot / max(speed, 1.0), SUFR_LEAD_G_FLOOR)
+            t_pred = (speed - p[P_DEPLOY_SPEED]) / decel
+        if t_pred <= p[P_SUFR_LEAD_S]:
+            return k
+    return -1
+
+
+@numba.njit(**STEP_PATH)
+def track_frame(x, yy, z, vx, vy, vz, radius):
+    """Ground point below (x, yy, z) on the sphere ``radius``, along-track and left unit vectors."""
+    rn = math.sqrt(x * x + yy * yy + z * z)
+    ux, uy, uz = x / rn, yy / rn, z / rn
+    vu = vx * ux + vy * uy + vz * uz
+    hx, hy, hz = vx - vu * ux, vy - vu * uy, vz - vu * uz
+    hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    if hn < 1e-6:  # hovering: take north as the track
+        hx, hy, hz = -uz * ux, -uz * uy, 1.0 - uz * uz
+        hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    hx, hy, hz = hx / hn, hy / hn, hz / hn
+    cx, cy, cz = uy * hz - uz * hy, uz * hx - ux * hz, ux * hy - uy * hx
+    return radius * ux, radius * uy, radius * uz, hx, hy, hz, cx, cy, cz
+
+
+@numba.njit(**STEP_PATH)
+def sts_target(x, yy, z, vx, vy, vz, tx, ty, tz, along_m, cross_m, divert_max_m):
+    """STS-style target: the no-divert prediction, diverted toward (tx, ty, tz) <= divert_max_m."""
+    radius = math.sqrt(tx * tx + ty * ty + tz * tz)
+    gx, gy, gz, hx, hy, hz, cx, cy, cz = track_frame(x, yy, z, vx, vy, vz, radius)
+    px = gx + along_m * hx + cross_m * cx
+    py = gy + along_m * hy + cross_m * cy
+    pz = gz + along_m * hz + cross_m * cz
+    dx, dy, dz = tx - px, ty - py, tz - pz
+    dn = math.sqrt(dx * dx + dy * dy + dz * dz)
+    if dn > divert_max_m:
+        s = divert_max_m / dn
+        dx, dy, dz = s * dx, s * dy, s * dz
+    px, py, pz = px + dx, py + dy, pz + dz
+    pn = math.sqrt(px * px + py * py + pz * pz)
+    return radius * px / pn, radius * py / pn, radius * pz / pn
+
+
+@numba.njit(**STEP_PATH)
+def powered_target(sensed, p, mem):
+    """Set the powered-descent target (M_PD_TGT_*): the landing target, or the STS choice.
+
+    Safe-target selection at simulation level (GUIDANCE.md 3.4, item 3, with an
+    all-safe map): predict the no-divert landing point as the ground point
+    below the navigated position plus the nominal flight's offset to the
+    target in the track frame (P_STS_ALONG_M, P_STS_CROSS_M), then divert from
+    it toward the landing target by at most P_DIVERT_MAX_M. The nominal flight
+    predicts the target itself, so it is unchanged.
+    """
+    tx, ty, tz = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
+    if p[P_RETARGET] > 0.0:
+        tx, ty, tz = sts_target(
+            sensed[SN_NAV_POS_PF_M_X],
+            sensed[SN_NAV_POS_PF_M_Y],
+            sensed[SN_NAV_POS_PF_M_Z],
+            sensed[SN_NAV_VEL_PF_M_S_X],
+            sensed[SN_NAV_VEL_PF_M_S_Y],
+            sensed[SN_NAV_VEL_PF_M_S_Z],
+            tx,
+            ty,
+            tz,
+            p[P_STS_ALONG_M],
+            p[P_STS_CROSS_M],
+            p[P_DIVERT_MAX_M],
+        )
+    mem[M_PD_TGT_X] = tx
+    mem[M_PD_TGT_Y] = ty
+    mem[M_PD_TGT_Z] = tz
+
+
+@numba.njit(**STEP_PATH)
+def powered_start(t, sensed, p, mem):
+    """Hand-over to powered descent: free fall first, engines off, flyaway azimuth, target.
+
+    The flyaway azimuth is the ground track's plus P_FLYAWAY_REL_RAD
+    (GUIDANCE.md 3.3); the target is :func:`powered_target` (GUIDANCE.md 3.4).
+    """
+    mem[M_PD_MODE] = PD_FREE_FALL
+    mem[M_PD_MODE_T0] = t
+    mem[M_ENGINES_ON] = 0.0
+    mem[M_FLYAWAY_AZ] = sensed[SN_TRACK_AZIMUTH_RAD] + p[P_FLYAWAY_REL_RAD]
+    powered_target(sensed, p, mem)
+
+
+@numba.njit(**STEP_PATH)
+def powered_cycle(t, sensed, p, mem):
+    """One powered-descent guidance cycle: mode machine, thrust command, touchdown detection.
+
+    The mode machine and thrust laws are :func:`skycrane.guidance.powered.powered_descent_step`
+    (GUIDANCE.md 3.1-3.3); this cycle adds the touchdown detector (sky crane ->
+    touchdown confirm) and the bridle cut at flyaway. Guidance believes the
+    rover hangs on the bridles until it cuts them (SN_MASS_EST_KG), so after
+    the wheels touch it commands thrust for a mass it no longer carries: the
+    vertical loop throttles down, which is what the detector sees
+    (GUIDANCE.md 3.3). Returns (mode before, mode after) (layout.PD_*); the
+    kernel records the mode's event when they differ.
+    """
+    pd = p[P_PD0:]
+    dt = p[P_PD_DT_S]
+    mode = int(mem[M_PD_MODE])
+    if mode == PD_BALLISTIC:  # engines off for good: no more cycles, no step breakpoints
+        mem[M_NEXT_GUIDE_T] = math.inf
+        return mode, mode
+    mem[M_NEXT_GUIDE_T] = t + dt
+    r = (sensed[SN_NAV_POS_PF_M_X], sensed[SN_NAV_POS_PF_M_Y], sensed[SN_NAV_POS_PF_M_Z])
+    v = (sensed[SN_NAV_VEL_PF_M_S_X], sensed[SN_NAV_VEL_PF_M_S_Y], sensed[SN_NAV_VEL_PF_M_S_Z])
+    tx0, ty0, tz0 = mem[M_PD_TGT_X], mem[M_PD_TGT_Y], mem[M_PD_TGT_Z]
+    tn = math.sqrt(tx0 * tx0 + ty0 * ty0 + tz0 * tz0)
+    up = (tx0 / tn, ty0 / tn, tz0 / tn)
+    g = (sensed[SN_GRAVITY_PF_M_S2_X], sensed[SN_GRAVITY_PF_M_S2_Y], sensed[SN_GRAVITY_PF_M_S2_Z])
+    fly_dir = flyaway_direction(mem[M_FLYAWAY_AZ], up, (0.0, 0.0, 1.0))
+    t_mode = t - mem[M_PD_MODE_T0]
+    new_mode, tx, ty, tz = powered_descent_step(
+        mode,
+        t_mode,
+        r,
+        v,
+        up,
+        g,
+        sensed[SN_MASS_EST_KG],
+        sensed[SN_PROPELLANT_KG],
+        (tx0, ty0, tz0),
+        fly_dir,
+        pd,
+    )
+    if mode == PD_FLYAWAY and t_mode >= p[P_FLYAWAY_BURN_S]:
+        new_mode = PD_BALLISTIC  # the flyaway timer ends the burn (GUIDANCE.md 3.3)
+    if new_mode == PD_SKY_CRANE and mode == PD_SKY_CRANE:
+        thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
+        if sensed[SN_BRIDLES_LOADED] > 0.0:
+            mem[M_HOVER_THRUST_N] = thrust
+        if touchdown_window_open(t_mode, pd):
+            timer, detected = touchdown_detector(
+                thrust / max(mem[M_HOVER_THRUST_N], 1.0),
+                dt,
+                mem[M_TD_TIMER],
+                pd[PDP_TD_THRESHOLD],
+                pd[PDP_TD_PERSISTENCE_S],
+            )
+            mem[M_TD_TIMER] = timer
+            if detected:
+                new_mode = PD_TOUCHDOWN_CONFIRM
+    if new_mode != mode:
+        if new_mode == PD_FLYAWAY:
+            mem[M_CUT] = 1.0
+        mem[M_PD_MODE] = new_mode
+        mem[M_PD_MODE_T0] = t
+    engines = new_mode != PD_FREE_FALL and new_mode != PD_BALLISTIC
+    mem[M_ENGINES_ON] = 1.0 if engines else 0.0
+    mem[M_THRUST_X] = tx if engines else 0.0
+    mem[M_THRUST_Y] = ty if engines else 0.0
+    mem[M_THRUST_Z] = tz if engines else 0.0
+    return mode, new_mode
+
+
+@numba.njit(**STEP_PATH)
+def engines_out(t, mem):
+    """Propellant exhausted: engines off, the stage falls ballistically (GUIDANCE.md 3.3)."""
+    mem[M_ENGINES_ON] = 0.0
+    mem[M_THRUST_X] = 0.0
+    mem[M_THRUST_Y] = 0.0
+    mem[M_THRUST_Z] = 0.0
+    mem[M_PD_MODE] = PD_BALLISTIC
+    mem[M_PD_MODE_T0] = t

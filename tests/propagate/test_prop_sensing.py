@@ -1,0 +1,63 @@
+"""What the flight software is given (skycrane.propagate.sensing), on a Mars 2020 state.
+
+* Guidance does not sense the rover's touchdown: across it (the rover's mass
+  leaves the vehicle, its weight the bridles) the mass guidance believes and
+  the gauged propellant do not change; only the bridle load does. Cutting the
+  bridles is guidance's own act, and from then on it counts the rover no more.
+* The navigated position follows the case's navigation error, the velocity is
+  the true one (GUIDANCE.md 1.1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skycrane.contract import layout as L
+from skycrane.propagate.dynamics import rhs
+from skycrane.propagate.model import PLANET
+from skycrane.propagate.sensing import sense
+
+ROVER_KG = 1025.0
+
+
+def _sensed(y, p, mem, model):
+    aux = np.empty(L.N_AUX)
+    rhs(0.0, y, p, mem, model, np.empty(L.N_STATE), aux)
+    out = np.full(L.N_SENSED, np.nan)
+    sense(y, aux, p, mem, model[PLANET], out)
+    return out
+
+
+def test_touchdown_is_not_sensed_until_the_cut(coast):
+    """Mass estimate and propellant gauge continue across touchdown; the cut drops the rover."""
+    _, y, p, mem, model = coast
+    y, p, mem = y.copy(), p.copy(), mem.copy()
+    p[L.P_PD0 + L.PDP_ROVER_MASS_KG] = ROVER_KG
+    mem[L.M_ROVER_ON], mem[L.M_TOUCHED], mem[L.M_CUT] = 1.0, 0.0, 0.0
+    hanging = _sensed(y, p, mem, model)
+    y[L.S_MASS] -= ROVER_KG  # what rover_touchdown does to the vehicle
+    mem[L.M_ROVER_ON], mem[L.M_TOUCHED] = 0.0, 1.0
+    landed = _sensed(y, p, mem, model)
+    assert landed[L.SN_MASS_EST_KG] == pytest.approx(hanging[L.SN_MASS_EST_KG], rel=1e-14)
+    assert landed[L.SN_PROPELLANT_KG] == pytest.approx(hanging[L.SN_PROPELLANT_KG], rel=1e-12)
+    assert (hanging[L.SN_BRIDLES_LOADED], landed[L.SN_BRIDLES_LOADED]) == (1.0, 0.0)
+    mem[L.M_CUT] = 1.0
+    cut = _sensed(y, p, mem, model)
+    assert cut[L.SN_MASS_EST_KG] == pytest.approx(hanging[L.SN_MASS_EST_KG] - ROVER_KG, rel=1e-14)
+
+
+def test_navigation_error_moves_only_the_navigated_position(coast):
+    """A navigation error shifts the navigated position by itself; velocity, gravity stay true."""
+    _, y, p, mem, model = coast
+    mem = mem.copy()
+    mem[L.M_NAV_X : L.M_NAV_Z + 1] = 0.0
+    exact = _sensed(y, p, mem, model)
+    error_m = np.array([120.0, -40.0, 75.0])
+    mem[L.M_NAV_X : L.M_NAV_Z + 1] = error_m
+    off = _sensed(y, p, mem, model)
+    pos = slice(L.SN_NAV_POS_PF_M_X, L.SN_NAV_POS_PF_M_Z + 1)
+    np.testing.assert_allclose(off[pos] - exact[pos], error_m, atol=1e-6)
+    np.testing.assert_array_equal(exact[pos], y[0:3])
+    rest = np.r_[L.SN_NAV_VEL_PF_M_S_X : L.SN_NAV_VEL_PF_M_S_Z + 1, L.SN_GRAVITY_PF_M_S2_X]
+    np.testing.assert_array_equal(off[rest], exact[rest])
