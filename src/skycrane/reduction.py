@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from skycrane.contract import layout as L
+from skycrane.contract.columns import BODY_COLUMNS, EVENT_COLUMNS
 from skycrane.missions.loader import Mission
 from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
 from skycrane.propagate.derived import derived_cases
@@ -74,25 +75,11 @@ PEAK_SCALE = {ev: scale for ev, (_, _, scale) in L.PEAKS.items()}
 GROUND_EVENTS = ("descent_stage_impact", "surface_impact")
 """Names of the main vehicle's ground impact: after the bridles are cut, or before."""
 
-EVENT_FIELDS = ("t_s", "altitude_m", "height_m", "speed_m_s", "mach", "dynamic_pressure_pa")
-"""Per-event table columns."""
-EVENT_DETAIL_FIELDS = (
-    "airspeed_m_s",
-    "latitude_deg",
-    "longitude_deg",
-    "flight_path_angle_deg",
-    "heading_deg",
-    "mass_kg",
-)
+EVENT_FIELDS = tuple(c.name for c in EVENT_COLUMNS if c.table)
+"""Per-event table columns (declared in contract.columns)."""
+EVENT_DETAIL_FIELDS = tuple(c.name for c in EVENT_COLUMNS if not c.table)
 """Per-event detail columns (the single run's timeline)."""
-BODY_FIELDS = (
-    "east_m",
-    "north_m",
-    "latitude_deg",
-    "longitude_deg",
-    "distance_from_rover_m",
-    "impact_speed_m_s",
-)
+BODY_FIELDS = tuple(c.name for c in BODY_COLUMNS if c.table)
 """Per-body table columns."""
 
 

@@ -132,3 +132,17 @@ class Event:
     peak: str | None = None
     key: str | None = None
     scale: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the reduction's output, per event or per body (``event.NAME.<name>``).
+
+    ``table`` says whether it goes to the Monte Carlo table (``cases.parquet``)
+    or only to a single run's timeline and hardware list.
+    """
+
+    name: str
+    unit: str
+    meaning: str
+    table: bool = True
