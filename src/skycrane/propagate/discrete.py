@@ -64,7 +64,7 @@ from skycrane.propagate.events import (
     event_value,
 )
 from skycrane.propagate.model import BODY_TABLE, ENTRY_GAINS, ENTRY_REF, PLANET, SEQ_TABLE
-from skycrane.propagate.sensing import sense
+from skycrane.propagate.sensing import sense, sense_navigation
 from skycrane.vehicle.bank import anchor_bank, saturation_end_s
 
 
@@ -182,7 +182,8 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
     ``changed`` says an event of this step changed the vehicle (the derived
     quantities at ``now`` are stale). The thrust acceleration before the
     cycle goes to ``thrust_before``; what the cycle is given, to ``sensed``
-    (sensing.sense). Entry guidance: guidance.cycles.entry_cycle, then the
+    (sensing.sense_navigation for entry guidance, sensing.sense for powered
+    descent). Entry guidance: guidance.cycles.entry_cycle, then the
     roll response restarts toward the new bank command. Powered descent:
     guidance.cycles.powered_cycle, then the new mode's event is recorded.
     Returns (status: layout.ST_SPAWN_OVERFLOW
@@ -203,7 +204,7 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
             if changed:  # an event of this step changed the vehicle: aux is stale
                 rhs(t, y, p, mem, model, f, aux)
             seq = model[SEQ_TABLE]
-            sense(y, aux, p, mem, model[PLANET], sensed)
+            sense_navigation(y, aux, mem, sensed)
             fire = entry_cycle(t, sensed, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
             anchor_bank(t, y, mem)  # the roll restarts from the bank the vehicle has now
             if fire >= 0:  # a cycle-checked trigger: always the next sequence event

@@ -45,6 +45,7 @@ from skycrane.contract.layout import (
     SN_TRACK_AZIMUTH_RAD,
 )
 from skycrane.guidance.cycles import local_frame
+from skycrane.planets.constants import PC_A, PC_J2, PC_MU, PC_OMEGA
 from skycrane.planets.gravity import gravity_j2
 
 
@@ -62,8 +63,8 @@ def track_azimuth_rad(y):
 
 
 @numba.njit(**STEP_PATH)
-def sense(y, aux, p, mem, model_planet, sensed):
-    """Fill ``sensed`` (SN_*) for a flight-software cycle at state ``y``, derived ``aux``."""
+def sense_navigation(y, aux, mem, sensed):
+    """Fill the navigated position and velocity and the sensed drag: all entry guidance reads."""
     x, yy, z = navigated_position_pf_m(y, mem)
     sensed[SN_NAV_POS_PF_M_X] = x
     sensed[SN_NAV_POS_PF_M_Y] = yy
@@ -72,8 +73,20 @@ def sense(y, aux, p, mem, model_planet, sensed):
     sensed[SN_NAV_VEL_PF_M_S_Y] = y[4]
     sensed[SN_NAV_VEL_PF_M_S_Z] = y[5]
     sensed[SN_DRAG_ACCEL_M_S2] = aux[A_DRAG_ACCEL_M_S2]
-    omega = model_planet[4]
-    gx, gy, gz = gravity_j2(y[0], y[1], y[2], model_planet[0], model_planet[1], model_planet[3])
+
+
+@numba.njit(**STEP_PATH)
+def sense(y, aux, p, mem, model_planet, sensed):
+    """Fill all of ``sensed`` (SN_*) for a powered-descent cycle at state ``y``, derived ``aux``.
+
+    :func:`sense_navigation`, plus the onboard gravity model, the ground-track
+    azimuth and the mass bookkeeping that only powered descent reads (the 1 Hz
+    entry cycles need none of them, so they are not computed there).
+    """
+    sense_navigation(y, aux, mem, sensed)
+    omega = model_planet[PC_OMEGA]
+    mu, a_eq, j2 = model_planet[PC_MU], model_planet[PC_A], model_planet[PC_J2]
+    gx, gy, gz = gravity_j2(y[0], y[1], y[2], mu, a_eq, j2)
     sensed[SN_GRAVITY_PF_M_S2_X] = gx + omega * omega * y[0]
     sensed[SN_GRAVITY_PF_M_S2_Y] = gy + omega * omega * y[1]
     sensed[SN_GRAVITY_PF_M_S2_Z] = gz
