@@ -40,6 +40,7 @@ def _table(mission, n_ok: int, n_mach: int, n_lost: int, seed: int = 3) -> pa.Ta
     north = rng.normal(0.0, 800.0, n)
     lost = np.arange(n) >= n_ok + n_mach
     east[lost] = north[lost] = np.nan
+    east[-1], north[-1] = 10.0, 10.0  # a crash leaves positions, but is no landing
     crash = np.where(lost, np.nan, rng.uniform(900.0, 2000.0, n))
     lim = next(x for x in LIMITS if x.name == "parachute_deploy_mach").reason(mission)
     failure = [""] * n_ok + [lim] * n_mach + [GROUND] * n_lost
@@ -73,7 +74,7 @@ def test_cases_over_a_limit_count_in_the_ellipse_and_every_statistic(m2020, tabl
     t = pq.read_table(table_path)
     east = t.column("body.rover.east_m").to_numpy()
     north = t.column("body.rover.north_m").to_numpy()
-    landed = np.isfinite(east)
+    landed = (t.column("status").to_numpy() == 0) & np.isfinite(east)
     expected = empirical_ellipse(east[landed], north[landed], 0.99).to_dict()
     assert s["landed"] == 95 and s["failed"] == 20 and s["cases"] == 100
     assert s["ellipses"]["rover"]["p99"] == pytest.approx(expected)
@@ -108,6 +109,15 @@ def test_censoring_would_have_shrunk_the_ellipse(m2020, table_path):
     north = t.column("body.rover.north_m").to_numpy()[:80]
     censored = empirical_ellipse(east, north, 0.99)
     assert s["ellipse_99"]["major_km"] > 1.2 * censored.major_km
+
+
+def test_flight_failures_are_not_landings(m2020, tmp_path):
+    """A case the kernel did not complete (it hit the ground) is a failure even where it
+    left a rover position; cases over a limit are not."""
+    path = tmp_path / "cases.parquet"
+    pq.write_table(_table(m2020, 10, 2, 3), path)
+    s = summarize(path, m2020)
+    assert s["landed"] == 12 and s["not_landed"]["reasons"] == {GROUND: 3}
 
 
 def test_summary_of_a_run_where_nothing_landed_prints(m2020, tmp_path, capsys):

@@ -4,8 +4,8 @@ Reads only the columns it needs from ``cases.parquet``, so a million-case
 table is summarised in well under the memory it would take whole.
 
 One population for every statistic, without censoring: the *landed* cases
-(:func:`landed_mask`: the rover came to rest on the ground; for a mission
-without a rover, the flight completed), whether or not they exceeded a limit
+(:func:`landed_mask`: the flight completed with the rover at rest on the
+ground), whether or not they exceeded a limit
 such as the parachute's deploy Mach. Ellipses, crash distances, hardware
 probabilities, percentiles, margins and drivers are all computed over it, so
 they describe the same flights. Cases that did not land are counted by reason
@@ -93,8 +93,8 @@ class _Columns:
 
 
 POPULATION = (
-    "landed: every case whose rover came to rest on the ground (for a mission without a "
-    "rover, whose flight completed), whether or not it exceeded a limit"
+    "landed: every case whose flight completed with the rover at rest on the ground, "
+    "whether or not it exceeded a limit"
 )
 """What every landing statistic of the summary is computed over (stated in ``summary.json``)."""
 
@@ -102,12 +102,18 @@ POPULATION = (
 def landed_mask(column, names, status: np.ndarray) -> np.ndarray:
     """The cases of the statistics' population (:data:`POPULATION`).
 
+    The kernel completed the flight (a crash, a time limit or a failed
+    integration is a failed case, whatever positions it left) and, when the
+    mission has a rover, the rover has a rest point. Limits checked after the
+    flight (the parachute's deploy envelope) do not remove a case.
     ``column(name)`` returns a table column as floats, ``names`` are the
     table's column names and ``status`` the kernel's status codes.
     """
+    done = np.asarray(status) == L.ST_STOPPED
     if "body.rover.east_m" in names:
-        return np.isfinite(column("body.rover.east_m")) & np.isfinite(column("body.rover.north_m"))
-    return status == L.ST_STOPPED
+        rover = column("body.rover.east_m"), column("body.rover.north_m")
+        return done & np.isfinite(rover[0]) & np.isfinite(rover[1])
+    return done
 
 
 def count_reasons(failure: np.ndarray) -> dict[str, int]:
