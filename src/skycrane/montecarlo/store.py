@@ -13,8 +13,10 @@ and carries its (start, stop, seed, mission digest) in its own schema
 metadata too. :func:`damaged_chunks` checks a chunk against both, so a
 truncated, garbled, bit-flipped, renamed or swapped chunk, or one from
 another seed or mission, is found and named; the runner recomputes it.
-The SHA-256 of a 2,000-case chunk (about 6 MB) takes about 10 ms, next to
-the seconds its flights take.
+Measured on the shared 2-core machine under load (median of 7): writing a
+2,000-case chunk (5.8 MB) took 180 ms with its checksum against 82 ms
+before (the SHA-256 alone 68 ms), against the seconds its flights take;
+rewriting a manifest of 500 chunk records took 76 ms.
 
 Problems with the directory itself (not a directory, not writable, a full
 disk) are :class:`~skycrane.errors.InputError` lines naming ``-o/--out``, and
