@@ -1,9 +1,16 @@
 """The statistics of a Monte Carlo table: ellipses, crash distances, percentiles, margins, drivers.
 
 Reads only the columns it needs from ``cases.parquet``, so a million-case
-table is summarised in well under the memory it would take whole. Every
-statistic states what it was computed over: landing statistics use the cases
-that landed (a rover on the ground); failed cases are counted by reason.
+table is summarised in well under the memory it would take whole.
+
+One population for every statistic, without censoring: the *landed* cases
+(:func:`landed_mask`: the flight completed with the rover at rest on the
+ground), whether or not they exceeded a limit
+such as the parachute's deploy Mach. Ellipses, crash distances, hardware
+probabilities, percentiles, margins and drivers are all computed over it, so
+they describe the same flights. Cases that did not land are counted by reason
+and summarised apart (``not_landed``); landed cases that exceeded a limit are
+counted by reason too (``landed_exceedances``).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import pyarrow.parquet as pq
 
 from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
 from skycrane.analysis.sensitivity import group_of, variance_shares_of
+from skycrane.contract import layout as L
 from skycrane.missions.loader import Mission
 
 PERCENTILE_COLUMNS = (
@@ -84,25 +92,63 @@ class _Columns:
         return _column(self.pf.read(columns=[name]), name)
 
 
+POPULATION = (
+    "landed: every case whose flight completed with the rover at rest on the ground, "
+    "whether or not it exceeded a limit"
+)
+"""What every landing statistic of the summary is computed over (stated in ``summary.json``)."""
+
+
+def landed_mask(column, names, status: np.ndarray) -> np.ndarray:
+    """The cases of the statistics' population (:data:`POPULATION`).
+
+    The kernel completed the flight (a crash, a time limit or a failed
+    integration is a failed case, whatever positions it left) and, when the
+    mission has a rover, the rover has a rest point. Limits checked after the
+    flight (the parachute's deploy envelope) do not remove a case.
+    ``column(name)`` returns a table column as floats, ``names`` are the
+    table's column names and ``status`` the kernel's status codes.
+    """
+    done = np.asarray(status) == L.ST_STOPPED
+    if "body.rover.east_m" in names:
+        rover = column("body.rover.east_m"), column("body.rover.north_m")
+        return done & np.isfinite(rover[0]) & np.isfinite(rover[1])
+    return done
+
+
+def count_reasons(failure: np.ndarray) -> dict[str, int]:
+    """Cases per reason, most frequent first; a case with several reasons counts under each."""
+    reasons = Counter(r for f in failure if f for r in str(f).split("; "))
+    return dict(reasons.most_common())
+
+
 def summarize(path: str | Path, mission: Mission) -> dict:
     """The summary dictionary of ``skycrane mc --json`` (and ``summary.json``)."""
     pf = pq.ParquetFile(path)
     names = pf.schema_arrow.names
     base = pf.read(columns=["case", "status", "failure"])
     failure = base.column("failure").to_numpy(zero_copy_only=False)
+    status = base.column("status").to_numpy(zero_copy_only=False)
     n = base.num_rows
     failed = failure != ""
+    column = _Columns(pf)
+    ok = landed_mask(column, names, status)
     out: dict = {
         "mission": mission.name,
         "cases": int(n),
         "failed": int(failed.sum()),
-        "failures": dict(Counter(str(f) for f in failure[failed]).most_common()),
+        "failures": count_reasons(failure),
+        "population": POPULATION,
+        "landed": int(ok.sum()),
+        "landed_exceedances": count_reasons(failure[ok]),
+        "not_landed": {
+            "cases": int((~ok).sum()),
+            "reasons": count_reasons(np.where(failure[~ok] == "", "no landing", failure[~ok])),
+        },
     }
     bodies = sorted(
         {c.split(".")[1] for c in names if c.startswith("body.") and c.endswith(".east_m")}
     )
-    column = _Columns(pf)
-    ok = ~failed
     ellipses = {}
     for body in bodies:
         east = column(f"body.{body}.east_m")[ok]
@@ -136,12 +182,15 @@ def summarize(path: str | Path, mission: Mission) -> dict:
         for c in hardware:
             d = column(c)
             nearest = np.minimum(nearest, np.where(np.isfinite(d), d, np.inf))
-        nearest = nearest[np.isfinite(column("body.rover.east_m"))]
+        nearest = nearest[ok]
         out["probability_hardware_within_m"] = {
             str(r): float(np.mean(nearest <= r)) if nearest.size else None for r in HARDWARE_RADII_M
         }
         out["nearest_hardware_m"] = percentiles(nearest[np.isfinite(nearest)])
-    out["percentiles"] = {c: percentiles(column(c)) for c in PERCENTILE_COLUMNS if c in names}
+    shown = [c for c in PERCENTILE_COLUMNS if c in names]
+    out["percentiles"] = {c: percentiles(column(c)[ok]) for c in shown}
+    if not ok.all():
+        out["not_landed"]["percentiles"] = {c: percentiles(column(c)[~ok]) for c in shown}
     out["margins"] = _margins(out["percentiles"], mission)
     out["sensitivity"] = _sensitivity(pf, names)
     return out
@@ -174,9 +223,11 @@ def _sensitivity(pf: pq.ParquetFile, names: list[str]) -> dict:
             break
         groups_needed.append(g)
         rows += pf.metadata.row_group(g).num_rows
-    table = pf.read_row_groups(groups_needed, columns=inputs + outputs + ["failure"])
+    extra = [c for c in ("body.rover.east_m", "body.rover.north_m") if c not in outputs]
+    table = pf.read_row_groups(groups_needed, columns=inputs + outputs + extra + ["status"])
     table = table.slice(0, SENSITIVITY_MAX_ROWS)
-    ok = table.column("failure").to_numpy(zero_copy_only=False) == ""
+    status = table.column("status").to_numpy(zero_copy_only=False)
+    ok = landed_mask(lambda c: _column(table, c), table.schema.names, status)
     x = np.column_stack([_column(table, c) for c in inputs])[ok]
     groups = [group_of(c) for c in inputs]
     fits = variance_shares_of(x, {name: _column(table, name)[ok] for name in outputs}, groups)

@@ -35,6 +35,15 @@ MAX_STEP_S = 60.0
 """Largest Monte Carlo step: the vacuum coasts from cruise separation need no finer one."""
 
 
+def mission_digest(mission: Mission) -> str:
+    """SHA-256 of the validated mission (every value that shapes a flight), hex.
+
+    Names a mission by what it is, not what it is called: two files that
+    differ in any value differ here, whatever their name.
+    """
+    return hashlib.sha256(mission.spec.model_dump_json().encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Job:
     """A Monte Carlo run: mission, seed, number of cases, tolerance."""

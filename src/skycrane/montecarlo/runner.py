@@ -2,7 +2,8 @@
 
 Layout of the output directory::
 
-    manifest.json         what the run is (mission, seed, cases, chunking, code digest)
+    manifest.json         what the run is (mission, seed, cases, chunking, code digest),
+                          and each saved chunk with its checksum (skycrane.montecarlo.store)
     chunks/part-A-B.arrow     cases A..B-1, each written whole (temp file, then rename)
     cases.parquet         every case in case order, once all chunks exist
     summary.json          the statistics (skycrane.analysis.summary)
@@ -14,18 +15,25 @@ by the merge at memory speed, where a Parquet chunk cost 27 ms to write and
 interrupted run (Ctrl-C, a killed process, a lost worker) keeps every finished
 chunk (after Ctrl-C in this process, also the chunks that were flying: they
 finish and are saved first); ``resume=True`` recomputes only the missing
-ones, and the final table is identical to an uninterrupted run because a
-case's row depends only on the job and its index. ``cases.parquet`` is
+ones, after checking every kept chunk against its manifest record (a
+damaged or foreign chunk is named in a warning and recomputed), and the
+final table is identical to an uninterrupted run because a case's row
+depends only on the job and its index. ``cases.parquet`` is
 written in fixed row groups, so its bytes do not depend on the chunk size
 either.
 """
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import json
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -41,14 +49,26 @@ from skycrane.analysis.summary import summarize
 from skycrane.dispersions.cases import dispersion_set
 from skycrane.errors import InputError
 from skycrane.missions.loader import Mission
-from skycrane.montecarlo.chunk import DEFAULT_RTOL, Job, compute_chunk
+from skycrane.montecarlo.chunk import DEFAULT_RTOL, Job, compute_chunk, mission_digest
+from skycrane.montecarlo.store import (
+    MANIFEST,
+    atomic_write_bytes,
+    check_directory,
+    chunk_meta,
+    chunk_path,
+    damaged_chunks,
+    output_error,
+    prepare_directory,
+    read_manifest,
+    read_table,
+    write_table,
+)
 
 log = logging.getLogger(__name__)
 
 ROW_GROUP = 16_384
 """Rows per row group of cases.parquet (fixed, so the file never depends on chunking)."""
 DEFAULT_CHUNK = 2_000
-MANIFEST = "manifest.json"
 CASES = "cases.parquet"
 SUMMARY = "summary.json"
 
@@ -68,26 +88,8 @@ class McRun:
         return self.n_computed / self.compute_s if self.compute_s > 0 else float("nan")
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _write_table(path: Path, table: pa.Table) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    os.replace(tmp, path)
-
-
-def _read_table(path: Path) -> pa.Table:
-    with pa.OSFile(str(path), "rb") as source:
-        return pa.ipc.open_file(source).read_all()
-
-
-def chunk_path(out_dir: Path, start: int, stop: int) -> Path:
-    return out_dir / "chunks" / f"part-{start:09d}-{stop:09d}.arrow"
+_write_table = write_table  # the benchmarks write chunks the runner's way
+_atomic_write_bytes = atomic_write_bytes
 
 
 def _chunks(n_cases: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -100,24 +102,23 @@ def _manifest(job: Job, chunk_size: int) -> dict:
         "token": job.token(),
         "mission": job.mission.name,
         "mission_source": job.mission.source,
+        "mission_digest": mission_digest(job.mission),
         "seed": job.seed,
         "n_cases": job.n_cases,
         "rtol": job.rtol,
         "chunk_size": chunk_size,
         "sampling": job.mission.spec.dispersions.sampling,
+        "chunks": {},
     }
 
 
-def _check_out_dir(out_dir: Path, manifest: dict, resume: bool) -> None:
-    path = out_dir / MANIFEST
-    if not path.exists():
-        if out_dir.exists() and any(out_dir.iterdir()) and not resume:
+def _check_out_dir(out_dir: Path, manifest: dict, resume: bool) -> dict | None:
+    """Refuse a directory that holds something else; returns the previous manifest, if any."""
+    old = read_manifest(out_dir)
+    if old is None:
+        if out_dir.exists() and _has_files(out_dir) and not resume:
             raise InputError("-o/--out", str(out_dir), "an empty or new directory")
-        return
-    try:
-        old = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError("-o/--out", str(path), f"a readable manifest ({exc})") from None
+        return None
     if not resume:
         raise InputError(
             "-o/--out", str(out_dir), "a new directory (this one holds a run: add --resume)"
@@ -130,6 +131,64 @@ def _check_out_dir(out_dir: Path, manifest: dict, resume: bool) -> None:
                 f"the run in {out_dir} ({key} = {old.get(key)!r}); same mission, seed, "
                 "number of cases, chunk size and skycrane version",
             )
+    return old
+
+
+def _has_files(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds anything but temporaries a killed run left."""
+    try:
+        return any(not p.name.startswith(".") or ".tmp-" not in p.name for p in out_dir.iterdir())
+    except OSError as exc:
+        raise output_error(out_dir, exc) from None
+
+
+def _expect(job: Job) -> dict:
+    """What every chunk record of this run must say (besides its range)."""
+    return {"seed": job.seed, "mission_digest": mission_digest(job.mission), "token": job.token()}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _keep_verified(out_dir: Path, old: dict | None, manifest: dict, job: Job, chunks) -> None:
+    """Carry the previous run's sound chunks into ``manifest``; remove and name the others.
+
+    A kept ``cases.parquet`` must match its recorded checksum too, or every
+    chunk is recomputed.
+    """
+    records = old.get("chunks") if old else None
+    records = records if isinstance(records, dict) else {}
+    bad = damaged_chunks(out_dir, chunks, records, _expect(job))
+    final = out_dir / CASES
+    if final.exists():
+        recorded = old.get("cases_sha256") if old else None
+        if recorded is None or _sha256(final) != recorded:
+            bad[CASES] = "checksum mismatch" if recorded else "not recorded in the manifest"
+    for name in bad:
+        path = final if name == CASES else out_dir / "chunks" / name
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise output_error(path, exc) from None
+    if bad:
+        log.warning(
+            "recomputing %d damaged or foreign file(s) in %s: %s",
+            len(bad),
+            out_dir,
+            "; ".join(f"{name} ({why})" for name, why in bad.items()),
+        )
+    manifest["chunks"] = {
+        chunk_path(out_dir, a, b).name: records[chunk_path(out_dir, a, b).name]
+        for a, b in chunks
+        if chunk_path(out_dir, a, b).exists()
+    }
+    if final.exists():
+        manifest["cases_sha256"] = old["cases_sha256"]
 
 
 def _previous_chunk_size(out_dir: Path) -> int | None:
@@ -140,17 +199,64 @@ def _previous_chunk_size(out_dir: Path) -> int | None:
 
 
 def _connect(cluster: str, timeout_s: float):
+    """A Dask client of ``cluster``, or an :class:`InputError` within about ``timeout_s``.
+
+    The client is made on a daemon thread that is abandoned at the deadline:
+    ``Client(timeout=...)`` bounds the TCP connection, not the handshake, so a
+    port that accepts and never answers would otherwise hold the run forever.
+    """
     from distributed import Client
 
-    try:
-        return Client(cluster, timeout=timeout_s, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            "--cluster", cluster, f"the address of a running Dask scheduler ({exc})"
-        ) from None
+    made: dict = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(cluster, timeout=timeout_s, set_as_default=False)
+        except Exception as exc:  # reported below, in the caller's thread
+            made["error"] = exc
+
+    thread = threading.Thread(target=connect, name="skycrane-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout_s + 1.0)
+    if "client" in made:
+        return made["client"]
+    reason = made.get("error", f"no answer within {timeout_s:g} s")
+    raise InputError(
+        "--cluster", cluster, f"the address of a running Dask scheduler ({reason})"
+    ) from None
 
 
-def _worker_init() -> None:
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process receives when its parent thread exits (Linux)."""
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Make this worker process end when ``parent_pid`` dies, even by SIGKILL.
+
+    On Linux the kernel sends SIGKILL at the parent's death (prctl
+    PR_SET_PDEATHSIG); everywhere, a daemon thread also checks once a second
+    that the parent is still this process's parent, and exits otherwise (it
+    also covers a parent that died before the prctl call).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(1)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, name="skycrane-parent-watch", daemon=True).start()
+
+
+def _worker_init(parent_pid: int) -> None:
+    _exit_with_parent(parent_pid)
     numba.set_num_threads(1)
 
 
@@ -186,6 +292,7 @@ def run_monte_carlo(
     dispersion_set(mission)  # validates the [dispersions] section before anything runs
     job = Job(mission, int(seed), int(n_cases), float(rtol))
     out_dir = Path(out_dir)
+    check_directory(out_dir)
     if chunk_size is None and resume:
         chunk_size = _previous_chunk_size(out_dir)
     client = _connect(cluster, cluster_timeout_s) if cluster else None
@@ -197,13 +304,16 @@ def run_monte_carlo(
                 lanes = workers if workers > 1 else numba.get_num_threads()
             chunk_size = min(DEFAULT_CHUNK, max(1, -(-n_cases // (8 * max(lanes, 1)))))
         manifest = _manifest(job, int(chunk_size))
-        _check_out_dir(out_dir, manifest, resume)
+        old = _check_out_dir(out_dir, manifest, resume)
         chunk_size = int(chunk_size)
-        (out_dir / "chunks").mkdir(parents=True, exist_ok=True)
-        _atomic_write_bytes(out_dir / MANIFEST, json.dumps(manifest, indent=2).encode())
-        for stray in (out_dir / "chunks").glob(".*.tmp-*"):
-            stray.unlink()
         chunks = _chunks(n_cases, chunk_size)
+        prepare_directory(out_dir)
+        _keep_verified(out_dir, old, manifest, job, chunks)
+
+        def write_manifest() -> None:
+            atomic_write_bytes(out_dir / MANIFEST, json.dumps(manifest, indent=1).encode())
+
+        write_manifest()
         final = out_dir / CASES
         todo = [] if final.exists() else [c for c in chunks if not chunk_path(out_dir, *c).exists()]
         done_cases = n_cases - sum(b - a for a, b in todo)
@@ -211,10 +321,15 @@ def run_monte_carlo(
             progress(done_cases, n_cases)
         t0 = time.perf_counter()
         computed = 0
+        expect = _expect(job)
 
         def save(start: int, stop: int, table: pa.Table) -> None:
             nonlocal done_cases, computed
-            _write_table(chunk_path(out_dir, start, stop), table)
+            path = chunk_path(out_dir, start, stop)
+            meta = chunk_meta(start, stop, job.seed, expect["mission_digest"])
+            record = write_table(path, table, meta)
+            manifest["chunks"][path.name] = {"start": start, "stop": stop, **expect, **record}
+            write_manifest()
             done_cases += stop - start
             computed += stop - start
             if progress:
@@ -232,12 +347,15 @@ def run_monte_carlo(
         if client is not None:
             client.close()
     if not final.exists():
-        merge_chunks(out_dir, chunks, final)
+        merge_chunks(out_dir, chunks, final, manifest["chunks"])
+        manifest["cases_sha256"] = _sha256(final)
+        manifest["chunks"] = {}
+        write_manifest()
         for a, b in chunks:
-            chunk_path(out_dir, a, b).unlink()
+            chunk_path(out_dir, a, b).unlink(missing_ok=True)
     summary = summarize(final, mission)
     summary["throughput_cases_per_s"] = computed / compute_s if computed else None
-    _atomic_write_bytes(out_dir / SUMMARY, json.dumps(summary, indent=2).encode())
+    atomic_write_bytes(out_dir / SUMMARY, json.dumps(summary, indent=2).encode())
     log.info("monte carlo: %d cases in %s (%d computed now)", n_cases, out_dir, computed)
     return McRun(out_dir, n_cases, computed, compute_s, summary)
 
@@ -305,7 +423,9 @@ def _save_as_completed(pool, fly, job: Job, todo, save, keep_in_flight: bool = F
 
 def _run_processes(job: Job, todo, workers: int, save) -> None:
     ctx = multiprocessing.get_context("spawn")  # numba's thread pool is not fork-safe
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
         _save_as_completed(pool, compute_chunk, job, todo, save)
 
 
@@ -331,15 +451,21 @@ def _run_dask(client, job: Job, todo, save) -> None:
         raise
 
 
-def merge_chunks(out_dir: Path, chunks, final: Path) -> None:
-    """Concatenate the chunk files in case order into ``final`` with fixed row groups."""
+def merge_chunks(out_dir: Path, chunks, final: Path, records: dict | None = None) -> None:
+    """Concatenate the chunk files in case order into ``final`` with fixed row groups.
+
+    With ``records`` (the manifest's chunk entries) each chunk's checksum is
+    checked as it is read: a chunk changed on disk since it was saved is an
+    :class:`InputError` naming it (and it is removed, for ``--resume``).
+    """
     tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
     writer = None
     pending: list[pa.Table] = []
     n_pending = 0
     try:
         for a, b in chunks:
-            table = _read_table(chunk_path(out_dir, a, b))
+            path = chunk_path(out_dir, a, b)
+            table = read_table(path, None if records is None else records.get(path.name, {}))
             if writer is None:
                 # dictionary pages only for the text columns: tried on a float column of
                 # distinct values they fall back to plain after the work (4x the write
@@ -358,7 +484,11 @@ def merge_chunks(out_dir: Path, chunks, final: Path) -> None:
             tail = pa.concat_tables(pending).combine_chunks()
             writer.write_table(tail, row_group_size=ROW_GROUP)
         writer.close()
+        writer = None
         os.replace(tmp, final)
+    except OSError as exc:
+        raise output_error(final, exc) from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)

@@ -6,7 +6,9 @@
   limits and the 1st/99th percentiles drawn.
 
 Positions are the table's azimuthal-equidistant east/north about the target
-(see :mod:`skycrane.reduction`). Artists carry ``gid`` tags
+(see :mod:`skycrane.reduction`). Both figures draw the summary's population,
+the landed cases, as the statistics do; with a ``"landed"`` mask among the
+columns, the cases that did not land are drawn apart, in grey. Artists carry ``gid`` tags
 (``"scatter:<body>"``, ``"ellipse:<body>"``, ``"limit:<column>"``) so a
 figure's content can be checked.
 """
@@ -44,12 +46,20 @@ def _thin(values: np.ndarray) -> np.ndarray:
     return values[::step]
 
 
+def _landed(columns: dict[str, np.ndarray]) -> np.ndarray | None:
+    """The ``"landed"`` mask of the columns (the statistics' population), if given."""
+    mask = columns.get("landed")
+    return None if mask is None else np.asarray(mask, dtype=bool)
+
+
 def mc_site_map(columns: dict[str, np.ndarray], summary: dict) -> Figure:
     """Rest points of every body with the empirical 99 % ellipse of each.
 
     ``columns`` maps column names of ``cases.parquet`` to arrays (at least the
     ``body.<name>.east_m/north_m`` columns); ``summary`` is ``summary.json``.
+    Rest points of cases that did not land (``columns["landed"]`` false) are grey.
     """
+    landed = _landed(columns)
     fig = Figure(figsize=(12.0, 5.5), layout="constrained")
     near, far = fig.subplots(1, 2)
     ellipses = summary.get("ellipses", {})
@@ -65,6 +75,19 @@ def mc_site_map(columns: dict[str, np.ndarray], summary: dict) -> Figure:
             east = _thin(columns[f"body.{body}.east_m"]) / scale
             north = _thin(columns[f"body.{body}.north_m"]) / scale
             ok = np.isfinite(east) & np.isfinite(north)
+            if landed is not None:
+                out = ok & ~_thin(landed)
+                ok &= _thin(landed)
+                if out.any():
+                    ax.scatter(
+                        east[out],
+                        north[out],
+                        s=4,
+                        marker="x",
+                        color="0.5",
+                        lw=0.5,
+                        gid=f"scatter-not-landed:{body}",
+                    )
             ax.scatter(
                 east[ok],
                 north[ok],
@@ -102,9 +125,21 @@ def mc_histograms(
     fig = Figure(figsize=(3.2 * n_cols, 2.6 * n_rows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(n_rows, n_cols)).ravel()
     pct = summary.get("percentiles", {})
+    landed = _landed(columns)
     for ax, (col, label, limit) in zip(axes, shown, strict=False):
-        v = columns[col][np.isfinite(columns[col])]
-        ax.hist(v, bins=50, color="tab:blue", alpha=0.8)
+        finite = np.isfinite(columns[col])
+        own = finite if landed is None else finite & landed
+        if landed is not None and (finite & ~landed).any():
+            ax.hist(
+                [columns[col][own], columns[col][finite & ~landed]],
+                bins=50,
+                stacked=True,
+                color=["tab:blue", "0.6"],
+                label=["landed", "did not land"],
+            )
+            ax.legend(fontsize=6)
+        else:
+            ax.hist(columns[col][own], bins=50, color="tab:blue", alpha=0.8)
         ax.set_xlabel(label, fontsize=8)
         ax.set_ylabel("cases [-]", fontsize=8)
         ax.tick_params(labelsize=7)

@@ -17,37 +17,82 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from skycrane.analysis.summary import landed_mask
 from skycrane.errors import InputError
+from skycrane.montecarlo.chunk import mission_digest
 from skycrane.output.mc_plots import HISTOGRAMS, _ellipse, mc_histograms, mc_site_map
 from skycrane.output.report import FigureBlock, Paragraph, Section, Table
 from skycrane.planets.sphere import destination
 
 
-def load_mc(mc_dir: str | Path, mission) -> tuple[dict, dict[str, np.ndarray]]:
-    """``(summary, columns)`` of a finished Monte Carlo directory of ``mission``."""
-    mc_dir = Path(mc_dir)
+def _read_json_object(path: Path, mc_dir: Path) -> dict:
+    """The JSON object in ``path``, or a one-line :class:`InputError` naming the file."""
     try:
-        summary = json.loads((mc_dir / "summary.json").read_text())
-        manifest = json.loads((mc_dir / "manifest.json").read_text())
-        pf = pq.ParquetFile(mc_dir / "cases.parquet")
-    except (OSError, json.JSONDecodeError) as exc:
+        doc = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(
-            "--mc", str(mc_dir), f"a finished 'skycrane mc' directory ({exc})"
+            "--mc", str(mc_dir), f"a finished 'skycrane mc' directory ({path.name}: {exc})"
         ) from None
-    if manifest.get("mission") != mission.name:
+    if not isinstance(doc, dict):
         raise InputError(
             "--mc",
             str(mc_dir),
-            f"a Monte Carlo of {mission.name} (it holds {manifest.get('mission')})",
+            f"a finished 'skycrane mc' directory ({path.name} holds a {type(doc).__name__}, "
+            "not an object)",
         )
-    names = pf.schema_arrow.names
-    wanted = [c for c in names if c.startswith("body.") and c.endswith((".east_m", ".north_m"))]
-    wanted += [h[0] for h in HISTOGRAMS if h[0] in names and h[0] not in wanted]
-    table = pf.read(columns=wanted)
+    return doc
+
+
+def load_mc(mc_dir: str | Path, mission) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(summary, columns)`` of a finished Monte Carlo directory of ``mission``.
+
+    The run must be of this very mission: its manifest's mission digest (a
+    hash of every validated value, :func:`skycrane.montecarlo.chunk.mission_digest`)
+    must equal the mission's, so a file of the same name with other values is
+    refused. ``columns`` holds the rest points, the histogram columns and
+    ``"landed"``, the summary's population (:func:`skycrane.analysis.summary.landed_mask`).
+    Every problem is one :class:`InputError` line.
+    """
+    mc_dir = Path(mc_dir)
+    summary = _read_json_object(mc_dir / "summary.json", mc_dir)
+    manifest = _read_json_object(mc_dir / "manifest.json", mc_dir)
+    if manifest.get("mission_digest") != mission_digest(mission):
+        held = manifest.get("mission")
+        raise InputError(
+            "--mc",
+            str(mc_dir),
+            f"a Monte Carlo of {mission.name} as given (it holds a run of "
+            f"{held if isinstance(held, str) else 'another mission'} whose mission digest "
+            "differs: another mission, or the same name with other values)",
+        )
+    if not isinstance(summary.get("cases"), int) or not isinstance(summary.get("failed"), int):
+        raise InputError(
+            "--mc", str(mc_dir), "a summary.json written by 'skycrane mc' (no case counts)"
+        )
+    try:
+        pf = pq.ParquetFile(mc_dir / "cases.parquet")
+        names = pf.schema_arrow.names
+        wanted = [c for c in names if c.startswith("body.") and c.endswith((".east_m", ".north_m"))]
+        wanted += [h[0] for h in HISTOGRAMS if h[0] in names and h[0] not in wanted]
+        wanted += [c for c in ("status",) if c in names]
+        table = pf.read(columns=wanted)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(
+            "--mc", str(mc_dir), f"a readable cases.parquet ({_one_line(exc)})"
+        ) from None
     columns = {c: table.column(c).to_numpy(zero_copy_only=False).astype(float) for c in wanted}
+    if "status" in columns:
+        status = columns.pop("status")
+        columns["landed"] = landed_mask(columns.__getitem__, names, status)
     return summary, columns
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _f(value, spec: str) -> str:
@@ -58,20 +103,30 @@ def monte_carlo_section(mc_dir: str | Path, mission) -> Section:
     """The report section of the Monte Carlo in ``mc_dir``."""
     summary, columns = load_mc(mc_dir, mission)
     chute = mission.spec.parachute
+    not_landed = summary.get("not_landed", {})
     blocks: list = [
         Paragraph(
-            f"{summary['cases']} dispersed cases, {summary['failed']} failed "
-            f"(kept in the table with their reason). Ellipses are empirical: each contains "
-            f"99 % of the cases that landed; the 3-sigma column says what the covariance "
-            f"ellipse of scale 3 really holds (98.9 % if the points were Gaussian)."
+            f"{summary['cases']} dispersed cases, {summary.get('landed', '—')} landed, "
+            f"{not_landed.get('cases', '—')} did not land; {summary['failed']} failed or "
+            "exceeded a limit (all kept in the table with their reason). Every statistic "
+            f"below is over the same population, {summary.get('population', 'every case')}; "
+            "the cases that did not land are counted by reason and drawn in grey. Ellipses "
+            "are empirical: each contains 99 % of the landed cases; the 3-sigma column says "
+            "what the covariance ellipse of scale 3 really holds (98.9 % if the points were "
+            "Gaussian)."
         )
     ]
-    if summary.get("failures"):
+    reasons = [("did not land", r, n) for r, n in not_landed.get("reasons", {}).items()]
+    reasons += [
+        ("landed (in the statistics)", r, n)
+        for r, n in summary.get("landed_exceedances", {}).items()
+    ]
+    if reasons:
         blocks.append(
             Table(
-                "failures by reason",
-                ("reason", "cases"),
-                tuple((r, str(n)) for r, n in summary["failures"].items()),
+                "failures and exceeded limits by reason",
+                ("cases of", "reason", "cases"),
+                tuple((w, r, str(n)) for w, r, n in reasons),
                 numeric=frozenset({"cases"}),
             )
         )
