@@ -11,6 +11,7 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
@@ -40,7 +41,7 @@ def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size
         disable=not err.is_terminal,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"{mission.name}: cases", total=n_cases)
+        task = bar.add_task(f"{escape(mission.name)}: cases", total=n_cases)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
