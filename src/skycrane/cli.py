@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from skycrane._json import finite_json
-from skycrane.errors import InputError, SkycraneError
+from skycrane.errors import InputError, SkycraneError, terminal_safe
 
 app = typer.Typer(
     add_completion=False,
@@ -45,15 +45,6 @@ def _stdout() -> Console:
     if not console.is_terminal:
         console = Console(width=max(console.width, _MIN_PIPE_WIDTH))
     return console
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with every control character (ANSI escape, newline, tab, ...) shown as
-    its Python escape (``\\x1b``), so that user text can neither recolour the terminal
-    nor forge a line of output."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 def _fail(exc: SkycraneError) -> None:

@@ -34,7 +34,7 @@ from skycrane.atmosphere import (
     mars_gram_average,
     us76,
 )
-from skycrane.errors import InputError
+from skycrane.errors import InputError, terminal_safe
 from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
 from skycrane.untrusted import MAX_MISSION_BYTES, parse_toml, read_text
@@ -55,7 +55,8 @@ class MissionError(InputError):
         self.problems = problems
         first = problems[0]
         super().__init__(first.field, first.value, first.expected)
-        lines = [f"{source}: {p}" for p in problems[:MAX_PROBLEMS]]
+        # one line per problem: a key or value holding a newline must not start another
+        lines = [terminal_safe(f"{source}: {p}") for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
             lines.append(f"{source}: ... and {len(problems) - MAX_PROBLEMS} more problems")
         self.args = ("\n".join(lines),)
