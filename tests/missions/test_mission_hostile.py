@@ -331,3 +331,22 @@ def test_problem_list_capped(tmp_path) -> None:
         load_mission(path)
     lines = str(info.value).splitlines()
     assert len(lines) == 21 and lines[-1].endswith("and 480 more problems")
+
+
+def test_dispersion_tables_read_at_load(tmp_path) -> None:
+    """Invariant: a Monte Carlo atmosphere table spanning 1e9 km or holding a secret is
+    refused by load_mission (so by `check`), not first by the Monte Carlo."""
+    (tmp_path / "far.csv").write_text(
+        "altitude_km,density_kg_m3,pressure_pa,temperature_k\n0,0.02,700,210\n1e9,1e-20,1e-20,100\n"
+    )
+    (tmp_path / "secret.csv").write_text(f"{SECRET}\n")
+    for k, table in enumerate(("far.csv", "secret.csv")):
+        path = _write(
+            tmp_path,
+            BASE + f'[dispersions.atmosphere]\nmodel = "tables"\ntables = ["{table}"]\n',
+            f"m{k}.toml",
+        )
+        with pytest.raises(MissionError) as info:
+            load_mission(path)
+        assert info.value.problems[0].field == "dispersions.atmosphere.tables[0]"
+        assert SECRET not in str(info.value)

@@ -323,6 +323,7 @@ def _build(spec: MissionSpec, label: str, base_dir: Path, user_keys: tuple[str, 
     if spec.target.altitude_m >= spec.entry.altitude_m:
         raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
     check_atmosphere_coverage(spec, atmosphere)
+    _check_dispersion_tables(spec, base_dir)
     return Mission(
         spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat), user_keys
     )
@@ -389,6 +390,21 @@ def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
         surface_pressure_pa=atm.surface_pressure_pa,
         **({} if gravity is None else {"gravity_m_s2": gravity}),
     )
+
+
+def _check_dispersion_tables(spec: MissionSpec, base_dir: Path) -> None:
+    """Read every ``dispersions.atmosphere.tables`` file now, so that ``check`` refuses a
+    bad one as the Monte Carlo would (with the same untrusted-file limits)."""
+    disp = spec.dispersions
+    if disp is None or disp.atmosphere is None or disp.atmosphere.model != "tables":
+        return
+    for k, name in enumerate(disp.atmosphere.tables):
+        path = Path(name)
+        from_csv(
+            path if path.is_absolute() else base_dir / path,
+            spec.atmosphere.gamma,
+            field=f"dispersions.atmosphere.tables[{k}]",
+        )
 
 
 DOWNWARD_EXTRAPOLATION_M = 10_000.0
