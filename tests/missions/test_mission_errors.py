@@ -162,7 +162,9 @@ CASES: dict[str, Case] = {
         ("[0.0]", "2 values"),
     ),
     "target_above_entry": Case(
-        BASE + "[target]\naltitude_m = 200000.0\n", "target.altitude_m", ("200000.0", "entry")
+        BASE + "[target]\naltitude_m = 40000.0\n[entry]\naltitude_m = 30000.0\n",
+        "target.altitude_m",
+        ("40000.0", "entry"),
     ),
 }
 

@@ -284,11 +284,13 @@ def test_base_not_a_mission_file_not_echoed(tmp_path) -> None:
     assert "a mission file" in str(info.value)
 
 
-def test_relative_base_not_looked_up_in_the_package(tmp_path) -> None:
-    """Invariant: a relative base is only a path beside the file (the preset fragment
-    shared/edl_dispersions.toml inside the installed package is not found from here)."""
+@pytest.mark.parametrize("base", ["m2020.toml", "shared/../m2020.toml", "../presets/msl.toml"])
+def test_relative_base_not_looked_up_in_the_package(tmp_path, base) -> None:
+    """Invariant: a relative base is a path beside the file; files of the installed package
+    (here the presets' own files) are not found from it, only presets and the shipped
+    fragments by their exact names."""
     with pytest.raises(MissionError, match="an existing file") as info:
-        load_mission(_write(tmp_path, 'base = "shared/edl_dispersions.toml"\n'))
+        load_mission(_write(tmp_path, f'base = "{base}"\n'))
     assert info.value.problems[0].field == "base"
 
 

@@ -2,9 +2,11 @@
 
 ``load_mission("m2020")`` loads a preset; any other argument is a path to a
 TOML file. A file may start from another mission with ``base = "m2020"`` (a
-preset name, or a path relative to the file, never looked up inside the
-installed package) and override only what it changes: tables are deep-merged
-key by key, lists are replaced whole.
+preset name, a path relative to the file, or the name of a shipped preset
+fragment such as ``shared/edl_dispersions.toml`` so that a copied preset still
+loads; no other path is looked up inside the installed package) and override
+only what it changes: tables are deep-merged key by key, lists are replaced
+whole.
 
 Files are untrusted input (:mod:`skycrane.missions.untrusted`): only regular
 files under a size limit are read, deep or huge documents are refused before
@@ -43,6 +45,8 @@ from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
 PRESETS = ("m2020", "msl")
 _MAX_BASE_DEPTH = 8
+FRAGMENTS = ("shared/edl_dispersions.toml",)
+"""Shipped preset fragments a ``base`` may name (the presets' own bases): by exact name."""
 MAX_PROBLEMS = 20
 """Problems listed per file; more are summarised in one last line."""
 
@@ -152,8 +156,11 @@ def _read_with_bases(
         return raw, path.parent, user_keys
     if not isinstance(base, str) or not base:
         raise MissionError(label, [InputError("base", base, "a preset name or a file path")])
-    # a preset by name, anything else a path relative to this file (never inside the package)
+    # a preset by name, else a path relative to this file, else a shipped fragment by its
+    # exact name; never any other path inside the package
     base_source: str | Path = base if base in PRESETS else path.parent / base
+    if isinstance(base_source, Path) and not base_source.exists() and base in FRAGMENTS:
+        base_source = preset_path("m2020").parent / base
     if isinstance(base_source, Path) and not base_source.exists():
         raise MissionError(
             label,
