@@ -143,6 +143,10 @@ def _read_with_bases(
     path = preset_path(source) if preset else Path(source)
     label = str(source)
     field = "file" if depth == 0 else "base"
+    if not preset and not path.exists():
+        raise MissionError(
+            label, [InputError(field, str(path), f"an existing file or a preset {PRESETS}")]
+        )
     try:
         text = read_text(path, field, MAX_MISSION_BYTES, "mission file")
         raw = parse_toml(text, field, str(path))
