@@ -3,7 +3,8 @@
 Issue 19 item 6. Hypothesis mutates the Mars 2020 preset (its whole merged
 document, so that deletions are possible): a value's type changed, its sign
 flipped, its magnitude scaled by up to 1e±12, NaN or infinity put in, a name a
-section refers to swapped for another, a key or list item deleted. Each file is
+section refers to swapped for another, a key or list item deleted, or a number
+nudged by a plausible factor (0.5 to 2, so that more of the files fly). Each file is
 written as TOML and given to ``skycrane check`` and ``skycrane run`` in-process
 (typer's CliRunner: the compiled kernel is reused), and the invariants are:
 
@@ -128,6 +129,8 @@ def _mutate(doc: dict[str, Any], path: tuple, kind: str, draw) -> None:
         parent[last] = -value if value else -1.0
     elif kind == "magnitude":
         parent[last] = float(value or 1.0) * 10.0 ** draw(st.integers(-12, 12))
+    elif kind == "nudge":  # a plausible change, so that more of the files fly
+        parent[last] = float(value) * draw(st.sampled_from([0.5, 0.8, 0.95, 1.05, 1.25, 2.0]))
     elif kind == "nonfinite":
         parent[last] = draw(st.sampled_from([math.nan, math.inf, -math.inf]))
     else:  # zero
@@ -141,7 +144,17 @@ def mission_files(draw) -> str:
         path = draw(st.sampled_from(PATHS))
         kind = draw(
             st.sampled_from(
-                ["delete", "type", "sign", "magnitude", "nonfinite", "zero", "reference"]
+                [
+                    "delete",
+                    "type",
+                    "sign",
+                    "magnitude",
+                    "nonfinite",
+                    "zero",
+                    "reference",
+                    "nudge",
+                    "nudge",
+                ]
             )
         )
         _mutate(doc, path, kind, draw)
