@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from skycrane._json import finite_json
-from skycrane.errors import InputError, SkycraneError
+from skycrane.errors import InputError, SkycraneError, terminal_safe
 
 app = typer.Typer(
     add_completion=False,
@@ -29,6 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 EXIT_INPUT = 2
+RESOLUTION_M = (0.001, 10_000.0)
+"""Image resolutions accepted [m/pixel]: HiRISE takes 0.25, CTX 6, a global mosaic ~500."""
 _MIN_PIPE_WIDTH = 132  # the events table needs about 122 columns
 
 MissionArg = Annotated[str, typer.Argument(help="Preset name (m2020, msl) or a mission TOML file.")]
@@ -46,9 +48,12 @@ def _stdout() -> Console:
 
 
 def _fail(exc: SkycraneError) -> None:
-    """One unwrapped ``error:`` line per problem on standard error, then exit status 2."""
+    """One unwrapped ``error:`` line per problem on standard error, then exit status 2.
+
+    Control characters in a problem (a key or value the user wrote) are escaped.
+    """
     for line in str(exc).splitlines():
-        typer.echo(f"error: {line}", err=True)
+        typer.echo(f"error: {terminal_safe(line)}", err=True)
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -130,7 +135,9 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
     except SkycraneError as exc:
         _fail(exc)
     _stdout().print(
-        f"{path}: ok ({mission.name}: {mission.spec.mission.title})", markup=False, soft_wrap=True
+        terminal_safe(f"{path}: ok ({mission.name}: {mission.spec.mission.title})"),
+        markup=False,
+        soft_wrap=True,
     )
 
 
@@ -163,8 +170,10 @@ def image(
     from skycrane.imaging import render_pair, write_pair
     from skycrane.imaging.landing import marks_from_landing, rover_georeference
 
-    if not resolution_m > 0.0:
-        _fail(InputError("--resolution-m", resolution_m, "a positive number of metres"))
+    if not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
+        _fail(InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}"))
+    if not 16 <= max_size_px <= 8192:
+        _fail(InputError("--max-size-px", max_size_px, "a side of 16 to 8192 pixels"))
     if not illumination_gain > 0.0:
         _fail(InputError("--illumination-gain", illumination_gain, "a positive factor"))
     try:
@@ -225,8 +234,8 @@ def detect(
     from skycrane.imaging.georef import read_sidecar, sidecar_path
 
     try:
-        if not resolution_m > 0.0:
-            raise InputError("--resolution-m", resolution_m, "a positive number of metres")
+        if not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
+            raise InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}")
         b, a = load_pair(before, after)
         geo = read_sidecar(before, b.shape)
         if geo is not None and not math.isclose(geo.resolution_m, resolution_m, rel_tol=1e-9):
@@ -295,7 +304,7 @@ def report(
     try:
         with Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # paths and names are not markup
             TimeElapsedColumn(),
             console=err,
             transient=True,
@@ -455,10 +464,28 @@ def _hardware_table(result) -> Table:
     return table
 
 
+EXIT_INTERNAL = 70
+"""Exit status of a bug (BSD EX_SOFTWARE): distinct from a refusal (2) or a failed flight (1)."""
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A bug reaching here is reported in one line (the traceback only with
+    ``--verbose``), never as a wall of text that may quote user input.
+    """
     try:
         app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except (RecursionError, MemoryError) as exc:
+        typer.echo(f"error: input too large or too deeply nested ({type(exc).__name__})", err=True)
+        sys.exit(EXIT_INPUT)
+    except Exception as exc:  # the last line of defence of the command line
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        typer.echo(
+            terminal_safe(f"error: internal error ({type(exc).__name__}); please report it"),
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

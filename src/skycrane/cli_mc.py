@@ -45,7 +45,7 @@ def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size
         disable=not err.is_terminal,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"{mission.name}: cases", total=n_cases)
+        task = bar.add_task(f"{escape(mission.name)}: cases", total=n_cases)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

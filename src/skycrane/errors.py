@@ -25,6 +25,15 @@ class InputError(SkycraneError, ValueError):
         super().__init__(f"{field}: got {_short(value)}, expected {expected}")
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character (ANSI escape, newline, tab, ...) shown as
+    its Python escape (``\\x1b``), so that user text can neither recolour a terminal
+    nor forge a line of output."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+
+
 def _short(value: Any, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

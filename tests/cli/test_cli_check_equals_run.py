@@ -40,10 +40,15 @@ BAD_FILES = {
         'base = "m2020"\n[powered_descent]\ndivert_max_m = 2.0e6\n',
         "powered_descent.divert_max_m",
     ),
-    # deployed at Mach 1.8 the parachute never brings the vehicle to backshell separation
+    # deployed at Mach 1.8 the parachute never brings the vehicle to backshell separation:
+    # the refusal names what the user changed, not the divert limit the solve read (issue 19)
     "powered-descent-never-reached": (
         'base = "m2020"\n[parachute.deploy]\ntrigger = "mach"\nmach = 1.8\n',
-        "powered_descent.divert_max_m",
+        "parachute.deploy.trigger",
+    ),
+    "time-limit-before-powered-descent": (
+        'base = "m2020"\n[simulation]\ntime_limit_s = 100.0\n',
+        "simulation.time_limit_s",
     ),
 }
 

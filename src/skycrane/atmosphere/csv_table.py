@@ -8,7 +8,12 @@ columns. The format:
   ``altitude_m`` or ``altitude_km`` (one of them), ``temperature_k``
   (required), ``density_kg_m3`` and ``pressure_pa`` (either, both or none);
 * every further line is a data row of numbers, altitude strictly increasing
-  (lowest first).
+  (lowest first), between :data:`ALTITUDE_MIN_M` and :data:`ALTITUDE_MAX_M`.
+
+The file is untrusted (:func:`skycrane.untrusted.read_text`): only a regular
+file under :data:`~skycrane.untrusted.MAX_TABLE_BYTES` is read, and no error
+quotes its contents (a path to ``/etc/passwd`` must not print its first line);
+errors give the line and column instead.
 
 A missing column is derived from the ideal-gas law p = rho R T, or, if both
 density and pressure are missing, from hydrostatic equilibrium with the
@@ -30,12 +35,17 @@ from skycrane.atmosphere._validate import positive_scalar
 from skycrane.atmosphere.hydrostatic import hydrostatic, mars_gravity_m_s2
 from skycrane.atmosphere.table import AtmosphereTable
 from skycrane.errors import InputError
+from skycrane.untrusted import MAX_TABLE_BYTES, read_text
 
 logger = logging.getLogger(__name__)
 
 _ALTITUDE_SCALE_TO_M = {"altitude_m": 1.0, "altitude_km": 1000.0}
 _QUANTITIES = ("temperature_k", "density_kg_m3", "pressure_pa")
 _KNOWN = (*_ALTITUDE_SCALE_TO_M, *_QUANTITIES)
+ALTITUDE_MIN_M = -50_000.0
+"""Lowest altitude a table may give [m]: below every planetary surface (Hellas is -8 km)."""
+ALTITUDE_MAX_M = 10_000_000.0
+"""Highest altitude a table may give [m]: it is resampled every 100 m for the kernel."""
 
 
 def _sibling(field: str, name: str) -> str:
@@ -47,10 +57,12 @@ def _sibling(field: str, name: str) -> str:
 def _header(cells: list[str], line_no: int, field: str, source: str) -> list[str]:
     """Check the header row and return its column names."""
     names = [cell.strip() for cell in cells]
-    expected = "columns among " + ", ".join(_KNOWN)
-    for name in names:
-        if name not in _KNOWN:
-            raise InputError(field, name, f"{expected} (line {line_no} of {source})")
+    expected = "a header of columns among " + ", ".join(_KNOWN)
+    for column, name in enumerate(names, start=1):
+        if name not in _KNOWN:  # the cell itself is not quoted: the file may be anything
+            raise InputError(
+                field, source, f"{expected} (column {column} of line {line_no} is not one)"
+            )
     if len(set(names)) != len(names):
         raise InputError(field, names, f"each column once (line {line_no} of {source})")
     altitude = [name for name in names if name in _ALTITUDE_SCALE_TO_M]
@@ -85,7 +97,9 @@ def _parse(text: str, field: str, source: str) -> tuple[dict[str, np.ndarray], l
         line_numbers.append(line_no)
         where = _where(line_numbers, len(rows), source)
         if len(cells) != len(names):
-            raise InputError(field, stripped, f"{len(names)} comma-separated values ({where})")
+            raise InputError(
+                field, source, f"{len(names)} comma-separated values ({where} has {len(cells)})"
+            )
         row = []
         for name, cell in zip(names, cells, strict=True):
             try:
@@ -93,9 +107,7 @@ def _parse(text: str, field: str, source: str) -> tuple[dict[str, np.ndarray], l
             except ValueError:
                 value = math.nan
             if not math.isfinite(value):
-                raise InputError(
-                    field, cell.strip(), f"a finite number in column '{name}' ({where})"
-                )
+                raise InputError(field, source, f"a finite number in column '{name}' ({where})")
             row.append(value)
         rows.append(row)
     if not names:
@@ -116,6 +128,15 @@ def _check_columns(
 ) -> None:
     """Strictly increasing altitude and positive quantities, located in the message."""
     altitude = columns["altitude_m"]
+    outside = np.flatnonzero((altitude < ALTITUDE_MIN_M) | (altitude > ALTITUDE_MAX_M))
+    if outside.size:
+        row = outside[0]
+        raise InputError(
+            field,
+            altitude[row],
+            f"an altitude from {ALTITUDE_MIN_M:g} m to {ALTITUDE_MAX_M:g} m "
+            f"({_where(line_numbers, row, source)})",
+        )
     steps = np.flatnonzero(np.diff(altitude) <= 0.0)
     if steps.size:
         row = steps[0] + 1
@@ -232,18 +253,13 @@ def from_csv(
     Raises
     ------
     InputError
-        For a missing or unreadable file, no header, no or a single data
+        For a missing, unreadable, non-regular or too large file, no header, no or a single data
         row, a non-numeric or NaN cell (with line, row and column),
         non-increasing altitude, a non-positive quantity, or a missing
         argument (named).
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(field, str(path), "an existing CSV file (not found)") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(field, str(path), f"a readable UTF-8 CSV file ({exc})") from exc
+    text = read_text(file, field, MAX_TABLE_BYTES, "CSV file")
     return table_from_text(
         text,
         gamma,

@@ -245,6 +245,8 @@ class AtmosphereTable:
 
 SUBGRID_M = 100.0
 """Largest spacing of the sub-grid on which the cubic profile is tabulated [m]."""
+MAX_SUBGRID_NODES = 1_000_000
+"""Most sub-grid nodes (100,000 km of profile, 32 MB): refused before allocating more."""
 
 
 def _subgrid(table: AtmosphereTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -254,6 +256,14 @@ def _subgrid(table: AtmosphereTable) -> tuple[np.ndarray, np.ndarray, np.ndarray
     ln_p = np.log(table.pressure_pa)
     if h.size == 2:  # PCHIP through two nodes is the straight line itself
         return h, frozen(ln_rho), frozen(ln_p), table.temperature_k
+    nodes = float(np.sum(np.ceil(np.diff(h) / SUBGRID_M)))
+    if nodes > MAX_SUBGRID_NODES:
+        raise InputError(
+            "atmosphere.altitude_m",
+            [float(h[0]), float(h[-1])],
+            f"a profile spanning at most {MAX_SUBGRID_NODES * SUBGRID_M / 1e3:,.0f} km "
+            f"(it is resampled every {SUBGRID_M:g} m)",
+        )
     pieces = [h[:1]]
     for a, b in itertools.pairwise(h):
         n = max(1, int(np.ceil((b - a) / SUBGRID_M)))

@@ -107,6 +107,7 @@ def load_image(path: str | Path, field: str = "image") -> np.ndarray:
         magic = handle.read(8)
     if not magic.startswith(_IMAGE_MAGIC):
         raise InputError(field, str(path), "a PNG, TIFF, JPEG or BMP image file")
+    _check_pixels(p, field)
     try:
         data = io.imread(p)
     except Exception as exc:  # skimage/imageio raise many types for non-images
@@ -114,6 +115,28 @@ def load_image(path: str | Path, field: str = "image") -> np.ndarray:
     if data.dtype.kind in "ui":
         data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
     return _as_grey(data, field)
+
+
+MAX_IMAGE_PIXELS = 8192 * 8192
+"""Largest image read [pixels], the largest `skycrane image` writes (1 GB as float32 RGB):
+a small compressed TIFF may declare 20,000 x 20,000 pixels and ask for 15 GB."""
+
+
+def _check_pixels(path: Path, field: str) -> None:
+    """Refuse an image whose header declares more than MAX_IMAGE_PIXELS, before decoding it."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        width, height = math.inf, 1.0  # Pillow's own limit is above ours
+    except Exception:  # Pillow cannot read it: skimage tries, and reports
+        return
+    if width * height > MAX_IMAGE_PIXELS:
+        raise InputError(
+            field, str(path), f"an image of at most {MAX_IMAGE_PIXELS:,} pixels (8192 x 8192)"
+        )
 
 
 def load_pair(path_before: str | Path, path_after: str | Path) -> tuple[np.ndarray, np.ndarray]:

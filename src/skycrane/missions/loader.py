@@ -2,17 +2,24 @@
 
 ``load_mission("m2020")`` loads a preset; any other argument is a path to a
 TOML file. A file may start from another mission with ``base = "m2020"`` (a
-preset name or a path relative to the file) and override only what it changes:
-tables are deep-merged key by key, lists are replaced whole.
+preset name, a path relative to the file, or the name of a shipped preset
+fragment such as ``shared/edl_dispersions.toml`` so that a copied preset still
+loads; no other path is looked up inside the installed package) and override
+only what it changes: tables are deep-merged key by key, lists are replaced
+whole.
 
-Every problem is reported as a :class:`MissionError`: one line per problem,
-each naming the key path, the value found and what was expected.
+Files are untrusted input (:mod:`skycrane.missions.untrusted`): only regular
+files under a size limit are read, deep or huge documents are refused before
+parsing recurses, and no error quotes a file's contents.
+
+Every problem is reported as a :class:`MissionError`: one line per problem
+(at most :data:`MAX_PROBLEMS`), each naming the key path, the value found and
+what was expected.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,14 +36,19 @@ from skycrane.atmosphere import (
     mars_gram_average,
     us76,
 )
-from skycrane.errors import InputError
+from skycrane.errors import InputError, terminal_safe
 from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
+from skycrane.untrusted import MAX_MISSION_BYTES, parse_toml, read_text
 from skycrane.vehicle.aerodynamics import AeroTable
 from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
 PRESETS = ("m2020", "msl")
 _MAX_BASE_DEPTH = 8
+FRAGMENTS = ("shared/edl_dispersions.toml",)
+"""Shipped preset fragments a ``base`` may name (the presets' own bases): by exact name."""
+MAX_PROBLEMS = 20
+"""Problems listed per file; more are summarised in one last line."""
 
 
 class MissionError(InputError):
@@ -47,7 +59,11 @@ class MissionError(InputError):
         self.problems = problems
         first = problems[0]
         super().__init__(first.field, first.value, first.expected)
-        self.args = ("\n".join(f"{source}: {p}" for p in problems),)
+        # one line per problem: a key or value holding a newline must not start another
+        lines = [terminal_safe(f"{source}: {p}") for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            lines.append(f"{source}: ... and {len(problems) - MAX_PROBLEMS} more problems")
+        self.args = ("\n".join(lines),)
 
     def __str__(self) -> str:
         return self.args[0]
@@ -70,6 +86,10 @@ class Mission:
         Capsule aerodynamic reference area.
     sutton_graves_k : float
         Heating constant of the atmosphere's gas [kg^0.5/m].
+    user_keys : tuple of str
+        Dotted keys the file itself sets over its ``base`` (for a preset: none).
+        A refusal that follows from the flight as a whole, not from one key,
+        names these: they are what the user changed.
     """
 
     spec: MissionSpec
@@ -80,6 +100,7 @@ class Mission:
     capsule_aero: AeroTable
     reference_area_m2: float
     sutton_graves_k: float
+    user_keys: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -95,13 +116,13 @@ def load_mission(source: str | Path) -> Mission:
         Naming each bad key, its value and what was expected.
     """
     label = str(source)
-    raw, base_dir = _read_with_bases(source, depth=0)
+    raw, base_dir, user_keys = _read_with_bases(source, depth=0)
     try:
         spec = MissionSpec.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise MissionError(label, [_problem(err) for err in exc.errors()]) from None
     try:
-        return _build(spec, label, base_dir)
+        return _build(spec, label, base_dir, user_keys)
     except InputError as exc:
         raise MissionError(label, [_plain(exc)]) from None
 
@@ -111,44 +132,79 @@ def preset_path(name: str) -> Path:
     return Path(str(resources.files("skycrane.missions") / "presets" / f"{name}.toml"))
 
 
-def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Path]:
+def _read_with_bases(
+    source: str | Path, depth: int
+) -> tuple[dict[str, Any], Path, tuple[str, ...]]:
+    """The merged document of ``source`` and its bases, its directory, and the dotted
+    keys ``source`` itself sets (none for a preset)."""
     if depth > _MAX_BASE_DEPTH:
         raise MissionError(str(source), [InputError("base", str(source), "no cycle of bases")])
-    if isinstance(source, str) and source in PRESETS:
-        path = preset_path(source)
-    else:
-        path = Path(source)
+    preset = isinstance(source, str) and source in PRESETS
+    path = preset_path(source) if preset else Path(source)
     label = str(source)
-    if not path.is_file():
+    field = "file" if depth == 0 else "base"
+    if not preset and not path.exists():
         raise MissionError(
-            label, [InputError("file", str(path), f"an existing file or a preset {PRESETS}")]
+            label, [InputError(field, str(path), f"an existing file or a preset {PRESETS}")]
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MissionError(label, [InputError("file", str(path), f"valid TOML ({exc})")]) from None
-    except OSError as exc:
-        raise MissionError(
-            label, [InputError("file", str(path), f"a readable file ({exc})")]
-        ) from None
+        text = read_text(path, field, MAX_MISSION_BYTES, "mission file")
+        raw = parse_toml(text, field, str(path))
+    except InputError as exc:
+        raise MissionError(label, [exc]) from None
+    if depth > 0:
+        _require_mission_sections(raw, label)
+    user_keys = () if preset else tuple(_leaf_keys(raw))
     base = raw.get("base")
     if base is None:
-        return raw, path.parent
-    if not isinstance(base, str):
+        return raw, path.parent, user_keys
+    if not isinstance(base, str) or not base:
         raise MissionError(label, [InputError("base", base, "a preset name or a file path")])
+    # a preset by name, else a path relative to this file, else a shipped fragment by its
+    # exact name; never any other path inside the package
     base_source: str | Path = base if base in PRESETS else path.parent / base
-    shipped = preset_path("m2020").parent / base  # shared preset fragments, e.g. dispersions
-    if not isinstance(base_source, str) and not base_source.is_file() and shipped.is_file():
-        base_source = shipped  # a relative base is looked up beside the file, then shipped
-    if not isinstance(base_source, str) and not base_source.is_file():
+    if isinstance(base_source, Path) and not base_source.exists() and base in FRAGMENTS:
+        base_source = preset_path("m2020").parent / base
+    if isinstance(base_source, Path) and not base_source.exists():
         raise MissionError(
             label,
             [InputError("base", base, f"a preset {PRESETS} or an existing file ({base_source})")],
         )
-    base_raw, _ = _read_with_bases(base_source, depth + 1)
+    base_raw, _, _ = _read_with_bases(base_source, depth + 1)
     merged = _deep_merge(base_raw, raw)
     merged.pop("base", None)
-    return merged, path.parent
+    return merged, path.parent, user_keys
+
+
+def _require_mission_sections(raw: dict[str, Any], label: str) -> None:
+    """Refuse a base that is not a mission file, without quoting any of its keys or values."""
+    unknown = [key for key in raw if key not in MissionSpec.model_fields]
+    if unknown:
+        raise MissionError(
+            label,
+            [
+                InputError(
+                    "base",
+                    label,
+                    f"a mission file ({len(unknown)} of its top-level keys are not "
+                    f"mission sections: {', '.join(MissionSpec.model_fields)})",
+                )
+            ],
+        )
+
+
+def _leaf_keys(raw: dict[str, Any], prefix: str = "") -> list[str]:
+    """Dotted paths of the values a document sets (a list or distribution counts as one)."""
+    keys = []
+    for key, value in raw.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if key == "base":
+            continue
+        if isinstance(value, dict) and "distribution" not in value and "variables" not in value:
+            keys.extend(_leaf_keys(value, path))
+        else:
+            keys.append(path)
+    return keys
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +252,8 @@ def _problem(err: dict[str, Any]) -> InputError:
         parent = _key_path(err["loc"][:-1])
         allowed = _allowed_keys(err["loc"][:-1])
         where = f" in [{parent}]" if parent else ""
-        return InputError(loc, err.get("input"), f"no unknown key{where}; allowed: {allowed}")
+        # the value of an unknown key is not quoted: it may come from any file
+        return InputError(loc, "(unknown key)", f"no unknown key{where}; allowed: {allowed}")
     if msg.startswith("Value error, "):
         return InputError(
             loc,
@@ -236,7 +293,7 @@ def _allowed_keys(loc: tuple) -> str:
     return ", ".join(getattr(model, "model_fields", {}))
 
 
-def _build(spec: MissionSpec, label: str, base_dir: Path) -> Mission:
+def _build(spec: MissionSpec, label: str, base_dir: Path, user_keys: tuple[str, ...]) -> Mission:
     planet = _planet(spec)
     atmosphere = _atmosphere(spec, base_dir)
     wind_spec = spec.atmosphere.wind
@@ -276,7 +333,11 @@ def _build(spec: MissionSpec, label: str, base_dir: Path) -> Mission:
         k_heat = SUTTON_GRAVES_MARS if spec.planet.name == "mars" else SUTTON_GRAVES_AIR
     if spec.target.altitude_m >= spec.entry.altitude_m:
         raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
-    return Mission(spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat))
+    check_atmosphere_coverage(spec, atmosphere)
+    _check_dispersion_tables(spec, base_dir)
+    return Mission(
+        spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat), user_keys
+    )
 
 
 def _planet(spec: MissionSpec) -> Planet:
@@ -286,7 +347,30 @@ def _planet(spec: MissionSpec) -> Planet:
         for key, value in spec.planet.model_dump(exclude={"name"}).items()
         if value is not None
     }
-    return with_overrides(base, **overrides) if overrides else base
+    planet = with_overrides(base, **overrides) if overrides else base
+    _check_planet(planet)
+    return planet
+
+
+def _check_planet(planet: Planet) -> None:
+    """A body of the shape and spin a planet can have: polar radius at most the equatorial
+    and above half of it (flattening < 0.5), and gravity at the equator above the
+    centrifugal acceleration (omega^2 a < mu / a^2), else the surface would fly apart."""
+    a = planet.equatorial_radius_m
+    b = planet.polar_radius_m
+    if not 0.5 * a <= b <= a:
+        raise InputError(
+            "planet.polar_radius_m",
+            b,
+            f"from half of to the equatorial radius {a:g} m (an oblate planet)",
+        )
+    if planet.rotation_rad_s**2 * a >= planet.mu_m3_s2 / a**2:
+        raise InputError(
+            "planet.rotation_rad_s",
+            planet.rotation_rad_s,
+            f"below sqrt(mu / a^3) = {math.sqrt(planet.mu_m3_s2 / a**3):.3g} rad/s "
+            "(faster, the equator's surface is not bound to the planet)",
+        )
 
 
 def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
@@ -317,3 +401,64 @@ def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
         surface_pressure_pa=atm.surface_pressure_pa,
         **({} if gravity is None else {"gravity_m_s2": gravity}),
     )
+
+
+def _check_dispersion_tables(spec: MissionSpec, base_dir: Path) -> None:
+    """Read every ``dispersions.atmosphere.tables`` file now, so that ``check`` refuses a
+    bad one as the Monte Carlo would (with the same untrusted-file limits)."""
+    disp = spec.dispersions
+    if disp is None or disp.atmosphere is None or disp.atmosphere.model != "tables":
+        return
+    for k, name in enumerate(disp.atmosphere.tables):
+        path = Path(name)
+        from_csv(
+            path if path.is_absolute() else base_dir / path,
+            spec.atmosphere.gamma,
+            field=f"dispersions.atmosphere.tables[{k}]",
+        )
+
+
+DOWNWARD_EXTRAPOLATION_M = 10_000.0
+"""How far below its lowest node a table atmosphere may be extrapolated unasked [m]:
+about one scale height of Mars or Earth, for a table that starts at the datum above a
+site below it (Jezero is 2.55 km below the Mars datum)."""
+
+
+def check_atmosphere_coverage(spec: MissionSpec, atmosphere: AtmosphereTable) -> None:
+    """Refuse a table atmosphere that does not span the flight's altitudes.
+
+    Beyond its nodes a table is extrapolated log-linearly along its end
+    segments (:mod:`skycrane.atmosphere.table`), a guess that grows worse with
+    distance: a table ending at 10 km flown from 125 km would give an invented
+    upper atmosphere. So the top node must reach ``entry.altitude_m`` unless
+    ``atmosphere.extrapolate_above_m`` states, up to where, the extrapolation is
+    intended; and the lowest node must lie within :data:`DOWNWARD_EXTRAPOLATION_M`
+    of ``target.altitude_m``. The built-in models cover their planet's flights.
+    """
+    atm = spec.atmosphere
+    if atm.model not in ("table", "hydrostatic"):
+        return
+    top_m = float(atmosphere.altitude_m[-1])
+    bottom_m = float(atmosphere.altitude_m[0])
+    entry_m = spec.entry.altitude_m
+    if atm.extrapolate_above_m is not None:
+        if atm.extrapolate_above_m < entry_m:
+            raise InputError(
+                "atmosphere.extrapolate_above_m",
+                atm.extrapolate_above_m,
+                f"at least entry.altitude_m = {entry_m:g} m (the flight starts there)",
+            )
+    elif top_m < entry_m:
+        raise InputError(
+            "atmosphere.table_file",
+            atm.table_file,
+            f"a table reaching entry.altitude_m = {entry_m:g} m (it ends at {top_m:g} m); "
+            "or state the extrapolation above it with atmosphere.extrapolate_above_m",
+        )
+    if bottom_m > spec.target.altitude_m + DOWNWARD_EXTRAPOLATION_M:
+        raise InputError(
+            "atmosphere.table_file",
+            atm.table_file,
+            f"a table starting at most {DOWNWARD_EXTRAPOLATION_M:g} m above target.altitude_m "
+            f"= {spec.target.altitude_m:g} m (it starts at {bottom_m:g} m)",
+        )

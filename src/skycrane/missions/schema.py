@@ -26,14 +26,27 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from skycrane.missions.fields import (
+    Altitude,
+    Area,
+    Coefficient,
     KeyProblem,
     Latitude,
     Longitude,
-    NonNegativeFloat,
-    PositiveFloat,
+    Mach,
+    Mass,
     Section,
+    Size,
+    Speed,
     check_mach_table,
+    check_name,
+    check_text,
     require_keys,
+)
+from skycrane.missions.schema_checks import (
+    RESERVED_BODY_NAMES,
+    check_cross,
+    check_fragment_cycles,
+    check_parachute_events,
 )
 from skycrane.missions.schema_dispersions import DispersionsSpec
 from skycrane.missions.schema_landing import (
@@ -52,24 +65,42 @@ class MissionInfo(Section):
     name: Annotated[str, Field(min_length=1)]
     title: str = ""
 
+    @model_validator(mode="after")
+    def _printable(self) -> MissionInfo:
+        check_text(self.name, "name", 200)
+        check_text(self.title, "title", 500)
+        return self
+
 
 class PlanetSpec(Section):
     """A preset planet (``mars``, ``earth``, ``earth_round``) with optional overrides."""
 
     name: Literal["mars", "earth", "earth_round"]
-    mu_m3_s2: PositiveFloat | None = None
-    equatorial_radius_m: PositiveFloat | None = None
-    polar_radius_m: PositiveFloat | None = None
-    j2: float | None = None
-    rotation_rad_s: NonNegativeFloat | None = None
+    mu_m3_s2: Annotated[float, Field(ge=1.0e9, le=1.0e18)] | None = None
+    """GM [m^3/s^2]: from Ceres (6.3e10) to beyond Jupiter (1.27e17)."""
+    equatorial_radius_m: Annotated[float, Field(ge=1.0e5, le=1.0e8)] | None = None
+    polar_radius_m: Annotated[float, Field(ge=1.0e5, le=1.0e8)] | None = None
+    """Radii [m]: from 100 km to beyond Jupiter (71,492 km); the build checks polar
+    <= equatorial and that the surface holds against the rotation."""
+    j2: Annotated[float, Field(ge=-0.05, le=0.05)] | None = None
+    """Oblateness: Saturn, the most oblate planet, has 0.0163."""
+    rotation_rad_s: Annotated[float, Field(ge=0.0, le=1.0e-3)] | None = None
+    """Spin [rad/s]: Jupiter, the fastest planet, turns at 1.76e-4."""
 
 
 class WindSpec(Section):
     """Wind (air-mass velocity over the ground) against altitude; +east blows toward east."""
 
-    altitude_m: list[float] = Field(default_factory=lambda: [0.0])
-    east_m_s: list[float] = Field(default_factory=lambda: [0.0])
-    north_m_s: list[float] = Field(default_factory=lambda: [0.0])
+    altitude_m: Annotated[list[Altitude], Field(min_length=1, max_length=2000)] = Field(
+        default_factory=lambda: [0.0]
+    )
+    east_m_s: list[Annotated[float, Field(ge=-1000.0, le=1000.0)]] = Field(
+        default_factory=lambda: [0.0]
+    )
+    """Wind [m/s]: at most 1 km/s (Neptune's winds, the fastest known, reach 600 m/s)."""
+    north_m_s: list[Annotated[float, Field(ge=-1000.0, le=1000.0)]] = Field(
+        default_factory=lambda: [0.0]
+    )
 
     @model_validator(mode="after")
     def _same_length(self) -> WindSpec:
@@ -93,14 +124,19 @@ class AtmosphereSpec(Section):
 
     model: Literal["mars_gram_average", "table", "hydrostatic", "exponential", "us76"]
     gamma: Annotated[float, Field(gt=1.0, lt=2.0)] = 1.29
-    table_file: str | None = None
-    surface_pressure_pa: PositiveFloat | None = None
-    gas_constant_j_kg_k: PositiveFloat | None = None
-    surface_density_kg_m3: PositiveFloat | None = None
-    scale_height_m: PositiveFloat | None = None
-    temperature_k: PositiveFloat | None = None
-    density_scale: PositiveFloat = 1.0
-    sutton_graves_k: PositiveFloat | None = None
+    table_file: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
+    surface_pressure_pa: Annotated[float, Field(gt=0.0, le=1.0e8)] | None = None
+    gas_constant_j_kg_k: Annotated[float, Field(ge=50.0, le=5000.0)] | None = None
+    """Specific gas constant [J/(kg K)]: 8314 / molar mass, from heavy gases (~50) to H2."""
+    surface_density_kg_m3: Annotated[float, Field(gt=0.0, le=100.0)] | None = None
+    scale_height_m: Annotated[float, Field(ge=1.0e3, le=1.0e6)] | None = None
+    temperature_k: Annotated[float, Field(ge=10.0, le=5000.0)] | None = None
+    density_scale: Annotated[float, Field(ge=0.1, le=10.0)] = 1.0
+    """A multiplier on the model's density: the Mars-GRAM dust-storm range is about +-50 %."""
+    sutton_graves_k: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    extrapolate_above_m: Altitude | None = None
+    """A table model: the altitude up to which its profile is knowingly extrapolated above
+    its top node (required when the table ends below ``entry.altitude_m``)."""
     wind: WindSpec = Field(default_factory=WindSpec)
 
     @model_validator(mode="after")
@@ -124,8 +160,8 @@ class EntrySpec(Section):
 
     latitude_deg: Latitude
     longitude_deg: Longitude
-    altitude_m: PositiveFloat
-    speed_m_s: PositiveFloat
+    altitude_m: Annotated[float, Field(gt=0.0, le=1.0e7)]
+    speed_m_s: Speed
     flight_path_angle_deg: Annotated[float, Field(gt=-90.0, lt=90.0)]
     heading_deg: Annotated[float, Field(ge=-360.0, le=360.0)]
     velocity_frame: Literal["inertial", "planet_relative"] = "planet_relative"
@@ -134,17 +170,18 @@ class EntrySpec(Section):
 class TargetSpec(Section):
     latitude_deg: Latitude
     longitude_deg: Longitude
-    altitude_m: float = 0.0
+    altitude_m: Annotated[float, Field(ge=-5.0e4, le=5.0e4)] = 0.0
+    """Surface height at the target [m]: Everest, Olympus Mons and Hellas lie within."""
 
 
 class AerodynamicsSpec(Section):
     """Trim aerodynamics against Mach; give ``lift_to_drag`` or ``lift_coefficient``."""
 
-    mach: Annotated[list[NonNegativeFloat], Field(min_length=1)]
-    drag_coefficient: Annotated[list[PositiveFloat], Field(min_length=1)]
-    lift_to_drag: list[NonNegativeFloat] | None = None
-    lift_coefficient: list[NonNegativeFloat] | None = None
-    trim_angle_deg: list[float] | None = None
+    mach: Annotated[list[Mach], Field(min_length=1, max_length=1000)]
+    drag_coefficient: Annotated[list[Coefficient], Field(min_length=1)]
+    lift_to_drag: list[Annotated[float, Field(ge=0.0, le=5.0)]] | None = None
+    lift_coefficient: list[Annotated[float, Field(ge=0.0, le=10.0)]] | None = None
+    trim_angle_deg: list[Annotated[float, Field(ge=-90.0, le=90.0)]] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> AerodynamicsSpec:
@@ -165,10 +202,10 @@ class AerodynamicsSpec(Section):
 
 
 class CapsuleSpec(Section):
-    mass_kg: PositiveFloat
-    diameter_m: PositiveFloat
-    reference_area_m2: PositiveFloat | None = None  # default: pi d^2 / 4
-    nose_radius_m: PositiveFloat
+    mass_kg: Mass
+    diameter_m: Size
+    reference_area_m2: Area | None = None  # default: pi d^2 / 4
+    nose_radius_m: Size
     aerodynamics: AerodynamicsSpec
 
 
@@ -176,17 +213,30 @@ class VehicleSpec(Section):
     capsule: CapsuleSpec
     configurations: dict[str, DragSpec] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _names(self) -> VehicleSpec:
+        for name in self.configurations:
+            check_name(name, "configurations")
+            if name == "capsule":
+                raise KeyProblem("configurations", name, "a name other than 'capsule' (reserved)")
+        return self
+
 
 class GuidanceSpec(Section):
     entry: EntryGuidanceSpec = Field(default_factory=EntryGuidanceSpec)
 
 
 class SimulationSpec(Section):
-    rtol: Annotated[float, Field(gt=0.0, lt=1e-3)] = 1e-10
-    atol: PositiveFloat = 1e-8
-    max_step_s: PositiveFloat = 10.0
-    output_interval_s: PositiveFloat = 1.0
-    time_limit_s: PositiveFloat = 2000.0
+    """Integrator and sampling settings, bounded so a flight ends in bounded time and memory."""
+
+    rtol: Annotated[float, Field(ge=1e-14, lt=1e-3)] = 1e-10
+    """Relative tolerance: below 1e-14 float64 round-off stalls the step control."""
+    atol: Annotated[float, Field(ge=1e-14, le=1.0)] = 1e-8
+    max_step_s: Annotated[float, Field(ge=0.01, le=1000.0)] = 10.0
+    """Longest step [s]: at least 10 ms (a 30-minute flight in <= 180,000 steps)."""
+    output_interval_s: Annotated[float, Field(ge=0.01, le=3600.0)] = 1.0
+    time_limit_s: Annotated[float, Field(ge=1.0, le=86_400.0)] = 2000.0
+    """Time from entry interface at which a flight stops [s]: at most a day."""
 
 
 class MissionSpec(Section):
@@ -218,18 +268,36 @@ class MissionSpec(Section):
 
 def _check_references(spec: MissionSpec) -> None:
     """Cross-section checks: every name a section uses must exist, every trigger be able to fire."""
+    check_cross(spec)
     bodies = spec.bodies
+    fragment_of: dict[str, str] = {}
     for name, body in bodies.items():
+        check_name(name, "bodies")
+        if name in RESERVED_BODY_NAMES:
+            raise KeyProblem(
+                "bodies", name, f"a body name other than the reserved {RESERVED_BODY_NAMES}"
+            )
         if body.breakup is not None:
             for j, frag in enumerate(body.breakup.fragments):
+                key = f"bodies.{name}.breakup.fragments[{j}]"
                 if frag not in bodies:
+                    raise KeyProblem(key, frag, f"one of the bodies {sorted(bodies)}")
+                if frag == name:
+                    raise KeyProblem(key, frag, "a body other than the one breaking up")
+                if frag in fragment_of:
                     raise KeyProblem(
-                        f"bodies.{name}.breakup.fragments[{j}]",
-                        frag,
-                        f"one of the bodies {sorted(bodies)}",
+                        key, frag, f"a body not already a fragment of '{fragment_of[frag]}'"
                     )
+                fragment_of[frag] = name
+    check_fragment_cycles(fragment_of)
+    carriers = [name for name, body in bodies.items() if body.parachute]
+    if len(carriers) > 1:
+        raise KeyProblem(
+            f"bodies.{carriers[1]}.parachute", True, f"one parachute body ('{carriers[0]}' is one)"
+        )
     if spec.sequence is None:
         return
+    check_parachute_events(spec)
     events = spec.sequence.events
     configurations = ["capsule", *spec.vehicle.configurations]
     seen: list[str] = []

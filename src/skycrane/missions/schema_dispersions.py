@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from skycrane.missions.fields import KeyProblem, NonNegativeFloat, PositiveFloat, Section
+from skycrane.missions.fields import KeyProblem, NonNegativeFloat, Section
 
 PARAMETERS = {
     "capsule_drag_scale": "multiplies the drag coefficients of the main vehicle",
@@ -58,6 +58,18 @@ GRAM_BAND_ALTITUDE_M = (0.0, 40_000.0, 60_000.0, 80_000.0, 100_000.0, 125_000.0)
 GRAM_DENSITY_BAND = (0.02, 0.05, 0.09, 0.15, 0.25, 0.40)
 GRAM_TEMPERATURE_BAND = (0.02, 0.03, 0.04, 0.05, 0.06, 0.08)
 
+ENTRY_STD_MAX = {
+    "latitude_deg": 5.0,
+    "longitude_deg": 5.0,
+    "altitude_m": 10_000.0,
+    "speed_m_s": 500.0,
+    "flight_path_angle_deg": 3.0,
+    "heading_deg": 10.0,
+}
+"""Largest 1-sigma entry-interface error per variable: ten to a hundred times the
+delivery errors of a Mars entry (MSL: 0.067 deg of flight-path angle, S2), so a unit
+mistake (1e12) is refused while any navigated interplanetary arrival passes."""
+
 
 class DistributionSpec(Section):
     """One scalar distribution; which keys it needs depends on ``distribution``."""
@@ -67,7 +79,7 @@ class DistributionSpec(Section):
     std: float | None = None
     low: float | None = None
     high: float | None = None
-    values: list[float] | None = None
+    values: Annotated[list[float], Field(max_length=10_000)] | None = None
     weights: list[NonNegativeFloat] | None = None
 
     @model_validator(mode="after")
@@ -95,6 +107,14 @@ class DistributionSpec(Section):
             strict = self.distribution == "truncated_normal"
             if self.std < 0.0 or (strict and self.std == 0.0):
                 raise KeyProblem("std", self.std, "a standard deviation > 0" if strict else ">= 0")
+        if (
+            self.std is not None
+            and self.mean is not None
+            and self.std > 1e3 * max(abs(self.mean), 1.0)
+        ):
+            raise KeyProblem(
+                "std", self.std, "a standard deviation of at most 1000 x max(|mean|, 1)"
+            )
         if self.low is not None and not self.low < self.high:
             raise KeyProblem("high", self.high, f"a value above low = {self.low}")
         if self.values is not None:
@@ -146,10 +166,25 @@ class EntryDispersionSpec(Section):
             if self.correlation is not None:
                 raise KeyProblem("correlation", self.correlation, "no correlation with covariance")
             self._square("covariance", self.covariance, n)
-            check_covariance(np.asarray(self.covariance, dtype=float), "covariance")
+            cov = np.asarray(self.covariance, dtype=float)
+            check_covariance(cov, "covariance")
+            for name, var in zip(self.variables, np.diag(cov), strict=True):
+                if var > ENTRY_STD_MAX[name] ** 2:
+                    raise KeyProblem(
+                        "covariance",
+                        self.covariance,
+                        f"a variance of {name} of at most {ENTRY_STD_MAX[name]:g} squared",
+                    )
             return self
         if len(self.std) != n:
             raise KeyProblem("std", self.std, f"{n} values, one per variable")
+        for name, std in zip(self.variables, self.std, strict=True):
+            if std > ENTRY_STD_MAX[name]:
+                raise KeyProblem(
+                    "std",
+                    self.std,
+                    f"a standard deviation of {name} of at most {ENTRY_STD_MAX[name]:g}",
+                )
         if self.correlation is not None:
             self._square("correlation", self.correlation, n)
             c = np.asarray(self.correlation, dtype=float)
@@ -183,15 +218,21 @@ class AtmosphereDispersionSpec(Section):
     """
 
     model: Literal["band", "tables"] = "band"
-    band_altitude_m: list[float] = Field(default_factory=lambda: list(GRAM_BAND_ALTITUDE_M))
-    density_band: list[NonNegativeFloat] = Field(default_factory=lambda: list(GRAM_DENSITY_BAND))
-    temperature_band: list[NonNegativeFloat] = Field(
+    band_altitude_m: Annotated[
+        list[Annotated[float, Field(ge=-5.0e4, le=1.0e7)]], Field(min_length=1, max_length=1000)
+    ] = Field(default_factory=lambda: list(GRAM_BAND_ALTITUDE_M))
+    density_band: list[Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=lambda: list(GRAM_DENSITY_BAND)
+    )
+    """1-sigma of ln(density): at most 1 (a factor e); Mars-GRAM's reaches 0.4 at 125 km."""
+    temperature_band: list[Annotated[float, Field(ge=0.0, le=0.15)]] = Field(
         default_factory=lambda: list(GRAM_TEMPERATURE_BAND)
     )
-    correlation_length_m: PositiveFloat = 10_000.0
-    node_spacing_m: PositiveFloat = 5_000.0
-    top_m: PositiveFloat = 130_000.0
-    tables: list[str] = Field(default_factory=list)
+    """1-sigma temperature fraction: at most 0.15, so 6 sigma stays above absolute zero."""
+    correlation_length_m: Annotated[float, Field(gt=0.0, le=1.0e6)] = 10_000.0
+    node_spacing_m: Annotated[float, Field(ge=100.0, le=1.0e6)] = 5_000.0
+    top_m: Annotated[float, Field(gt=0.0, le=1.0e7)] = 130_000.0
+    tables: Annotated[list[str], Field(max_length=100)] = Field(default_factory=list)
     weights: list[NonNegativeFloat] | None = None
 
     @model_validator(mode="after")

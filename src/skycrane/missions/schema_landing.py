@@ -19,11 +19,20 @@ from pydantic import Field, model_validator
 
 from skycrane.contract.fields import CODES, EVENT_TRIGGERS
 from skycrane.missions.fields import (
+    Altitude,
+    Area,
+    Coefficient,
+    Distance,
+    Duration,
     KeyProblem,
-    NonNegativeFloat,
-    PositiveFloat,
+    Mach,
+    Mass,
+    Scale,
     Section,
+    Size,
+    Speed,
     check_mach_table,
+    check_name,
     require_keys,
 )
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
@@ -32,11 +41,11 @@ from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
 class DragSpec(Section):
     """Drag coefficient against Mach on a reference area (no lift)."""
 
-    reference_area_m2: PositiveFloat
-    mach: Annotated[list[NonNegativeFloat], Field(min_length=1)] = Field(
+    reference_area_m2: Area
+    mach: Annotated[list[Mach], Field(min_length=1, max_length=1000)] = Field(
         default_factory=lambda: [0.0]
     )
-    drag_coefficient: Annotated[list[PositiveFloat], Field(min_length=1)]
+    drag_coefficient: Annotated[list[Coefficient], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _consistent(self) -> DragSpec:
@@ -47,17 +56,17 @@ class DragSpec(Section):
 class BreakupSpec(Section):
     """Break-up of a body into fragments when it descends through an altitude."""
 
-    altitude_m: PositiveFloat
-    fragments: Annotated[list[str], Field(min_length=1)]
+    altitude_m: Annotated[float, Field(gt=0.0, le=1.0e7)]
+    fragments: Annotated[list[str], Field(min_length=1, max_length=64)]
 
 
 class BodySpec(Section):
     """A piece of hardware that separates from the vehicle and is flown to rest."""
 
-    description: str = ""
-    mass_kg: PositiveFloat
+    description: Annotated[str, Field(max_length=500)] = ""
+    mass_kg: Mass
     aerodynamics: DragSpec
-    separation_speed_m_s: NonNegativeFloat = 0.0
+    separation_speed_m_s: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
     separation_direction: Literal[CODES["DV"]] = "none"  # type: ignore[valid-type]
     parachute: bool = False
     breakup: BreakupSpec | None = None
@@ -77,14 +86,14 @@ class EventSpec(Section):
 
     name: Annotated[str, Field(min_length=1)]
     trigger: Literal[EVENT_TRIGGERS]  # type: ignore[valid-type]
-    t_s: float | None = None
+    t_s: Annotated[float, Field(ge=-86_400.0, le=86_400.0)] | None = None
     after: str | None = None
-    delay_s: NonNegativeFloat | None = None
-    altitude_m: float | None = None
-    speed_m_s: PositiveFloat | None = None
-    mach: PositiveFloat | None = None
-    lead_s: PositiveFloat | None = None
-    jettison: list[str] = Field(default_factory=list)
+    delay_s: Duration | None = None
+    altitude_m: Altitude | None = None
+    speed_m_s: Speed | None = None
+    mach: Annotated[float, Field(gt=0.0, le=100.0)] | None = None
+    lead_s: Annotated[float, Field(gt=0.0, le=3600.0)] | None = None
+    jettison: Annotated[list[str], Field(max_length=64)] = Field(default_factory=list)
     lift: bool | None = None
     aerodynamics: str | None = None
     guidance: Literal[CODES["GUID"]] | None = None  # type: ignore[valid-type]
@@ -105,13 +114,15 @@ class EventSpec(Section):
             "sufr_lead": ("lead_s",),
         }.get(self.trigger, ())
         require_keys(self, need, "trigger")
+        check_name(self.name, "name")
         return self
 
 
 class SequenceSpec(Section):
-    """The flight sequence, in order; the simulation starts at ``start_t_s`` from entry."""
+    """The flight sequence, in order; the simulation starts at ``start_t_s`` from entry
+    (at most a day before it: the start state is the entry state coasted back in vacuum)."""
 
-    start_t_s: float = 0.0
+    start_t_s: Annotated[float, Field(ge=-86_400.0, le=0.0)] = 0.0
     events: Annotated[list[EventSpec], Field(min_length=1, max_length=30)]
 
 
@@ -125,11 +136,11 @@ class DeploySpec(Section):
     """
 
     trigger: Literal["velocity", "mach", "range"]
-    speed_m_s: PositiveFloat | None = None
-    mach: PositiveFloat | None = None
-    range_to_target_m: PositiveFloat | None = None
-    speed_max_m_s: PositiveFloat | None = None
-    speed_min_m_s: PositiveFloat | None = None
+    speed_m_s: Speed | None = None
+    mach: Annotated[float, Field(gt=0.0, le=100.0)] | None = None
+    range_to_target_m: Annotated[float, Field(gt=0.0, le=1.0e7)] | None = None
+    speed_max_m_s: Speed | None = None
+    speed_min_m_s: Speed | None = None
 
     @model_validator(mode="after")
     def _value(self) -> DeploySpec:
@@ -148,18 +159,18 @@ class ParachuteSpec(Section):
     """Disk-gap-band parachute (GUIDANCE.md section 4) and its deploy trigger."""
 
     deploy: DeploySpec
-    diameter_m: PositiveFloat = 21.5
-    mach: Annotated[list[NonNegativeFloat], Field(min_length=1)] = Field(
+    diameter_m: Size = 21.5
+    mach: Annotated[list[Mach], Field(min_length=1, max_length=1000)] = Field(
         default_factory=lambda: DGB_MACH.tolist()
     )
-    drag_coefficient: list[PositiveFloat] = Field(default_factory=lambda: DGB_CD.tolist())
-    drag_scale: PositiveFloat = 1.0
-    line_stretch_s: NonNegativeFloat = 1.1
-    inflation_diameters: PositiveFloat = 10.0
-    inflation_exponent: PositiveFloat = 2.0
+    drag_coefficient: list[Coefficient] = Field(default_factory=lambda: DGB_CD.tolist())
+    drag_scale: Scale = 1.0
+    line_stretch_s: Annotated[float, Field(ge=0.0, le=60.0)] = 1.1
+    inflation_diameters: Annotated[float, Field(gt=0.0, le=100.0)] = 10.0
+    inflation_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = 2.0
     opening_load_factor: Annotated[float, Field(ge=1.0, le=3.0)] = 1.0
-    mach_max: PositiveFloat = 2.2
-    dynamic_pressure_max_pa: PositiveFloat = 750.0
+    mach_max: Annotated[float, Field(gt=0.0, le=10.0)] = 2.2
+    dynamic_pressure_max_pa: Annotated[float, Field(gt=0.0, le=1.0e6)] = 750.0
 
     @model_validator(mode="after")
     def _table(self) -> ParachuteSpec:
@@ -170,24 +181,26 @@ class ParachuteSpec(Section):
 class PoweredDescentSpec(Section):
     """Descent stage: engines, propellant, guidance settings (GUIDANCE.md section 3)."""
 
-    dry_mass_kg: PositiveFloat
-    propellant_kg: PositiveFloat
+    dry_mass_kg: Mass
+    propellant_kg: Mass
     engines: Annotated[int, Field(ge=1, le=16)] = 8
     engines_sky_crane: Annotated[int, Field(ge=1, le=16)] = 4
-    engine_thrust_n: PositiveFloat = 3100.0
+    engine_thrust_n: Annotated[float, Field(gt=0.0, le=1.0e7)] = 3100.0
+    """Thrust of one engine [N]: at most 10 MN (a Raptor gives 2.3 MN)."""
     throttle_min: Annotated[float, Field(gt=0.0, le=1.0)] = 0.13
     throttle_max: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
-    isp_s: PositiveFloat = 220.0
-    guidance_rate_hz: PositiveFloat = 8.0
-    waypoint_height_m: PositiveFloat = 100.0
-    constant_velocity_m_s: PositiveFloat = 20.0
-    sky_crane_height_m: PositiveFloat = 20.0
-    sky_crane_speed_m_s: PositiveFloat = 0.75
+    isp_s: Annotated[float, Field(gt=0.0, le=1000.0)] = 220.0
+    """Specific impulse [s]: chemical engines reach 465 s, nuclear-thermal ~900 s."""
+    guidance_rate_hz: Annotated[float, Field(ge=0.1, le=1000.0)] = 8.0
+    waypoint_height_m: Annotated[float, Field(gt=0.0, le=1.0e4)] = 100.0
+    constant_velocity_m_s: Annotated[float, Field(gt=0.0, le=1000.0)] = 20.0
+    sky_crane_height_m: Annotated[float, Field(gt=0.0, le=1000.0)] = 20.0
+    sky_crane_speed_m_s: Annotated[float, Field(gt=0.0, le=100.0)] = 0.75
     flyaway_pitch_deg: Annotated[float, Field(ge=0.0, le=80.0)] = 45.0
     flyaway_azimuth_from_track_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 180.0
-    cut_delay_s: NonNegativeFloat = 2.0
-    flyaway_burn_s: PositiveFloat = 20.0
-    divert_max_m: NonNegativeFloat | None = None
+    cut_delay_s: Annotated[float, Field(ge=0.0, le=60.0)] = 2.0
+    flyaway_burn_s: Annotated[float, Field(gt=0.0, le=600.0)] = 20.0
+    divert_max_m: Distance | None = None
     """Safe-target selection: fly to the predicted no-divert landing point, diverted toward
     the target by at most this much (GUIDANCE.md 3.4). None: always fly to the target."""
 
@@ -195,8 +208,8 @@ class PoweredDescentSpec(Section):
 class RoverSpec(Section):
     """The payload lowered on the bridles."""
 
-    mass_kg: PositiveFloat
-    bridle_length_m: PositiveFloat = 7.5
+    mass_kg: Mass
+    bridle_length_m: Annotated[float, Field(gt=0.0, le=100.0)] = 7.5
 
 
 class NavigationSpec(Section):
@@ -209,12 +222,12 @@ class NavigationSpec(Section):
     its vertical part.
     """
 
-    position_error_enu_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
-        default_factory=lambda: [0.0, 0.0, 0.0]
-    )
-    terrain_relative_error_enu_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
-        default_factory=lambda: [0.0, 0.0, 0.0]
-    )
+    position_error_enu_m: Annotated[
+        list[Annotated[float, Field(ge=-1.0e6, le=1.0e6)]], Field(min_length=3, max_length=3)
+    ] = Field(default_factory=lambda: [0.0, 0.0, 0.0])
+    terrain_relative_error_enu_m: Annotated[
+        list[Annotated[float, Field(ge=-1.0e6, le=1.0e6)]], Field(min_length=3, max_length=3)
+    ] = Field(default_factory=lambda: [0.0, 0.0, 0.0])
 
 
 class EntryGuidanceSpec(Section):
@@ -228,16 +241,16 @@ class EntryGuidanceSpec(Section):
 
     mode: Literal["constant_bank", "terminal_point_controller"] = "constant_bank"
     bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 0.0
-    rate_hz: PositiveFloat = 1.0
-    bank_rate_deg_s: PositiveFloat = 20.0
-    bank_time_constant_s: PositiveFloat = 1.0
-    reference_speed_m_s: list[PositiveFloat] | None = None
+    rate_hz: Annotated[float, Field(ge=0.01, le=100.0)] = 1.0
+    bank_rate_deg_s: Annotated[float, Field(gt=0.0, le=360.0)] = 20.0
+    bank_time_constant_s: Annotated[float, Field(gt=0.0, le=60.0)] = 1.0
+    reference_speed_m_s: Annotated[list[Speed], Field(max_length=1000)] | None = None
     reference_bank_deg: list[Annotated[float, Field(ge=0.0, le=180.0)]] | None = None
-    gain: PositiveFloat = 3.0
-    heading_alignment_speed_m_s: PositiveFloat = 1100.0
-    heading_alignment_gain: PositiveFloat = 5.0
-    reference_end_speed_m_s: PositiveFloat | None = None
-    reference_end_range_m: NonNegativeFloat | None = None
+    gain: Annotated[float, Field(gt=0.0, le=100.0)] = 3.0
+    heading_alignment_speed_m_s: Speed = 1100.0
+    heading_alignment_gain: Annotated[float, Field(gt=0.0, le=1000.0)] = 5.0
+    reference_end_speed_m_s: Speed | None = None
+    reference_end_range_m: Distance | None = None
 
     @model_validator(mode="after")
     def _profile(self) -> EntryGuidanceSpec:

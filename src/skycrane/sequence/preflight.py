@@ -22,7 +22,11 @@ any reach of the descent stage's engines and propellant.
 :func:`skycrane.sequence.build.prepare` composes the three into a
 :class:`Preflight`. A step that refuses its input raises
 :class:`~skycrane.errors.InputError` naming the key, the value and what was
-expected; refusals are not memoised, so they are raised on every call.
+expected; refusals are not memoised, so they are raised on every call. A
+refusal that follows from the flight as a whole (the reference entry never
+slows to its end speed, the nominal flight never reaches powered descent)
+names a key the user's file set, when it set any (:func:`blame`): that is what
+changed the flight, not the key the solve happened to read.
 """
 
 from __future__ import annotations
@@ -241,7 +245,10 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
     try:
         table = reference_cache.get(inputs, atm, build)
     except ValueError as exc:
-        raise InputError(key, v_end, f"a speed the reference entry reaches ({exc})") from None
+        field, value, why = blame(mission, key, v_end)
+        raise InputError(
+            field, value, f"a reference entry that slows to {v_end:g} m/s ({key}){why} ({exc})"
+        ) from None
     gains = default_gains(planet.mean_radius_m, abs(math.radians(g.bank_deg)))
     gains[G_GAIN_K] = g.gain
     gains[G_LD] = ld
@@ -340,10 +347,12 @@ def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
     )
     divert_m = mission.spec.powered_descent.divert_max_m
     if not raw.event_fired[0, L.EV_SEQ0 + k]:
+        field, value, why = blame(mission, "powered_descent.divert_max_m", divert_m)
         raise InputError(
-            "powered_descent.divert_max_m",
-            divert_m,
-            f"a nominal flight that reaches '{nominal.event_names[k]}' to predict from",
+            field,
+            value,
+            f"a nominal flight that reaches '{nominal.event_names[k]}', for safe-target "
+            f"selection (powered_descent.divert_max_m) to predict from{why}",
         )
     y = raw.event_y[0, L.EV_SEQ0 + k]
     trn = bool(np.any(seq[L.SQ_NAV, :k] > 0.0))
@@ -354,6 +363,31 @@ def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
     g = track_frame(r[0], r[1], r[2], y[3], y[4], y[5], float(np.linalg.norm(tgt)))
     d = tgt - np.asarray(g[0:3])
     return float(d @ np.asarray(g[3:6])), float(d @ np.asarray(g[6:9]))
+
+
+def blame(mission: Mission, field: str, value: object) -> tuple[str, object, str]:
+    """The key to name for a refusal of the whole flight first found at ``field``.
+
+    ``field`` itself when the user's file sets it or sets nothing (a preset);
+    otherwise the first key the file sets, with its value, and a note listing
+    every key the file sets: a user who changed the parachute trigger must read
+    about the parachute trigger, not about a divert limit they never touched.
+    """
+    keys = [k for k in mission.user_keys if not k.startswith("mission.")]
+    if not keys or field in keys:
+        return field, value, ""
+    shown = ", ".join(keys[:6]) + (", ..." if len(keys) > 6 else "")
+    return keys[0], _spec_value(mission, keys[0]), f"; this file sets {shown}"
+
+
+def _spec_value(mission: Mission, dotted: str) -> object:
+    """The validated value at ``dotted`` in the mission's spec (None when not found)."""
+    node: object = mission.spec.model_dump()
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 # --- the divert the engines can reach --------------------------------------------------

@@ -1,0 +1,152 @@
+"""Checks across sections of a mission file: what no single key's bounds can see.
+
+Each raises :class:`~skycrane.missions.fields.KeyProblem` naming the key the
+user set: the engines a sky crane keeps must be among those fitted, a body may
+not break up into itself, a parachute opens once and before it is released,
+a flight samples at most :data:`MAX_SAMPLES` points, and a dispersion may not
+draw a negative specific impulse or a lighter-than-nothing vehicle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skycrane.missions.fields import KeyProblem
+
+RESERVED_BODY_NAMES = ("rover", "descent_stage", "capsule", "vehicle")
+"""Names the simulation gives its own bodies (the rover and descent stage are flown
+from [rover] and [powered_descent]); a [bodies] entry may not take them."""
+MAX_SAMPLES = 1_000_000
+"""Most trajectory samples of one flight (8 MB a column)."""
+NORMAL_SUPPORT_SIGMAS = 6.0
+"""A normal distribution's support is taken as mean +- 6 std: a draw beyond it has a
+probability of 2e-9, under one in a thousand in a million-case Monte Carlo."""
+
+
+def check_cross(spec: Any) -> None:
+    """Sampling, descent stage and dispersion checks of a whole :class:`MissionSpec`."""
+    sim = spec.simulation
+    start = 0.0 if spec.sequence is None else min(spec.sequence.start_t_s, 0.0)
+    samples = (sim.time_limit_s - start) / sim.output_interval_s
+    if samples > MAX_SAMPLES:
+        raise KeyProblem(
+            "simulation.output_interval_s",
+            sim.output_interval_s,
+            f"at least {(sim.time_limit_s - start) / MAX_SAMPLES:g} s, so that the "
+            f"{sim.time_limit_s - start:g} s flight is sampled at most {MAX_SAMPLES:,} times",
+        )
+    pd = spec.powered_descent
+    if pd is not None:
+        if pd.throttle_min >= pd.throttle_max:
+            raise KeyProblem(
+                "powered_descent.throttle_min",
+                pd.throttle_min,
+                f"less than powered_descent.throttle_max = {pd.throttle_max:g}",
+            )
+        if pd.engines_sky_crane > pd.engines:
+            raise KeyProblem(
+                "powered_descent.engines_sky_crane",
+                pd.engines_sky_crane,
+                f"at most powered_descent.engines = {pd.engines} (the engines fitted)",
+            )
+        if spec.rover is not None and spec.rover.bridle_length_m >= pd.sky_crane_height_m:
+            raise KeyProblem(
+                "rover.bridle_length_m",
+                spec.rover.bridle_length_m,
+                f"less than powered_descent.sky_crane_height_m = {pd.sky_crane_height_m:g} m "
+                "(the rover is lowered on the bridles before the stage reaches that height)",
+            )
+    if spec.dispersions is not None:
+        _check_dispersion_support(spec)
+
+
+def check_fragment_cycles(fragment_of: dict[str, str]) -> None:
+    """Refuse a body that is, through its fragments' break-ups, a fragment of itself."""
+    for start in fragment_of:
+        seen = {start}
+        body = fragment_of.get(start)
+        while body is not None:
+            if body in seen:
+                raise KeyProblem(f"bodies.{body}.breakup.fragments", start, "no cycle of break-ups")
+            seen.add(body)
+            body = fragment_of.get(body)
+
+
+def check_parachute_events(spec: Any) -> None:
+    """The parachute is deployed at most once, and released only after it is deployed.
+
+    Also refuses jettisoning a body that only exists as a break-up fragment:
+    it is created by its parent's break-up, not carried by the vehicle.
+    """
+    deployed = None
+    fragments = {
+        frag
+        for body in spec.bodies.values()
+        if body.breakup is not None
+        for frag in body.breakup.fragments
+    }
+    for k, ev in enumerate(spec.sequence.events):
+        where = f"sequence.events[{k}]"
+        if ev.parachute == "deploy":
+            if deployed is not None:
+                raise KeyProblem(
+                    f"{where}.parachute",
+                    ev.parachute,
+                    f"no second deploy (event '{deployed}' deploys the parachute)",
+                )
+            deployed = ev.name
+        elif ev.parachute == "release" and deployed is None:
+            raise KeyProblem(
+                f"{where}.parachute",
+                ev.parachute,
+                "a release after an earlier event deploys the parachute",
+            )
+        for j, name in enumerate(ev.jettison):
+            if name in fragments:
+                raise KeyProblem(
+                    f"{where}.jettison[{j}]",
+                    name,
+                    "a body the vehicle carries (this one is a break-up fragment)",
+                )
+
+
+def support(dist: Any) -> tuple[float, float]:
+    """The interval a distribution draws from (a normal: mean +- NORMAL_SUPPORT_SIGMAS std)."""
+    if dist.distribution == "normal":
+        half = NORMAL_SUPPORT_SIGMAS * dist.std
+        return dist.mean - half, dist.mean + half
+    if dist.distribution == "discrete":
+        return min(dist.values), max(dist.values)
+    return dist.low, dist.high
+
+
+def _check_dispersion_support(spec: Any) -> None:
+    """Every dispersed parameter stays physical over its whole support."""
+    # the lowest draw each parameter allows, whether that value itself is allowed, and why
+    floors = {
+        "capsule_drag_scale": (0.0, False, "a positive drag"),
+        "capsule_lift_scale": (0.0, True, "a non-negative lift"),
+        "parachute_drag_scale": (0.0, False, "a positive parachute drag"),
+        "density_scale": (0.0, False, "a positive density"),
+        "engine_thrust_error": (-1.0, False, "a positive thrust"),
+        "capsule_mass_delta_kg": (
+            -spec.vehicle.capsule.mass_kg,
+            False,
+            "a positive vehicle mass",
+        ),
+    }
+    if spec.powered_descent is not None:
+        floors["engine_isp_delta_s"] = (-spec.powered_descent.isp_s, False, "a positive Isp")
+    for name, dist in spec.dispersions.parameters.items():
+        if name not in floors:
+            continue
+        floor, inclusive, what = floors[name]
+        low, _ = support(dist)
+        if low < floor or (low == floor and not inclusive):
+            raise KeyProblem(
+                f"dispersions.parameters.{name}",
+                dist.model_dump(exclude_none=True),
+                f"a distribution that only draws {what} (it reaches {low:g}; the lowest "
+                f"allowed draw is above {floor:g}: narrow it, or declare the bounds with "
+                "distribution = 'truncated_normal' and 'low')",
+            )
