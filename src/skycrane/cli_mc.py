@@ -11,10 +11,12 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
 from skycrane._json import finite_json
+from skycrane.output.text import margin_line, percentile_row, readable
 
 JSON_KEYS = (
     "cases",
@@ -113,14 +115,14 @@ def _print_summary(s: dict, run) -> None:
         t.add_column(col, justify="left" if col == "quantity" else "right")
     for name, p in s.get("percentiles", {}).items():
         if p.get("n"):
-            t.add_row(name, f"{p['p1']:.4g}", f"{p['p50']:.4g}", f"{p['p99']:.4g}")
+            t.add_row(*percentile_row(name, p))
     out.print(t)
     for name, m in s.get("margins", {}).items():
-        out.print(f"margin {name}: {m['margin']:.4g} (limit {m['limit']})")
+        out.print(escape(margin_line(name, m)))
     t = Table(title="main drivers (share of the variance, linear regression)")
     for col in ("output", "R²", "drivers"):
         t.add_column(col)
     for name, sens in s.get("sensitivity", {}).items():
         top = ", ".join(f"{g} {100 * v:.0f} %" for g, v in list(sens["shares"].items())[:3])
-        t.add_row(name, f"{sens['r2']:.2f}", top)
+        t.add_row(escape(readable(name)), f"{sens['r2']:.2f}", top)
     out.print(t)
