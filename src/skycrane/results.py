@@ -166,6 +166,9 @@ class Result:
         The landing site: ``target`` (latitude_deg, longitude_deg), ``site_elevation_m``
         (the target's ground above the datum, the zero of ``altitude_above_ground_m``)
         and ``datum`` (the reference surface of ``altitude_m``, in words).
+    atmosphere_top_m : float
+        Top of the atmosphere model above the datum: above it there is no air to speak
+        of a Mach number in (the model only extrapolates).
     """
 
     mission: str
@@ -181,6 +184,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     failure_phase: str = ""
     site: dict[str, Any] = field(default_factory=dict)
+    atmosphere_top_m: float = float("inf")
     plot_accessor: ClassVar[Callable[[Result], Any] | None] = None
     """The class behind :attr:`plot`; :mod:`skycrane.output.accessor` installs it on import."""
 
@@ -308,6 +312,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         warnings=list(columns["limits_exceeded"][i]),
         failure_phase=str(columns["failure_phase"][i]),
         site=site_of(mission),
+        atmosphere_top_m=float(mission.atmosphere.altitude_m[-1]),
     )
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "event_label",
     "format_value",
     "hardware_table",
+    "in_atmosphere",
     "margin_line",
     "outcome_lines",
     "percentile_row",
@@ -158,14 +159,22 @@ def _t_touchdown(before_s: float | None) -> str:
     return f"T{MINUS}{before_s:.1f}" if before_s >= 0.0 else f"T+{-before_s:.1f}"
 
 
-def _mach(ev) -> str:
-    """Mach where there is an atmosphere (above it the speed of sound is undefined: blank)."""
-    ok = math.isfinite(ev.mach) and ev.mach > 0.0 and ev.dynamic_pressure_pa > 0.0
-    return f"{ev.mach:.2f}" if ok else "–"
+def in_atmosphere(ev, top_m: float) -> bool:
+    """Whether event ``ev`` happened inside the atmosphere model (at or below its top): above
+    it the model only extrapolates and a Mach number means nothing (4.7 km/s read Mach 0.00)."""
+    return ev.altitude_m <= top_m and math.isfinite(ev.mach)
 
 
 def _km(value_m: float) -> str:
-    return f"{value_m / 1e3:.3f}".replace("-", MINUS)
+    """Kilometres to the metre near the ground, fewer decimals high up (6 characters)."""
+    size = abs(value_m)
+    decimals = 3 if size < 10e3 else (2 if size < 100e3 else 1)
+    text = f"{value_m / 1e3:.{decimals}f}"
+    return text.lstrip("-") if float(text) == 0.0 else text.replace("-", MINUS)
+
+
+def _speed(value_m_s: float) -> str:
+    return f"{value_m_s:.0f}" if abs(value_m_s) >= 1000.0 else f"{value_m_s:.1f}"
 
 
 def timeline_table(result, width: int = 80) -> Table:
@@ -181,8 +190,9 @@ def timeline_table(result, width: int = 80) -> Table:
         None
         if elevation is None
         else escape(
-            f"above ground: over the landing site, {format_value(elevation, 'm')} "
-            "above the datum; above datum: over the reference ellipsoid"
+            f"above ground: over the landing site's ground, {format_value(abs(elevation), 'm')} "
+            f"{'below' if elevation < 0.0 else 'above'} the datum; above datum: over the "
+            "reference ellipsoid"
         )
     )
     table = Table(
@@ -192,18 +202,21 @@ def timeline_table(result, width: int = 80) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
-    table.add_column("event", overflow="fold", ratio=1, min_width=14)
+    table.add_column("event", overflow="fold", min_width=17)
+    above = HEIGHT_LABELS[ALTITUDE_ABOVE_GROUND.name].split(" ", 1)[1].replace(" ", "\n")
+    datum = HEIGHT_LABELS[ALTITUDE.name].split(" ", 1)[1].replace(" ", "\n")
     headers = [
-        "E+ [s]",
-        "T [s]",
-        f"{HEIGHT_LABELS[ALTITUDE_ABOVE_GROUND.name].split(' ', 1)[1]} [km]",
-        f"{HEIGHT_LABELS[ALTITUDE.name].split(' ', 1)[1]} [km]",
-        "speed [m/s]",
+        "E+\n[s]",
+        "T\n[s]",
+        f"{above}\n[km]",
+        f"{datum}\n[km]",
+        "speed\n[m/s]",
         "Mach",
-        "q [Pa]",
-    ] + (["lat [°]", "lon [°]"] if wide else [])
+        "q\n[Pa]",
+    ] + (["lat\n[°]", "lon\n[°]"] if wide else [])
     for col in headers:
-        table.add_column(escape(col), justify="right", no_wrap=False, overflow="fold")
+        table.add_column(escape(col), justify="right", no_wrap=True)
+    top_m = getattr(result, "atmosphere_top_m", math.inf)
     for ev in result.events:
         row = [
             escape(event_label(ev.name, ev.jettisoned)),
@@ -211,8 +224,8 @@ def timeline_table(result, width: int = 80) -> Table:
             _t_touchdown(ev.t_before_touchdown_s),
             _km(ev.altitude_above_ground_m),
             _km(ev.altitude_m),
-            f"{ev.speed_m_s:.1f}",
-            _mach(ev),
+            _speed(ev.speed_m_s),
+            f"{ev.mach:.2f}" if in_atmosphere(ev, top_m) else "–",
             f"{ev.dynamic_pressure_pa:.0f}",
         ]
         if wide:
@@ -234,11 +247,12 @@ def hardware_table(result, width: int = 80) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
-    headers = ["body", "from rover [m]", "bearing [°]", "impact [m/s]", "rest E+ [s]", "status"]
-    headers[1:1] = ["lat [°]", "lon [°]"] if wide else []
+    headers = ["from\nrover\n[m]", "bearing\n[°]", "impact\n[m/s]", "at rest\nE+ [s]"]
+    headers[0:0] = ["lat\n[°]", "lon\n[°]"] if wide else []
+    table.add_column("body", overflow="fold", min_width=20)
     for col in headers:
-        left = col in ("body", "status")
-        table.add_column(escape(col), justify="left" if left else "right", overflow="fold")
+        table.add_column(escape(col), justify="right", no_wrap=True)
+    table.add_column("status", overflow="fold")
 
     def fmt(value, spec):
         return "" if value is None else format(value, spec).replace("-", MINUS)
