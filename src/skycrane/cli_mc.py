@@ -79,15 +79,17 @@ def run_mc(mission, n_cases, seed, out_dir, workers, cluster, resume, chunk_size
 def _print_summary(s: dict, run) -> None:
     out = Console()
     out.print(
-        f"{s['mission']}: {s['cases']} cases, {s['failed']} failed; "
-        f"{run.n_computed} computed now at {run.throughput_cases_per_s:.0f} cases/s; "
-        f"table {run.out_dir / 'cases.parquet'}"
+        escape(
+            f"{s['mission']}: {s['cases']} cases, {s['failed']} failed; "
+            f"{run.n_computed} computed now at {run.throughput_cases_per_s:.0f} cases/s; "
+            f"table {run.out_dir / 'cases.parquet'}"
+        )
     )
     for reason, count in s.get("failures", {}).items():
-        out.print(f"  failed: {count} x {reason}")
+        out.print(escape(f"  failed: {count} x {reason}"))
     t = Table(title="landing ellipses (empirical 99 %: contains 99 % of the cases)")
     for col in ("body", "major [km]", "minor [km]", "azimuth [°]", "3σ holds"):
-        t.add_column(col, justify="left" if col == "body" else "right")
+        t.add_column(escape(col), justify="left" if col == "body" else "right")
     for body, e in s.get("ellipses", {}).items():
         p99, s3 = e["p99"], e["three_sigma"]
         t.add_row(
@@ -112,7 +114,7 @@ def _print_summary(s: dict, run) -> None:
         out.print(f"probability that any hardware lands within ... of the rover: {near}")
     t = Table(title="event conditions")
     for col in ("quantity", "p1", "median", "p99"):
-        t.add_column(col, justify="left" if col == "quantity" else "right")
+        t.add_column(escape(col), justify="left" if col == "quantity" else "right")
     for name, p in s.get("percentiles", {}).items():
         if p.get("n"):
             t.add_row(*percentile_row(name, p))
@@ -121,7 +123,7 @@ def _print_summary(s: dict, run) -> None:
         out.print(escape(margin_line(name, m)))
     t = Table(title="main drivers (share of the variance, linear regression)")
     for col in ("output", "R²", "drivers"):
-        t.add_column(col)
+        t.add_column(escape(col))
     for name, sens in s.get("sensitivity", {}).items():
         top = ", ".join(f"{g} {100 * v:.0f} %" for g, v in list(sens["shares"].items())[:3])
         t.add_row(escape(readable(name)), f"{sens['r2']:.2f}", top)
