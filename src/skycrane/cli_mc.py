@@ -89,11 +89,11 @@ def _print_summary(s: dict, run) -> None:
         out.print(escape(f"  failed: {count} x {reason}"))
     t = Table(title="landing ellipses (empirical 99 %: contains 99 % of the cases)")
     for col in ("body", "major [km]", "minor [km]", "azimuth [°]", "3σ holds"):
-        t.add_column(escape(col), justify="left" if col == "body" else "right")
+        t.add_column(escape(col), justify="left" if col == "body" else "right", overflow="fold")
     for body, e in s.get("ellipses", {}).items():
         p99, s3 = e["p99"], e["three_sigma"]
         t.add_row(
-            body,
+            escape(body.replace("_", " ")),
             f"{p99['major_km']:.2f}",
             f"{p99['minor_km']:.2f}",
             f"{p99['azimuth_deg']:.0f}",

@@ -336,7 +336,11 @@ def _landing_failures(raw: RawBatch, mission: Mission, table: dict, phase) -> np
     if mission.spec.powered_descent is not None:
         fired = raw.event_fired
         td = fired[:, L.EV_TOUCHDOWN]
-        for i in np.flatnonzero(td & ~fired[:, L.EV_POWERED_APPROACH]):
+        t_td = raw.event_t_s[:, L.EV_TOUCHDOWN]
+        t_pd = np.where(
+            fired[:, L.EV_POWERED_APPROACH], raw.event_t_s[:, L.EV_POWERED_APPROACH], np.inf
+        )
+        for i in np.flatnonzero(td & (t_td < t_pd)):
             out[i].append(f"during {phase(i, raw.event_t_s[i, L.EV_TOUCHDOWN])}: {EARLY_GROUND}")
         if not any(ev.stop for ev in sequence_events(mission)):  # no planned earlier end
             for i in np.flatnonzero((raw.status == L.ST_STOPPED) & ~td):

@@ -78,7 +78,7 @@ _UNITS = (
 )
 """Name suffix -> unit: every column name carries its unit (STYLE: names carry units)."""
 
-_WORDS = {"mach": "Mach", "r2": "R²"}
+_WORDS = {"mach": "Mach", "r2": "R²", "t": "time"}
 
 
 def _family(body: str) -> str:
@@ -303,8 +303,9 @@ def outcome_lines(result) -> list[str]:
         else:
             lines.append(f"the rover hit the ground (not a landing): {speeds}")
     if not result.ok:
-        phase = result.failure_phase or "flight"
-        lines.append(f"FAILED during {phase}: {result.status_text}")
+        text = result.status_text
+        said = text.startswith("during ")  # the reason already names its phase
+        lines.append(f"FAILED {text}" if said else f"FAILED during {result.failure_phase}: {text}")
     return lines
 
 
