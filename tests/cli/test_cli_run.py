@@ -256,3 +256,24 @@ def test_nominal_flight_is_ok_and_within_what_was_loaded(document: dict) -> None
     assert 0.0 < document["touchdown"]["vertical_speed_m_s"] <= 1.0
     assert document["touchdown"]["horizontal_speed_m_s"] <= 0.5
     assert 0.0 < document["propellant_remaining_kg"] < 400.0
+
+
+def test_rover_on_the_ground_before_powered_descent_is_no_landing(tmp_path) -> None:
+    """Invariant (issue 19: bridles of 1e6 m gave a "touchdown" at E−394 s with 1,565 kg of
+    the 400 kg of propellant left): a rover hanging 3 km below the descent stage meets the
+    ground during the parachute descent. Either the file is refused (exit 2), or the run
+    fails (exit 1) saying so, the rover crashed and no propellant figure is reported."""
+    path = tmp_path / "long_bridles.toml"
+    path.write_text('base = "m2020"\n[rover]\nbridle_length_m = 3000.0\n')
+    out = CliRunner().invoke(app, ["run", str(path), "--json"])
+    assert out.exit_code in (1, 2), out.output
+    if out.exit_code == 1:
+        doc = json.loads(out.stdout, parse_constant=_reject_constant)
+        assert doc["ok"] is False
+        assert (
+            "the rover reached the ground before powered descent began"
+            in (doc["failure"]["reason"])
+        )
+        assert doc["propellant_remaining_kg"] is None
+        rover = next(b for b in doc["bodies"] if b["name"] == "rover")
+        assert rover["status"] == "crashed"
