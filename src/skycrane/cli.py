@@ -2,7 +2,10 @@
 
 Commands: ``run`` (fly a mission and print its events), ``check`` (validate a
 mission file) and ``missions`` (list the presets). Bad input prints one line
-per problem to standard error and exits with status 2, never a traceback.
+per problem to standard error and exits with status 2, never a traceback; a
+flight that failed exits with status 1 in every output mode, saying which
+phase failed and why. Help text is Markdown (typer renders it): units in
+square brackets, no reStructuredText markup.
 """
 
 from __future__ import annotations
@@ -18,20 +21,62 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
 from skycrane._json import finite_json
+from skycrane._version import __version__
 from skycrane.errors import InputError, SkycraneError, terminal_safe
 
+_FLAG = ""
+"""Metavar of an on/off option: no ``<bool>`` type in the help."""
+
+EXAMPLES = """Examples:
+
+    skycrane run m2020                  # fly Mars 2020: the timeline
+    skycrane run my_mission.toml --json # the same, one JSON document
+    skycrane check my_mission.toml      # refuse a bad file early
+    skycrane report m2020 -o out        # out/report.html and exports
+    skycrane mc m2020 -n 1000 -o mc     # 1,000 dispersed landings
+    skycrane report m2020 -o out --mc mc
+
+A mission file starts from a preset and changes what it names: `base = "m2020"`.
+Exit status: 0 the flight landed, 1 it failed (the phase and reason are printed),
+2 bad input."""
+
+
+class _Help:
+    """The help option without a ``<bool>`` type (every other on/off option sets ``_FLAG``)."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = _FLAG
+        return option
+
+
+class _Group(_Help, TyperGroup):
+    pass
+
+
+class _Command(_Help, TyperCommand):
+    pass
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     help="skycrane: planetary entry, descent and landing simulation.",
+    epilog=EXAMPLES,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 EXIT_INPUT = 2
+EXIT_FAILED = 1
 RESOLUTION_M = (0.001, 10_000.0)
 """Image resolutions accepted [m/pixel]: HiRISE takes 0.25, CTX 6, a global mosaic ~500."""
-_MIN_PIPE_WIDTH = 132  # the events table needs about 122 columns
+_MIN_PIPE_WIDTH = 132  # wide enough for the tables' latitude and longitude columns
 
 MissionArg = Annotated[str, typer.Argument(help="Preset name (m2020, msl) or a mission TOML file.")]
 
@@ -57,9 +102,27 @@ def _fail(exc: SkycraneError) -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"skycrane {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress.", metavar=_FLAG)
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_version,
+            is_eager=True,
+            metavar=_FLAG,
+        ),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -67,16 +130,26 @@ def _main(
     )
 
 
-@app.command()
+@app.command(epilog="Example: `skycrane run m2020`, `skycrane run my_mission.toml --json`")
 def run(
     mission: MissionArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print one JSON document instead of the tables.", metavar=_FLAG
+        ),
+    ] = False,
 ) -> None:
-    """Fly MISSION and print its events (time from entry, altitude, speed, Mach, q).
+    """Fly MISSION and print its timeline, where the hardware came to rest and touchdown.
 
-    Before flying it refuses exactly what `check` refuses, with the same messages.
+    Every event with its time from entry (E+) and to touchdown (T-/T+), its
+    altitude above the ground at the site and above the datum, speed, Mach and
+    dynamic pressure. Before flying it refuses exactly what `check` refuses,
+    with the same messages. Exit status 1 when the flight failed (with or
+    without `--json`), 2 for bad input.
     """
     from skycrane.api import load_mission, simulate
+    from skycrane.output.text import hardware_table, outcome_lines, timeline_table
 
     try:
         result = simulate(load_mission(mission))
@@ -84,40 +157,18 @@ def run(
         _fail(exc)
     if as_json:
         typer.echo(json.dumps(finite_json(result.to_dict()), indent=2))
-        return
-    out = _stdout()
-    out.print(_timeline_table(result))
-    if result.bodies:
-        out.print(_hardware_table(result))
-    p = result.peaks
-    out.print(
-        escape(
-            f"peaks: deceleration {p['deceleration_earth_g']:.2f} g, "
-            f"heat rate {p['heat_rate_w_cm2']:.1f} W/cm², "
-            f"dynamic pressure {p['dynamic_pressure_pa']:.0f} Pa, "
-            f"heat load {p['heat_load_j_cm2']:.0f} J/cm²"
-            + (
-                f", parachute load {p['parachute_load_n'] / 1e3:.1f} kN"
-                if "parachute_load_n" in p
-                else ""
-            )
-        )
-    )
-    if result.touchdown is not None:
-        td = result.touchdown
-        out.print(
-            escape(
-                f"touchdown: E+{td['t_s']:.1f} s, {td['vertical_speed_m_s']:.2f} m/s down, "
-                f"{td['horizontal_speed_m_s']:.3f} m/s horizontal, "
-                f"{td['miss_distance_m']:.1f} m from the target; "
-                f"propellant left {result.propellant_remaining_kg:.1f} kg"
-            )
-        )
+    else:
+        out = _stdout()
+        out.print(timeline_table(result, out.width))
+        if result.bodies:
+            out.print(hardware_table(result, out.width))
+        for line in outcome_lines(result):
+            out.print(escape(line))
     if not result.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
+@app.command(epilog="Example: `skycrane check my_mission.toml`")
 def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to validate.")]) -> None:
     """Refuse whatever `run` would refuse before flying, with the same messages.
 
@@ -141,18 +192,32 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
     )
 
 
-@app.command()
+@app.command(epilog="Example: `skycrane image m2020 -o images --resolution-m 0.5`")
 def image(
     mission: MissionArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],
-    resolution_m: Annotated[float, typer.Option("--resolution-m", help="Metres per pixel.")] = 0.25,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris.")] = 0,
-    max_size_px: Annotated[int, typer.Option("--max-size-px", help="Largest image side.")] = 8192,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Directory to write into [directory].")
+    ],
+    resolution_m: Annotated[
+        float, typer.Option("--resolution-m", help="Image scale [m/px].")
+    ] = 0.25,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris [integer].")] = 0,
+    max_size_px: Annotated[
+        int, typer.Option("--max-size-px", help="Largest image side [px].")
+    ] = 8192,
     misregistration_px: Annotated[
-        float, typer.Option("--misregistration-px", help="Shift of the after image [px].")
+        float,
+        typer.Option(
+            "--misregistration-px",
+            help="Shift of the after image against the before image, along both axes [px].",
+        ),
     ] = 0.0,
     illumination_gain: Annotated[
-        float, typer.Option("--illumination-gain", help="Brightness of the after pass (1 = same).")
+        float,
+        typer.Option(
+            "--illumination-gain",
+            help="Brightness of the after pass over the before pass [ratio, 1 = same].",
+        ),
     ] = 1.0,
 ) -> None:
     """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
@@ -216,12 +281,16 @@ def image(
         out.print(escape(f"  {name}: {path}"))
 
 
-@app.command()
+@app.command(epilog="Example: `skycrane detect images/before.png images/after.png`")
 def detect(
     before: Annotated[Path, typer.Argument(help="The earlier image (PNG or TIFF).")],
     after: Annotated[Path, typer.Argument(help="The later image, same size and place.")],
-    resolution_m: Annotated[float, typer.Option("--resolution-m", help="Metres per pixel.")] = 0.25,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+    resolution_m: Annotated[
+        float, typer.Option("--resolution-m", help="Image scale [m/px].")
+    ] = 0.25,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document.", metavar=_FLAG)
+    ] = False,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
@@ -265,32 +334,37 @@ def detect(
     _stdout().print(table)
 
 
-@app.command()
+@app.command(epilog="Example: `skycrane report m2020 -o out --mc mc`")
 def report(
     mission: MissionArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Directory to write into [directory].")
+    ],
     extras: Annotated[
         bool,
         typer.Option(
             "--extras/--no-extras",
             help="Also write each figure as PNG and the GeoJSON, KML, CSV and netCDF exports.",
+            metavar=_FLAG,
         ),
     ] = True,
     mc_dir: Annotated[
         Path | None,
-        typer.Option("--mc", help="A 'skycrane mc' output directory of MISSION to include."),
+        typer.Option(
+            "--mc", help="A `skycrane mc` output directory of MISSION to include [directory]."
+        ),
     ] = None,
 ) -> None:
     """Fly MISSION and write DIR/report.html: one self-contained page to read.
 
-    With ``--mc DIR`` the page also holds that Monte Carlo's statistics and
+    With `--mc DIR` the page also holds that Monte Carlo's statistics and
     figures (ellipses, crash distances, margins, drivers), and its ellipses are
-    written as ``mc_ellipses.geojson``.
+    written as `mc_ellipses.geojson`.
 
     The timeline, where every piece of hardware came to rest, the peaks,
     touchdown and propellant, and every figure with its caption, all inside
     the one file (figures embedded, no network needed). Exit status 1 when the
-    flight is not ok, as for ``run``; 2 for a bad mission or an unwritable DIR.
+    flight failed, as for `run`; 2 for a bad mission or an unwritable DIR.
     """
     import time
 
@@ -354,29 +428,40 @@ def report(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(epilog="Example: `skycrane mc m2020 -n 1000 -o mc --workers 2`")
 def mc(
     mission: MissionArg,
-    n_cases: Annotated[int, typer.Option("-n", help="Number of dispersed cases.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same cases).")] = 0,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = Path("mc"),
+    n_cases: Annotated[int, typer.Option("-n", help="Number of dispersed cases [cases].")] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: same seed, same cases [integer].")
+    ] = 0,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output directory [directory].")] = Path(
+        "mc"
+    ),
     workers: Annotated[
         int,
         typer.Option(
             "--workers",
-            help="Local worker processes (1: this process, a chunk per core side by side).",
+            help="Local worker processes; 1: this process [processes].",
         ),
     ] = 1,
     cluster: Annotated[
-        str | None, typer.Option("--cluster", help="Dask scheduler address, tcp://HOST:PORT.")
+        str | None,
+        typer.Option("--cluster", help="Dask scheduler address [tcp://HOST:PORT]."),
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Finish an interrupted run in the same directory.")
+        bool,
+        typer.Option(
+            "--resume", help="Finish an interrupted run in the same directory.", metavar=_FLAG
+        ),
     ] = False,
     chunk_size: Annotated[
-        int | None, typer.Option("--chunk-size", help="Cases per chunk (default: automatic).")
+        int | None,
+        typer.Option("--chunk-size", help="Cases per chunk; default: automatic [cases]."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.", metavar=_FLAG)
+    ] = False,
 ) -> None:
     """Fly N dispersed landings of MISSION: ellipses, crash distances, margins, drivers."""
     from skycrane.api import load_mission
@@ -402,66 +487,14 @@ def missions() -> None:
         )
 
 
-def _timeline_table(result) -> Table:
-    """Every event as the public tells it: time from entry and time before touchdown."""
-    table = Table(title=escape(f"{result.mission}: {result.status_text}"))
-    cols = (
-        "event",
-        "E+ [s]",
-        "T- [s]",
-        "alt [km]",
-        "speed [m/s]",
-        "Mach",
-        "q [Pa]",
-        "lat [°]",
-        "lon [°]",
-    )
-    for col in cols:
-        table.add_column(escape(col), justify="left" if col == "event" else "right")
-    for ev in result.events:
-        before = "" if ev.t_before_touchdown_s is None else f"{ev.t_before_touchdown_s:.1f}"
-        table.add_row(
-            escape(ev.name),
-            f"{ev.t_s:.1f}",
-            before,
-            f"{ev.altitude_m / 1e3:.2f}",
-            f"{ev.speed_m_s:.1f}",
-            f"{ev.mach:.2f}",
-            f"{ev.dynamic_pressure_pa:.0f}",
-            f"{ev.latitude_deg:.4f}",
-            f"{ev.longitude_deg:.4f}",
-        )
-    return table
+def _plain_help() -> None:
+    """Every command's help option without a ``<bool>`` type (also commands added later)."""
+    for info in app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = _Command
 
 
-def _hardware_table(result) -> Table:
-    """Where every piece of hardware came to rest, relative to the rover."""
-    table = Table(title="where every piece of hardware came to rest")
-    for col in (
-        "body",
-        "lat [°]",
-        "lon [°]",
-        "from rover [m]",
-        "bearing [°]",
-        "impact [m/s]",
-        "status",
-    ):
-        table.add_column(escape(col), justify="left" if col in ("body", "status") else "right")
-
-    def fmt(value, spec):
-        return "" if value is None else format(value, spec)
-
-    for b in result.bodies:
-        table.add_row(
-            escape(b.name),
-            fmt(b.latitude_deg, ".4f"),
-            fmt(b.longitude_deg, ".4f"),
-            fmt(b.distance_from_rover_m, ",.0f"),
-            fmt(b.bearing_from_rover_deg, ".0f"),
-            fmt(b.impact_speed_m_s, ".1f"),
-            escape(b.status),
-        )
-    return table
+_plain_help()
 
 
 EXIT_INTERNAL = 70

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from skycrane._json import finite_json
+from skycrane.output.text import margin_line, percentile_row, readable
 
 JSON_KEYS = (
     "cases",
@@ -107,11 +108,11 @@ def _print_summary(s: dict, run) -> None:
     out.print(escape(f"statistics over: {s.get('population', 'every case')}"), soft_wrap=True)
     t = Table(title="landing ellipses (empirical 99 %: contains 99 % of the cases)")
     for col in ("body", "major [km]", "minor [km]", "azimuth [°]", "3σ holds"):
-        t.add_column(col, justify="left" if col == "body" else "right")
+        t.add_column(escape(col), justify="left" if col == "body" else "right", overflow="fold")
     for body, e in s.get("ellipses", {}).items():
         p99, s3 = e["p99"], e["three_sigma"]
         t.add_row(
-            escape(body),
+            escape(body.replace("_", " ")),
             _f(p99["major_km"], ".2f"),
             _f(p99["minor_km"], ".2f"),
             _f(p99["azimuth_deg"], ".0f"),
@@ -137,21 +138,21 @@ def _print_summary(s: dict, run) -> None:
         title = "event conditions of the cases that did not land (not in the statistics above)"
         out.print(_percentile_table(title, not_landed["percentiles"]))
     for name, m in s.get("margins", {}).items():
-        out.print(f"margin {name}: {_f(m['margin'], '.4g')} (limit {m['limit']})")
+        out.print(escape(margin_line(name, m)))
     t = Table(title="main drivers (share of the variance, linear regression)")
     for col in ("output", "R²", "drivers"):
-        t.add_column(col)
+        t.add_column(escape(col))
     for name, sens in s.get("sensitivity", {}).items():
         top = ", ".join(f"{g} {100 * v:.0f} %" for g, v in list(sens["shares"].items())[:3])
-        t.add_row(name, _f(sens["r2"], ".2f"), top)
+        t.add_row(escape(readable(name)), _f(sens["r2"], ".2f"), top)
     out.print(t)
 
 
 def _percentile_table(title: str, pct: dict) -> Table:
     t = Table(title=title)
     for col in ("quantity", "p1", "median", "p99", "cases"):
-        t.add_column(col, justify="left" if col == "quantity" else "right")
+        t.add_column(escape(col), justify="left" if col == "quantity" else "right")
     for name, p in pct.items():
         if p.get("n"):
-            t.add_row(name, f"{p['p1']:.4g}", f"{p['p50']:.4g}", f"{p['p99']:.4g}", str(p["n"]))
+            t.add_row(*percentile_row(name, p), str(p["n"]))
     return t

@@ -14,7 +14,7 @@ own entry interface):
 ``status`` (kernel code, 0 = flight complete), ``failure`` (the reason in
 words, empty when the landing succeeded: the kernel's status and every
 :data:`LIMITS` entry the case exceeded);
-``<event>.t_s|altitude_m|height_m|speed_m_s|mach|dynamic_pressure_pa`` for every
+``<event>.t_s|altitude_m|altitude_above_ground_m|speed_m_s|mach|dynamic_pressure_pa`` for every
 sequence, guidance and peak event and the descent stage's impact (NaN where it
 did not happen; ``height_m`` is above the target's ground);
 ``peak.<quantity>`` and ``heat_load_j_cm2``;
@@ -63,6 +63,7 @@ __all__ = [
     "body_names",
     "event_slots",
     "reduce_batch",
+    "sequence_events",
 ]
 
 INTERNAL_EVENTS = L.PUBLIC_EVENTS
@@ -98,12 +99,15 @@ class Limit:
     wording : str
         The reason given when a case exceeds it; formatted with ``limit``.
         Fixed per mission (no flown value), so that failures count by reason.
+    phase : str
+        The phase of flight it judges.
     """
 
     name: str
     column: str
     key: str
     wording: str
+    phase: str
 
     def limit(self, mission: Mission) -> float:
         """The limit's value for ``mission``."""
@@ -120,15 +124,42 @@ LIMITS = (
         "parachute_deploy.mach",
         "parachute.mach_max",
         "parachute deployed outside its qualified envelope: above Mach {limit}",
+        "parachute deploy",
     ),
     Limit(
         "parachute_deploy_dynamic_pressure",
         "parachute_deploy.dynamic_pressure_pa",
         "parachute.dynamic_pressure_max_pa",
         "parachute deployed outside its qualified envelope: above {limit:.0f} Pa",
+        "parachute deploy",
+    ),
+    Limit(
+        "touchdown_vertical_speed",
+        "touchdown.vertical_speed_m_s",
+        "rover.touchdown_vertical_speed_max_m_s",
+        "touchdown faster than the rover's landing system allows: above {limit} m/s down",
+        "touchdown",
+    ),
+    Limit(
+        "touchdown_horizontal_speed",
+        "touchdown.horizontal_speed_m_s",
+        "rover.touchdown_horizontal_speed_max_m_s",
+        "touchdown faster than the rover's landing system allows: above {limit} m/s horizontal",
+        "touchdown",
     ),
 )
-"""Every envelope check: the single run's warnings and the Monte Carlo's failure reasons."""
+"""Every envelope check: the single run's warnings and the Monte Carlo's failure reasons.
+
+A touchdown above the rover's limits is a crash, not a landing: the rover is
+reported ``crashed``, never ``at rest`` (issue 19, honest outcomes)."""
+
+LANDING_LIMITS = frozenset({"touchdown_vertical_speed", "touchdown_horizontal_speed"})
+"""The :data:`LIMITS` whose violation means the rover crashed."""
+EARLY_GROUND = "the rover reached the ground before powered descent began"
+NO_TOUCHDOWN = "the flight ended without a touchdown"
+PROPELLANT_BOOKS = "propellant at touchdown below zero or above what was loaded"
+"""Failure reasons of a flight the kernel completed but that did not land (fixed wording,
+so that a Monte Carlo counts them by reason)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +210,18 @@ def body_names(batch: Batch, mission: Mission) -> list[str]:
     return names
 
 
-def _start_event(batch: Batch) -> str | None:
-    """The timeline's first point when no fired event marks it (flown from ``batch.y0``)."""
+def _start_event(batch: Batch, mission: Mission) -> str | None:
+    """The timeline's first point when no fired event marks it (flown from ``batch.y0``).
+
+    None when a sequence event is timed at the start itself (Mars 2020's
+    cruise-stage separation at E-600 s): that event already is the first point,
+    and a second name at the same instant would list the start twice.
+    """
+    sequence = mission.spec.sequence
+    if sequence is not None and any(
+        ev.trigger == "time" and ev.t_s == sequence.start_t_s for ev in sequence.events
+    ):
+        return None
     if batch.t0_s < 0.0:
         return "simulation_start"
     if "entry_interface" not in batch.event_names:
@@ -188,9 +229,9 @@ def _start_event(batch: Batch) -> str | None:
     return None
 
 
-def _event_order(batch: Batch) -> tuple[str, ...]:
+def _event_order(batch: Batch, mission: Mission) -> tuple[str, ...]:
     """Start, sequence, flight-software, peak and ground events: a timeline's tie order."""
-    start = _start_event(batch)
+    start = _start_event(batch, mission)
     return (
         *(() if start is None else (start,)),
         *batch.event_names,
@@ -220,19 +261,140 @@ def reduce_batch(
             value = np.where(value > 0.0, value, np.nan)
         table[f"peak.{key}"] = value
     table["heat_load_j_cm2"] = raw.y_end[:, L.S_HEAT_LOAD] / 1e4
-    exceeded = _limits_exceeded(table, mission)
-    detail["limits_exceeded"] = exceeded
-    table["failure"] = np.array(
-        [
-            "; ".join(([L.STATUS_TEXT[s]] if s != L.ST_STOPPED else []) + list(reasons))
-            for s, reasons in zip(raw.status, exceeded, strict=True)
-        ],
-        dtype=object,
-    )
     bodies: tuple[str, ...] = ()
     if flights is not None and mission.spec.powered_descent is not None:
         bodies = _hardware(raw, batch, mission, flights, t_e, table, detail)
-    return Columns(table, detail, _event_order(batch), bodies)
+    exceeded = _limits_exceeded(table, mission)
+    detail["limits_exceeded"] = exceeded
+    phase = _phase_at(raw, batch, mission)
+    failures = _landing_failures(raw, mission, table, phase)
+    crashed = _crashed(mission, exceeded, failures)
+    if "propellant_remaining_kg" in table:  # no balance to report for a rover that fell
+        books = [any(r.endswith((EARLY_GROUND, PROPELLANT_BOOKS)) for r in f) for f in failures]
+        table["propellant_remaining_kg"] = np.where(books, np.nan, table["propellant_remaining_kg"])
+    reasons = []
+    for i in range(n):
+        status = int(raw.status[i])
+        kernel = [f"during {phase(i, np.inf)}: {L.STATUS_TEXT[status]}"] if status else []
+        reasons.append(kernel + list(exceeded[i]) + list(failures[i]))
+    table["failure"] = np.array(["; ".join(r) for r in reasons], dtype=object)
+    detail["failure_phase"] = np.array(
+        [_phase_of(r[0], phase(i, np.inf)) if r else "" for i, r in enumerate(reasons)],
+        dtype=object,
+    )
+    if "body.rover.status" in detail:
+        status = detail["body.rover.status"]
+        detail["body.rover.status"] = np.where(crashed & (status != None), "crashed", status)  # noqa: E711
+    return Columns(table, detail, _event_order(batch, mission), bodies)
+
+
+def _phase_of(reason: str, end_phase: str) -> str:
+    """The phase of flight a failure reason names (its "during ..." prefix, or its limit's)."""
+    if reason.startswith("during "):
+        return reason[len("during ") : reason.index(":")]
+    for lim in LIMITS:
+        if reason.startswith(lim.wording.split("{")[0]):
+            return lim.phase
+    return end_phase
+
+
+def _phase_at(raw: RawBatch, batch: Batch, mission: Mission):
+    """A function ``phase(i, t_s)``: the phase of flight case ``i`` was in at kernel time ``t_s``.
+
+    The phase is the latest of these to have begun by then: cruise (the start),
+    entry (the entry interface), parachute descent (the deploy), powered
+    descent, sky crane, flyaway (the bridles cut).
+    """
+    starts = [
+        ("entry", _seq_slot(batch, mission, lambda ev: ev.name == "entry_interface")),
+        ("parachute descent", _seq_slot(batch, mission, lambda ev: ev.parachute == "deploy")),
+        ("powered descent", L.EV_POWERED_APPROACH),
+        ("sky crane", L.EV_SKY_CRANE),
+        ("flyaway", L.EV_BRIDLES_CUT),
+    ]
+    starts = [(name, slot) for name, slot in starts if slot is not None]
+    fired = raw.event_fired
+    times = raw.event_t_s
+
+    def phase(i: int, t_s: float) -> str:
+        began = [(times[i, s], name) for name, s in starts if fired[i, s] and times[i, s] <= t_s]
+        return max(began)[1] if began else "cruise"
+
+    return phase
+
+
+def _landing_failures(raw: RawBatch, mission: Mission, table: dict, phase) -> np.ndarray:
+    """Per case, why a flight the kernel completed did not land (empty tuple: it did).
+
+    A landing needs a touchdown (a flight the kernel ends without one did not
+    land), after powered descent began (a rover that meets the ground earlier,
+    e.g. on bridles longer than the altitude it flew at, fell), with a
+    propellant balance within what was loaded.
+    """
+    n = raw.status.shape[0]
+    out = [[] for _ in range(n)]
+    if mission.spec.powered_descent is not None:
+        fired = raw.event_fired
+        td = fired[:, L.EV_TOUCHDOWN]
+        t_td = raw.event_t_s[:, L.EV_TOUCHDOWN]
+        t_pd = np.where(
+            fired[:, L.EV_POWERED_APPROACH], raw.event_t_s[:, L.EV_POWERED_APPROACH], np.inf
+        )
+        for i in np.flatnonzero(td & (t_td < t_pd)):
+            out[i].append(f"during {phase(i, raw.event_t_s[i, L.EV_TOUCHDOWN])}: {EARLY_GROUND}")
+        if not any(ev.stop for ev in sequence_events(mission)):  # no planned earlier end
+            for i in np.flatnonzero((raw.status == L.ST_STOPPED) & ~td):
+                out[i].append(f"during {phase(i, np.inf)}: {NO_TOUCHDOWN}")
+        prop = table.get("propellant_remaining_kg")
+        if prop is not None:
+            loaded = mission.spec.powered_descent.propellant_kg
+            tol = 1e-6 * loaded
+            for i in np.flatnonzero(td & ((prop < -tol) | (prop > loaded + tol))):
+                out[i].append(PROPELLANT_BOOKS)
+    return _tuples(out)
+
+
+def _crashed(mission: Mission, exceeded: np.ndarray, failures: np.ndarray) -> np.ndarray:
+    """Per case, whether the rover's meeting with the ground was a crash, not a landing."""
+    words = {
+        lim.reason(mission) for lim in LIMITS if lim.name in LANDING_LIMITS and _has(mission, lim)
+    }
+    return np.array(
+        [bool(set(e) & words) or bool(f) for e, f in zip(exceeded, failures, strict=True)],
+        dtype=bool,
+    )
+
+
+def sequence_events(mission: Mission) -> tuple:
+    """The mission's ``[[sequence.events]]`` (none for an entry-only flight)."""
+    sequence = mission.spec.sequence
+    return () if sequence is None else tuple(sequence.events)
+
+
+def _tuples(rows: list[list[str]]) -> np.ndarray:
+    """One tuple per case in an object array (never broadcast as a sequence)."""
+    arr = np.empty(len(rows), dtype=object)
+    for i, reasons in enumerate(rows):
+        arr[i] = tuple(reasons)
+    return arr
+
+
+def _seq_slot(batch: Batch, mission: Mission, match) -> int | None:
+    """Event slot of the first sequence event ``match(event spec)`` accepts, None if none does."""
+    for ev in sequence_events(mission):
+        if match(ev) and ev.name in batch.event_names:
+            return L.EV_SEQ0 + batch.event_names.index(ev.name)
+    return None
+
+
+def _has(mission: Mission, lim: Limit) -> bool:
+    """Whether the mission has the section a limit's key lives in (an entry-only flight has
+    no rover)."""
+    try:
+        lim.limit(mission)
+    except AttributeError:
+        return False
+    return True
 
 
 def _events(raw: RawBatch, batch: Batch, mission: Mission, t_e, table, detail) -> None:
@@ -248,7 +410,7 @@ def _events(raw: RawBatch, batch: Batch, mission: Mission, t_e, table, detail) -
     cut = fired[:, L.EV_BRIDLES_CUT]
     j_ground = idx.tolist().index(L.EV_GROUND)
     oks[j_ground] = fired[:, L.EV_GROUND] & cut
-    start = _start_event(batch)
+    start = _start_event(batch, mission)
     # detail events: a ground impact before the cut, the start of the flight
     extra = [(GROUND_EVENTS[1], j_ground, fired[:, L.EV_GROUND] & ~cut)]
     if start is not None:
@@ -264,7 +426,7 @@ def _events(raw: RawBatch, batch: Batch, mission: Mission, t_e, table, detail) -
     for name, j, ok, out in rows + [(name, j, ok, detail) for name, j, ok in extra]:
         out[f"{name}.t_s"] = np.where(ok, t_ev[:, j], nan)
         out[f"{name}.altitude_m"] = np.where(ok, aux[:, j, L.A_ALT_M], nan)
-        out[f"{name}.height_m"] = np.where(ok, aux[:, j, L.A_ALT_M] - ground, nan)
+        out[f"{name}.altitude_above_ground_m"] = np.where(ok, aux[:, j, L.A_ALT_M] - ground, nan)
         out[f"{name}.speed_m_s"] = np.where(ok, aux[:, j, L.A_SPEED_M_S], nan)
         out[f"{name}.mach"] = np.where(ok, aux[:, j, L.A_MACH], nan)
         out[f"{name}.dynamic_pressure_pa"] = np.where(ok, aux[:, j, L.A_DYN_PRESSURE_PA], nan)
@@ -286,10 +448,7 @@ def _limits_exceeded(table: dict, mission: Mission) -> np.ndarray:
             continue
         for i in np.flatnonzero(value > lim.limit(mission)):  # NaN: not flown, not exceeded
             out[i].append(lim.reason(mission))
-    rows = np.empty(n, dtype=object)
-    for i, reasons in enumerate(out):  # one tuple per element, never broadcast as a sequence
-        rows[i] = tuple(reasons)
-    return rows
+    return _tuples(out)
 
 
 def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ...]:

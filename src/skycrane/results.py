@@ -26,6 +26,7 @@ from skycrane.reduction import (
     PEAK_NAMES,
     Columns,
     reduce_batch,
+    sequence_events,
 )
 
 __all__ = [
@@ -35,17 +36,25 @@ __all__ = [
     "Trajectory",
     "case_result",
     "row_result",
+    "site_of",
     "trajectory_of",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """Conditions at one event; times in seconds from the entry interface."""
+    """Conditions at one event; times in seconds from the entry interface.
+
+    ``altitude_m`` is above the datum (the planet's reference ellipsoid),
+    ``altitude_above_ground_m`` above the ground at the landing site (the
+    target's elevation, :attr:`Result.site`); ``jettisoned`` names the bodies
+    the event released. ``t_before_touchdown_s`` is negative after touchdown.
+    """
 
     name: str
     t_s: float
     altitude_m: float
+    altitude_above_ground_m: float
     speed_m_s: float
     mach: float
     dynamic_pressure_pa: float
@@ -57,9 +66,12 @@ class Event:
     mass_kg: float
     t_before_touchdown_s: float | None = None
     value: float | None = None  # the peak value, for peak events
+    jettisoned: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out["jettisoned"] = list(self.jettisoned)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +158,17 @@ class Result:
     n_steps : int
     warnings : list of str
         Every qualification limit exceeded (``skycrane.reduction.LIMITS``).
+    failure_phase : str
+        The phase of flight the case failed in (cruise, entry, parachute descent,
+        powered descent, sky crane, touchdown, flyaway; ``parachute deploy`` for its
+        envelope); empty when the flight landed.
+    site : dict
+        The landing site: ``target`` (latitude_deg, longitude_deg), ``site_elevation_m``
+        (the target's ground above the datum, the zero of ``altitude_above_ground_m``)
+        and ``datum`` (the reference surface of ``altitude_m``, in words).
+    atmosphere_top_m : float
+        Top of the atmosphere model above the datum: above it there is no air to speak
+        of a Mach number in (the model only extrapolates).
     """
 
     mission: str
@@ -159,12 +182,16 @@ class Result:
     touchdown: dict[str, float] | None = None
     propellant_remaining_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
+    failure_phase: str = ""
+    site: dict[str, Any] = field(default_factory=dict)
+    atmosphere_top_m: float = float("inf")
     plot_accessor: ClassVar[Callable[[Result], Any] | None] = None
     """The class behind :attr:`plot`; :mod:`skycrane.output.accessor` installs it on import."""
 
     @property
     def ok(self) -> bool:
-        return self.status == L.ST_STOPPED and not self.warnings
+        """The flight landed: complete, within every limit, the rover on the ground intact."""
+        return self.status == L.ST_STOPPED and not self.warnings and not self.failure_phase
 
     def event(self, name: str) -> Event:
         """The event called ``name`` (KeyError listing the names otherwise)."""
@@ -196,9 +223,13 @@ class Result:
         out: dict[str, Any] = {
             "mission": self.mission,
             "status": self.status_text,
+            "ok": self.ok,
+            "site": dict(self.site),
             "events": [ev.to_dict() for ev in self.events],
             "peaks": dict(self.peaks),
         }
+        if not self.ok:
+            out["failure"] = {"phase": self.failure_phase, "reason": self.status_text}
         if self.bodies:
             out["bodies"] = [b.to_dict() for b in self.bodies]
         if self.touchdown is not None:
@@ -234,6 +265,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         peaks[key] = value
         peak_values[name] = value
     peaks["heat_load_j_cm2"] = float(columns["heat_load_j_cm2"][i])
+    jettisoned = {ev.name: tuple(ev.jettison) for ev in sequence_events(mission)}
     events = []
     for name in columns.event_order:
         t_s = _value(columns[f"{name}.t_s"][i])
@@ -242,7 +274,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         conditions = {
             f: float(columns[f"{name}.{f}"][i])
             for f in EVENT_FIELDS + EVENT_DETAIL_FIELDS
-            if f not in ("t_s", "height_m")
+            if f != "t_s"
         }
         events.append(
             Event(
@@ -250,6 +282,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
                 t_s=t_s,
                 t_before_touchdown_s=None if td_t is None else td_t - t_s,
                 value=peak_values.get(name),
+                jettisoned=jettisoned.get(name, ()),
                 **conditions,
             )
         )
@@ -277,7 +310,24 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         touchdown=touchdown,
         propellant_remaining_kg=propellant,
         warnings=list(columns["limits_exceeded"][i]),
+        failure_phase=str(columns["failure_phase"][i]),
+        site=site_of(mission),
+        atmosphere_top_m=float(mission.atmosphere.altitude_m[-1]),
     )
+
+
+def site_of(mission) -> dict[str, Any]:
+    """The landing site of :attr:`Result.site`: target, its elevation and the datum."""
+    tgt = mission.spec.target
+    planet = mission.planet
+    return {
+        "target": {"latitude_deg": tgt.latitude_deg, "longitude_deg": tgt.longitude_deg},
+        "site_elevation_m": tgt.altitude_m,
+        "datum": (
+            f"{planet.name} reference ellipsoid, {planet.equatorial_radius_m:.0f} m equatorial, "
+            f"{planet.polar_radius_m:.0f} m polar radius ({planet.latitude_convention} latitude)"
+        ),
+    }
 
 
 _PEAK_EVENTS = frozenset(name for name, _ in PEAK_NAMES.values())

@@ -21,7 +21,7 @@ def test_monte_carlo_tolerance_moves_rest_points_by_under_a_metre(m2020) -> None
         ("body.rover.north_m", 1.0),
         ("body.descent_stage.east_m", 1.0),
         ("body.descent_stage.north_m", 1.0),
-        ("parachute_deploy.height_m", 0.5),
+        ("parachute_deploy.altitude_above_ground_m", 0.5),
         ("propellant_remaining_kg", 0.05),
     ]:
         assert np.max(np.abs(mc[col] - ref[col])) < tol, col

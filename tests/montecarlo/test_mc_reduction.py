@@ -60,8 +60,7 @@ def test_the_single_run_reads_the_table_row(m2020, two_nominal) -> None:
     assert {"parachute_deploy", "touchdown", "peak_heating"} <= {ev.name for ev in in_table}
     for ev in in_table:
         for field in EVENT_FIELDS:
-            if field != "height_m":
-                assert getattr(ev, field) == table[f"{ev.name}.{field}"], (ev.name, field)
+            assert getattr(ev, field) == table[f"{ev.name}.{field}"], (ev.name, field)
     for key, value in result.peaks.items():
         assert value == table[key if key == "heat_load_j_cm2" else f"peak.{key}"], key
     for key, value in result.touchdown.items():
@@ -86,7 +85,7 @@ def test_one_limits_table_words_warnings_and_failures(mission_file) -> None:
     result = skycrane.simulate(mission)
     deploy = result.event("parachute_deploy")
     assert deploy.mach > 1.5 and deploy.dynamic_pressure_pa > 300.0  # the flown values
-    reasons = [limit.reason(mission) for limit in LIMITS]
+    reasons = [limit.reason(mission) for limit in LIMITS if limit.phase == "parachute deploy"]
     assert result.warnings == reasons
     assert result.status_text == "; ".join(reasons)
     assert not result.ok

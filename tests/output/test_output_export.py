@@ -120,6 +120,9 @@ def test_output_trajectory_csv(result, tmp_path):
     assert data.shape == (len(tr.t_s), len(header))
     np.testing.assert_array_equal(data[:, 0], tr.t_s)  # full precision
     np.testing.assert_array_equal(data[:, header.index("altitude_m")], tr.altitude_m)
+    # invariant: the two heights differ by the site's elevation above the datum, exactly
+    agl = data[:, header.index("altitude_above_ground_m")]
+    np.testing.assert_array_equal(agl, tr.altitude_m - result.site["site_elevation_m"])
     np.testing.assert_array_equal(data[:, header.index("z_pf_m")], tr.r_pf_m[:, 2])
     np.testing.assert_array_equal(data[:, header.index("thrust_n")], tr.thrust_n)
 

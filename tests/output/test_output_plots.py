@@ -141,7 +141,7 @@ def test_output_parachute_phase(result, mission):
 def test_output_powered_descent(result, mission):
     fig = plots.powered_descent(result, mission)
     alt, speed, thrust, mass, prop = fig.axes
-    assert alt.get_ylabel() == "altitude above target [m]"
+    assert alt.get_ylabel() == "altitude above ground [m]"
     assert speed.get_ylabel() == "speed [m/s]"
     assert thrust.get_ylabel() == "thrust [kN]"
     assert mass.get_ylabel() == "mass [kg]" and prop.get_ylabel() == "propellant [kg]"

@@ -29,7 +29,7 @@ from skycrane.missions.loader import Mission
 PERCENTILE_COLUMNS = (
     "parachute_deploy.mach",
     "parachute_deploy.dynamic_pressure_pa",
-    "parachute_deploy.height_m",
+    "parachute_deploy.altitude_above_ground_m",
     "parachute_deploy.t_s",
     "peak.deceleration_earth_g",
     "peak.heat_rate_w_cm2",
@@ -37,7 +37,7 @@ PERCENTILE_COLUMNS = (
     "peak.parachute_load_n",
     "heat_load_j_cm2",
     "heat_shield_separation.speed_m_s",
-    "backshell_separation.height_m",
+    "backshell_separation.altitude_above_ground_m",
     "backshell_separation.speed_m_s",
     "touchdown.t_s",
     "touchdown.vertical_speed_m_s",
@@ -51,7 +51,7 @@ PERCENTILE_COLUMNS = (
 SENSITIVITY_OUTPUTS = (
     "body.rover.east_m",
     "body.rover.north_m",
-    "parachute_deploy.height_m",
+    "parachute_deploy.altitude_above_ground_m",
     "parachute_deploy.mach",
     "propellant_remaining_kg",
     "body.descent_stage.distance_from_rover_m",

@@ -210,6 +210,14 @@ class RoverSpec(Section):
 
     mass_kg: Mass
     bridle_length_m: Annotated[float, Field(gt=0.0, le=100.0)] = 7.5
+    touchdown_vertical_speed_max_m_s: Speed = 1.0
+    """Fastest descent rate at touchdown the rover's wheels and suspension take: a faster
+    touchdown is a crash. MSL's touchdown driving requirement: a safe, stable landing from
+    1 m/s vertical and 0.5 m/s horizontal on slopes up to 15 degrees ("A 'Super Bowl'
+    Approach to Mars Rover Touchdown Loads Analysis", NTRS 20070021683, 2006; Mars 2020
+    kept the design)."""
+    touchdown_horizontal_speed_max_m_s: Speed = 0.5
+    """Fastest horizontal speed at touchdown the rover takes (same requirement)."""
 
 
 class NavigationSpec(Section):

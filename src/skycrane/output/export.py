@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from skycrane.constants import G0_M_S2
+from skycrane.contract.columns import ALTITUDE_ABOVE_GROUND
 
 CRS_CODE = "IAU_2015:49902"
 """Mars (2015) / Ocentric: IAU 2015 ellipsoid, planetocentric latitude, east longitude."""
@@ -73,7 +74,13 @@ def footprint_geojson(result, mission) -> dict:
         _point(
             tgt.latitude_deg,
             tgt.longitude_deg,
-            {"name": "target", "kind": "target", "altitude_m": tgt.altitude_m},
+            {
+                "name": "target",
+                "kind": "target",
+                "altitude_m": tgt.altitude_m,
+                "site_elevation_m": tgt.altitude_m,
+                "datum": result.site.get("datum"),
+            },
         )
     ]
     missing = []
@@ -201,14 +208,30 @@ _COLUMNS = [
     ("parachute_force_n", "parachute force", "N", lambda tr: tr.parachute_force_n),
     ("thrust_n", "total engine thrust", "N", lambda tr: tr.thrust_n),
 ]
-COLUMNS = {name: (long_name, units) for name, long_name, units, _ in _COLUMNS}
+_AGL = (
+    ALTITUDE_ABOVE_GROUND.name,
+    "altitude above the ground at the landing site (site_elevation_m above the ellipsoid)",
+    "m",
+)
+COLUMNS = {name: (long_name, units) for name, long_name, units, _ in _COLUMNS[:2]}
+COLUMNS[_AGL[0]] = _AGL[1:]
+COLUMNS |= {name: (long_name, units) for name, long_name, units, _ in _COLUMNS[2:]}
 """Exported trajectory columns: name -> (long name, units)."""
 
 
 def trajectory_table(result) -> dict[str, np.ndarray]:
-    """The trajectory's columns (see :data:`COLUMNS`) as float64 arrays."""
+    """The trajectory's columns (see :data:`COLUMNS`) as float64 arrays.
+
+    ``altitude_above_ground_m`` is ``altitude_m`` less the site's elevation
+    (``result.site``), the height the press kit quotes.
+    """
     tr = result.trajectory
-    return {name: np.asarray(get(tr), dtype=np.float64) for name, _, _, get in _COLUMNS}
+    table = {name: np.asarray(get(tr), dtype=np.float64) for name, _, _, get in _COLUMNS}
+    ground_m = result.site.get("site_elevation_m", 0.0) if result.site else 0.0
+    out = {name: table[name] for name in ("t_s", "altitude_m")}
+    out[_AGL[0]] = table["altitude_m"] - ground_m
+    out |= {name: v for name, v in table.items() if name not in out}
+    return out
 
 
 def trajectory_csv(path, result) -> Path:
@@ -240,6 +263,8 @@ def trajectory_dataset(result):
             "title": f"skycrane trajectory of {result.mission}",
             "mission": result.mission,
             "status": result.status_text,
+            "site_elevation_m": result.site.get("site_elevation_m", 0.0) if result.site else 0.0,
+            "datum": result.site.get("datum", "") if result.site else "",
             "crs": CRS_CODE,
             "crs_description": CRS_DESCRIPTION,
             "time_reference": "seconds from the entry interface (negative before it)",

@@ -27,9 +27,17 @@ MAX_POINTS = 20_000
 HISTOGRAMS = (
     ("parachute_deploy.mach", "parachute deploy Mach [-]", "mach_max"),
     ("parachute_deploy.dynamic_pressure_pa", "parachute deploy q [Pa]", "q_max"),
-    ("parachute_deploy.height_m", "parachute deploy height above ground [m]", None),
+    (
+        "parachute_deploy.altitude_above_ground_m",
+        "parachute deploy altitude above ground [m]",
+        None,
+    ),
     ("peak.deceleration_earth_g", "peak deceleration [Earth g]", None),
-    ("backshell_separation.height_m", "backshell separation height [m]", None),
+    (
+        "backshell_separation.altitude_above_ground_m",
+        "backshell separation altitude above ground [m]",
+        None,
+    ),
     ("touchdown.vertical_speed_m_s", "touchdown vertical speed [m/s]", None),
     ("propellant_remaining_kg", "propellant at touchdown [kg]", "zero"),
     ("body.descent_stage.distance_from_rover_m", "descent-stage crash from rover [m]", None),

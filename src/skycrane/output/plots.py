@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from skycrane.contract.columns import ALTITUDE, ALTITUDE_ABOVE_GROUND, HEIGHT_LABELS
 from skycrane.output import guidance_errors as _guidance
 from skycrane.planets import enu_matrix, pf_from_lla
 
@@ -329,10 +330,10 @@ def parachute_phase(result, mission=None, ax=None) -> Figure:
 def powered_descent(result, mission=None, ax=None) -> Figure:
     """Powered descent and sky crane: altitude, speeds, thrust, mass and propellant.
 
-    Altitude is above the target when ``mission`` is given (above the
-    ellipsoid otherwise); the throttle is shown as the total thrust, and the
-    propellant (from the mass and the propellant left at touchdown) up to
-    touchdown.
+    Altitude is above the ground at the landing site (the target's elevation)
+    when ``mission`` is given, above the datum (the ellipsoid) otherwise; the
+    throttle is shown as the total thrust, and the propellant (from the mass
+    and the propellant left at touchdown) up to touchdown.
     """
     fig, axes = _panels(ax, 4, (7.0, 9.0))
     axes[0].set_title(f"{result.mission}: powered descent and sky crane")
@@ -342,9 +343,8 @@ def powered_descent(result, mission=None, ax=None) -> Figure:
     t0 = _event_time(result, "powered_descent_start")
     tr = result.trajectory
     ref = 0.0 if mission is None else mission.spec.target.altitude_m
-    axes[0].set_ylabel(
-        "altitude above the ellipsoid [m]" if mission is None else "altitude above target [m]"
-    )
+    height = HEIGHT_LABELS[(ALTITUDE if mission is None else ALTITUDE_ABOVE_GROUND).name]
+    axes[0].set_ylabel(f"{height} [m]")
     axes[1].set_ylabel("speed [m/s]")
     if t0 is None:
         _no_phase(axes, "no powered descent")

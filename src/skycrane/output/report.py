@@ -43,6 +43,7 @@ from skycrane._version import __version__
 from skycrane.errors import SkycraneError
 from skycrane.output import export, plots
 from skycrane.output.guidance_errors import guidance_errors
+from skycrane.output.text import event_label
 
 __all__ = [
     "FigureBlock",
@@ -165,15 +166,19 @@ def _story(result, mission) -> str:
     dep = _event(result, "parachute_deploy")
     if dep is not None:
         parts.append(
-            f"The parachute deployed at E+{dep.t_s:.1f} s, {dep.altitude_m / 1e3:.2f} km above "
-            f"the ellipsoid, at Mach {dep.mach:.2f}."
+            f"The parachute deployed at E+{dep.t_s:.1f} s, "
+            f"{dep.altitude_above_ground_m / 1e3:.2f} km above the ground "
+            f"({dep.altitude_m / 1e3:.2f} km above the datum), at Mach {dep.mach:.2f}."
         )
     if result.touchdown is not None:
         td = result.touchdown
         parts.append(
-            f"The rover touched down at E+{td['t_s']:.1f} s at "
-            f"{td['vertical_speed_m_s']:.2f} m/s, {td['miss_distance_m']:.0f} m from the target."
+            f"The rover {'touched down' if result.ok else 'hit the ground (not a landing)'} at "
+            f"E+{td['t_s']:.1f} s at {td['vertical_speed_m_s']:.2f} m/s, "
+            f"{td['miss_distance_m']:.0f} m from the target."
         )
+    if not result.ok:
+        parts.append(f"Failed during {result.failure_phase or 'flight'}.")
     crash = next((b for b in result.bodies if b.name == "descent_stage"), None)
     if crash is not None and crash.distance_from_rover_m is not None:
         parts.append(
@@ -242,7 +247,8 @@ TIMELINE_COLUMNS = (
     "event",
     "E+ [s]",
     "T− [s]",
-    "altitude [km]",
+    "altitude above ground [km]",
+    "altitude above datum [km]",
     "speed [m/s]",
     "Mach",
     "q [Pa]",
@@ -255,12 +261,13 @@ def timeline_table(result) -> Table:
     """A row per event of ``result.events``, in time order (``skycrane run``'s table)."""
     rows = tuple(
         (
-            ev.name.replace("_", " "),
+            event_label(ev.name, ev.jettisoned),
             _num(ev.t_s, ".1f"),
             _num(ev.t_before_touchdown_s, ".1f"),
-            _num(ev.altitude_m / 1e3, ".2f"),
+            _num(ev.altitude_above_ground_m / 1e3, ".3f"),
+            _num(ev.altitude_m / 1e3, ".3f"),
             _num(ev.speed_m_s, ".1f"),
-            _num(ev.mach, ".2f"),
+            _num(ev.mach if ev.dynamic_pressure_pa > 0.0 else None, ".2f"),
             _num(ev.dynamic_pressure_pa, ".0f"),
             _num(ev.latitude_deg, ".4f"),
             _num(ev.longitude_deg, ".4f"),
@@ -268,9 +275,10 @@ def timeline_table(result) -> Table:
         for ev in result.events
     )
     return Table(
-        "Every event: time from the entry interface (E+) and before touchdown (T−), altitude "
-        "above the ellipsoid, planet-relative speed, Mach number, dynamic pressure and "
-        "planetocentric position",
+        "Every event: time from the entry interface (E+) and before touchdown (T−, negative "
+        "after it), altitude above the ground at the landing site and above the datum (the "
+        "reference ellipsoid), planet-relative speed, Mach number (none outside the "
+        "atmosphere), dynamic pressure and planetocentric position",
         TIMELINE_COLUMNS,
         rows,
         id="timeline",
