@@ -18,6 +18,7 @@ import numpy as np
 
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
+from skycrane.missions.provenance import Provenance
 from skycrane.planets import lla_from_pf
 from skycrane.propagate.kernel import RawBatch
 from skycrane.reduction import (
@@ -146,6 +147,11 @@ class Result:
     n_steps : int
     warnings : list of str
         Every qualification limit exceeded (``skycrane.reduction.LIMITS``).
+    provenance : Provenance or None
+        The mission's file, base and changed keys (:mod:`skycrane.missions.provenance`).
+    body_tracks : dict of str to Trajectory
+        Every jettisoned body's path from its separation to rest, by body name
+        (recorded by ``simulate(mission, body_tracks=True)``; empty otherwise).
     """
 
     mission: str
@@ -159,8 +165,15 @@ class Result:
     touchdown: dict[str, float] | None = None
     propellant_remaining_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
+    provenance: Provenance | None = None
+    body_tracks: dict[str, Trajectory] = field(default_factory=dict)
     plot_accessor: ClassVar[Callable[[Result], Any] | None] = None
     """The class behind :attr:`plot`; :mod:`skycrane.output.accessor` installs it on import."""
+
+    @property
+    def title(self) -> str:
+        """The mission's name; a what-if's also names its file, base and changed keys."""
+        return self.mission if self.provenance is None else self.provenance.describe(self.mission)
 
     @property
     def ok(self) -> bool:
@@ -206,6 +219,8 @@ class Result:
             out["propellant_remaining_kg"] = self.propellant_remaining_kg
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.provenance is not None:
+            out.update(self.provenance.to_dict())
         return out
 
 
@@ -277,6 +292,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         touchdown=touchdown,
         propellant_remaining_kg=propellant,
         warnings=list(columns["limits_exceeded"][i]),
+        provenance=mission.provenance,
     )
 
 

@@ -11,6 +11,7 @@ each naming the key path, the value found and what was expected.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from skycrane.atmosphere import (
     us76,
 )
 from skycrane.errors import InputError
+from skycrane.missions.provenance import Provenance, provenance
 from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
 from skycrane.vehicle.aerodynamics import AeroTable
@@ -70,6 +72,8 @@ class Mission:
         Capsule aerodynamic reference area.
     sutton_graves_k : float
         Heating constant of the atmosphere's gas [kg^0.5/m].
+    provenance : Provenance or None
+        The file, its base and the keys it changes (a what-if's title shows them).
     """
 
     spec: MissionSpec
@@ -80,6 +84,7 @@ class Mission:
     capsule_aero: AeroTable
     reference_area_m2: float
     sutton_graves_k: float
+    provenance: Provenance | None = None
 
     @property
     def name(self) -> str:
@@ -95,15 +100,18 @@ def load_mission(source: str | Path) -> Mission:
         Naming each bad key, its value and what was expected.
     """
     label = str(source)
-    raw, base_dir = _read_with_bases(source, depth=0)
+    found_base: list[tuple[str, dict[str, Any]]] = []
+    raw, base_dir = _read_with_bases(source, depth=0, found_base=found_base)
     try:
         spec = MissionSpec.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise MissionError(label, [_problem(err) for err in exc.errors()]) from None
     try:
-        return _build(spec, label, base_dir)
+        mission = _build(spec, label, base_dir)
     except InputError as exc:
         raise MissionError(label, [_plain(exc)]) from None
+    base, base_raw = found_base[0] if found_base else (None, None)
+    return dataclasses.replace(mission, provenance=provenance(label, raw, base, base_raw))
 
 
 def preset_path(name: str) -> Path:
@@ -111,7 +119,14 @@ def preset_path(name: str) -> Path:
     return Path(str(resources.files("skycrane.missions") / "presets" / f"{name}.toml"))
 
 
-def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Path]:
+def _read_with_bases(
+    source: str | Path, depth: int, found_base: list | None = None
+) -> tuple[dict[str, Any], Path]:
+    """The file's content merged over its bases, and its directory.
+
+    ``found_base``, when given, receives the file's own ``base`` as written and
+    the base's merged content (for :mod:`skycrane.missions.provenance`).
+    """
     if depth > _MAX_BASE_DEPTH:
         raise MissionError(str(source), [InputError("base", str(source), "no cycle of bases")])
     if isinstance(source, str) and source in PRESETS:
@@ -146,6 +161,8 @@ def _read_with_bases(source: str | Path, depth: int) -> tuple[dict[str, Any], Pa
             [InputError("base", base, f"a preset {PRESETS} or an existing file ({base_source})")],
         )
     base_raw, _ = _read_with_bases(base_source, depth + 1)
+    if found_base is not None:
+        found_base.append((base, base_raw))
     merged = _deep_merge(base_raw, raw)
     merged.pop("base", None)
     return merged, path.parent
