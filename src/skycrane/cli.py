@@ -288,6 +288,7 @@ def report(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from skycrane.api import load_mission, simulate
+    from skycrane.output.replay import replay_section
     from skycrane.output.report import REPORT_NAME, write_report
 
     t0 = time.perf_counter()
@@ -314,7 +315,8 @@ def report(
                 bar.update(task, description=f"reading the Monte Carlo in {mc_dir}")
                 extra.append(monte_carlo_section(mc_dir, spec))
             bar.update(task, description=f"flying {spec.name}")
-            result = simulate(spec)
+            result = simulate(spec, body_tracks=True)
+            extra.insert(0, replay_section(result, spec))
             files = write_report(
                 result,
                 spec,
@@ -395,7 +397,7 @@ def missions() -> None:
 
 def _timeline_table(result) -> Table:
     """Every event as the public tells it: time from entry and time before touchdown."""
-    table = Table(title=escape(f"{result.mission}: {result.status_text}"))
+    table = Table(title=escape(f"{result.title}: {result.status_text}"))
     cols = (
         "event",
         "E+ [s]",
@@ -453,6 +455,11 @@ def _hardware_table(result) -> Table:
             escape(b.status),
         )
     return table
+
+
+from skycrane import cli_replay  # noqa: E402  (its command, in its module)
+
+cli_replay.register(app, _fail)
 
 
 def main() -> None:
