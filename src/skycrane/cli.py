@@ -457,9 +457,10 @@ def _hardware_table(result) -> Table:
     return table
 
 
-from skycrane import cli_replay  # noqa: E402  (its command, in its module)
+from skycrane import cli_compare, cli_replay  # noqa: E402  (their commands, in their modules)
 
 cli_replay.register(app, _fail)
+cli_compare.register(app, _fail)
 
 
 def main() -> None:
