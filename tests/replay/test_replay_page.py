@@ -96,7 +96,7 @@ def test_monte_carlo_clouds_and_ellipses(result, mission):
     page = replay_page(result, mission, mc=McOverlay(500, points, ellipses))
     doc = page.split('id="skycrane-replay-data">', 1)[1].split("</script>", 1)[0]
     plan = json.loads(doc)["plan"]["data"]
-    clouds = [t for t in plan if t["type"] == "scattergl"]
+    clouds = [t for t in plan if "of 500 cases" in t.get("name", "")]
     assert {t["legendgroup"] for t in clouds} == {"rover", "descent_stage"}
     assert all(_array(t["x"]).size == 500 for t in clouds)
     rings = [t for t in plan if "99 % ellipse" in t.get("name", "")]

@@ -62,8 +62,12 @@ __all__ = [
 REPLAY_NAME = "replay.html"
 PLAY_INTERVAL_MS = 80
 """Time between frames when playing [ms]: 1 s frames play at about 12 times real time."""
-MAX_CLOUD_POINTS = 20_000
-"""Rest points drawn per body of a Monte Carlo (a deterministic thinning; ellipses use all)."""
+MAX_CLOUD_POINTS = 2_000
+"""Rest points drawn per body of a Monte Carlo (a deterministic thinning; ellipses use all).
+
+Drawn as SVG: a second WebGL context beside the 3-D view's (Plotly's scattergl) fails in
+browsers without GPU WebGL (headless, software rendering), and 2,000 points per body keep
+the plan view responsive."""
 NEAR_FIELD_BODIES = ("rover", "descent_stage", "backshell", "heat_shield")
 TOP_MARGIN_M = 500.0
 """The 3-D view reaches this far above the capsule's height at parachute deploy [m]."""
@@ -339,14 +343,14 @@ def _figure_plan(data: ReplayData, colors, mc: McOverlay | None):
         if mc is not None and name in mc.points_m:
             e, n = mc.points_m[name]
             ok = np.flatnonzero(np.isfinite(e) & np.isfinite(n))
-            ok = ok[:: max(1, ok.size // MAX_CLOUD_POINTS)]
+            ok = ok[:: max(1, -(-ok.size // MAX_CLOUD_POINTS))]
             fig.add_trace(
-                go.Scattergl(
+                go.Scatter(
                     x=_km(e[ok]),
                     y=_km(n[ok]),
                     mode="markers",
                     marker={"color": colors[name], "size": 3, "opacity": 0.35},
-                    name=f"{_label(name)} ({mc.cases} cases)",
+                    name=f"{_label(name)}: {ok.size} of {mc.cases} cases",
                     legendgroup=name,
                     showlegend=False,
                     hoverinfo="skip",
