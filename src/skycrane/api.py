@@ -8,14 +8,15 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from skycrane.errors import InputError
 from skycrane.missions.loader import Mission, as_mission_error, load_mission
 from skycrane.output import accessor as _accessor  # noqa: F401  installs result.plot
 from skycrane.propagate.kernel import run_batch
-from skycrane.results import Result, case_result
-from skycrane.sequence.bodies import fly_bodies
+from skycrane.results import Result, case_result, trajectory_of
+from skycrane.sequence.bodies import BodyFlights, body_tracks, fly_bodies
 from skycrane.sequence.build import Batch, build_batch, prepare
 from skycrane.sequence.preflight import Preflight
 
@@ -46,7 +47,7 @@ def check(mission: Mission | str | Path) -> Preflight:
     return _prepared(mission)[1]
 
 
-def simulate(mission: Mission | str | Path) -> Result:
+def simulate(mission: Mission | str | Path, *, body_tracks: bool = False) -> Result:
     """Fly the nominal mission and every piece of hardware it sheds, to rest.
 
     A batch of one through the compiled kernel, then the jettisoned bodies
@@ -56,6 +57,10 @@ def simulate(mission: Mission | str | Path) -> Result:
     ----------
     mission : Mission, preset name or path
         What to fly; names and paths are loaded with :func:`load_mission`.
+    body_tracks : bool
+        Also record every jettisoned body's path (``Result.body_tracks``, for
+        the replay): the bodies are flown once more with a sample every
+        ``simulation.output_interval_s``; the rest points are unchanged.
 
     Returns
     -------
@@ -67,7 +72,23 @@ def simulate(mission: Mission | str | Path) -> Result:
     batch, _ = _prepared(mission)
     raw = run_batch(batch.t0_s, batch.y0, batch.params, batch.mem0, batch.model, batch.settings)
     flights = fly_bodies(batch, mission, raw)
-    return case_result(raw, 0, batch, mission, flights)
+    result = case_result(raw, 0, batch, mission, flights)
+    if body_tracks and flights.name:
+        tracks = _body_tracks(batch, mission, flights, raw, result)
+        result = dataclasses.replace(result, body_tracks=tracks)
+    return result
+
+
+def _body_tracks(batch: Batch, mission: Mission, flights: BodyFlights, raw, result: Result):
+    """Each body's recorded path of the one case, times from entry like ``result``'s."""
+    t_entry = float(raw.traj_t_s[0, 0] - result.trajectory.t_s[0])
+    dt = mission.spec.simulation.output_interval_s
+    limit = mission.spec.simulation.time_limit_s
+    tracks = body_tracks(batch, mission, flights, output_dt_s=dt, duration_s=limit)
+    return {
+        name: trajectory_of(tracks, k, mission.planet, t_entry)
+        for k, name in enumerate(flights.name)
+    }
 
 
 def _prepared(mission: Mission) -> tuple[Batch, Preflight]:

@@ -371,6 +371,7 @@ def report(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from skycrane.api import load_mission, simulate
+    from skycrane.output.replay import replay_section
     from skycrane.output.report import REPORT_NAME, write_report
 
     t0 = time.perf_counter()
@@ -397,7 +398,8 @@ def report(
                 bar.update(task, description=f"reading the Monte Carlo in {mc_dir}")
                 extra.append(monte_carlo_section(mc_dir, spec))
             bar.update(task, description=f"flying {spec.name}")
-            result = simulate(spec)
+            result = simulate(spec, body_tracks=True)
+            extra.insert(0, replay_section(result, spec))
             files = write_report(
                 result,
                 spec,
@@ -494,6 +496,10 @@ def _plain_help() -> None:
             info.cls = _Command
 
 
+from skycrane import cli_compare, cli_replay  # noqa: E402  (their commands, in their modules)
+
+cli_replay.register(app, _fail)
+cli_compare.register(app, _fail)
 _plain_help()
 
 

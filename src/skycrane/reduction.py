@@ -16,7 +16,7 @@ words, empty when the landing succeeded: the kernel's status and every
 :data:`LIMITS` entry the case exceeded);
 ``<event>.t_s|altitude_m|altitude_above_ground_m|speed_m_s|mach|dynamic_pressure_pa`` for every
 sequence, guidance and peak event and the descent stage's impact (NaN where it
-did not happen; ``height_m`` is above the target's ground);
+did not happen; ``altitude_above_ground_m`` is above the target's ground);
 ``peak.<quantity>`` and ``heat_load_j_cm2``;
 ``touchdown.vertical_speed_m_s|horizontal_speed_m_s|miss_distance_m`` and
 ``propellant_remaining_kg``;

@@ -18,6 +18,7 @@ import numpy as np
 
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
+from skycrane.missions.provenance import Provenance
 from skycrane.planets import lla_from_pf
 from skycrane.propagate.kernel import RawBatch
 from skycrane.reduction import (
@@ -169,6 +170,11 @@ class Result:
     atmosphere_top_m : float
         Top of the atmosphere model above the datum: above it there is no air to speak
         of a Mach number in (the model only extrapolates).
+    provenance : Provenance or None
+        The mission's file, base and changed keys (:mod:`skycrane.missions.provenance`).
+    body_tracks : dict of str to Trajectory
+        Every jettisoned body's path from its separation to rest, by body name
+        (recorded by ``simulate(mission, body_tracks=True)``; empty otherwise).
     """
 
     mission: str
@@ -185,8 +191,15 @@ class Result:
     failure_phase: str = ""
     site: dict[str, Any] = field(default_factory=dict)
     atmosphere_top_m: float = float("inf")
+    provenance: Provenance | None = None
+    body_tracks: dict[str, Trajectory] = field(default_factory=dict)
     plot_accessor: ClassVar[Callable[[Result], Any] | None] = None
     """The class behind :attr:`plot`; :mod:`skycrane.output.accessor` installs it on import."""
+
+    @property
+    def title(self) -> str:
+        """The mission's name; a what-if's also names its file, base and changed keys."""
+        return self.mission if self.provenance is None else self.provenance.describe(self.mission)
 
     @property
     def ok(self) -> bool:
@@ -237,6 +250,8 @@ class Result:
             out["propellant_remaining_kg"] = self.propellant_remaining_kg
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.provenance is not None:
+            out.update(self.provenance.to_dict())
         return out
 
 
@@ -313,6 +328,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         failure_phase=str(columns["failure_phase"][i]),
         site=site_of(mission),
         atmosphere_top_m=float(mission.atmosphere.altitude_m[-1]),
+        provenance=mission.provenance,
     )
 
 

@@ -19,6 +19,7 @@ what was expected.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -37,6 +38,7 @@ from skycrane.atmosphere import (
     us76,
 )
 from skycrane.errors import InputError, terminal_safe
+from skycrane.missions.provenance import Provenance, provenance
 from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
 from skycrane.untrusted import MAX_MISSION_BYTES, parse_toml, read_text
@@ -90,6 +92,8 @@ class Mission:
         Dotted keys the file itself sets over its ``base`` (for a preset: none).
         A refusal that follows from the flight as a whole, not from one key,
         names these: they are what the user changed.
+    provenance : Provenance or None
+        The file, its base and the keys it changes (a what-if's title shows them).
     """
 
     spec: MissionSpec
@@ -101,6 +105,7 @@ class Mission:
     reference_area_m2: float
     sutton_graves_k: float
     user_keys: tuple[str, ...] = ()
+    provenance: Provenance | None = None
 
     @property
     def name(self) -> str:
@@ -116,15 +121,18 @@ def load_mission(source: str | Path) -> Mission:
         Naming each bad key, its value and what was expected.
     """
     label = str(source)
-    raw, base_dir, user_keys = _read_with_bases(source, depth=0)
+    found_base: list[tuple[str, dict[str, Any]]] = []
+    raw, base_dir, user_keys = _read_with_bases(source, depth=0, found_base=found_base)
     try:
         spec = MissionSpec.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise MissionError(label, [_problem(err) for err in exc.errors()]) from None
     try:
-        return _build(spec, label, base_dir, user_keys)
+        mission = _build(spec, label, base_dir, user_keys)
     except InputError as exc:
         raise MissionError(label, [_plain(exc)]) from None
+    base, base_raw = found_base[0] if found_base else (None, None)
+    return dataclasses.replace(mission, provenance=provenance(label, raw, base, base_raw))
 
 
 def preset_path(name: str) -> Path:
@@ -133,10 +141,14 @@ def preset_path(name: str) -> Path:
 
 
 def _read_with_bases(
-    source: str | Path, depth: int
+    source: str | Path, depth: int, found_base: list | None = None
 ) -> tuple[dict[str, Any], Path, tuple[str, ...]]:
     """The merged document of ``source`` and its bases, its directory, and the dotted
-    keys ``source`` itself sets (none for a preset)."""
+    keys ``source`` itself sets (none for a preset).
+
+    ``found_base``, when given, receives the file's own ``base`` as written and
+    the base's merged content (for :mod:`skycrane.missions.provenance`).
+    """
     if depth > _MAX_BASE_DEPTH:
         raise MissionError(str(source), [InputError("base", str(source), "no cycle of bases")])
     preset = isinstance(source, str) and source in PRESETS
@@ -171,6 +183,8 @@ def _read_with_bases(
             [InputError("base", base, f"a preset {PRESETS} or an existing file ({base_source})")],
         )
     base_raw, _, _ = _read_with_bases(base_source, depth + 1)
+    if found_base is not None:
+        found_base.append((base, base_raw))
     merged = _deep_merge(base_raw, raw)
     merged.pop("base", None)
     return merged, path.parent, user_keys

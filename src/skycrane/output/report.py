@@ -47,6 +47,7 @@ from skycrane.output.text import event_label
 
 __all__ = [
     "FigureBlock",
+    "HtmlBlock",
     "Paragraph",
     "ReportError",
     "Section",
@@ -124,7 +125,21 @@ class FigureBlock:
             raise ValueError(f"figure name {self.name!r}: use letters, digits, '_' and '-'")
 
 
-Block = Paragraph | Table | FigureBlock
+@dataclass(frozen=True, slots=True)
+class HtmlBlock:
+    """Markup built and escaped by skycrane's own code, with the inline scripts it needs.
+
+    The report's interactive replay (:func:`skycrane.output.replay.replay_section`): the
+    renderer inserts ``html`` as is, puts each script inline at the end of the
+    page and allows exactly those scripts, by their SHA-256, in the
+    Content-Security-Policy. Never build one from text a user wrote.
+    """
+
+    html: str
+    scripts: tuple[str, ...] = ()
+
+
+Block = Paragraph | Table | FigureBlock | HtmlBlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,12 +456,15 @@ _SCRIPT = (
 )
 
 
-def _csp() -> str:
-    """Nothing but inline data: images, the inline style and this one script (by its hash)."""
-    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+def _csp(scripts: Sequence[str] = ()) -> str:
+    """Nothing but inline data: images, the inline style and these scripts (by their hashes)."""
+    sources = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+        for s in (_SCRIPT, *scripts)
+    )
     return (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+        f"script-src {sources}; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -501,11 +519,15 @@ def render_html(
     pngs = {} if pngs is None else pngs
     nav = " ".join(f'<a href="#{_e(s.id)}">{_e(s.title)}</a>' for s in sections)
     parts = []
+    scripts: list[str] = []
     for s in sections:
         blocks = []
         for b in s.blocks:
             if isinstance(b, Paragraph):
                 blocks.append(f"<p>{_e(b.text)}</p>")
+            elif isinstance(b, HtmlBlock):
+                blocks.append(b.html)
+                scripts.extend(b.scripts)
             elif isinstance(b, Table):
                 blocks.append(_table_html(b))
             else:
@@ -515,7 +537,7 @@ def render_html(
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(_csp())}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(_csp(scripts))}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n"
@@ -525,7 +547,8 @@ def render_html(
         + f"\n<footer>skycrane {_e(__version__)}. Times are seconds from the entry interface "
         "(E+) and before touchdown (T−); altitudes above the reference ellipsoid; latitudes "
         "planetocentric, longitudes east.</footer>"
-        f"<script>{_SCRIPT}</script></body></html>\n"
+        + "".join(f"<script>{script}</script>" for script in scripts)
+        + f"<script>{_SCRIPT}</script></body></html>\n"
     )
 
 
@@ -627,7 +650,7 @@ def write_report(
         say(f"rendering {b.name}")
         pngs[b.name] = figure_png(b.figure, dpi)
     say("writing report.html")
-    title = f"{result.mission}: entry, descent and landing"
+    title = f"{result.title}: entry, descent and landing"
     subtitle = f"{mission.spec.mission.title} — {result.status_text}"
     text = render_html(title, subtitle, sections, pngs, dpi)
     written: dict[str, Path] = {}

@@ -196,7 +196,7 @@ def timeline_table(result, width: int = 80) -> Table:
         )
     )
     table = Table(
-        title=escape(f"{result.mission}: {result.status_text}"),
+        title=escape(f"{result.title}: {result.status_text}"),
         caption=caption,
         box=box.SIMPLE_HEAD,
         pad_edge=False,

@@ -89,10 +89,58 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
     return p, mem
 
 
-def _fly(batch: Batch, mission: Mission, case, names, t0, y0, rtol: float):
+def _fly(
+    batch: Batch,
+    mission: Mission,
+    case,
+    names,
+    t0,
+    y0,
+    rtol: float,
+    output_dt_s: float = 0.0,
+    duration_s: float | None = None,
+):
     p, mem = _child_params(batch, case, names, mission)
-    settings = default_settings(rtol=rtol, atol=1e-6, max_step_s=batch.settings[L.SET_MAX_STEP_S])
+    if duration_s is not None:
+        p[:, L.P_T_MAX_S] = duration_s
+    settings = default_settings(
+        rtol=rtol,
+        atol=1e-6,
+        max_step_s=batch.settings[L.SET_MAX_STEP_S],
+        output_dt_s=output_dt_s,
+    )
     return run_batch(t0, y0, p, mem, batch.model, settings, peaks=False, max_spawn=0)
+
+
+def body_tracks(
+    batch: Batch,
+    mission: Mission,
+    flights: BodyFlights,
+    output_dt_s: float = 1.0,
+    duration_s: float = 3000.0,
+    rtol: float = 1e-8,
+) -> RawBatch:
+    """Every body of ``flights`` flown again from its separation with its trajectory recorded.
+
+    One lane per body, in the order of ``flights.name``: the flight of
+    :func:`fly_bodies` (same parameters and kernel; a body with a break-up
+    stops there, its fragments start from it), sampled every ``output_dt_s``
+    and at its end, for at most ``duration_s`` after its separation (which
+    bounds the recorded rows). The samples add step breakpoints, so the end
+    states differ from ``flights.y_rest`` within the integration tolerance:
+    the tracks are for drawing, the rest points are ``flights``'.
+    """
+    return _fly(
+        batch,
+        mission,
+        flights.case,
+        flights.name,
+        flights.t_separation_s,
+        flights.y_separation,
+        rtol,
+        output_dt_s,
+        duration_s,
+    )
 
 
 def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-8) -> BodyFlights:
