@@ -32,6 +32,9 @@ from skycrane.atmosphere import (
 from skycrane.errors import InputError
 from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
+from skycrane.terrain.grid import LocalTerrain
+from skycrane.terrain.observed import ObservedPosition, read_observed
+from skycrane.terrain.site import site_terrain
 from skycrane.vehicle.aerodynamics import AeroTable
 from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
@@ -70,6 +73,10 @@ class Mission:
         Capsule aerodynamic reference area.
     sutton_graves_k : float
         Heating constant of the atmosphere's gas [kg^0.5/m].
+    terrain : LocalTerrain or None
+        The site's terrain on the target's local grid (``[site]``); None: flat.
+    observed : tuple of ObservedPosition
+        Where hardware was found (``site.observed_positions_file``), for the maps.
     """
 
     spec: MissionSpec
@@ -80,6 +87,8 @@ class Mission:
     capsule_aero: AeroTable
     reference_area_m2: float
     sutton_graves_k: float
+    terrain: LocalTerrain | None = None
+    observed: tuple[ObservedPosition, ...] = ()
 
     @property
     def name(self) -> str:
@@ -276,7 +285,14 @@ def _build(spec: MissionSpec, label: str, base_dir: Path) -> Mission:
         k_heat = SUTTON_GRAVES_MARS if spec.planet.name == "mars" else SUTTON_GRAVES_AIR
     if spec.target.altitude_m >= spec.entry.altitude_m:
         raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
-    return Mission(spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat))
+    terrain = site_terrain(spec.site, spec.target, planet, base_dir)
+    observed: tuple[ObservedPosition, ...] = ()
+    if spec.site.observed_positions_file is not None:
+        path = Path(spec.site.observed_positions_file)
+        observed = read_observed(path if path.is_absolute() else base_dir / path)
+    return Mission(
+        spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat), terrain, observed
+    )
 
 
 def _planet(spec: MissionSpec) -> Planet:
