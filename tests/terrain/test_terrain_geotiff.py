@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import (
+from terrain_planes import (
     GEOGRAPHIC,
     GRAD_EAST,
     GRAD_NORTH,

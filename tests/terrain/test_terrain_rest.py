@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import GRAD_EAST, GRAD_NORTH, MARS_R_M, PROJECTED, write_plane
+from terrain_planes import GRAD_EAST, GRAD_NORTH, MARS_R_M, PROJECTED, write_plane
 from typer.testing import CliRunner
 
 from skycrane.cli import app
