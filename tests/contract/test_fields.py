@@ -28,6 +28,7 @@ from skycrane.contract.fields import (
     SETTINGS,
     STATE,
 )
+from skycrane.contract.fields_terrain import TERRAIN_GEOM
 from skycrane.missions.schema import MissionSpec
 from skycrane.missions.schema_dispersions import PARAMETERS
 from skycrane.sequence.pack import DERIVED
@@ -68,7 +69,18 @@ def _read(name: str) -> bool:
 
 @pytest.mark.parametrize(
     "fields",
-    [STATE, PARAMS, POWERED_DESCENT, MEMORY, AUX, SENSED, SETTINGS, SEQUENCE_ROWS, BODY_ROWS],
+    [
+        STATE,
+        PARAMS,
+        POWERED_DESCENT,
+        MEMORY,
+        AUX,
+        SENSED,
+        SETTINGS,
+        SEQUENCE_ROWS,
+        BODY_ROWS,
+        TERRAIN_GEOM,
+    ],
     ids=[
         "state",
         "params",
@@ -79,6 +91,7 @@ def _read(name: str) -> bool:
         "settings",
         "seq",
         "body",
+        "terrain_geom",
     ],
 )
 def test_every_field_is_read(fields: tuple[Field, ...]):
@@ -170,6 +183,7 @@ def test_layout_numbers_each_block_densely():
         (MEMORY, L.N_MEM),
         (AUX, L.N_AUX),
         (POWERED_DESCENT, L.N_PD_PARAMS),
+        (TERRAIN_GEOM, L.N_TG),
     ):
         slots = sorted(L.INDEX[f.name] + k for f in fields for k in range(f.size))
         assert slots == list(range(count))

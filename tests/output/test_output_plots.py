@@ -70,7 +70,7 @@ def test_output_altitude_figures_mark_every_event(result, mission, name, xlabel,
         assert x == pytest.approx(getattr(ev, xattr))
         assert y == pytest.approx(ev.altitude_m / 1e3)
     # the curve is the trajectory from the entry interface
-    (line,) = ax.lines
+    (line,) = [ln for ln in ax.lines if ln.get_gid() == "trajectory"]
     sel = result.trajectory.t_s >= 0.0
     np.testing.assert_allclose(line.get_ydata(), result.trajectory.altitude_m[sel] / 1e3)
     plt.close(fig)

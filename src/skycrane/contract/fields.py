@@ -624,6 +624,7 @@ AUX = (
     Field("A_PREDICTED_RANGE_M", "m", "predicted range R_p at the last entry cycle"),
     Field("A_CROSSRANGE_RAD", "rad", "crossrange angle at the last entry cycle"),
     Field("A_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle"),
+    Field("A_GROUND_ALT_M", "m", "ground altitude below the body, above the reference ellipsoid"),
 )
 
 # --- what flight software is given (propagate/sensing.py builds it from truth before a cycle) ---

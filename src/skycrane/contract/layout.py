@@ -36,6 +36,7 @@ from skycrane.contract.fields import (
     STATE,
     STATUS,
 )
+from skycrane.contract.fields_terrain import TERRAIN_GEOM
 
 
 def number(fields: tuple[Field, ...], start: int = 0) -> dict[str, int]:
@@ -65,6 +66,7 @@ for _block, _fields in (
     ("SETTINGS", SETTINGS),
     ("SQ_ROWS", SEQUENCE_ROWS),
     ("B_ROWS", BODY_ROWS),
+    ("TG", TERRAIN_GEOM),
 ):
     INDEX.update(number(_fields))
     INDEX[f"N_{_block}"] = _count(_fields)

@@ -41,6 +41,9 @@ from skycrane.errors import InputError, terminal_safe
 from skycrane.missions.provenance import Provenance, provenance
 from skycrane.missions.schema import KeyProblem, MissionSpec
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
+from skycrane.terrain.grid import LocalTerrain
+from skycrane.terrain.observed import ObservedPosition, read_observed
+from skycrane.terrain.site import site_terrain
 from skycrane.untrusted import MAX_MISSION_BYTES, parse_toml, read_text
 from skycrane.vehicle.aerodynamics import AeroTable
 from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
@@ -94,6 +97,10 @@ class Mission:
         names these: they are what the user changed.
     provenance : Provenance or None
         The file, its base and the keys it changes (a what-if's title shows them).
+    terrain : LocalTerrain or None
+        The site's terrain on the target's local grid (``[site]``); None: flat.
+    observed : tuple of ObservedPosition
+        Where hardware was found (``site.observed_positions_file``), for the maps.
     """
 
     spec: MissionSpec
@@ -106,6 +113,8 @@ class Mission:
     sutton_graves_k: float
     user_keys: tuple[str, ...] = ()
     provenance: Provenance | None = None
+    terrain: LocalTerrain | None = None
+    observed: tuple[ObservedPosition, ...] = ()
 
     @property
     def name(self) -> str:
@@ -349,8 +358,23 @@ def _build(spec: MissionSpec, label: str, base_dir: Path, user_keys: tuple[str, 
         raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
     check_atmosphere_coverage(spec, atmosphere)
     _check_dispersion_tables(spec, base_dir)
+    terrain = site_terrain(spec.site, spec.target, planet, base_dir)
+    observed: tuple[ObservedPosition, ...] = ()
+    if spec.site.observed_positions_file is not None:
+        path = Path(spec.site.observed_positions_file)
+        observed = read_observed(path if path.is_absolute() else base_dir / path)
     return Mission(
-        spec, label, planet, atmosphere, wind, aero, float(area), float(k_heat), user_keys
+        spec,
+        label,
+        planet,
+        atmosphere,
+        wind,
+        aero,
+        float(area),
+        float(k_heat),
+        user_keys,
+        terrain=terrain,
+        observed=observed,
     )
 
 

@@ -12,6 +12,7 @@ silently ignored. Sections:
 ``[vehicle.capsule]`` the entry vehicle: mass, geometry, aerodynamic table
 ``[guidance.entry]`` how the bank angle is flown
 ``[parachute]``      the parachute and its deploy trigger
+``[site]``           terrain model, published ellipse, observed positions
 ``[simulation]``     integrator tolerances, trajectory sampling, time limit
 ``[dispersions]``    what a Monte Carlo perturbs (:mod:`skycrane.missions.schema_dispersions`)
 
@@ -59,6 +60,7 @@ from skycrane.missions.schema_landing import (
     RoverSpec,
     SequenceSpec,
 )
+from skycrane.missions.schema_site import SiteSpec
 
 
 class MissionInfo(Section):
@@ -257,6 +259,7 @@ class MissionSpec(Section):
     powered_descent: PoweredDescentSpec | None = None
     rover: RoverSpec | None = None
     navigation: NavigationSpec = Field(default_factory=NavigationSpec)
+    site: SiteSpec = Field(default_factory=SiteSpec)
     simulation: SimulationSpec = Field(default_factory=SimulationSpec)
     dispersions: DispersionsSpec | None = None
 

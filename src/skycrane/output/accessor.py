@@ -8,7 +8,7 @@
 
 A :class:`skycrane.results.Result` keeps the mission's name, not the mission
 itself, so the figures that need the target or the reference trajectory
-(``site_map``, ``guidance_errors``) take the mission as their first argument;
+(``site_map``, ``debris_map``, ``guidance_errors``) take the mission as their first argument;
 the others accept it optionally (``parachute_phase`` then draws the qualified
 Mach, ``powered_descent`` altitudes above the target).
 
@@ -90,6 +90,10 @@ class ResultPlots:
     def site_map(self, mission, ax=None) -> Figure:
         """The landing site in the target's east-north frame (:func:`plots.site_map`)."""
         return _plots().site_map(self._result, _need(mission, "site_map"), ax)
+
+    def debris_map(self, mission, ax=None) -> Figure:
+        """Hardware around the rover, in metres from it (:func:`plots.debris_map`)."""
+        return _plots().debris_map(self._result, _need(mission, "debris_map"), ax)
 
     def all(self, mission) -> dict[str, Figure]:
         """Every figure with something to show, by name (:func:`plots.all_figures`)."""

@@ -19,6 +19,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from skycrane.analysis.ellipse import Ellipse
+from skycrane.output.map_layers import (
+    body_colors,
+    draw_hillshade,
+    draw_published_ellipse,
+    plain_numbers,
+)
 
 NEAR_BODIES = ("rover", "descent_stage", "backshell", "heat_shield")
 MAX_POINTS = 20_000
@@ -60,12 +66,15 @@ def _landed(columns: dict[str, np.ndarray]) -> np.ndarray | None:
     return None if mask is None else np.asarray(mask, dtype=bool)
 
 
-def mc_site_map(columns: dict[str, np.ndarray], summary: dict) -> Figure:
+def mc_site_map(columns: dict[str, np.ndarray], summary: dict, mission=None) -> Figure:
     """Rest points of every body with the empirical 99 % ellipse of each.
 
     ``columns`` maps column names of ``cases.parquet`` to arrays (at least the
     ``body.<name>.east_m/north_m`` columns); ``summary`` is ``summary.json``.
     Rest points of cases that did not land (``columns["landed"]`` false) are grey.
+    With the ``mission``, the near field is drawn on its terrain's hillshade
+    and the published landing ellipse on the overall panel. Each body has its
+    own strong colour (skycrane.output.map_layers.body_colors) and a legend.
     """
     landed = _landed(columns)
     fig = Figure(figsize=(12.0, 5.5), layout="constrained")
@@ -74,7 +83,10 @@ def mc_site_map(columns: dict[str, np.ndarray], summary: dict) -> Figure:
     bodies = sorted(
         {c.split(".")[1] for c in columns if c.startswith("body.") and c.endswith(".east_m")}
     )
-    colors = dict(zip(bodies, [f"C{i % 10}" for i in range(len(bodies))], strict=True))
+    colors = body_colors(bodies)
+    if mission is not None:
+        draw_hillshade(near, mission.terrain)
+        draw_published_ellipse(far, mission, 1e3)
     for ax, scale, unit, which in (
         (near, 1.0, "m", [b for b in NEAR_BODIES if b in bodies]),
         (far, 1e3, "km", bodies),
@@ -99,8 +111,9 @@ def mc_site_map(columns: dict[str, np.ndarray], summary: dict) -> Figure:
             ax.scatter(
                 east[ok],
                 north[ok],
-                s=2,
-                alpha=0.3,
+                s=3,
+                alpha=0.6,
+                linewidths=0,
                 color=colors[body],
                 gid=f"scatter:{body}",
                 label=body if ax is near or body not in NEAR_BODIES else None,
@@ -113,10 +126,13 @@ def mc_site_map(columns: dict[str, np.ndarray], summary: dict) -> Figure:
         ax.set_ylabel(f"north of target [{unit}]")
         ax.set_aspect("equal", adjustable="datalim")
         ax.grid(True, alpha=0.3)
+        plain_numbers(ax)
     near.set_title(f"{summary.get('mission', '')}: {summary.get('cases', 0)} cases, 99 % ellipses")
     far.set_title("every body (km)")
-    near.legend(fontsize=7, markerscale=4, loc="best")
-    far.legend(fontsize=6, markerscale=4, loc="best")
+    for ax in (near, far):
+        legend = ax.legend(fontsize=7, markerscale=4, loc="best")
+        for handle in legend.legend_handles:
+            handle.set_alpha(1.0)
     return fig
 
 
@@ -151,6 +167,7 @@ def mc_histograms(
         ax.set_xlabel(label, fontsize=8)
         ax.set_ylabel("cases [-]", fontsize=8)
         ax.tick_params(labelsize=7)
+        plain_numbers(ax)
         p = pct.get(col, {})
         for key in ("p1", "p99"):
             if key in p:

@@ -221,7 +221,7 @@ def monte_carlo_section(mc_dir: str | Path, mission) -> Section:
     blocks.append(
         FigureBlock(
             "mc_site_map",
-            mc_site_map(columns, summary),
+            mc_site_map(columns, summary, mission),
             "Rest points of every body over the Monte Carlo, with 99 % ellipses.",
         )
     )

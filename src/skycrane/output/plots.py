@@ -10,7 +10,10 @@ the entry interface; every axis label carries its unit in brackets.
 
 Artists carry ``gid`` tags so that a figure's content can be checked:
 ``"event:<name>"`` for an event marker and its label, ``"body:<name>"`` for a
-body's rest point on the site map, ``"target"`` and ``"flyaway_track"``.
+body's rest point on the site map, ``"target"``, ``"flyaway_track"``,
+``"ground"`` (the ground line of the altitude figures) and the map layers of
+:mod:`skycrane.output.map_layers` (``"hillshade"``, ``"published_ellipse"``,
+``"observed:<name>"``).
 """
 
 from __future__ import annotations
@@ -23,10 +26,23 @@ from matplotlib.figure import Figure
 
 from skycrane.contract.columns import ALTITUDE, ALTITUDE_ABOVE_GROUND, HEIGHT_LABELS
 from skycrane.output import guidance_errors as _guidance
-from skycrane.planets import enu_matrix, pf_from_lla
+from skycrane.output.map_layers import (
+    body_colors,
+    body_kind,
+    draw_hillshade,
+    draw_observed,
+    draw_published_ellipse,
+    local_east_north_m,
+    plain_numbers,
+)
 
 NEAR_FIELD_M = 3000.0
 """Bodies within this distance of the target are drawn on the map's panel in metres."""
+DEBRIS_RADIUS_M = 100.0
+"""The rover's keep-out circle on the debris map: "hardware within 100 m"."""
+STRUNG_OUT = 4.0
+"""Bounding-box aspect above which the all-hardware panel gives up equal scales."""
+_GROUND_STYLE = {"color": "saddlebrown", "lw": 1.2, "gid": "ground", "zorder": 1}
 
 _EVENT_STYLE = {"marker": "o", "s": 18, "color": "tab:red", "zorder": 3}
 _LABEL_STYLE = {"fontsize": 6, "textcoords": "offset points", "zorder": 4}
@@ -91,7 +107,7 @@ def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float
     ]
     out = []
     for x, y, text in zip(px, py, texts, strict=True):
-        width, height = 0.55 * fontsize * len(text), fontsize + 2.0
+        width, height = 0.65 * fontsize * len(text), fontsize + 4.0
         chosen = None
         for dx, dy in candidates:
             left = x + dx if dx >= 0 else x + dx - width
@@ -150,12 +166,29 @@ def _vlines(ax: Axes, result, t0: float, t1: float, peaks: bool = True) -> None:
             )
 
 
-def _altitude_against(result, ax, key: str, xlabel: str, what: str) -> Figure:
-    """Altitude against the trajectory/event attribute ``key`` from entry on, events marked."""
+def _altitude_against(result, ax, key: str, xlabel: str, what: str, mission=None) -> Figure:
+    """Altitude against the trajectory/event attribute ``key`` from entry on, events marked.
+
+    With ``mission``, the ground at the target is drawn as a line.
+    """
     fig, ax = _one_axes(ax)
     tr = result.trajectory
     sel = tr.t_s >= 0.0
     ax.plot(getattr(tr, key)[sel], tr.altitude_m[sel] / 1e3, lw=1.2, gid="trajectory")
+    if mission is not None:
+        ground_km = mission.spec.target.altitude_m / 1e3
+        ax.axhline(ground_km, ls="--", **_GROUND_STYLE)
+        ax.annotate(
+            f"ground at the target ({ground_km:.2f} km)",
+            (0.99, ground_km),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color=_GROUND_STYLE["color"],
+        )
     events = marked_events(result)
     _mark_events(
         ax, events, [getattr(e, key) for e in events], [e.altitude_m / 1e3 for e in events]
@@ -169,12 +202,14 @@ def _altitude_against(result, ax, key: str, xlabel: str, what: str) -> Figure:
 
 def altitude_speed(result, mission=None, ax: Axes | None = None) -> Figure:
     """Altitude against planet-relative speed from the entry interface, events marked."""
-    return _altitude_against(result, ax, "speed_m_s", "planet-relative speed [m/s]", "speed")
+    return _altitude_against(
+        result, ax, "speed_m_s", "planet-relative speed [m/s]", "speed", mission
+    )
 
 
 def altitude_mach(result, mission=None, ax: Axes | None = None) -> Figure:
     """Altitude against Mach number from the entry interface, events marked."""
-    return _altitude_against(result, ax, "mach", "Mach number [-]", "Mach")
+    return _altitude_against(result, ax, "mach", "Mach number [-]", "Mach", mission)
 
 
 def entry_loads(result, mission=None, ax=None) -> Figure:
@@ -357,7 +392,14 @@ def powered_descent(result, mission=None, ax=None) -> Figure:
     up = r / np.linalg.norm(r, axis=1)[:, None]
     v_up = np.einsum("ij,ij->i", v, up)
     v_h = np.linalg.norm(v - v_up[:, None] * up, axis=1)
-    axes[0].plot(t, tr.altitude_m[sel] - ref, lw=1.2)
+    axes[0].plot(t, tr.altitude_m[sel] - ref, lw=1.2, label="descent stage")
+    if mission is not None:
+        terrain = mission.terrain
+        under = np.zeros(t.shape)
+        if terrain is not None and not terrain.is_flat:
+            under = terrain.relief_at(*terrain.local_from_pf(r))
+        axes[0].plot(t, under, label="ground under the vehicle", **_GROUND_STYLE)
+        axes[0].legend(fontsize=7)
     axes[1].plot(t, tr.speed_m_s[sel], lw=1.2, label="speed")
     axes[1].plot(t, -v_up, lw=1.0, label="descent rate")
     axes[1].plot(t, v_h, lw=1.0, label="horizontal speed")
@@ -380,19 +422,6 @@ def powered_descent(result, mission=None, ax=None) -> Figure:
     return fig
 
 
-def local_east_north_m(lat_deg, lon_deg, mission) -> np.ndarray:
-    """East and north [m] of points (at the target's altitude) from the target.
-
-    Rows of shape ``(..., 2)``: the planet-fixed offset from the target,
-    rotated into the target's east-north-up axes (``skycrane.planets``).
-    """
-    planet, tgt = mission.planet, mission.spec.target
-    origin = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet)
-    rot = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
-    p = pf_from_lla(np.asarray(lat_deg, float), np.asarray(lon_deg, float), tgt.altitude_m, planet)
-    return ((p - origin) @ rot.T)[..., :2]
-
-
 def _flyaway_track(result):
     t0 = _event_time(result, "flyaway_start", "bridles_cut")
     if t0 is None:
@@ -411,80 +440,173 @@ def _square_limits(ax: Axes, xy: np.ndarray, pad: float = 0.12) -> None:
     ax.set_ylim(centre[1] - half, centre[1] + half)
 
 
-def site_map(result, mission, ax=None) -> Figure:
-    """The landing site in the target's local east-north frame.
+def _fit_limits(ax: Axes, xy: np.ndarray, pad: float = 0.12) -> None:
+    """Limits around points strung along a line: equal scales unless the spread is lopsided.
 
-    Left: the near field in metres (target, rover, hardware within
-    :data:`NEAR_FIELD_M`, the descent stage's flyaway track and crash point).
-    Right: every body's rest point in kilometres (the cruise-stage fragments
-    fall ~100 km up-range). Bodies that broke up are listed in a note.
+    Bodies strung along the ground track (cruise-stage pieces 100 km up-range,
+    the rest within a few km) would leave an equal-aspect panel mostly empty;
+    above :data:`STRUNG_OUT` each axis spans its own spread and the panel says so.
+    """
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    span = np.maximum(hi - lo, 1e-3)
+    if max(span) / min(span) <= STRUNG_OUT:
+        _square_limits(ax, xy, pad)
+        return
+    ax.set_aspect("auto")
+    span = np.maximum(span, max(span) / 20.0)  # a line still gets some height
+    centre = (lo + hi) / 2.0
+    ax.set_xlim(centre[0] - span[0] * (0.5 + pad), centre[0] + span[0] * (0.5 + pad))
+    ax.set_ylim(centre[1] - span[1] * (0.5 + pad), centre[1] + span[1] * (0.5 + pad))
+    ax.text(
+        0.98,
+        0.02,
+        "east and north not to the same scale",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color="0.35",
+    )
+
+
+def _rest_points(result, mission) -> tuple[dict[str, tuple[float, float]], list[str]]:
+    """(east, north) [m] from the target of every body at rest, and the ones that are not."""
+    at_rest, lost = {}, []
+    for b in result.bodies:
+        if b.latitude_deg is None or b.longitude_deg is None:
+            lost.append(f"{b.name} ({b.status})")
+            continue
+        e, n = local_east_north_m(b.latitude_deg, b.longitude_deg, mission)
+        at_rest[b.name] = (float(e), float(n))
+    return at_rest, lost
+
+
+def _label_points(a: Axes, items) -> None:
+    """Labels at (x, y, text) items, placed apart (:func:`_label_offsets`) with leader lines."""
+    if not items:
+        return
+    xs, ys, texts = zip(*items, strict=True)
+    offsets = _label_offsets(a, xs, ys, texts, _LABEL_STYLE["fontsize"])
+    for x, y, text, (dx, dy) in zip(xs, ys, texts, offsets, strict=True):
+        a.annotate(
+            text,
+            (x, y),
+            xytext=(dx, dy),
+            ha="left" if dx >= 0 else "right",
+            va="center",
+            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"}
+            if np.hypot(dx, dy) > 10.0
+            else None,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+            **_LABEL_STYLE,
+        )
+
+
+def _body_style(name: str, color: str) -> tuple[dict, str]:
+    style = {"marker": "o", "s": 25, "zorder": 3, "color": color, "edgecolors": "k"}
+    style["linewidths"] = 0.4
+    label = name.replace("_", " ")
+    if name == "rover":
+        style.update(marker="*", s=140)
+    elif name == "descent_stage":
+        style.update(marker="X", s=70)
+        label = "descent stage crash"
+    return style, label
+
+
+def _group_by_kind(items):
+    """One label per kind at the kind's mean position: "entry balance masses (6)"."""
+    groups: dict[str, list[tuple[float, float, str]]] = {}
+    for x, y, text in items:
+        groups.setdefault(body_kind(text.replace(" ", "_")), []).append((x, y, text))
+    out = []
+    for kind, members in groups.items():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        xs, ys, _ = zip(*members, strict=True)
+        name = kind.replace("_", " ") + "es" * kind.endswith("mass")
+        out.append((float(np.mean(xs)), float(np.mean(ys)), f"{name} ({len(members)})"))
+    return out
+
+
+def _legend_kind(name: str, label: str) -> str:
+    """A body's legend entry: one per kind (six entry balance masses are one entry)."""
+    kind = body_kind(name)
+    return label if kind == name else kind.replace("_", " ") + "es" * kind.endswith("mass")
+
+
+def site_map(result, mission, ax=None) -> Figure:
+    """The landing site in the target's local east-north frame, on the terrain's hillshade.
+
+    Left: the near field in metres on the site's hillshade (target, rover,
+    hardware within :data:`NEAR_FIELD_M`, the descent stage's flyaway track and
+    crash point). Right: every body's rest point in kilometres with the
+    published landing ellipse (``[site] ellipse_*``). Observed hardware
+    positions (``site.observed_positions_file``) are drawn on both. Bodies that
+    broke up are listed in a note.
     """
     if ax is not None:
         fig, (near, far) = _panels(ax, 2, (12.0, 5.5))
     else:
         fig = Figure(figsize=(12.0, 5.5), layout="constrained")
         near, far = fig.subplots(1, 2)
+    terrain = getattr(mission, "terrain", None)
+    shaded = draw_hillshade(near, terrain)
     for a, scale in ((near, 1.0), (far, 1e3)):
         a.scatter([0.0], [0.0], marker="x", s=60, color="k", gid="target", zorder=4)
-        a.annotate("target", (0.0, 0.0), xytext=(5, -10), **_LABEL_STYLE)
         unit = "m" if scale == 1.0 else "km"
         a.set_xlabel(f"east of target [{unit}]")
         a.set_ylabel(f"north of target [{unit}]")
         a.set_aspect("equal", adjustable="box")
         a.grid(True, alpha=0.3)
-    near.set_title(f"{result.mission}: landing site (near field)")
-    far.set_title("all hardware")
+        plain_numbers(a)
+    where = f" on {terrain.source}" if shaded else ""
+    near.set_title(f"{result.mission}: landing site (near field){where}", fontsize=9)
+    far.set_title("all hardware, with the published landing ellipse", fontsize=9)
     track = _flyaway_track(result)
     if track is not None:
         en = local_east_north_m(*track, mission)
         near.plot(
             en[:, 0],
             en[:, 1],
-            color="tab:purple",
+            color=body_colors(["descent_stage"])["descent_stage"],
             lw=1.0,
             gid="flyaway_track",
             label="descent stage flyaway",
         )
-    lost = []
+    at_rest, lost = _rest_points(result, mission)
+    colors = body_colors(at_rest)
     labels: dict[Axes, list[tuple[float, float, str]]] = {near: [], far: []}
-    for k, b in enumerate(result.bodies):
-        if b.latitude_deg is None or b.longitude_deg is None:
-            lost.append(f"{b.name} ({b.status})")
-            continue
-        e, n = local_east_north_m(b.latitude_deg, b.longitude_deg, mission)
-        style = {"marker": "o", "s": 25, "zorder": 3, "color": f"C{k % 10}"}
-        label = b.name.replace("_", " ")
-        if b.name == "rover":
-            style.update(marker="*", s=120, color="tab:red")
-        elif b.name == "descent_stage":
-            style.update(marker="X", s=60, color="tab:purple")
-            label = "descent stage crash"
+    in_legend: dict[Axes, set[str]] = {near: set(), far: set()}
+    for name, (e, n) in at_rest.items():
+        style, label = _body_style(name, colors[name])
         near_field = np.hypot(e, n) <= NEAR_FIELD_M
         for a, scale in [(far, 1e3), (near, 1.0)] if near_field else [(far, 1e3)]:
-            a.scatter([e / scale], [n / scale], gid=f"body:{b.name}", label=label, **style)
+            kind = _legend_kind(name, label)
+            entry = None if kind in in_legend[a] else kind
+            in_legend[a].add(kind)
+            a.scatter([e / scale], [n / scale], gid=f"body:{name}", label=entry, **style)
             # the km panel labels only what the metre panel does not show
             if a is near or not near_field:
                 labels[a].append((e / scale, n / scale, label))
+    ellipse = draw_published_ellipse(far, mission, 1e3)
+    observed = draw_observed(far, mission, 1e3)
+    seen = observed[np.hypot(observed[:, 0], observed[:, 1]) <= NEAR_FIELD_M]
+    if seen.size:
+        draw_observed(near, mission, 1.0)
+    labels[far] = _group_by_kind(labels[far])
     for a, items in labels.items():
         xy = np.array([(0.0, 0.0)] + [(x, y) for x, y, _ in items])
-        if a is near and track is not None:
-            xy = np.vstack([xy, en])
-        _square_limits(a, xy)
-        if items:
-            xs, ys, texts = zip(*items, strict=True)
-            offsets = _label_offsets(a, xs, ys, texts, _LABEL_STYLE["fontsize"])
-            for x, y, text, (dx, dy) in zip(xs, ys, texts, offsets, strict=True):
-                a.annotate(
-                    text,
-                    (x, y),
-                    xytext=(dx, dy),
-                    ha="left" if dx >= 0 else "right",
-                    va="center",
-                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"}
-                    if np.hypot(dx, dy) > 10.0
-                    else None,
-                    **_LABEL_STYLE,
-                )
+        if a is near:
+            xy = np.vstack([xy, seen] + ([en] if track is not None else []))
+            _square_limits(a, xy)
+        else:
+            extra = [observed / 1e3] + ([ellipse / 1e3] if ellipse is not None else [])
+            _fit_limits(a, np.vstack([xy, *extra]))
+        _label_points(a, [(0.0, 0.0, "target"), *items])
+    near.legend(fontsize=6, loc="upper left", markerscale=0.8)
+    far.legend(fontsize=6, loc="upper left", markerscale=0.8)
     if lost:
         far.text(
             0.02,
@@ -497,6 +619,47 @@ def site_map(result, mission, ax=None) -> Figure:
     return fig
 
 
+def debris_map(result, mission, ax=None) -> Figure:
+    """Hardware around the rover, in metres east and north of it: what "within 100 m" means.
+
+    The rover is at the origin; the circle is :data:`DEBRIS_RADIUS_M`; each
+    body within 20 times that radius is drawn and labelled with its distance.
+    """
+    fig, a = _one_axes(ax, (6.5, 6.0))
+    at_rest, _ = _rest_points(result, mission)
+    a.set_title(f"{result.mission}: hardware around the rover", fontsize=9)
+    a.set_xlabel("east of the rover [m]")
+    a.set_ylabel("north of the rover [m]")
+    a.set_aspect("equal", adjustable="box")
+    a.grid(True, alpha=0.3)
+    plain_numbers(a)
+    if "rover" not in at_rest:
+        a.text(0.5, 0.5, "the rover is not at rest", ha="center", transform=a.transAxes)
+        return fig
+    e0, n0 = at_rest["rover"]
+    t = np.linspace(0.0, 2.0 * np.pi, 181)
+    r = DEBRIS_RADIUS_M
+    a.plot(r * np.cos(t), r * np.sin(t), "k:", lw=1.0, gid="keep_out", label=f"{r:.0f} m")
+    colors = body_colors(at_rest)
+    items, xy, kinds = [], [(-r, -r), (r, r)], set()
+    for name, (e, n) in at_rest.items():
+        de, dn = e - e0, n - n0
+        d = float(np.hypot(de, dn))
+        if d > 20.0 * r:
+            continue
+        style, label = _body_style(name, colors[name])
+        kind = _legend_kind(name, label)
+        a.scatter([de], [dn], gid=f"body:{name}", label=None if kind in kinds else kind, **style)
+        kinds.add(kind)
+        xy.append((de, dn))
+        if name != "rover":
+            items.append((de, dn, f"{label} {d:.0f} m"))
+    _square_limits(a, np.array(xy))
+    _label_points(a, items)
+    a.legend(fontsize=7, loc="upper left")
+    return fig
+
+
 FIGURES = {
     "altitude_speed": altitude_speed,
     "altitude_mach": altitude_mach,
@@ -506,6 +669,7 @@ FIGURES = {
     "parachute_phase": parachute_phase,
     "powered_descent": powered_descent,
     "site_map": site_map,
+    "debris_map": debris_map,
 }
 """Every figure, by name."""
 
@@ -513,7 +677,7 @@ FIGURES = {
 def has_figure(result, mission, name: str) -> bool:
     """Whether figure ``name`` has something to show: the site map needs a body at rest,
     the guidance errors a terminal point controller."""
-    if name == "site_map":
+    if name in ("site_map", "debris_map"):
         return any(b.latitude_deg is not None for b in result.bodies)
     if name == "guidance_errors":
         return mission.spec.guidance.entry.mode == "terminal_point_controller"

@@ -383,8 +383,11 @@ def figure_captions(result, mission) -> dict[str, str]:
             else ""
         ),
         "site_map": "The landing site in the target's east–north frame (Mars planetocentric). "
-        "Left, the near field in metres with the descent stage's flyaway track; right, every "
-        "body's rest point in kilometres.",
+        "Left, the near field in metres with the descent stage's flyaway track, on the "
+        "hillshade of the site's terrain; right, every body's rest point in kilometres with "
+        "the published landing ellipse and any observed hardware positions.",
+        "debris_map": "Hardware around the rover, in metres east and north of it, with the "
+        "100 m circle and each body's distance.",
     }
     if result.touchdown is not None:
         out["site_map"] += (

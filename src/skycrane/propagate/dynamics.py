@@ -49,6 +49,7 @@ from skycrane.contract.layout import (
     A_DRAG_FILT_M_S2,
     A_DYN_PRESSURE_PA,
     A_ENTRY_CYCLE_T_S,
+    A_GROUND_ALT_M,
     A_HEAT_RATE_W_M2,
     A_MACH,
     A_PREDICTED_RANGE_M,
@@ -79,6 +80,7 @@ from skycrane.contract.layout import (
     P_CHUTE_T_LS_S,
     P_CL_SCALE,
     P_DENSITY_SCALE,
+    P_GROUND_ALT_M,
     P_HEAT_K,
     P_ISP_S,
     P_NOSE_RADIUS_M,
@@ -93,6 +95,7 @@ from skycrane.contract.layout import (
 )
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
+from skycrane.propagate.ground import ground_altitude_m
 from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
@@ -305,4 +308,5 @@ def rhs(t, y, p, mem, model, dy, aux):
     aux[A_THRUST_N] = thrust
     aux[A_DRAG_ACCEL_M_S2] = drag
     aux[A_BANK_RAD] = bank
+    aux[A_GROUND_ALT_M] = ground_altitude_m(x, yy, z, model[20], model[21], p[P_GROUND_ALT_M])
     record_telemetry(mem, aux)

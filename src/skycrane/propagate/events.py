@@ -1,5 +1,8 @@
 """Event functions of the kernel: g crossing zero from above fires the event.
 
+Heights above the ground are above the site's terrain under the body
+(``A_GROUND_ALT_M``, skycrane.propagate.ground), so bodies come to rest on it.
+
 Each function is continuous along a trajectory so its root can be located
 by the integrator (Illinois on exact sub-steps). Triggers that flight software
 evaluates only once per guidance cycle (SUFR lead, powered-descent modes) are
@@ -17,6 +20,7 @@ import numba
 from skycrane._jit_options import SCALAR_INLINE
 from skycrane.contract.layout import (
     A_ALT_M,
+    A_GROUND_ALT_M,
     A_MACH,
     A_SPEED_M_S,
     EV_SEQ0,
@@ -26,7 +30,6 @@ from skycrane.contract.layout import (
     P_DEPLOY_RANGE_M,
     P_DEPLOY_V_MAX,
     P_DEPLOY_V_MIN,
-    P_GROUND_ALT_M,
     P_PD0,
     P_STOP_KIND,
     P_STOP_VALUE,
@@ -75,7 +78,7 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     if kind == TR_ALTITUDE_BELOW:
         return aux[A_ALT_M] - value
     if kind == TR_AGL_BELOW:
-        return aux[A_ALT_M] - p[P_GROUND_ALT_M] - value
+        return aux[A_ALT_M] - aux[A_GROUND_ALT_M] - value
     if kind == TR_SPEED_BELOW:
         return aux[A_SPEED_M_S] - value
     if kind == TR_MACH_BELOW:
@@ -93,7 +96,7 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
 def event_value(which, t, y, aux, p, mem, seq, ev_t):
     """Value of event function ``which`` (EVK_*) at (t, y) with derived ``aux``."""
     if which == EVK_GROUND:
-        return aux[A_ALT_M] - p[P_GROUND_ALT_M]
+        return aux[A_ALT_M] - aux[A_GROUND_ALT_M]
     if which == EVK_SEQ:
         k = int(mem[M_SEQ_NEXT])
         if k >= seq.shape[1]:
@@ -104,7 +107,7 @@ def event_value(which, t, y, aux, p, mem, seq, ev_t):
     if which == EVK_ROVER:
         if mem[M_ROVER_ON] <= 0.0:
             return NEVER
-        return aux[A_ALT_M] - p[P_PD0 + PDP_BRIDLE_M] - p[P_GROUND_ALT_M]
+        return aux[A_ALT_M] - p[P_PD0 + PDP_BRIDLE_M] - aux[A_GROUND_ALT_M]
     if which == EVK_PROPELLANT:
         if mem[M_ENGINES_ON] <= 0.0:
             return NEVER

@@ -4,7 +4,8 @@ The tuple's slots (constants below) are the contract with the compiled code:
 planet constants; atmosphere altitude, ln density, ln pressure, temperature,
 gamma; wind flag and profile; aerodynamic bank (Mach, C_D, C_L, lengths);
 parachute drag table (Mach, C_D); entry-guidance reference table and gains;
-the sequence table; the table of jettisoned bodies.
+the sequence table; the table of jettisoned bodies; the site's terrain relief
+grid and its geometry (skycrane.terrain.grid.LocalTerrain.kernel_arrays).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from skycrane.atmosphere.table import AtmosphereTable
 from skycrane.atmosphere.wind import WindProfile
-from skycrane.contract.layout import N_B_ROWS, N_SQ_ROWS
+from skycrane.contract.layout import N_B_ROWS, N_SQ_ROWS, N_TG
 from skycrane.planets.constants import Planet
 from skycrane.vehicle.aerodynamics import AeroBank
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
@@ -25,7 +26,9 @@ ENTRY_REF = 16
 ENTRY_GAINS = 17
 SEQ_TABLE = 18
 BODY_TABLE = 19
-N_MODEL = 20
+TERRAIN_RELIEF = 20
+TERRAIN_GEOM = 21
+N_MODEL = 22
 
 
 def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
@@ -65,12 +68,16 @@ def build_model(
     entry_gains: np.ndarray | None = None,
     sequence: np.ndarray | None = None,
     bodies: np.ndarray | None = None,
+    terrain: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple:
     """Kernel model tuple from validated model objects (see module docstring).
 
-    Missing guidance tables, sequence or bodies are empty arrays of the right
-    rank, so every model tuple has the same compiled type.
+    Missing guidance tables, sequence, bodies or terrain are empty arrays of
+    the right rank, so every model tuple has the same compiled type. ``terrain``
+    is ``(relief[n_north, n_east], geom[N_TG])``; without it the ground is the
+    target's altitude everywhere.
     """
+    relief, geom = (np.zeros((0, 0)), np.zeros(N_TG)) if terrain is None else terrain
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
     wind_on = bool(np.any(wind_e != 0.0) or np.any(wind_n != 0.0))
@@ -96,5 +103,7 @@ def build_model(
             _f64(np.zeros(16) if entry_gains is None else entry_gains, 1),
             _f64(np.zeros((N_SQ_ROWS, 0)) if sequence is None else sequence, 2),
             _f64(np.zeros((N_B_ROWS, 0)) if bodies is None else bodies, 2),
+            _f64(relief, 2),
+            _f64(geom, 1),
         )
     )

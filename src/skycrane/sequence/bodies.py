@@ -8,9 +8,10 @@ open parachute for the backshell, until they reach the ground. A body with a
 fragments, sharing its state, are flown in a third pass.
 
 Model limits (documented, deliberate): a body comes to rest where it first
-reaches the surface altitude of the target (one elevation for the whole
-footprint; no bounce or roll); break-up is instantaneous at an altitude, the
-fragments leaving with the parent's velocity.
+reaches the ground: the site's terrain on its local grid around the target
+(``[site]``, skycrane.propagate.ground), the target's altitude beyond it; no
+bounce or roll; break-up is instantaneous at an altitude, the fragments
+leaving with the parent's velocity.
 """
 
 from __future__ import annotations

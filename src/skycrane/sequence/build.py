@@ -307,6 +307,7 @@ def _assemble(
         entry_gains=gains,
         sequence=tables.seq,
         bodies=tables.bodies,
+        terrain=None if mission.terrain is None else mission.terrain.kernel_arrays(),
     )
     y0 = np.array(y_start)
     y0[L.S_MASS] += pre_entry_mass_kg(mission)
