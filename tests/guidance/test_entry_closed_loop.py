@@ -1,11 +1,15 @@
-"""Closed loop: the ETPC steering dispersed Mars entries in a point-mass simulator of its own.
+"""Closed loop: the kernel's entry-guidance cycle steering dispersed Mars entries.
 
 A 3-DOF point mass over a spherical, non-rotating Mars (Mars-GRAM average
-atmosphere through its compiled kernel ``atmosphere_at``, RK4 at 10 Hz), with
-guidance at 1 Hz (GUIDANCE.md 1.7: perfect navigation, drag filter, bank rate
-limit 20 deg/s taking the short way, so a reversal from |bank| < 90 deg rolls
-through lift up). "Open loop" is the same
-law with K = 0: the reference bank profile with the same lateral logic.
+atmosphere through its compiled kernel ``atmosphere_at``, RK4 at 10 Hz) is
+steered by the flight software the kernel flies: every 1 s it fills the
+SENSED bundle (perfect navigation, the sensed drag) and calls
+:func:`skycrane.guidance.cycles.entry_cycle`, so the drag filter, its time
+constant, the overflown test (evaluated each cycle, not latched) and the
+telemetry are the kernel's, not a copy. The roll response is a 20 deg/s rate
+limit taking the short way, so a reversal from |bank| < 90 deg rolls through
+lift up. "Open loop" is the same cycle with K = 0: the reference bank profile
+with the same lateral logic.
 Reference: Mendeck & Craig, AIAA 2011-6192 (the ETPC and its dispersion
 performance); Carman, Ives & Geller, AIAA 98-4570 (Apollo-derived Mars
 guidance); GUIDANCE.md 1.6 (MSL flew 3 reversals).
@@ -21,13 +25,9 @@ import numpy as np
 import pytest
 
 from skycrane.atmosphere import atmosphere_at, mars_gram_average
-from skycrane.guidance import (
-    build_entry_reference,
-    default_gains,
-    drag_filter,
-    etpc_command,
-    target_geometry,
-)
+from skycrane.contract import layout as L
+from skycrane.guidance import build_entry_reference, default_gains, target_geometry
+from skycrane.guidance.cycles import entry_cycle
 from skycrane.guidance.entry_layout import (
     G_DEADBAND_C0,
     G_DEADBAND_C2,
@@ -49,7 +49,6 @@ PROFILE = (np.array([1100.0, 1600.0, 2500.0, 3500.0]), np.array([10.0, 30.0, 50.
 DT_S = 0.1
 STEPS_PER_CYCLE = 10  # guidance at 1 Hz
 BANK_STEP_RAD = math.radians(20.0) * DT_S
-DRAG_TAU_S = 0.2
 _ATMOSPHERE = mars_gram_average()
 _ATMOSPHERE_ARRAYS = (*_ATMOSPHERE.kernel_arrays(), _ATMOSPHERE.gamma)
 
@@ -103,41 +102,44 @@ def _entry_state(dgamma_rad):
     return r, v
 
 
-def _fly(setup, *, gain_k=3.0, rho_scale=1.0, dgamma_rad=0.0, ld_scale=1.0, chi_sign=1.0):
-    """Fly to V_end; chi_sign = -1 feeds the law a mirrored crossrange (sign-convention check)."""
+def _flight_software(table, target, gains):
+    """The kernel's parameter row, guidance memory and an empty sequence for entry_cycle."""
+    p = np.zeros(L.N_PARAMS)
+    p[L.P_ENTRY_DT_S] = DT_S * STEPS_PER_CYCLE
+    p[L.P_TGT_X], p[L.P_TGT_Y], p[L.P_TGT_Z] = RADIUS_M * target
+    p[L.P_RANGE_RADIUS_M] = RADIUS_M
+    mem = L.initial_memory(p[None])[0]
+    mem[L.M_ETPC_PHASE] = PHASE_PRE_BANK
+    mem[L.M_LIFT_SIGN] = 0.0
+    mem[L.M_DRAG_FILT] = 0.0
+    return p, mem, np.zeros((L.N_SQ_ROWS, 0)), (table, gains)
+
+
+def _fly(setup, *, gain_k=3.0, rho_scale=1.0, dgamma_rad=0.0, ld_scale=1.0, bank_sign=1.0):
+    """Fly to V_end; bank_sign = -1 flies the mirror of each command (sign-convention check)."""
     table, target = setup
     gains = default_gains(RADIUS_M, math.radians(PROFILE[1][-1]))
     gains[G_GAIN_K] = gain_k
+    p, mem, seq, (table, gains) = _flight_software(table, target, gains)
+    sensed = np.zeros(L.N_SENSED)
     lift_to_drag = LIFT_TO_DRAG * ld_scale
     r, v = _entry_state(dgamma_rad)
-    bank = command = drag_f = 0.0
-    lift_sign, phase, overflown = 0.0, PHASE_PRE_BANK, False
+    bank = drag = 0.0
     reversals, corridor = 0, 0.0
     step = 0
     while True:
         if step % STEPS_PER_CYCLE == 0:
             speed = math.sqrt(v @ v)
-            rng, chi, psi, over = target_geometry(r, v, target, RADIUS_M)
-            overflown = overflown or over
-            previous = lift_sign
-            command, lift_sign, phase = etpc_command(
-                speed,
-                (r @ v) / math.sqrt(r @ r),
-                drag_f,
-                rng,
-                chi_sign * chi,
-                psi,
-                overflown,
-                phase,
-                lift_sign,
-                table,
-                gains,
-            )
-            if phase == PHASE_RANGE_CONTROL:
-                reversals += previous != 0.0 and lift_sign != previous
+            sensed[L.SN_NAV_POS_PF_M_X : L.SN_NAV_POS_PF_M_Z + 1] = r
+            sensed[L.SN_NAV_VEL_PF_M_S_X : L.SN_NAV_VEL_PF_M_S_Z + 1] = v
+            sensed[L.SN_DRAG_ACCEL_M_S2] = drag
+            previous = mem[L.M_LIFT_SIGN]
+            entry_cycle(step * DT_S, sensed, p, mem, table, gains, seq)
+            if int(mem[L.M_ETPC_PHASE]) == PHASE_RANGE_CONTROL:
+                reversals += previous != 0.0 and mem[L.M_LIFT_SIGN] != previous
                 deadband = gains[G_DEADBAND_C0] + gains[G_DEADBAND_C2] * speed * speed
-                corridor = max(corridor, abs(chi) / deadband)
-        error = (command - bank + math.pi) % (2.0 * math.pi) - math.pi
+                corridor = max(corridor, abs(mem[L.M_CROSSRANGE_RAD]) / deadband)
+        error = (bank_sign * mem[L.M_BANK_CMD] - bank + math.pi) % (2.0 * math.pi) - math.pi
         bank += min(max(error, -BANK_STEP_RAD), BANK_STEP_RAD)
         k1v, _ = _accel(r, v, bank, rho_scale, lift_to_drag)
         k2v, _ = _accel(r + 0.5 * DT_S * v, v + 0.5 * DT_S * k1v, bank, rho_scale, lift_to_drag)
@@ -149,7 +151,6 @@ def _fly(setup, *, gain_k=3.0, rho_scale=1.0, dgamma_rad=0.0, ld_scale=1.0, chi_
         r_new = r + DT_S / 6.0 * (v + 2.0 * k2r + 2.0 * k3r + k4r)
         v_new = v + DT_S / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
         _, drag = _accel(r_new, v_new, bank, rho_scale, lift_to_drag)
-        drag_f = drag_filter(drag_f, drag, DT_S, DRAG_TAU_S)
         speed_new = math.sqrt(v_new @ v_new)
         if speed_new <= V_END_M_S:
             speed = math.sqrt(v @ v)
@@ -157,14 +158,13 @@ def _fly(setup, *, gain_k=3.0, rho_scale=1.0, dgamma_rad=0.0, ld_scale=1.0, chi_
             rng, chi, _, over = target_geometry(
                 r + w * (r_new - r), v + w * (v_new - v), target, RADIUS_M
             )
-            signed = -rng if (over or overflown) else rng
+            signed = -rng if over else rng
             return Flight(signed - END_RANGE_M, chi * RADIUS_M, reversals, corridor)
         r, v = r_new, v_new
         step += 1
 
 
-@pytest.fixture(scope="module")
-def setup():
+def _setup():
     """Reference table and a target on the initial ground track at the reference range."""
     reference = build_entry_reference(
         mu_m3_s2=MU_M3_S2,
@@ -183,6 +183,11 @@ def setup():
 
 
 @pytest.fixture(scope="module")
+def setup():
+    return _setup()
+
+
+@pytest.fixture(scope="module")
 def flights(setup):
     """(open loop, closed loop) for each dispersion."""
     return {
@@ -194,10 +199,10 @@ def flights(setup):
 def test_etpc_removes_the_range_error_of_dispersed_entries(flights):
     """Mendeck & Craig 2011: the ETPC nulls the range error the reference bank leaves.
 
-    Measured (km, negative = long), open loop -> closed loop: nominal -10.3 -> -0.4;
-    density x0.85 -20.2 -> -1.0, x1.15 -1.4 -> -0.5; gamma +0.2 deg -22.4 -> -0.7,
-    -0.2 deg +1.9 -> -0.5; L/D +5 % -18.3 -> -0.8, -5 % -2.6 -> +0.6; the two corners
-    -24.9 -> -1.0 and +2.6 -> -1.3. Open-loop RMS 15 km, closed-loop RMS 0.8 km.
+    Measured (km, negative = long), open loop -> closed loop: nominal -10.3 -> -0.1;
+    density x0.85 -20.2 -> -0.6, x1.15 -1.5 -> -0.1; gamma +0.2 deg -22.4 -> -0.4,
+    -0.2 deg +1.9 -> -0.2; L/D +5 % -18.3 -> -0.5, -5 % -2.5 -> +1.0; the two corners
+    -24.9 -> -0.6 and +2.5 -> -0.8. Open-loop RMS 15 km, closed-loop RMS 0.56 km.
     """
     open_loop = np.array([ol.miss_m for ol, _ in flights.values()])
     closed_loop = np.array([cl.miss_m for _, cl in flights.values()])
@@ -210,7 +215,7 @@ def test_etpc_removes_the_range_error_of_dispersed_entries(flights):
 def test_crossrange_stays_in_the_corridor(flights):
     """GUIDANCE.md 1.4: 1-4 reversals; |chi| within the deadband Y(V) but for the
     overshoot a 20 deg/s reversal takes (measured at most 1.46 Y); heading alignment
-    (1.5) brings the crossrange at V_end under 1 km (measured at most 0.8 km)."""
+    (1.5) brings the crossrange at V_end under 1 km (measured at most 0.77 km)."""
     for name, (_, cl) in flights.items():
         assert 1 <= cl.reversals <= 4, name
         assert cl.corridor_ratio < 1.6, name
@@ -220,8 +225,9 @@ def test_crossrange_stays_in_the_corridor(flights):
 def test_lift_sign_convention(setup):
     """GUIDANCE.md 1.4 sign check. Physics: positive bank (lift right) moves a target
     ahead to the left (chi grows), so with chi > Y the law must reverse to negative bank.
-    Feeding the law the mirrored crossrange instead lets it run away: no reversal,
-    |chi| up to 13.7 Y, 32 km off at V_end (measured)."""
+    Flying the mirror of every command instead (a sign error between guidance and
+    vehicle) lets the crossrange run away: no reversal, |chi| up to 13.6 Y, 39 km
+    off at V_end (measured)."""
     r, v = _entry_state(0.0)
     r = r * (RADIUS_M + 30e3) / (RADIUS_M + H0_M)  # dense enough for the lift to act
     target = setup[1]
@@ -231,7 +237,7 @@ def test_lift_sign_convention(setup):
         r, v = r + DT_S * v, v + DT_S * a
     chi_after = target_geometry(r, v, target, RADIUS_M)[1]
     assert chi_after > chi_before + 1e-4
-    assert _fly(setup, chi_sign=-1.0).corridor_ratio > 3.0
+    assert _fly(setup, bank_sign=-1.0).corridor_ratio > 3.0
 
 
 def _doc_table() -> dict[str, list[float]]:

@@ -25,10 +25,7 @@ from skycrane.guidance.entry_layout import (
     G_BANK_MIN,
     G_DEADBAND_C0,
     G_DEADBAND_C2,
-    G_GAIN_K,
-    G_LD,
     G_PRE_BANK,
-    N_GAINS,
     N_REF_ROWS,
     PHASE_HEADING_ALIGNMENT,
     PHASE_PRE_BANK,
@@ -88,14 +85,6 @@ def _rc(table, gains, *, crossrange=0.0, lift_sign=1.0, overflown=False, range_m
     return etpc_command(
         v, hdot, drag, rng, crossrange, 0.0, overflown, PHASE_RANGE_CONTROL, lift_sign, table, gains
     )
-
-
-def test_default_gains_layout(gains):
-    """Defaults of GUIDANCE.md 1.1-1.6: K 3, L/D 0.24, deadband 2 km + 5e-4 V^2 over R_M."""
-    assert gains.shape == (N_GAINS,)
-    assert gains[G_GAIN_K] == 3.0 and gains[G_LD] == LD
-    assert _deadband(gains, 5500.0) * RADIUS_M == pytest.approx(17125.0)
-    assert gains[G_PRE_BANK] == pytest.approx(math.radians(60.0))
 
 
 def test_ref_interp_is_linear_and_clamped(table):

@@ -100,7 +100,10 @@ from skycrane.guidance.powered import (
 )
 from skycrane.vehicle.bank import wrap_pi
 
-DRAG_FILTER_TAU_S = 1.0  # R: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag")
+DRAG_FILTER_TAU_S = 0.1  # s: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag"); its
+# lag biases the predicted range by F1 * dD/dt * tau (docs/entry_guidance.md: 2 km at 0.5 s during
+# the drag rise). The sensed drag here carries no noise to reject, so the filter is kept a tenth
+# of the 1 s guidance cycle: a lag bias under 0.4 km.
 SUFR_LEAD_G_FLOOR = 0.5  # m/s^2: keeps the velocity-trigger time prediction finite
 
 

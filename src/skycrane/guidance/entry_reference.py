@@ -23,10 +23,26 @@ linearisation of the model above (both derived in docs/entry_guidance.md): the
 R_M/r factor of ds/dt (a 0.4 % effect at 15 km), and du/dV, because the
 reference control is scheduled on speed, which is how the guidance flies it.
 Both vanish where R_M/r -> 1 and the bank profile is flat.
+
+The guidance measures range, speed and flight-path angle relative to the
+rotating planet, so the reference is flown in that frame too when a
+:class:`Rotation` is given: along the great circle from the entry point toward
+the target it adds the Coriolis and centrifugal accelerations of Vinh, Busemann
+& Culp, *Hypersonic and Planetary Entry Flight Mechanics* (1980), eqs. 2.2:
+
+    dV/dt     += omega^2 r cos(phi) (sin(gamma) cos(phi) - cos(gamma) sin(phi) cos(psi))
+    dgamma/dt += 2 omega cos(phi) sin(psi)
+                 + omega^2 r cos(phi) (cos(gamma) cos(phi) + sin(gamma) sin(phi) cos(psi)) / V
+
+with phi the latitude and psi the heading (clockwise from north) at the arc s.
+For an eastward entry near the equator the Coriolis term is an upward
+acceleration 2 omega V, a fifth of g - V^2/r at 5 km/s: a non-rotating
+reference under-predicts the range an eastward entry flies.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -47,7 +63,7 @@ from skycrane.guidance.entry_layout import (
     REF_V,
 )
 
-__all__ = ["EntryReference", "build_entry_reference"]
+__all__ = ["EntryPoint", "EntryReference", "Rotation", "build_entry_reference"]
 
 DensityFn = Callable[[np.ndarray], np.ndarray]
 
@@ -156,6 +172,38 @@ class EntryReference:
         return table
 
 
+class Rotation(NamedTuple):
+    """The planet's rotation and the reference's great circle (planet-fixed, spherical).
+
+    The reference flies along the great circle that leaves the entry point at
+    ``latitude_rad`` with heading ``heading_rad`` (clockwise from north, planet
+    relative); its latitude and heading at each arc give the Coriolis and
+    centrifugal terms of the module docstring.
+    """
+
+    rate_rad_s: float
+    latitude_rad: float
+    heading_rad: float
+
+
+def _track(rotation: Rotation, arc_rad: float) -> tuple[float, float, float]:
+    """cos^2(phi), sin(phi) cos(phi) cos(psi) and cos(phi) sin(psi) at ``arc_rad`` along the track.
+
+    In vectors: 1 - p_z^2, p_z t_z and (p x t)_z.
+
+    p is the unit position and t the unit direction of travel at the arc; the
+    start is at longitude 0 (the rotation terms do not depend on longitude).
+    """
+    lat, psi = rotation.latitude_rad, rotation.heading_rad
+    p0 = np.array([math.cos(lat), 0.0, math.sin(lat)])
+    east = np.array([0.0, 1.0, 0.0])
+    north = np.array([-math.sin(lat), 0.0, math.cos(lat)])
+    d0 = math.sin(psi) * east + math.cos(psi) * north
+    p = math.cos(arc_rad) * p0 + math.sin(arc_rad) * d0
+    t = -math.sin(arc_rad) * p0 + math.cos(arc_rad) * d0
+    return 1.0 - p[2] * p[2], p[2] * t[2], p[0] * t[1] - p[1] * t[0]
+
+
 @dataclass(frozen=True, slots=True)
 class _PlanarModel:
     """Planar point-mass entry model of GUIDANCE.md 1.2 and its Jacobian."""
@@ -168,6 +216,32 @@ class _PlanarModel:
     lift_to_drag: float
     bank_v_m_s: np.ndarray  # ascending
     bank_rad: np.ndarray
+    rotation: Rotation | None = None
+
+    def rotating_terms(self, x: np.ndarray) -> tuple[float, float, np.ndarray]:
+        """Coriolis and centrifugal parts of dV/dt and dgamma/dt, and their partials.
+
+        Returns (dV/dt part, dgamma/dt part, 2x3 array of their partials with
+        respect to (V, gamma, h)); zeros without a rotation. The latitude and
+        heading follow the arc s of the nominal; their change with a
+        perturbation of s (O(ds / R)) is not linearised.
+        """
+        if self.rotation is None:
+            return 0.0, 0.0, np.zeros((2, 3))
+        s, v, gam, h = x
+        w = self.rotation.rate_rad_s
+        c1, c2, k = _track(self.rotation, s / self.radius_m)
+        r = self.radius_m + h
+        cg, sg = math.cos(gam), math.sin(gam)
+        a_v = w * w * r * (c1 * sg - c2 * cg)
+        a_n = w * w * r * (c1 * cg + c2 * sg)  # centrifugal, normal to v in the vertical plane
+        partials = np.array(
+            [
+                [0.0, a_n, a_v / r],
+                [-a_n / v**2, w * w * r * (-c1 * sg + c2 * cg) / v, a_n / (r * v)],
+            ]
+        )
+        return a_v, 2.0 * w * k + a_n / v, partials
 
     def control(self, v_m_s: float) -> tuple[float, float]:
         """Vertical L/D u(V) and its slope du/dV [s/m] (flat beyond the profile ends)."""
@@ -188,11 +262,12 @@ class _PlanarModel:
         d = float(self.density(np.asarray(h))) * v * v / (2.0 * self.beta_kg_m2)
         u, _ = self.control(v)
         cg, sg = np.cos(gam), np.sin(gam)
+        rot_v, rot_g, _ = self.rotating_terms(x)
         return np.array(
             [
                 v * cg * self.radius_m / r,
-                -d - g * sg,
-                u * d / v + (v / r - g / v) * cg,
+                -d - g * sg + rot_v,
+                u * d / v + (v / r - g / v) * cg + rot_g,
                 v * sg,
             ]
         )
@@ -220,6 +295,10 @@ class _PlanarModel:
             - (d / hs + 2.0 * g * sg / r) * l_v
             + (u * d / (v * hs) + v * cg / r**2 - 2.0 * g * cg / (r * v)) * l_g
         )
+        _, _, rot = self.rotating_terms(x)  # -(d rot/dx)^T (l_V, l_gamma)
+        dl_v -= rot[1, 0] * l_g
+        dl_g -= rot[0, 1] * l_v + rot[1, 1] * l_g
+        dl_h -= rot[0, 2] * l_v + rot[1, 2] * l_g
         return np.array([dl_v, dl_g, dl_h, -d / v * l_g])
 
 
@@ -297,6 +376,7 @@ def build_entry_reference(
     end_range_to_target_m: float = 0.0,
     n_nodes: int = 300,
     f3_floor_fraction: float = 0.01,
+    rotation: Rotation | None = None,
 ) -> EntryReference:
     """Fly the reference trajectory and tabulate the ETPC gains (GUIDANCE.md 1.2).
 
@@ -332,6 +412,10 @@ def build_entry_reference(
     f3_floor_fraction : float
         F3 is floored at this fraction of its largest value (F3 -> 0 at the
         end; the law divides by it).
+    rotation : Rotation or None
+        Fly the reference relative to a rotating planet along the entry's
+        great circle (Coriolis and centrifugal terms, module docstring); None
+        for a non-rotating planet.
 
     Returns
     -------
@@ -367,6 +451,7 @@ def build_entry_reference(
         lift_to_drag=float(lift_to_drag),
         bank_v_m_s=bank_v[order],
         bank_rad=np.radians(np.asarray(bank_profile_deg[1], dtype=np.float64))[order],
+        rotation=rotation,
     )
     x0 = np.array([0.0, *entry], dtype=np.float64)
     traj, t_top, t_end = _fly(model, x0, v_end_m_s)
@@ -382,13 +467,13 @@ def build_entry_reference(
     s_end = traj(t_end)[0]
 
     # Adjoints, backwards from the fixed-end-speed terminal values.
-    _, v_f, gam_f, h_f = traj(t_end)
+    x_f = traj(t_end)
+    _, v_f, gam_f, h_f = x_f
     r_f = model.radius_m + h_f
     g_f = model.mu_m3_s2 / r_f**2
     d_f = float(density_kg_m3(np.asarray(h_f))) * v_f**2 / (2.0 * model.beta_kg_m2)
-    lam_end = np.array(
-        [v_f * np.cos(gam_f) * (model.radius_m / r_f) / (d_f + g_f * np.sin(gam_f)), 0, 0, 0]
-    )
+    decel_f = d_f + g_f * np.sin(gam_f) - model.rotating_terms(x_f)[0]  # -dV/dt at the end
+    lam_end = np.array([v_f * np.cos(gam_f) * (model.radius_m / r_f) / decel_f, 0, 0, 0])
     adj = solve_ivp(
         lambda t, lam: model.adjoint_rhs(traj(t), lam),
         (t_end, t_top),

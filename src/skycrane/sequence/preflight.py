@@ -45,9 +45,9 @@ from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.cycles import track_frame
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
-from skycrane.guidance.entry_reference import EntryPoint, build_entry_reference
+from skycrane.guidance.entry_reference import EntryPoint, Rotation, build_entry_reference
 from skycrane.missions.loader import Mission
-from skycrane.planets import PC_OMEGA
+from skycrane.planets import PC_OMEGA, pf_from_lla
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
 from skycrane.sequence import reference_cache
@@ -177,6 +177,28 @@ def entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.ndarray, n
     )
 
 
+def reference_rotation(mission: Mission, y_entry: np.ndarray) -> Rotation:
+    """The planet's rotation and the great circle from the entry point toward the target.
+
+    The reference trajectory is flown along it (Coriolis and centrifugal
+    terms, :mod:`skycrane.guidance.entry_reference`): geocentric latitude of
+    the entry point and the planet-relative azimuth of the target from it.
+    """
+    r = np.asarray(y_entry[0:3], dtype=np.float64)
+    up = r / np.linalg.norm(r)
+    east = np.array([-up[1], up[0], 0.0]) / math.hypot(up[0], up[1])
+    north = np.cross(up, east)
+    tgt = mission.spec.target
+    t = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, mission.planet)
+    t = np.asarray(t, dtype=np.float64)
+    along = t / np.linalg.norm(t) - np.dot(t / np.linalg.norm(t), up) * up
+    return Rotation(
+        rate_rad_s=float(mission.planet.rotation_rad_s),
+        latitude_rad=math.asin(float(up[2])),
+        heading_rad=math.atan2(float(np.dot(along, east)), float(np.dot(along, north))),
+    )
+
+
 def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     spec = mission.spec
     g = spec.guidance.entry
@@ -210,7 +232,9 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
         if g.reference_end_speed_m_s
         else "parachute.deploy.speed_m_s"
     )
+    rotation = reference_rotation(mission, y_entry)
     inputs = (
+        *rotation,
         planet.mu_m3_s2,
         planet.mean_radius_m,
         beta,
@@ -240,6 +264,7 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
             ),
             v_end_m_s=v_end,
             end_range_to_target_m=end_range,
+            rotation=rotation,
         ).kernel_table()
 
     try:

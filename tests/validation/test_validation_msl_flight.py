@@ -1,0 +1,111 @@
+"""Nominal MSL against what Curiosity flew on 6 August 2012: entry state, timeline, landing point.
+
+Every figure below is written with its citation and the tolerance its source
+allows (the as-flown section of REFERENCE.md). The simulation is the preset's
+nominal: average atmosphere, no wind, no delivery error. Such a run can only
+be held to a flown figure within the scatter the flight itself belonged to,
+so the tolerances are the source's own precision widened by the spread the
+pre-flight Monte Carlo predicted where the source gives one; each test says
+which. Tests the model does not meet today are marked ``xfail(strict=True)``
+with the measured value, so fixing the physics turns them into passes that
+must be kept.
+
+Sources (as cited in REFERENCE.md):
+- [W13] Way, Davis & Shidner, "Assessment of the MSL EDL Simulation",
+  AAS 13-420 (2013): entry at 125 km and 5.845 km/s relative; landing
+  2.385 km from the 4.5965 S, 137.4019 E target, ~2.4 km east and ~0.4 km north.
+- [L16] Lakdawalla, *The Design and Engineering of Curiosity* (2018), Table
+  2.2: guidance start (0.2 g) E+45-46 s, peak deceleration E+80 s, heading
+  alignment E+135 s, entry balance masses (SUFR) E+239 s, parachute deploy
+  E+259 s, heat-shield separation E+278 s; touchdown E+427-431 s.
+- [MC11] Mendeck & Craig, "Entry Guidance for the 2011 Mars Science
+  Laboratory Mission", AIAA 2011-6192: touchdown ellipse 25 km x 20 km.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import skycrane
+from skycrane.planets import great_circle
+
+pytestmark = pytest.mark.slow
+
+# [L16] event times are printed to the second from telemetry time tags; the table's own
+# alignment is uncertain by a few seconds (REFERENCE.md), so events are held to +-5 s.
+EVENT_TOLERANCE_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def msl():
+    return skycrane.load_mission("msl")
+
+
+@pytest.fixture(scope="module")
+def flown(msl):
+    result = skycrane.simulate(msl)
+    assert result.ok, result.status_text
+    return result
+
+
+def test_entry_interface_state(flown):
+    """[W13]: entry at 125 km and 5.845 km/s planet-relative, from the preset's inertial state.
+
+    The preset gives the inertial speed, flight-path angle and heading (S2);
+    the relative speed comes out of the frame conversion and the back-propagation
+    from E-600 s. Tolerance: 125 km to 10 m (the event is located on it); 5 m/s
+    on the speed ([W13] quotes 1 m/s; 3522.2 km vs the ellipsoid's radius there
+    changes the relative speed by ~1 m/s).
+    """
+    ei = flown.event("entry_interface")
+    assert ei.t_s == pytest.approx(0.0, abs=1e-6)
+    assert ei.altitude_m == pytest.approx(125e3, abs=10.0)
+    assert ei.speed_m_s == pytest.approx(5845.0, abs=5.0)
+
+
+def test_guidance_start_and_peak_deceleration(flown):
+    """[L16]: range control from 0.2 g at E+45-46 s; peak deceleration E+80 s (+-5 s)."""
+    assert flown.event("range_control_start").t_s == pytest.approx(45.5, abs=EVENT_TOLERANCE_S)
+    assert flown.event("peak_deceleration").t_s == pytest.approx(80.0, abs=EVENT_TOLERANCE_S)
+
+
+def test_heading_alignment(flown):
+    """[L16]: heading alignment begins at E+135 s (+-5 s)."""
+    assert flown.event("heading_alignment").t_s == pytest.approx(135.0, abs=EVENT_TOLERANCE_S)
+
+
+@pytest.mark.xfail(strict=True, reason="nominal SUFR E+215 s, deploy E+236 s: ~23 s early")
+def test_sufr_and_parachute_deploy(flown):
+    """[L16]: SUFR (first entry balance mass) E+239 s, parachute deploy E+259 s (+-5 s each)."""
+    assert flown.event("straighten_up_and_fly_right").t_s == pytest.approx(
+        239.0, abs=EVENT_TOLERANCE_S
+    )
+    assert flown.event("parachute_deploy").t_s == pytest.approx(259.0, abs=EVENT_TOLERANCE_S)
+
+
+@pytest.mark.xfail(strict=True, reason="nominal E+260 s: follows the early deploy")
+def test_heat_shield_separation(flown):
+    """[L16]: heat-shield separation E+278 s (+-5 s)."""
+    assert flown.event("heat_shield_separation").t_s == pytest.approx(278.0, abs=EVENT_TOLERANCE_S)
+
+
+@pytest.mark.xfail(strict=True, reason="nominal E+455 s: the parachute phase starts ~5 km high")
+def test_touchdown_time(flown):
+    """[L16]: touchdown E+427-431 s. The timeline of a nominal run against one flight: the
+    parachute and powered phases add the scatter of the whole descent, so the tolerance is
+    the +-15 s of [NASA graphic: deploy times vary by 10-15 s for a successful landing]."""
+    assert flown.event("touchdown").t_s == pytest.approx(429.0, abs=15.0)
+
+
+def test_landing_point_within_the_flown_scatter(msl, flown):
+    """[W13] Curiosity landed at 4.5895 S, 137.4417 E, 2.385 km from the target.
+
+    A nominal run with no wind and no delivery error cannot reproduce one
+    flight's miss; it is held to lie within the pre-flight touchdown ellipse
+    of [MC11] (25 km x 20 km, semi-minor 10 km) around the flown point.
+    """
+    landed = flown.event("touchdown")
+    distance_m, _ = great_circle(
+        landed.latitude_deg, landed.longitude_deg, -4.5895, 137.4417, msl.planet.mean_radius_m
+    )
+    assert distance_m < 10e3
