@@ -31,8 +31,9 @@ flight (``simulation_start`` or ``entry_interface``) and a ground impact
 before the bridles are cut (``surface_impact``) as events;
 ``<event>.airspeed_m_s|latitude_deg|longitude_deg|flight_path_angle_deg|
 heading_deg|mass_kg``; ``body.<name>.bearing_from_rover_deg|t_separation_s|
-t_rest_s|status``; ``limits_exceeded`` (tuple of reasons), ``t_entry_s`` (the
-entry interface on the kernel's clock) and ``n_steps``.
+t_rest_s|status|impact_angle_deg|impact_azimuth_deg``; ``limits_exceeded``
+(tuple of reasons), ``t_entry_s`` (the entry interface on the kernel's clock)
+and ``n_steps``.
 """
 
 from __future__ import annotations
@@ -451,6 +452,26 @@ def _limits_exceeded(table: dict, mission: Mission) -> np.ndarray:
     return _tuples(out)
 
 
+def _impact_direction(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flight-path angle below the local horizontal and azimuth (deg) of each row's velocity.
+
+    Local vertical along the planet-fixed position (spherical); east = z x up,
+    north = up x east; azimuth clockwise from north in [0, 360).
+    """
+    r = y[:, 0:3]
+    v = y[:, 3:6]
+    up = r / np.linalg.norm(r, axis=1)[:, None]
+    east = np.cross([0.0, 0.0, 1.0], up)
+    east /= np.linalg.norm(east, axis=1)[:, None]
+    north = np.cross(up, east)
+    v_up = np.sum(v * up, axis=1)
+    v_e = np.sum(v * east, axis=1)
+    v_n = np.sum(v * north, axis=1)
+    angle = np.degrees(np.arctan2(-v_up, np.hypot(v_e, v_n)))
+    azimuth = np.degrees(np.arctan2(v_e, v_n)) % 360.0
+    return angle, azimuth
+
+
 def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ...]:
     """Touchdown, propellant and where every body came to rest; returns the body order."""
     n = raw.status.shape[0]
@@ -459,8 +480,10 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
     td = fired[:, L.EV_TOUCHDOWN]
     y_td = raw.event_y[:, L.EV_TOUCHDOWN]
     r_hat = y_td[:, 0:3] / np.linalg.norm(y_td[:, 0:3], axis=1)[:, None]
-    v_vert = np.sum(y_td[:, 3:6] * r_hat, axis=1)
-    v_horiz = np.linalg.norm(y_td[:, 3:6] - v_vert[:, None] * r_hat, axis=1)
+    # the wheels' velocity: the stage's less the rover's drop rate below it, along the vertical
+    v_td = y_td[:, 3:6] - y_td[:, L.S_ROVER_DROP_RATE_M_S, None] * r_hat
+    v_vert = np.sum(v_td * r_hat, axis=1)
+    v_horiz = np.linalg.norm(v_td - v_vert[:, None] * r_hat, axis=1)
     p = batch.params
     table["touchdown.vertical_speed_m_s"] = np.where(td, -v_vert, np.nan)
     table["touchdown.horizontal_speed_m_s"] = np.where(td, v_horiz, np.nan)
@@ -523,6 +546,9 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
             table[key + "distance_from_rover_m"] = dist
             detail[key + "bearing_from_rover_deg"] = bearing_r
         table[key + "impact_speed_m_s"] = np.linalg.norm(y[:, 3:6], axis=1)
+        angle, azimuth = _impact_direction(y)
+        detail[key + "impact_angle_deg"] = angle
+        detail[key + "impact_azimuth_deg"] = azimuth
         if name == "rover":
             miss_m = d  # the great-circle distance itself, not hypot(east, north)
     if have_rover:

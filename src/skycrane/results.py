@@ -88,6 +88,7 @@ class BodyRest:
     t_rest_s: float | None
     status: str
     impact_angle_deg: float | None = None  # below the local horizontal
+    impact_azimuth_deg: float | None = None  # clockwise from north
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -125,6 +126,7 @@ class Trajectory:
     deceleration_earth_g: np.ndarray
     parachute_force_n: np.ndarray
     thrust_n: np.ndarray
+    bridle_tension_n: np.ndarray
     drag_filtered_m_s2: np.ndarray
     range_to_go_m: np.ndarray
     predicted_range_m: np.ndarray
@@ -376,6 +378,8 @@ def _bodies(columns: Columns, i: int) -> list[BodyRest]:
                 float(columns[key + "impact_speed_m_s"][i]),
                 float(columns[key + "t_rest_s"][i]),
                 status,
+                _value(columns[key + "impact_angle_deg"][i]),
+                _value(columns[key + "impact_azimuth_deg"][i]),
             )
         )
     return out
@@ -405,6 +409,7 @@ def trajectory_of(raw: RawBatch, i: int, planet, t_e: float = 0.0) -> Trajectory
         deceleration_earth_g=aux[:, L.A_AERO_ACCEL_M_S2] / G0_M_S2,
         parachute_force_n=aux[:, L.A_CHUTE_FORCE_N].copy(),
         thrust_n=aux[:, L.A_THRUST_N].copy(),
+        bridle_tension_n=aux[:, L.A_BRIDLE_TENSION_N].copy(),
         drag_filtered_m_s2=aux[:, L.A_DRAG_FILT_M_S2].copy(),
         range_to_go_m=aux[:, L.A_RANGE_TO_GO_M].copy(),
         predicted_range_m=aux[:, L.A_PREDICTED_RANGE_M].copy(),

@@ -84,17 +84,18 @@ def test_density_slope_is_continuous_at_nodes():
 
 
 def test_extrapolation_continues_end_segments_and_holds_temperature():
-    """Beyond the ends ln(rho), ln(p) continue the end sub-segment's line; T is held."""
+    """Beyond the ends ln(rho) continues the end sub-segment's line; T and p/rho are held."""
     table = _table()
-    h, ln_rho, ln_p, _ = table.kernel_arrays()
+    h, ln_rho, _, _ = table.kernel_arrays()
     h_low, h_high = -4e3, 55e3
     low, high = table.evaluate(h_low), table.evaluate(h_high)
     slope_low = (ln_rho[1] - ln_rho[0]) / (h[1] - h[0])
     slope_high = (ln_rho[-1] - ln_rho[-2]) / (h[-1] - h[-2])
     assert low.density_kg_m3 == pytest.approx(1.0e-2 * math.exp(slope_low * h_low), rel=1e-12)
     assert high.density_kg_m3 == pytest.approx(2.0e-4 * math.exp(slope_high * 25e3), rel=1e-12)
-    p_slope_high = (ln_p[-1] - ln_p[-2]) / (h[-1] - h[-2])
-    assert high.pressure_pa == pytest.approx(9.0 * math.exp(p_slope_high * 25e3), rel=1e-12)
+    # temperature held: p / rho = R T stays the end node's (isothermal extension), so the
+    # sound speed does too (issue 14 item 9: it used to grow without bound)
+    assert high.pressure_pa == pytest.approx(high.density_kg_m3 * 9.0 / 2.0e-4, rel=1e-12)
     # the end slope is the cubic's own end slope (to the sub-grid's resolution)
     end = PchipInterpolator(table.altitude_m, np.log(table.density_kg_m3)).derivative()(30e3)
     assert slope_high == pytest.approx(float(end), rel=0.02)

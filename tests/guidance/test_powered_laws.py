@@ -239,7 +239,8 @@ def test_flyaway_direction_and_thrust():
     sink = pd.flyaway_thrust(3.0, (10.0, 0.0, -2.0), UP, GRAV, m, east, PARAMS)
     assert sink[2] == pytest.approx(m * (1.05 * 3.71 + 2.0))  # arrests a sink
     heavy = pd.flyaway_thrust(3.0, (0.0, 0.0, 0.0), UP, GRAV, 5000.0, east, PARAMS)
-    assert _norm(heavy) == pytest.approx(4 * 3.1e3)  # 4 engines at full throttle
+    # 4 engines at full throttle, net of their cant (GUIDANCE.md 3.2: n T_eng cos(cant))
+    assert _norm(heavy) == pytest.approx(4 * 3.1e3 * math.cos(PARAMS[pl.PDP_CANT_RAD]))
 
 
 def test_step_transitions():
@@ -248,9 +249,9 @@ def test_step_transitions():
     east = (1.0, 0.0, 0.0)
     m = 2095.0
 
-    def step(mode, t, z, vz, prop=300.0):
+    def step(mode, t, z, vz, prop=300.0, v_int=0.0):
         return pd.powered_descent_step(
-            mode, t, (0.0, 0.0, z), (0.0, 0.0, vz), UP, GRAV, m, prop, target, east, PARAMS
+            mode, t, (0.0, 0.0, z), (0.0, 0.0, vz), UP, GRAV, m, prop, target, east, PARAMS, v_int
         )
 
     assert step(pl.PD_FREE_FALL, 0.5, 2000.0, -90.0) == (pl.PD_FREE_FALL, 0.0, 0.0, 0.0)
@@ -266,6 +267,11 @@ def test_step_transitions():
     assert mode == pl.PD_SKY_CRANE
     assert tz == pytest.approx(m * 3.71)  # on the 0.75 m/s profile: hover thrust
     assert step(pl.PD_SKY_CRANE, 30.0, 7.0, -0.75)[0] == pl.PD_SKY_CRANE  # caller detects
-    assert step(pl.PD_TOUCHDOWN_CONFIRM, 1.9, 7.0, 0.0)[0] == pl.PD_TOUCHDOWN_CONFIRM
-    assert step(pl.PD_TOUCHDOWN_CONFIRM, 2.0, 7.0, 0.0)[0] == pl.PD_FLYAWAY
+    # the integral term: k_i v_int of extra acceleration, for any mass carried
+    ki = PARAMS[pl.PDP_KI_VERT_S2]
+    assert step(pl.PD_SKY_CRANE, 1.0, 15.0, -0.75, v_int=-1.0)[3] == pytest.approx(m * (3.71 - ki))
+    assert step(pl.PD_TOUCHDOWN_CONFIRM, 1.9, 7.0, -0.75)[0] == pl.PD_TOUCHDOWN_CONFIRM
+    # confirmation keeps the sky-crane descent: hover thrust on the 0.75 m/s profile
+    assert step(pl.PD_TOUCHDOWN_CONFIRM, 1.9, 7.0, -0.75)[3] == pytest.approx(m * 3.71)
+    assert step(pl.PD_TOUCHDOWN_CONFIRM, 2.0, 7.0, -0.75)[0] == pl.PD_FLYAWAY
     assert step(pl.PD_FLYAWAY, 5.0, 50.0, 1.0, prop=0.0) == (pl.PD_BALLISTIC, 0.0, 0.0, 0.0)

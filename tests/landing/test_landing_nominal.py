@@ -50,26 +50,29 @@ def _agl(result, mission, event):
 
 
 def test_m2020_timeline(m2020, m2020_result) -> None:
-    """Deploy E+230-250 s near 11 km; heat shield ~20 s later; backshell near 2.1 km."""
+    """Press kit: deploy E+240 s near 11 km, heat shield at ~160 m/s, sky crane ~E+390 s."""
     r = m2020_result
     assert r.ok, r.status_text
     deploy = r.event("parachute_deploy")
     assert 230.0 <= deploy.t_s <= 250.0
     assert _agl(r, m2020, "parachute_deploy") == pytest.approx(11_000.0, abs=1_500.0)
-    hs = r.event("heat_shield_separation")
-    assert hs.t_s - deploy.t_s == pytest.approx(20.0, abs=1e-6)
-    assert hs.speed_m_s == pytest.approx(160.0, abs=25.0)
-    assert _agl(r, m2020, "backshell_separation") == pytest.approx(2_100.0, abs=1e-2)
+    assert r.event("heat_shield_separation").speed_m_s == pytest.approx(160.0, abs=25.0)
     assert r.event("sky_crane_start").t_s == pytest.approx(390.0, abs=15.0)
 
 
 def test_m2020_touchdown(m2020_result) -> None:
-    """Touchdown E+390-440 s at 0.75 m/s, under 0.1 m/s horizontal, within 50 m of target."""
+    """Press kit: touchdown E+410 s at 0.75 m/s, the wheels' speed from the bridle dynamics.
+
+    Tolerances: the press kit's round figures (E+410 s; 0.75 m/s, +-0.05 m/s
+    for the bridle oscillation left at contact); horizontal under 0.1 m/s with
+    perfect navigation (nominal run); on the target within the 60 m
+    requirement the LVS flew to (GUIDANCE.md 3.4, S).
+    """
     td = m2020_result.touchdown
     assert 390.0 <= td["t_s"] <= 440.0
-    assert td["vertical_speed_m_s"] == pytest.approx(0.75, abs=0.02)
+    assert td["vertical_speed_m_s"] == pytest.approx(0.75, abs=0.05)
     assert td["horizontal_speed_m_s"] < 0.1
-    assert td["miss_distance_m"] < 50.0
+    assert td["miss_distance_m"] < 60.0
     assert m2020_result.propellant_remaining_kg > 0.0
 
 
@@ -78,10 +81,9 @@ def test_msl_timeline(msl, msl_result) -> None:
     r = msl_result
     assert r.ok, r.status_text
     assert r.event("parachute_deploy").t_s == pytest.approx(247.0, abs=20.0)
-    assert _agl(r, msl, "backshell_separation") == pytest.approx(1_800.0, abs=1e-2)
     td = r.touchdown
     assert td["t_s"] <= 480.0
-    assert td["vertical_speed_m_s"] == pytest.approx(0.75, abs=0.02)
+    assert td["vertical_speed_m_s"] == pytest.approx(0.75, abs=0.05)
     assert td["miss_distance_m"] < 2_400.0
 
 
@@ -122,38 +124,56 @@ def test_backshell_terminal_speed(m2020_result) -> None:
 
 
 @pytest.mark.parametrize("which", ["m2020", "msl"])
-def test_descent_stage_crash_is_safe_and_physical(
+def test_flyaway_burns_to_depletion_and_crash_is_physical(
     which, m2020, m2020_result, msl, msl_result
 ) -> None:
-    """The descent stage lands >= 150 m from the rover, within what its propellant allows.
+    """The engines stop only when the propellant is gone; the crash lies within its reach.
 
-    Bound (derived here): with m_p of propellant left at touchdown the stage
-    can gain at most dv = Isp g0 ln((m_dry + m_p) / m_dry) of speed (rocket
-    equation), so its horizontal speed never exceeds dv; it can stay aloft at
-    most dv / g thrusting (to hover is to spend g per second) plus the fall
-    from the highest point it could reach, h_max = dv^2 / (2 g). Distance
-    <= dv * (dv / g + sqrt(2 h_max / g)).
+    Invariant: at ``descent_stage_engines_out`` the stage weighs its dry mass
+    (no timer ends the burn). Bound (derived here): with m_p of propellant at
+    the cut the thrust can deliver at most dv = v_e ln((m_dry + m_p) / m_dry),
+    v_e = Isp g0 cos(cant) / (1 + f_acs) the effective exhaust speed of canted
+    engines that also steer; the horizontal speed never exceeds dv, the burn
+    lasts at most dv / g (hovering spends g per second) and the fall from the
+    highest point reachable, h_max = dv^2 / (2 g), takes sqrt(2 h_max / g):
+    distance <= dv (dv / g + sqrt(2 h_max / g)). The stage lands at least
+    150 m from the rover (issue 14's safety criterion). The crash's bearing
+    from the rover is the direction it flew: the horizontal velocity's azimuth
+    at impact within 15 deg (a straight flyaway).
     """
     mission, result = (m2020, m2020_result) if which == "m2020" else (msl, msl_result)
     pd = mission.spec.powered_descent
+    out = result.event("descent_stage_engines_out")
+    cut = result.event("bridles_cut")
+    assert out.t_s > cut.t_s
+    assert out.mass_kg == pytest.approx(pd.dry_mass_kg, abs=1e-3)
     crash = result.body("descent_stage")
-    assert crash.distance_from_rover_m >= 150.0
-    m_p = result.propellant_remaining_kg
-    dv = pd.isp_s * G0 * math.log((pd.dry_mass_kg + m_p) / pd.dry_mass_kg)
+    m_p = cut.mass_kg - pd.dry_mass_kg
+    v_e = G0 * pd.isp_s * math.cos(math.radians(pd.engine_cant_deg))
+    v_e /= 1.0 + pd.attitude_control_flow_fraction
+    dv = v_e * math.log((pd.dry_mass_kg + m_p) / pd.dry_mass_kg)
     g = 3.71
     bound = dv * (dv / g + math.sqrt(2.0 * (dv * dv / (2.0 * g)) / g))
-    assert crash.distance_from_rover_m <= bound
-    # and the crash happens after the cut, with the engines off
-    assert result.event("descent_stage_impact").t_s > result.event("bridles_cut").t_s
+    assert 150.0 <= crash.distance_from_rover_m <= bound
+    assert crash.impact_angle_deg is not None and 0.0 < crash.impact_angle_deg < 90.0
+    turn = (crash.impact_azimuth_deg - crash.bearing_from_rover_deg + 180.0) % 360.0 - 180.0
+    assert abs(turn) < 15.0
+    assert result.event("descent_stage_impact").t_s > out.t_s
 
 
-def test_energy_bookkeeping(m2020) -> None:
-    """Invariant: energy lost equals the work of aerodynamic, parachute and thrust forces (0.1 %).
+@pytest.mark.parametrize("until", ["EV_TOUCHDOWN", "EV_BRIDLES_CUT", "EV_GROUND"])
+def test_energy_bookkeeping(m2020, until) -> None:
+    """Invariant: energy lost equals the work of aerodynamic, parachute, thrust and bridle forces.
 
     In the rotating frame the specific Jacobi energy E = v^2/2 - U(r) -
-    |omega x r|^2/2 changes only by the work of non-gravitational forces
-    (the Coriolis force does no work); separations change the mass, not the
-    specific energy. The kernel integrates that work as a state.
+    |omega x r|^2/2 of the main vehicle (the descent stage, once the rover
+    hangs below it) changes only by the work of non-gravitational forces on
+    it (the Coriolis force does no work); separations change the mass, not
+    the specific energy. The kernel integrates that work as a state: the
+    thrust (net of the engines' cant: the cosine loss is propellant, not
+    work) and the bridle tension while the rover hangs. Checked to 0.1 % at
+    touchdown, at the cut (the bridles' slack and taut phases included) and
+    at the stage's crash (the whole flyaway).
     """
     from skycrane.propagate.kernel import run_batch
     from skycrane.sequence.build import build_batch
@@ -173,8 +193,10 @@ def test_energy_bookkeeping(m2020) -> None:
         )
         return 0.5 * y[3:6] @ y[3:6] - u - 0.5 * planet.rotation_rad_s**2 * (r[0] ** 2 + r[1] ** 2)
 
+    slot = getattr(L, until)
+    assert raw.event_fired[0, slot]
     y0 = batch.y0[0]
-    y1 = raw.event_y[0, L.EV_TOUCHDOWN]
+    y1 = raw.event_y[0, slot]
     lost = energy(y0) - energy(y1)
     work = -(y1[L.S_WORK] - y0[L.S_WORK])
     assert lost > 0.0
@@ -239,9 +261,8 @@ def deploy_range(mission) -> float:
     return mission.spec.parachute.deploy.range_to_target_m
 
 
-def test_parachute_opening_load(m2020_result, msl_result) -> None:
-    """Peak opening load: Mars 2020 ~152 kN (S2) is the calibration of the opening-load factor;
-    MSL, flown with the same factor, must match its flight reconstruction, 153.8 kN (Cruz et
-    al., JSR 51(4), 2014), within 5 % - an independent check."""
-    assert m2020_result.peaks["parachute_load_n"] == pytest.approx(152e3, rel=0.02)
+def test_parachute_opening_load(msl_result) -> None:
+    """MSL's peak opening load against its flight reconstruction, 153.8 kN (Cruz et al., JSR
+    51(4), 2014), within 5 %: an independent check of the opening-load factor calibrated on
+    Mars 2020's ~152 kN (S2), which is therefore not asserted here."""
     assert msl_result.peaks["parachute_load_n"] == pytest.approx(153.8e3, rel=0.05)

@@ -176,7 +176,7 @@ def test_update_commands_equals_a_new_rhs(flight_state):
     f = np.empty(L.N_STATE)
     aux = np.empty(L.N_AUX)
     rhs(t, y, p, mem, model, f, aux)
-    before = np.array(thrust_terms(p, mem, y[L.S_MASS])[:3])
+    before = np.array(thrust_terms(y, p, mem)[:3])
     mem[L.M_THRUST_X : L.M_THRUST_Z + 1] = (-5.0e3, 1.0e4, 2.5e4)
     mem[L.M_BANK_CMD] = -0.7
     mem[L.M_BANK0] = y[L.S_BANK]

@@ -76,8 +76,10 @@ def atmosphere_at(h_m, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
 
     Notes
     -----
-    ln(rho) and ln(p) are linear between nodes and extrapolated along the end
-    segment beyond the table; T is linear between nodes and held beyond it.
+    ln(rho) and ln(p) are linear between nodes; beyond the table ln(rho) is
+    extrapolated along the end segment and T is held (so p = rho R T with the
+    end node's R T, and the sound speed is the end node's: an isothermal
+    extension, not the divergent ratio of two extrapolations).
     a = sqrt(gamma p / rho) is formed from ln p - ln rho so it stays finite
     even where rho and p both underflow far outside the table. The node is
     found from the grid spacing when the grid is uniform, else by binary
@@ -89,7 +91,10 @@ def atmosphere_at(h_m, h_tab, ln_rho_tab, ln_p_tab, t_tab, gamma):
     width = h_tab[seg + 1] - h_tab[seg]
     dh = h_m - h_tab[anchor]
     ln_rho = ln_rho_tab[anchor] + dh * (ln_rho_tab[seg + 1] - ln_rho_tab[seg]) / width
-    ln_p = ln_p_tab[anchor] + dh * (ln_p_tab[seg + 1] - ln_p_tab[seg]) / width
+    if inside:
+        ln_p = ln_p_tab[anchor] + dh * (ln_p_tab[seg + 1] - ln_p_tab[seg]) / width
+    else:  # temperature held: p / rho = R T stays the end node's
+        ln_p = ln_rho + (ln_p_tab[anchor] - ln_rho_tab[anchor])
     t = t_tab[anchor]
     if inside:
         t += dh * (t_tab[seg + 1] - t_tab[seg]) / width
@@ -125,11 +130,14 @@ def density_and_sound_at(h_m, h_tab, ln_rho_tab, ln_p_tab, gamma):
     """
     if np.isnan(h_m):
         return np.nan, np.nan
-    seg, anchor, _ = _segment(h_m, h_tab)
+    seg, anchor, inside = _segment(h_m, h_tab)
     dh = (h_m - h_tab[anchor]) / (h_tab[seg + 1] - h_tab[seg])
     ln_rho = ln_rho_tab[anchor] + dh * (ln_rho_tab[seg + 1] - ln_rho_tab[seg])
-    ln_p = ln_p_tab[anchor] + dh * (ln_p_tab[seg + 1] - ln_p_tab[seg])
-    return math.exp(ln_rho), math.sqrt(gamma) * math.exp(0.5 * (ln_p - ln_rho))
+    if inside:
+        ln_p_rho = ln_p_tab[anchor] + dh * (ln_p_tab[seg + 1] - ln_p_tab[seg]) - ln_rho
+    else:  # beyond the table the temperature is held, so is the sound speed
+        ln_p_rho = ln_p_tab[anchor] - ln_rho_tab[anchor]
+    return math.exp(ln_rho), math.sqrt(gamma) * math.exp(0.5 * ln_p_rho)
 
 
 @numba.njit(**PYTHON_ERRORS)

@@ -45,6 +45,18 @@ BODY_COLUMNS = (
     Column("longitude_deg", "deg", "rest point longitude, east positive"),
     Column("distance_from_rover_m", "m", "great-circle distance from the rover at rest"),
     Column("impact_speed_m_s", "m/s", "planet-relative speed on reaching the ground"),
+    Column(
+        "impact_angle_deg",
+        "deg",
+        "planet-relative flight-path angle below the local horizontal on reaching the ground",
+        table=False,
+    ),
+    Column(
+        "impact_azimuth_deg",
+        "deg",
+        "azimuth of the planet-relative velocity on reaching the ground, clockwise from north",
+        table=False,
+    ),
 )
 
 ALTITUDE = EVENT_COLUMNS[1]

@@ -15,8 +15,6 @@ radians inside the kernel, whatever the mission file's unit.
 
 from __future__ import annotations
 
-import math
-
 from skycrane.constants import G0_M_S2
 from skycrane.contract.declare import (
     Derived,
@@ -28,6 +26,7 @@ from skycrane.contract.declare import (
     Key,
     Preflight,
 )
+from skycrane.contract.powered_fields import POWERED_DESCENT
 
 # --- state vector (planet-fixed, rotating frame; SI) ------------------------------------
 STATE = (
@@ -40,193 +39,17 @@ STATE = (
     Field("S_MASS", "kg", "mass", disperse=(Disperse("capsule_mass_delta_kg", "add"),)),
     Field("S_HEAT_LOAD", "J/m^2", "integrated stagnation-point heat load"),
     Field("S_BANK", "rad", "bank angle, positive = lift to the right of the flight direction"),
-    Field("S_WORK", "J/kg", "specific work of aerodynamic, parachute and thrust forces"),
+    Field("S_WORK", "J/kg", "specific work of aerodynamic, parachute, thrust and bridle forces"),
+    Field(
+        "S_ROVER_DROP_M",
+        "m",
+        "rover wheels below the descent stage along the local vertical (0 while stowed)",
+    ),
+    Field("S_ROVER_DROP_RATE_M_S", "m/s", "rate of S_ROVER_DROP_M"),
 )
 
 # --- per-case parameters: constant during a flight ---------------------------------------
-_PD = "powered_descent"
-POWERED_DESCENT = (
-    Field(
-        "PDP_N_ENGINES",
-        "-",
-        "engines firing until the sky crane",
-        Key("powered_descent.engines"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_N_ENGINES_SKY_CRANE",
-        "-",
-        "engines firing from the sky crane on",
-        Key("powered_descent.engines_sky_crane"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_ENGINE_THRUST_N",
-        "N",
-        "maximum thrust of one engine",
-        Key("powered_descent.engine_thrust_n"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_THROTTLE_MIN", "-", "minimum throttle", Key("powered_descent.throttle_min"), block=_PD
-    ),
-    Field(
-        "PDP_THROTTLE_MAX", "-", "maximum throttle", Key("powered_descent.throttle_max"), block=_PD
-    ),
-    Field(
-        "PDP_CANT_RAD",
-        "rad",
-        "engine cant from the thrust axis",
-        Fixed(0.0, "R: point-mass model with the thrust along one axis"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_TILT_MAX_RAD",
-        "rad",
-        "largest thrust-axis tilt from the local vertical",
-        Fixed(math.radians(45.0), "R"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_FREE_FALL_S", "s", "free fall after backshell separation", Fixed(1.0, "R"), block=_PD
-    ),
-    Field(
-        "PDP_WAYPOINT_HEIGHT_M",
-        "m",
-        "approach waypoint height above the target",
-        Key("powered_descent.waypoint_height_m"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_WAYPOINT_VSPEED_M_S",
-        "m/s",
-        "vertical velocity at the waypoint, along up",
-        Fixed(-20.0, "R: equal to the constant-velocity descent speed"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_THRUST_MARGIN",
-        "-",
-        "time to go is lengthened until m|a_T| <= margin * T_max",
-        Fixed(0.8, "E: GUIDANCE.md 3.2"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_TAU_SWITCH_S",
-        "s",
-        "approach ends when the time to go falls below this",
-        Fixed(1.0, "R: freeze below 1-2 s (GUIDANCE.md 3.2)"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_CV_SPEED_M_S",
-        "m/s",
-        "constant-velocity descent speed, positive down",
-        Key("powered_descent.constant_velocity_m_s"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_CD_DECEL_M_S2",
-        "m/s^2",
-        "constant-deceleration magnitude",
-        Fixed(4.0, "R: needs ~65 % throttle for the 2.1 t vehicle"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_SC_SPEED_M_S",
-        "m/s",
-        "sky-crane descent speed, positive down",
-        Key("powered_descent.sky_crane_speed_m_s"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_SC_HEIGHT_M",
-        "m",
-        "descent-stage height above the ground at rover release",
-        Key("powered_descent.sky_crane_height_m"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_BRIDLE_M",
-        "m",
-        "rover wheels below the descent stage on the bridles",
-        Key("rover.bridle_length_m"),
-        block=_PD,
-    ),
-    Field("PDP_ROVER_MASS_KG", "kg", "rover mass", Key("rover.mass_kg"), block=_PD),
-    Field(
-        "PDP_DRY_MASS_KG",
-        "kg",
-        "descent-stage mass without propellant (engines stop at it)",
-        Key("powered_descent.dry_mass_kg"),
-        block=_PD,
-        disperse=(Disperse("capsule_mass_delta_kg", "add"),),
-    ),
-    Field(
-        "PDP_KP_HORIZ_S2",
-        "1/s^2",
-        "horizontal position gain of the terminal modes",
-        Fixed(0.64, "E: critically damped, omega_n = 0.8 rad/s (kp = w^2)"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_KD_HORIZ_S",
-        "1/s",
-        "horizontal velocity gain of the terminal modes",
-        Fixed(1.6, "E: critically damped, omega_n = 0.8 rad/s (kd = 2 w)"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_KV_VERT_S",
-        "1/s",
-        "vertical velocity gain of the terminal modes",
-        Fixed(1.0, "E: 1 s vertical-velocity time constant"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_TD_THRESHOLD",
-        "-",
-        "touchdown: thrust below this fraction of hover",
-        Fixed(0.6, "R"),
-        block=_PD,
-    ),
-    Field("PDP_TD_PERSISTENCE_S", "s", "... for this long", Fixed(0.5, "R: 0.5-1 s"), block=_PD),
-    Field(
-        "PDP_TD_WINDOW_FRAC",
-        "-",
-        "detector armed after this fraction of the expected lowering",
-        Fixed(0.5, "R: half of (h_sc - bridle) / v_sc"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_CUT_DELAY_S",
-        "s",
-        "touchdown detection to bridle cut",
-        Key("powered_descent.cut_delay_s"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_FLYAWAY_PITCH_RAD",
-        "rad",
-        "flyaway thrust tilt from vertical",
-        Key("powered_descent.flyaway_pitch_deg", "deg"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_FLYAWAY_CLIMB_S",
-        "s",
-        "vertical climb before the flyaway pitch-over",
-        Fixed(1.5, "S2: pitch-over 1-2 s after the cut"),
-        block=_PD,
-    ),
-    Field(
-        "PDP_FLYAWAY_WEIGHT_FACTOR",
-        "-",
-        "flyaway vertical thrust over weight",
-        Fixed(1.05, "R: 'at or slightly above weight'"),
-        block=_PD,
-    ),
-)
+# --- the powered-descent block (PDP_*): skycrane.contract.powered_fields ---------------
 
 ATM_MAX_NODES = 32
 """Altitude nodes of a case's atmosphere perturbation profile."""
@@ -429,10 +252,10 @@ PARAMS = (
         Key("powered_descent.flyaway_azimuth_from_track_deg", "deg"),
     ),
     Field(
-        "P_FLYAWAY_BURN_S",
-        "s",
-        "flyaway timer: engines off this long after the cut",
-        Key("powered_descent.flyaway_burn_s"),
+        "P_FLYAWAY_AZ_RAD",
+        "rad",
+        "flyaway azimuth clockwise from north (NaN: relative to the track, P_FLYAWAY_REL_RAD)",
+        Derived("powered_descent.flyaway_azimuth_deg when set, else NaN"),
     ),
     Field(
         "P_TRN",
@@ -563,7 +386,7 @@ MEMORY = (
     Field(
         "M_ROVER_ON",
         "-",
-        "1 while the rover hangs on the bridles",
+        "1 while the rover is attached (stowed, then on the bridles) until the cut",
         Kernel(0.0, "1 when the mission carries a rover"),
     ),
     Field("M_ENGINES_ON", "-", "1 while the descent engines burn", Kernel(0.0)),
@@ -571,6 +394,18 @@ MEMORY = (
     Field("M_FLYAWAY_AZ", "rad", "flyaway azimuth, clockwise from north", Kernel(0.0)),
     Field(
         "M_HOVER_THRUST_N", "N", "thrust before touchdown, for the touchdown detector", Kernel(0.0)
+    ),
+    Field(
+        "M_BRIDLES_OUT",
+        "-",
+        "1 from rover release (sky-crane start) to the cut: the rover hangs on the bridles",
+        Kernel(0.0),
+    ),
+    Field(
+        "M_VSPEED_INT_M",
+        "m",
+        "sky-crane guidance's integral of the vertical-speed error",
+        Kernel(0.0),
     ),
     Field("M_DONE", "-", "1 once the main vehicle's flight is complete", Kernel(0.0)),
     Field("M_TOUCHED", "-", "1 once the rover's wheels are on the ground", Kernel(0.0)),
@@ -618,6 +453,7 @@ AUX = (
     Field("A_THRUST_N", "N", "thrust magnitude"),
     Field("A_DRAG_ACCEL_M_S2", "m/s^2", "drag part of the aerodynamic acceleration"),
     Field("A_BANK_RAD", "rad", "bank angle from the attitude response"),
+    Field("A_BRIDLE_TENSION_N", "N", "bridle tension (0 while stowed, slack or cut)"),
     # entry-guidance telemetry copied from memory, held between cycles
     Field("A_DRAG_FILT_M_S2", "m/s^2", "filtered sensed drag (M_DRAG_FILT)"),
     Field("A_RANGE_TO_GO_M", "m", "range to go at the last entry cycle"),
@@ -638,7 +474,6 @@ SENSED = (
     Field("SN_TRACK_AZIMUTH_RAD", "rad", "ground-track azimuth, clockwise from north"),
     Field("SN_MASS_EST_KG", "kg", "mass guidance believes: the rover counts until the cut"),
     Field("SN_PROPELLANT_KG", "kg", "propellant left, as gauged"),
-    Field("SN_BRIDLES_LOADED", "-", "1 until the rover's wheels touch and unload the bridles"),
 )
 
 # --- event slots: fixed ones, then one per sequence event -----------------------------------

@@ -50,12 +50,13 @@ from skycrane.contract.layout import (
     M_THRUST_X,
     M_THRUST_Y,
     M_THRUST_Z,
+    M_VSPEED_INT_M,
     P_DEPLOY_RANGE_M,
     P_DEPLOY_SPEED,
     P_DEPLOY_V_MAX,
     P_DIVERT_MAX_M,
     P_ENTRY_DT_S,
-    P_FLYAWAY_BURN_S,
+    P_FLYAWAY_AZ_RAD,
     P_FLYAWAY_REL_RAD,
     P_PD0,
     P_PD_DT_S,
@@ -72,9 +73,9 @@ from skycrane.contract.layout import (
     PD_FREE_FALL,
     PD_SKY_CRANE,
     PD_TOUCHDOWN_CONFIRM,
+    PDP_SC_SPEED_M_S,
     PDP_TD_PERSISTENCE_S,
     PDP_TD_THRESHOLD,
-    SN_BRIDLES_LOADED,
     SN_DRAG_ACCEL_M_S2,
     SN_GRAVITY_PF_M_S2_X,
     SN_GRAVITY_PF_M_S2_Y,
@@ -100,6 +101,7 @@ from skycrane.guidance.powered import (
 )
 from skycrane.vehicle.bank import wrap_pi
 
+VSPEED_INT_MAX_M = 4.0  # |k_i x integral| <= 4 m/s^2 (k_i = 1/s^2): more than Mars' g
 DRAG_FILTER_TAU_S = 0.1  # s: low-pass on the sensed drag (GUIDANCE.md 1.1: "filtered drag"); its
 # lag biases the predicted range by F1 * dD/dt * tau (docs/entry_guidance.md: 2 km at 0.5 s during
 # the drag rise). The sensed drag here carries no noise to reject, so the filter is kept a tenth
@@ -287,13 +289,17 @@ def powered_target(sensed, p, mem):
 def powered_start(t, sensed, p, mem):
     """Hand-over to powered descent: free fall first, engines off, flyaway azimuth, target.
 
-    The flyaway azimuth is the ground track's plus P_FLYAWAY_REL_RAD
-    (GUIDANCE.md 3.3); the target is :func:`powered_target` (GUIDANCE.md 3.4).
+    The flyaway azimuth is the mission's P_FLYAWAY_AZ_RAD if set, else the
+    ground track's plus P_FLYAWAY_REL_RAD (GUIDANCE.md 3.3); the target is
+    :func:`powered_target` (GUIDANCE.md 3.4).
     """
     mem[M_PD_MODE] = PD_FREE_FALL
     mem[M_PD_MODE_T0] = t
     mem[M_ENGINES_ON] = 0.0
-    mem[M_FLYAWAY_AZ] = sensed[SN_TRACK_AZIMUTH_RAD] + p[P_FLYAWAY_REL_RAD]
+    if math.isnan(p[P_FLYAWAY_AZ_RAD]):
+        mem[M_FLYAWAY_AZ] = sensed[SN_TRACK_AZIMUTH_RAD] + p[P_FLYAWAY_REL_RAD]
+    else:
+        mem[M_FLYAWAY_AZ] = p[P_FLYAWAY_AZ_RAD]
     powered_target(sensed, p, mem)
 
 
@@ -302,13 +308,17 @@ def powered_cycle(t, sensed, p, mem):
     """One powered-descent guidance cycle: mode machine, thrust command, touchdown detection.
 
     The mode machine and thrust laws are :func:`skycrane.guidance.powered.powered_descent_step`
-    (GUIDANCE.md 3.1-3.3); this cycle adds the touchdown detector (sky crane ->
-    touchdown confirm) and the bridle cut at flyaway. Guidance believes the
-    rover hangs on the bridles until it cuts them (SN_MASS_EST_KG), so after
-    the wheels touch it commands thrust for a mass it no longer carries: the
-    vertical loop throttles down, which is what the detector sees
-    (GUIDANCE.md 3.3). Returns (mode before, mode after) (layout.PD_*); the
-    kernel records the mode's event when they differ.
+    (GUIDANCE.md 3.1-3.3); this cycle keeps the sky crane's integral of the
+    vertical-speed error and runs the touchdown detector (sky crane ->
+    touchdown confirm). Guidance believes the rover hangs on the bridles
+    until it cuts them (SN_MASS_EST_KG): after the wheels touch, holding
+    the descent at v_sc takes less thrust, and the proportional-integral
+    loop throttles down, which is what the detector sees (GUIDANCE.md 3.3).
+    The detector compares the command with the hover thrust it held before
+    its window opened. The flyaway burns until the propellant is gone (the
+    engines-out event, or the mode machine's ballistic mode). Returns (mode
+    before, mode after) (layout.PD_*); the kernel records the mode's event
+    when they differ, and releases the rover or cuts the bridles.
     """
     pd = p[P_PD0:]
     dt = p[P_PD_DT_S]
@@ -325,6 +335,10 @@ def powered_cycle(t, sensed, p, mem):
     g = (sensed[SN_GRAVITY_PF_M_S2_X], sensed[SN_GRAVITY_PF_M_S2_Y], sensed[SN_GRAVITY_PF_M_S2_Z])
     fly_dir = flyaway_direction(mem[M_FLYAWAY_AZ], up, (0.0, 0.0, 1.0))
     t_mode = t - mem[M_PD_MODE_T0]
+    if mode == PD_SKY_CRANE or mode == PD_TOUCHDOWN_CONFIRM:
+        hdot = v[0] * up[0] + v[1] * up[1] + v[2] * up[2]
+        v_int = mem[M_VSPEED_INT_M] + (-pd[PDP_SC_SPEED_M_S] - hdot) * dt
+        mem[M_VSPEED_INT_M] = min(max(v_int, -VSPEED_INT_MAX_M), VSPEED_INT_MAX_M)
     new_mode, tx, ty, tz = powered_descent_step(
         mode,
         t_mode,
@@ -337,14 +351,13 @@ def powered_cycle(t, sensed, p, mem):
         (tx0, ty0, tz0),
         fly_dir,
         pd,
+        mem[M_VSPEED_INT_M],
     )
-    if mode == PD_FLYAWAY and t_mode >= p[P_FLYAWAY_BURN_S]:
-        new_mode = PD_BALLISTIC  # the flyaway timer ends the burn (GUIDANCE.md 3.3)
     if new_mode == PD_SKY_CRANE and mode == PD_SKY_CRANE:
         thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
-        if sensed[SN_BRIDLES_LOADED] > 0.0:
-            mem[M_HOVER_THRUST_N] = thrust
-        if touchdown_window_open(t_mode, pd):
+        if not touchdown_window_open(t_mode, pd):
+            mem[M_HOVER_THRUST_N] = thrust  # the reference: hovering with the rover below
+        else:
             timer, detected = touchdown_detector(
                 thrust / max(mem[M_HOVER_THRUST_N], 1.0),
                 dt,

@@ -252,13 +252,18 @@ def constant_decel_height(params) -> float:
 
 
 @numba.njit(**SCALAR)
-def _terminal_accel(mode, h, hdot, r, v, up, target, params) -> tuple:
+def _terminal_accel(mode, h, hdot, r, v, up, target, params, v_int_m) -> tuple:
     """Kinematic acceleration of the terminal modes: vertical speed loop + horizontal PD.
 
     Vertical: a_up = a_ff + k_v (hdot_ref - hdot) with hdot_ref = -v_cv
     (constant velocity), -sqrt(v_sc^2 + 2 a_cd (h - h_sc)) (constant
     deceleration, feed-forward a_cd hdot / hdot_ref, the exact profile
-    acceleration), -v_sc (sky crane) or 0 (hover until the cut).
+    acceleration), or -v_sc in the sky crane and on through the touchdown
+    confirmation, where the loop is proportional-integral: + k_i v_int_m,
+    v_int_m the integral of (hdot_ref - hdot) the caller keeps. The integral
+    holds the descent at v_sc whatever the mass hanging below, so when the
+    rover's weight comes off the stage keeps descending, the bridles go
+    slack and the throttle falls (GUIDANCE.md 3.3).
     Horizontal: a_h = -k_p e_h - k_d v_h, e_h the horizontal offset from the target.
     """
     a_ff = 0.0
@@ -269,10 +274,9 @@ def _terminal_accel(mode, h, hdot, r, v, up, target, params) -> tuple:
         dh = max(h - params[pl.PDP_SC_HEIGHT_M], 0.0)
         hdot_ref = -math.sqrt(v_sc * v_sc + 2.0 * params[pl.PDP_CD_DECEL_M_S2] * dh)
         a_ff = params[pl.PDP_CD_DECEL_M_S2] * hdot / min(hdot_ref, -1e-6)
-    elif mode == pl.PD_SKY_CRANE:
-        hdot_ref = -params[pl.PDP_SC_SPEED_M_S]
     else:
-        hdot_ref = 0.0
+        hdot_ref = -params[pl.PDP_SC_SPEED_M_S]
+        a_ff = params[pl.PDP_KI_VERT_S2] * v_int_m
     a_up = a_ff + params[pl.PDP_KV_VERT_S] * (hdot_ref - hdot)
     e_h = _comb(1.0, _comb(1.0, r, -1.0, target), -h, up)  # horizontal offset
     v_h = _comb(1.0, v, -hdot, up)
@@ -293,6 +297,7 @@ def powered_descent_step(
     target: tuple,
     fly_dir: tuple,
     params,
+    v_int_m: float,
 ) -> tuple:
     """Advance the powered-descent mode machine and return the thrust to apply now.
 
@@ -316,6 +321,9 @@ def powered_descent_step(
         direction (:func:`flyaway_direction`).
     params : numpy.ndarray
         ``PDP_*`` vector.
+    v_int_m : float
+        Integral of the vertical-speed error in the sky crane, m (the
+        caller's, see :func:`_terminal_accel`).
 
     Returns
     -------
@@ -370,10 +378,10 @@ def powered_descent_step(
         a = polynomial_accel(r, v, r_f, v_f, tau)
         tx, ty, tz, _ = thrust_from_accel(a, g, up, mass_kg, t_min8, t_max8, tilt)
     elif pl.PD_CONSTANT_VELOCITY <= new <= pl.PD_CONSTANT_DECEL:
-        a = _terminal_accel(new, h, hdot, r, v, up, target, params)
+        a = _terminal_accel(new, h, hdot, r, v, up, target, params, 0.0)
         tx, ty, tz, _ = thrust_from_accel(a, g, up, mass_kg, t_min8, t_max8, tilt)
     elif new == pl.PD_SKY_CRANE or new == pl.PD_TOUCHDOWN_CONFIRM:
-        a = _terminal_accel(new, h, hdot, r, v, up, target, params)
+        a = _terminal_accel(new, h, hdot, r, v, up, target, params, v_int_m)
         tx, ty, tz, _ = thrust_from_accel(a, g, up, mass_kg, t_min4, t_max4, tilt)
     elif new == pl.PD_FLYAWAY:
         tx, ty, tz = flyaway_thrust(t, v, up, g, mass_kg, fly_dir, params)
@@ -479,7 +487,8 @@ def flyaway_thrust(
         a_v / cos(pitch), so the stage throttles up and climbs; after that it
         tilts ``pitch`` (45 deg) toward ``direction`` with the horizontal part
         a_v tan(pitch). The magnitude is clipped to the sky-crane engines'
-        limits. The caller burns until the propellant is gone.
+        limits. The burn goes on until the propellant is gone (GUIDANCE.md
+        3.3): no timer.
     """
     g_mag = math.sqrt(_dot(g, g))
     hdot = _dot(v, up)

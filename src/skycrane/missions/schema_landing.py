@@ -58,6 +58,9 @@ class BreakupSpec(Section):
 
     altitude_m: Annotated[float, Field(gt=0.0, le=1.0e7)]
     fragments: Annotated[list[str], Field(min_length=1, max_length=64)]
+    separation_speed_m_s: Annotated[float, Field(ge=0.0, le=1000.0)] = 5.0
+    """Speed each fragment gains from the break-up, normal to the flight direction; R: a
+    few m/s, like a jettison (GUIDANCE.md 2.3)."""
 
 
 class BodySpec(Section):
@@ -196,17 +199,27 @@ class PoweredDescentSpec(Section):
     constant_velocity_m_s: Annotated[float, Field(gt=0.0, le=1000.0)] = 20.0
     sky_crane_height_m: Annotated[float, Field(gt=0.0, le=1000.0)] = 20.0
     sky_crane_speed_m_s: Annotated[float, Field(gt=0.0, le=100.0)] = 0.75
+    engine_cant_deg: Annotated[float, Field(ge=0.0, lt=60.0)] = 0.0
+    """Cant of each engine from the thrust axis: the net thrust is cos(cant) of theirs."""
+    attitude_control_flow_fraction: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+    """Propellant flow for attitude control by differential throttling, over the thrust's."""
     flyaway_pitch_deg: Annotated[float, Field(ge=0.0, le=80.0)] = 45.0
     flyaway_azimuth_from_track_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 180.0
+    flyaway_azimuth_deg: Annotated[float, Field(ge=0.0, le=360.0)] | None = None
+    """Flyaway azimuth clockwise from north; None: ``flyaway_azimuth_from_track_deg``."""
     cut_delay_s: Annotated[float, Field(ge=0.0, le=60.0)] = 2.0
-    flyaway_burn_s: Annotated[float, Field(gt=0.0, le=600.0)] = 20.0
     divert_max_m: Distance | None = None
     """Safe-target selection: fly to the predicted no-divert landing point, diverted toward
     the target by at most this much (GUIDANCE.md 3.4). None: always fly to the target."""
 
 
 class RoverSpec(Section):
-    """The payload lowered on the bridles."""
+    """The payload lowered on the bridles (GUIDANCE.md 3.1, 3.3).
+
+    The three bridles and the umbilical together are a spring and a damper:
+    tension = ``bridle_stiffness_n_m`` x stretch + ``bridle_damping_n_s_m`` x
+    stretch rate, while stretched.
+    """
 
     mass_kg: Mass
     bridle_length_m: Annotated[float, Field(gt=0.0, le=100.0)] = 7.5
@@ -218,6 +231,8 @@ class RoverSpec(Section):
     kept the design)."""
     touchdown_horizontal_speed_max_m_s: Speed = 0.5
     """Fastest horizontal speed at touchdown the rover takes (same requirement)."""
+    bridle_stiffness_n_m: Annotated[float, Field(gt=0.0, le=1.0e9)] = 50_000.0
+    bridle_damping_n_s_m: Annotated[float, Field(ge=0.0, le=1.0e8)] = 1_500.0
 
 
 class NavigationSpec(Section):

@@ -9,8 +9,12 @@ side of it:
   aerodynamic configuration, guidance mode, mortar fire or parachute release,
   navigation fixes, and jettisons bodies (each recorded in the spawn buffer
   with its separation velocity, its mass removed from the vehicle);
+* :func:`release_rover`: at the sky-crane start the rover hangs on the
+  bridles (GUIDANCE.md 3.1), at their static stretch;
 * :func:`rover_touchdown`: the rover's wheels reach the ground and it stays
-  there (a body of its own); its weight leaves the bridles.
+  there (a body of its own); its weight leaves the bridles, which go slack
+  as the stage keeps descending;
+* :func:`cut_bridles`: the pyros fire; the rover's mass leaves the stage.
 
 The flight software (guidance cycles, touchdown detection, flyaway) is
 skycrane.guidance.cycles; propagate/discrete.py calls both.
@@ -42,6 +46,7 @@ from skycrane.contract.layout import (
     EV_TOUCHDOWN_DETECTED,
     M_AERO_TABLE,
     M_BANK_CMD,
+    M_BRIDLES_OUT,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
     M_DONE,
@@ -62,9 +67,13 @@ from skycrane.contract.layout import (
     P_TRN_Y,
     P_TRN_Z,
     PDP_BRIDLE_M,
+    PDP_BRIDLE_STIFFNESS_N_M,
+    PDP_ROVER_MASS_KG,
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
+    S_ROVER_DROP_M,
+    S_ROVER_DROP_RATE_M_S,
     S_WORK,
     SQ_AERO,
     SQ_AREA,
@@ -117,6 +126,8 @@ def spawn_body(body, slot, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_id
     spawn_y[slot, S_HEAT_LOAD] = 0.0
     spawn_y[slot, S_BANK] = 0.0
     spawn_y[slot, S_WORK] = 0.0
+    spawn_y[slot, S_ROVER_DROP_M] = 0.0
+    spawn_y[slot, S_ROVER_DROP_RATE_M_S] = 0.0
     spawn_body_idx[slot] = body
     y[S_MASS] -= mass
 
@@ -201,22 +212,69 @@ MODE_EVENT = (
 
 
 @numba.njit(**STEP_PATH)
-def rover_touchdown(t, y, aux, p, mem, bodies, events, spawn):
-    """The rover's wheels reach the ground: it stays there; its weight leaves the bridles.
+def release_rover(y, p, mem, gravity_m_s2):
+    """Sky-crane start: the rover hangs on the bridles, at rest at their static stretch.
 
-    ``events`` and ``spawn`` are the case's propagate.bundles.EventRecord and SpawnBuffer.
+    The bridle and umbilical device's payout is not modelled: the rover is
+    placed a bridle length plus the stretch m_rover |g| / k below the stage,
+    moving with it (GUIDANCE.md 3.1 allows the rover a fixed 7.5 m below).
+    """
+    pd = P_PD0
+    mem[M_BRIDLES_OUT] = 1.0
+    stretch = p[pd + PDP_ROVER_MASS_KG] * gravity_m_s2 / p[pd + PDP_BRIDLE_STIFFNESS_N_M]
+    y[S_ROVER_DROP_M] = p[pd + PDP_BRIDLE_M] + stretch
+    y[S_ROVER_DROP_RATE_M_S] = 0.0
+
+
+@numba.njit(**STEP_PATH)
+def rover_touchdown(t, y, aux, p, mem, bodies, events, spawn):
+    """The rover's wheels reach the ground: it stays there, a body of its own; the stage flies on.
+
+    The rover's body starts where its wheels touched, with the velocity they
+    touched at (the stage's less the drop rate along the vertical), and rests
+    there. Its mass stays with the stage's state until the cut; the contact
+    stops it (its suspension takes the touchdown energy), so the drop rate
+    becomes the stage's own vertical speed. ``events`` and ``spawn`` are the
+    case's propagate.bundles.EventRecord and SpawnBuffer.
     """
     record_once(EV_TOUCHDOWN, t, y, events.t_s, events.y, events.fired)
     n = int(mem[M_SPAWNED])
     if n >= spawn.t_s.shape[0]:
         return False
     body = int(p[P_ROVER_BODY])
-    spawn_body(body, n, t, y, aux, p, bodies, spawn.t_s, spawn.y, spawn.body)
-    # the rover rests below the descent stage, along the local vertical
+    spawn.t_s[n] = t
+    copy_row(spawn.y, n, y)
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+    drop = y[S_ROVER_DROP_M]
+    rate = y[S_ROVER_DROP_RATE_M_S]
+    vertical = 0.0
     for i in range(3):
-        spawn.y[n, i] -= p[P_PD0 + PDP_BRIDLE_M] * y[i] / r
+        spawn.y[n, i] -= drop * y[i] / r
+        spawn.y[n, 3 + i] -= rate * y[i] / r
+        vertical += y[3 + i] * y[i] / r
+    spawn.y[n, S_MASS] = bodies[B_MASS_KG, body]
+    spawn.y[n, S_HEAT_LOAD] = 0.0
+    spawn.y[n, S_BANK] = 0.0
+    spawn.y[n, S_WORK] = 0.0
+    spawn.y[n, S_ROVER_DROP_M] = 0.0
+    spawn.y[n, S_ROVER_DROP_RATE_M_S] = 0.0
+    spawn.body[n] = body
     mem[M_SPAWNED] = n + 1
-    mem[M_ROVER_ON] = 0.0
     mem[M_TOUCHED] = 1.0
+    y[S_ROVER_DROP_RATE_M_S] = vertical
     return True
+
+
+@numba.njit(**STEP_PATH)
+def cut_bridles(y, p, mem):
+    """The pyros cut the bridles and umbilical: the rover's mass leaves the stage (GUIDANCE.md 3.3).
+
+    If the rover never touched the ground it falls from the bridles; that
+    case is a failure the ground event reports, not modelled further.
+    """
+    if mem[M_ROVER_ON] > 0.0:
+        y[S_MASS] -= p[P_PD0 + PDP_ROVER_MASS_KG]
+    mem[M_ROVER_ON] = 0.0
+    mem[M_BRIDLES_OUT] = 0.0
+    y[S_ROVER_DROP_M] = 0.0
+    y[S_ROVER_DROP_RATE_M_S] = 0.0

@@ -35,7 +35,7 @@ from skycrane.contract.layout import (
     M_SEQ_NEXT,
     P_GROUND_OK,
     PD_FLYAWAY,
-    S_MASS,
+    PD_SKY_CRANE,
     SQ_GUIDANCE,
     SQ_REF,
     SQ_TRIGGER,
@@ -48,10 +48,13 @@ from skycrane.contract.layout import (
 )
 from skycrane.guidance.cycles import engines_out, entry_cycle, powered_cycle, powered_start
 from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
+from skycrane.planets.constants import PC_MU
 from skycrane.propagate.actions import (
     MODE_EVENT,
     apply_sequence_event,
+    cut_bridles,
     record_once,
+    release_rover,
     rover_touchdown,
 )
 from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
@@ -197,9 +200,7 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
     if t >= mem[M_NEXT_GUIDE_T] - 1e-9:
         cycled = guidance == GUID_ENTRY or guidance == GUID_POWERED
         if cycled:
-            thrust_before[0], thrust_before[1], thrust_before[2], _, _ = thrust_terms(
-                p, mem, y[S_MASS]
-            )
+            thrust_before[0], thrust_before[1], thrust_before[2], _, _ = thrust_terms(y, p, mem)
         if guidance == GUID_ENTRY:
             if changed:  # an event of this step changed the vehicle: aux is stale
                 rhs(t, y, p, mem, model, f, aux)
@@ -221,8 +222,14 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
             mode, new_mode = powered_cycle(t, sensed, p, mem)
             if new_mode != mode:
                 record_once(MODE_EVENT[new_mode], t, y, events.t_s, events.y, events.fired)
-                if new_mode == PD_FLYAWAY:
+                if new_mode == PD_SKY_CRANE:
+                    r2 = y[0] * y[0] + y[1] * y[1] + y[2] * y[2]
+                    release_rover(y, p, mem, model[PLANET][PC_MU] / r2)
+                    changed = True
+                elif new_mode == PD_FLYAWAY:
                     record_once(EV_BRIDLES_CUT, t, y, events.t_s, events.y, events.fired)
+                    cut_bridles(y, p, mem)
+                    changed = True
     return status, changed, cycled
 
 

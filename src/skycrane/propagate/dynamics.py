@@ -5,9 +5,28 @@ omega about +z (the transport theorem applied twice; this is the formulation
 flown by NASA's flight-simulation check-cases, NASA/TM-2015-218675):
 
     dr/dt = v
-    dv/dt = g_J2(r) - 2 omega x v - omega x (omega x r) + (F_aero + F_chute + T) / m
-    dm/dt = -|T| / (Isp g0)
-    dW/dt = (F_aero + F_chute + T) . v / m      (specific work, for energy bookkeeping)
+    dv/dt = g_J2(r) - 2 omega x v - omega x (omega x r) + (F_aero + F_chute + T - B up) / m_c
+    dm/dt = -|T| (1 + f_acs) / (Isp g0 cos(cant))
+    dW/dt = (F_aero + F_chute + T - B up) . v / m_c   (specific work, for energy bookkeeping)
+
+m is the mass the state carries (the rover's included until the bridles are
+cut); m_c the mass the forces act on: m, or the descent stage alone, m -
+m_rover, while the rover hangs on the bridles. T is the net thrust along the
+thrust axis: engines canted by ``cant`` from it burn |T| / cos(cant) worth of
+propellant (the cosine loss), and attitude control by differential throttling
+adds the fraction f_acs of that flow (GUIDANCE.md 3.1, 3.5).
+
+Sky crane (GUIDANCE.md 3.1, 3.3). From rover release to the cut the rover
+hangs s = S_ROVER_DROP_M below the descent stage along the local vertical
+(its horizontal motion follows the stage's: the pendulum is not modelled) on
+bridles of unstretched length L, a Kelvin-Voigt element that only pulls:
+
+    B = max(k (s - L) + c ds/dt, 0)  for s > L,  else 0
+    d2s/dt2 = a_c . up - B / m_rover               (rover hanging)
+    d2s/dt2 = dv/dt . up                            (rover on the ground, at rest)
+
+a_c being the stage's non-gravitational acceleration (gravity is common to
+both ends; its gradient over 7.5 m, 1.6e-5 m/s^2, is neglected).
 
 The aerodynamic force acts on the air-relative velocity v_air = v - w(h), w
 being the wind (air-mass velocity over the ground):
@@ -43,6 +62,7 @@ from skycrane.contract.layout import (
     A_AIRSPEED_M_S,
     A_ALT_M,
     A_BANK_RAD,
+    A_BRIDLE_TENSION_N,
     A_CHUTE_FORCE_N,
     A_CROSSRANGE_RAD,
     A_DRAG_ACCEL_M_S2,
@@ -57,6 +77,7 @@ from skycrane.contract.layout import (
     A_SPEED_M_S,
     A_THRUST_N,
     M_AERO_TABLE,
+    M_BRIDLES_OUT,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
     M_CROSSRANGE_RAD,
@@ -70,6 +91,7 @@ from skycrane.contract.layout import (
     M_THRUST_X,
     M_THRUST_Y,
     M_THRUST_Z,
+    M_TOUCHED,
     P_CD_SCALE,
     P_CHUTE_CD_SCALE,
     P_CHUTE_D0_M,
@@ -84,13 +106,22 @@ from skycrane.contract.layout import (
     P_HEAT_K,
     P_ISP_S,
     P_NOSE_RADIUS_M,
+    P_PD0,
     P_THRUST_ERROR,
     P_WIND_E_M_S,
     P_WIND_N_M_S,
     P_WIND_SCALE_ERROR,
+    PDP_ACS_FLOW_FRACTION,
+    PDP_BRIDLE_DAMPING_N_S_M,
+    PDP_BRIDLE_M,
+    PDP_BRIDLE_STIFFNESS_N_M,
+    PDP_CANT_RAD,
+    PDP_ROVER_MASS_KG,
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
+    S_ROVER_DROP_M,
+    S_ROVER_DROP_RATE_M_S,
     S_WORK,
 )
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
@@ -102,16 +133,53 @@ from skycrane.vehicle.parachute import drag_area_m2
 
 
 @numba.njit(**SCALAR_INLINE)
-def thrust_terms(p, mem, mass):
-    """``(ax, ay, az, thrust_n, dm_kg_s)`` of the held thrust command on a vehicle of ``mass``."""
+def carried_mass_kg(y, p, mem):
+    """Mass the forces on the main vehicle act on, kg: all of it, or the stage without the rover.
+
+    While the rover hangs on the bridles (M_BRIDLES_OUT) the state's mass
+    still counts it (propellant bookkeeping, guidance's belief), but thrust,
+    aerodynamics and the bridle tension accelerate the descent stage alone.
+    """
+    if mem[M_BRIDLES_OUT] > 0.0:
+        return y[S_MASS] - p[P_PD0 + PDP_ROVER_MASS_KG]
+    return y[S_MASS]
+
+
+@numba.njit(**SCALAR_INLINE)
+def bridle_tension_n(y, p, mem):
+    """Bridle tension B = max(k (s - L) + c ds/dt, 0) while stretched (s > L), else 0, N.
+
+    A Kelvin-Voigt element that pulls only: slack bridles carry nothing.
+    """
+    if mem[M_BRIDLES_OUT] <= 0.0:
+        return 0.0
+    stretch = y[S_ROVER_DROP_M] - p[P_PD0 + PDP_BRIDLE_M]
+    if stretch <= 0.0:
+        return 0.0
+    tension = (
+        p[P_PD0 + PDP_BRIDLE_STIFFNESS_N_M] * stretch
+        + p[P_PD0 + PDP_BRIDLE_DAMPING_N_S_M] * y[S_ROVER_DROP_RATE_M_S]
+    )
+    return max(tension, 0.0)
+
+
+@numba.njit(**SCALAR_INLINE)
+def thrust_terms(y, p, mem):
+    """``(ax, ay, az, thrust_n, dm_kg_s)`` of the held thrust command on the carried mass.
+
+    The flow is that of the engines' own thrust, |T| / cos(cant), plus the
+    attitude-control fraction: dm/dt = -|T| (1 + f_acs) / (Isp g0 cos(cant)).
+    """
     if mem[M_ENGINES_ON] <= 0.0:
         return 0.0, 0.0, 0.0, 0.0, 0.0
+    mass = carried_mass_kg(y, p, mem)
     achieved = 1.0 + p[P_THRUST_ERROR]
     tx = mem[M_THRUST_X] * achieved
     ty = mem[M_THRUST_Y] * achieved
     tz = mem[M_THRUST_Z] * achieved
     thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
-    return tx / mass, ty / mass, tz / mass, thrust, -thrust / (p[P_ISP_S] * G0_M_S2)
+    flow = thrust * (1.0 + p[P_PD0 + PDP_ACS_FLOW_FRACTION]) / math.cos(p[P_PD0 + PDP_CANT_RAD])
+    return tx / mass, ty / mass, tz / mass, thrust, -flow / (p[P_ISP_S] * G0_M_S2)
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -138,7 +206,7 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
     rounding, at a fraction of its cost. The guidance telemetry in ``aux`` is
     refreshed too (:func:`record_telemetry`).
     """
-    ax, ay, az, thrust, dm = thrust_terms(p, mem, y[S_MASS])
+    ax, ay, az, thrust, dm = thrust_terms(y, p, mem)
     dax = ax - thrust_before[0]
     day = ay - thrust_before[1]
     daz = az - thrust_before[2]
@@ -146,6 +214,9 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
     dy[4] += day
     dy[5] += daz
     dy[S_MASS] = dm
+    if mem[M_BRIDLES_OUT] > 0.0:  # both forms of d2s/dt2 carry the stage's thrust along up
+        r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+        dy[S_ROVER_DROP_RATE_M_S] += (dax * y[0] + day * y[1] + daz * y[2]) / r
     dy[S_WORK] += dax * y[3] + day * y[4] + daz * y[5]
     dy[S_BANK] = bank_now(t, y, p, mem)[1]
     aux[A_THRUST_N] = thrust
@@ -185,7 +256,7 @@ def rhs(t, y, p, mem, model, dy, aux):
     vx = y[3]
     vy = y[4]
     vz = y[5]
-    mass = y[S_MASS]
+    mass = carried_mass_kg(y, p, mem)
 
     wx = 0.0
     wy = 0.0
@@ -278,10 +349,17 @@ def rhs(t, y, p, mem, model, dy, aux):
                 az += lift * (cb * lz + sb * qz)
     aero_accel = math.sqrt(ax * ax + ay * ay + az * az)
 
-    tax, tay, taz, thrust, dm = thrust_terms(p, mem, mass)
+    tax, tay, taz, thrust, dm = thrust_terms(y, p, mem)
     ax += tax
     ay += tay
     az += taz
+    tension = bridle_tension_n(y, p, mem)
+    r = math.sqrt(x * x + yy * yy + z * z)
+    if tension > 0.0:  # the bridles pull the stage down along the local vertical
+        b = tension / (mass * r)
+        ax -= b * x
+        ay -= b * yy
+        az -= b * z
 
     gx, gy, gz = gravity_j2(x, yy, z, mu, a_eq, j2)
     w2 = omega * omega
@@ -296,6 +374,16 @@ def rhs(t, y, p, mem, model, dy, aux):
     dy[S_HEAT_LOAD] = heat
     dy[S_BANK] = dbank
     dy[S_WORK] = ax * vx + ay * vy + az * vz  # power of the non-gravitational forces per kg
+    if mem[M_BRIDLES_OUT] > 0.0:
+        dy[S_ROVER_DROP_M] = y[S_ROVER_DROP_RATE_M_S]
+        if mem[M_TOUCHED] > 0.0:  # rover at rest on the ground: s follows the stage
+            a_up = dy[3] * x + dy[4] * yy + dy[5] * z
+        else:
+            a_up = ax * x + ay * yy + az * z - tension * r / p[P_PD0 + PDP_ROVER_MASS_KG]
+        dy[S_ROVER_DROP_RATE_M_S] = a_up / r
+    else:
+        dy[S_ROVER_DROP_M] = 0.0
+        dy[S_ROVER_DROP_RATE_M_S] = 0.0
 
     aux[A_ALT_M] = alt
     aux[A_AIRSPEED_M_S] = airspeed
@@ -309,4 +397,5 @@ def rhs(t, y, p, mem, model, dy, aux):
     aux[A_DRAG_ACCEL_M_S2] = drag
     aux[A_BANK_RAD] = bank
     aux[A_GROUND_ALT_M] = ground_altitude_m(x, yy, z, model[20], model[21], p[P_GROUND_ALT_M])
+    aux[A_BRIDLE_TENSION_N] = tension
     record_telemetry(mem, aux)

@@ -24,19 +24,21 @@ from skycrane.contract.layout import (
     A_MACH,
     A_SPEED_M_S,
     EV_SEQ0,
+    M_BRIDLES_OUT,
     M_ENGINES_ON,
     M_ROVER_ON,
     M_SEQ_NEXT,
+    M_TOUCHED,
     P_DEPLOY_RANGE_M,
     P_DEPLOY_V_MAX,
     P_DEPLOY_V_MIN,
     P_PD0,
     P_STOP_KIND,
     P_STOP_VALUE,
-    PDP_BRIDLE_M,
     PDP_DRY_MASS_KG,
     PDP_ROVER_MASS_KG,
     S_MASS,
+    S_ROVER_DROP_M,
     SQ_REF,
     SQ_TRIGGER,
     SQ_VALUE,
@@ -57,7 +59,7 @@ from skycrane.propagate.sensing import navigated_position_pf_m
 EVK_GROUND = 0  # the body reaches the ground
 EVK_SEQ = 1  # the next sequence event's trigger
 EVK_STOP = 2  # the optional extra stop condition (P_STOP_KIND)
-EVK_ROVER = 3  # the rover's wheels reach the ground (rover on the bridles)
+EVK_ROVER = 3  # the rover's wheels reach the ground (rover hanging on the bridles)
 EVK_PROPELLANT = 4  # the descent stage's propellant is exhausted
 N_EVK = 5
 EVENT_KINDS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
@@ -105,9 +107,9 @@ def event_value(which, t, y, aux, p, mem, seq, ev_t):
         t_ref = ev_t[EV_SEQ0 + ref] if ref >= 0 else math.nan
         return trigger_value(int(seq[SQ_TRIGGER, k]), seq[SQ_VALUE, k], t_ref, t, y, aux, p, mem)
     if which == EVK_ROVER:
-        if mem[M_ROVER_ON] <= 0.0:
+        if mem[M_BRIDLES_OUT] <= 0.0 or mem[M_TOUCHED] > 0.0:
             return NEVER
-        return aux[A_ALT_M] - p[P_PD0 + PDP_BRIDLE_M] - aux[A_GROUND_ALT_M]
+        return aux[A_ALT_M] - y[S_ROVER_DROP_M] - aux[A_GROUND_ALT_M]
     if which == EVK_PROPELLANT:
         if mem[M_ENGINES_ON] <= 0.0:
             return NEVER

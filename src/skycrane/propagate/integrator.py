@@ -21,7 +21,13 @@ import numba
 import numpy as np
 
 from skycrane._jit_options import SCALAR_INLINE, STEP_PATH, STEP_PATH_INLINE
-from skycrane.contract.layout import S_BANK, S_HEAT_LOAD, S_WORK
+from skycrane.contract.layout import (
+    S_BANK,
+    S_HEAT_LOAD,
+    S_ROVER_DROP_M,
+    S_ROVER_DROP_RATE_M_S,
+    S_WORK,
+)
 from skycrane.propagate.dynamics import rhs
 
 # Dormand–Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
@@ -157,17 +163,31 @@ def error_norm(err, y, y_new, rtol, atol):
     from them, so they ride on the steps the dynamics need and do not shorten
     them (their error stays at the same relative level, checked by the energy
     and heat-load tests). The bank angle is a record of its closed-form
-    response (skycrane.vehicle.bank), reset at every step end.
+    response (skycrane.vehicle.bank), reset at every step end. The rover's
+    drop below the descent stage and its rate count only while the rover
+    hangs (either is non-zero): until then they are identically zero, and
+    counting them would only dilute the mean and lengthen every other step.
     """
     acc = 0.0
     n = y.size
+    skip = 3
+    hanging = (
+        y[S_ROVER_DROP_M] != 0.0
+        or y_new[S_ROVER_DROP_M] != 0.0
+        or y[S_ROVER_DROP_RATE_M_S] != 0.0
+        or y_new[S_ROVER_DROP_RATE_M_S] != 0.0
+    )
+    if not hanging:
+        skip = 5
     for i in range(n):
         if i == S_HEAT_LOAD or i == S_WORK or i == S_BANK:
+            continue
+        if not hanging and (i == S_ROVER_DROP_M or i == S_ROVER_DROP_RATE_M_S):
             continue
         sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
         e = err[i] / sc
         acc += e * e
-    return np.sqrt(acc / (n - 3))
+    return np.sqrt(acc / (n - skip))
 
 
 @numba.njit(**STEP_PATH)

@@ -6,8 +6,10 @@ each cycle the kernel fills ``sensed[N_SENSED]`` (contract.fields.SENSED,
 navigation error (M_NAV_*, GUIDANCE.md 1.1; reset by terrain-relative
 navigation and radar lock in the sequence), the velocity is the true one,
 the drag acceleration is the accelerometers'; the onboard gravity model and
-the ground-track azimuth are evaluated at the vehicle; the mass estimate
-keeps the rover until the bridles are cut (GUIDANCE.md 3.3).
+the ground-track azimuth are evaluated at the vehicle; the mass estimate is
+the descent stage's and the rover's until the bridles are cut (GUIDANCE.md
+3.3): flight software does not sense the wheels touching, only the throttle
+its own loop then commands.
 """
 
 from __future__ import annotations
@@ -19,17 +21,14 @@ import numba
 from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
 from skycrane.contract.layout import (
     A_DRAG_ACCEL_M_S2,
-    M_CUT,
     M_NAV_X,
     M_NAV_Y,
     M_NAV_Z,
     M_ROVER_ON,
-    M_TOUCHED,
     P_PD0,
     PDP_DRY_MASS_KG,
     PDP_ROVER_MASS_KG,
     S_MASS,
-    SN_BRIDLES_LOADED,
     SN_DRAG_ACCEL_M_S2,
     SN_GRAVITY_PF_M_S2_X,
     SN_GRAVITY_PF_M_S2_Y,
@@ -91,13 +90,9 @@ def sense(y, aux, p, mem, model_planet, sensed):
     sensed[SN_GRAVITY_PF_M_S2_Y] = gy + omega * omega * y[1]
     sensed[SN_GRAVITY_PF_M_S2_Z] = gz
     sensed[SN_TRACK_AZIMUTH_RAD] = track_azimuth_rad(y)
-    rover_believed = mem[M_CUT] == 0.0
-    sensed[SN_MASS_EST_KG] = y[S_MASS] + (
-        p[P_PD0 + PDP_ROVER_MASS_KG] if mem[M_TOUCHED] > 0.0 and rover_believed else 0.0
-    )
+    sensed[SN_MASS_EST_KG] = y[S_MASS]  # the rover's mass leaves the state at the cut
     sensed[SN_PROPELLANT_KG] = (
         y[S_MASS]
         - p[P_PD0 + PDP_DRY_MASS_KG]
         - (p[P_PD0 + PDP_ROVER_MASS_KG] if mem[M_ROVER_ON] > 0.0 else 0.0)
     )
-    sensed[SN_BRIDLES_LOADED] = 1.0 if mem[M_TOUCHED] == 0.0 else 0.0

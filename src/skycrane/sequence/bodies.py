@@ -5,13 +5,16 @@ state, body). This module flies all of those bodies, from every case at once,
 through the same compiled kernel: ballistic (drag only, no lift), with the
 open parachute for the backshell, until they reach the ground. A body with a
 ``breakup`` (the cruise stage) stops at its break-up altitude and its
-fragments, sharing its state, are flown in a third pass.
+fragments, each with its own separation velocity, are flown in a third pass.
 
 Model limits (documented, deliberate): a body comes to rest where it first
 reaches the ground: the site's terrain on its local grid around the target
 (``[site]``, skycrane.propagate.ground), the target's altitude beyond it; no
-bounce or roll; break-up is instantaneous at an altitude, the fragments
-leaving with the parent's velocity.
+bounce or roll; break-up is instantaneous at an altitude.
+Fragment j of n leaves the parent's position with the parent's velocity plus
+``breakup.separation_speed_m_s`` in the plane normal to it, at the angle
+2 pi j / n from the horizontal (:func:`fragment_velocities`): the pieces of a
+break-up scatter, they do not fly as one.
 """
 
 from __future__ import annotations
@@ -90,6 +93,30 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
     return p, mem
 
 
+def fragment_velocities(v_pf_m_s: np.ndarray, r_pf_m: np.ndarray, speed_m_s: float, n: int):
+    """Velocities of the ``n`` fragments of a body at ``r_pf_m`` moving at ``v_pf_m_s``.
+
+    Each adds ``speed_m_s`` along e_j = cos(2 pi j / n) h + sin(2 pi j / n) b,
+    h = unit(v x up) horizontal and b = unit(h x v), both normal to v: equal
+    separation speeds spread evenly about the flight direction, so the sum of
+    the kicks is zero for n >= 2 (the break-up conserves momentum when the
+    fragments are of equal mass).
+    """
+    up = r_pf_m / np.linalg.norm(r_pf_m)
+    h = np.cross(v_pf_m_s, up)
+    hn = np.linalg.norm(h)
+    if hn == 0.0:  # vertical flight: any horizontal axis
+        h = np.cross(up, [1.0, 0.0, 0.0] if abs(up[0]) < 0.9 else [0.0, 1.0, 0.0])
+        hn = np.linalg.norm(h)
+    h = h / hn
+    b = np.cross(h, v_pf_m_s)
+    bn = np.linalg.norm(b)
+    b = b / bn if bn > 0.0 else np.cross(up, h)
+    ang = 2.0 * np.pi * np.arange(n) / n
+    kicks = speed_m_s * (np.cos(ang)[:, None] * h + np.sin(ang)[:, None] * b)
+    return v_pf_m_s[None, :] + kicks
+
+
 def _fly(
     batch: Batch,
     mission: Mission,
@@ -156,12 +183,17 @@ def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-
         broke = np.nonzero(raw.event_fired[:, L.EV_STOP])[0]
         f_case, f_names, f_t0, f_y0 = [], [], [], []
         for i in broke:
-            body = mission.spec.bodies[names[i]]
-            for frag in body.breakup.fragments:
+            breakup = mission.spec.bodies[names[i]].breakup
+            y_stop = raw.event_y[i, L.EV_STOP]
+            v_frag = fragment_velocities(
+                y_stop[3:6], y_stop[0:3], breakup.separation_speed_m_s, len(breakup.fragments)
+            )
+            for j, frag in enumerate(breakup.fragments):
                 f_case.append(case[i])
                 f_names.append(f"{names[i]}/{frag}")
                 f_t0.append(raw.event_t_s[i, L.EV_STOP])
-                y = raw.event_y[i, L.EV_STOP].copy()
+                y = y_stop.copy()
+                y[3:6] = v_frag[j]
                 y[L.S_MASS] = mission.spec.bodies[frag].mass_kg
                 f_y0.append(y)
         if f_case:

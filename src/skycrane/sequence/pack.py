@@ -89,8 +89,17 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     ),
     "P_ISP_S": lambda m, _: m.spec.powered_descent.isp_s if _has_descent_stage(m) else 1.0,
     "P_ROVER_BODY": lambda m, bodies: bodies.index("rover") if _has_descent_stage(m) else 0.0,
+    "P_FLYAWAY_AZ_RAD": lambda m, _: _flyaway_azimuth_rad(m),
 }
 """How each ``Derived`` parameter is computed from ``(mission, body_names)``."""
+
+
+def _flyaway_azimuth_rad(mission) -> float:
+    """The mission's absolute flyaway azimuth in rad, or NaN: relative to the approach track."""
+    pd = mission.spec.powered_descent
+    if pd is None or pd.flyaway_azimuth_deg is None:
+        return math.nan
+    return math.radians(pd.flyaway_azimuth_deg)
 
 
 def _has_descent_stage(mission) -> bool:
