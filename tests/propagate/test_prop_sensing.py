@@ -25,7 +25,7 @@ def _sensed(y, p, mem, model):
     aux = np.empty(L.N_AUX)
     rhs(0.0, y, p, mem, model, np.empty(L.N_STATE), aux)
     out = np.full(L.N_SENSED, np.nan)
-    sense(y, aux, p, mem, model[PLANET], out)
+    sense(0.0, y, np.zeros(L.N_STATE), aux, p, mem, model[PLANET], out)
     return out
 
 

@@ -205,8 +205,11 @@ class NavigationSpec(Section):
     ``position_error_enu_m`` is the inertial navigation's error, flown until an
     event with ``navigation = "terrain_relative"`` (Mars 2020's Lander Vision
     System fix, GUIDANCE.md 3.4) replaces it by ``terrain_relative_error_enu_m``;
-    an event with ``navigation = "radar"`` (terminal descent sensor lock) removes
-    its vertical part.
+    an event with ``navigation = "radar"`` (terminal descent sensor lock) starts
+    the navigation filter's blend toward the radar's altitude and velocity.
+    Between updates the errors grow as the IMU propagates them
+    (skycrane.propagate.navigation). Every error is zero by default: the
+    nominal flight navigates perfectly; a Monte Carlo draws them.
     """
 
     position_error_enu_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
@@ -215,6 +218,34 @@ class NavigationSpec(Section):
     terrain_relative_error_enu_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
         default_factory=lambda: [0.0, 0.0, 0.0]
     )
+    velocity_error_enu_m_s: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+        default_factory=lambda: [0.0, 0.0, 0.0]
+    )
+    """Velocity knowledge error at the first navigation update (the entry-state upload)."""
+    attitude_error_enu_deg: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+        default_factory=lambda: [0.0, 0.0, 0.0]
+    )
+    """IMU attitude knowledge error: a small rotation about east, north and up."""
+    accelerometer_bias_enu_ug: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+        default_factory=lambda: [0.0, 0.0, 0.0]
+    )
+    """Accelerometer bias in micro-g (9.80665e-6 m/s^2), held along east, north and up."""
+    accelerometer_scale_factor_ppm: float = 0.0
+    radar_velocity_noise_m_s: NonNegativeFloat = 0.0
+    """Terminal descent sensor velocity noise, 1-sigma per axis per measurement."""
+    radar_altitude_noise_fraction: NonNegativeFloat = 0.0
+    """Terminal descent sensor altitude noise, 1-sigma per measurement, fraction of the height."""
+    radar_rate_hz: PositiveFloat = 20.0
+    radar_filter_time_s: PositiveFloat = 1.0
+    """Time constant with which the navigation filter blends toward the radar."""
+    backshell_clearance_m: NonNegativeFloat = 0.0
+    """Safe-target selection keeps the target this far from the backshell's predicted landing."""
+    hazard_map: str = "none"
+    """Safe-target map: "none" (all ground safe), "synthetic" (seeded, see
+    skycrane.guidance.terrain_nav.synthetic_hazard_map) or a .npz file with ``safe``
+    (2-D bool, rows northward), ``east0_m``, ``north0_m``, ``spacing_m``."""
+    hazard_fraction: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.15
+    hazard_seed: Annotated[int, Field(ge=0)] = 0
 
 
 class EntryGuidanceSpec(Section):

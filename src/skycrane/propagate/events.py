@@ -21,6 +21,9 @@ from skycrane.contract.layout import (
     A_SPEED_M_S,
     EV_SEQ0,
     M_ENGINES_ON,
+    M_NAV_X,
+    M_NAV_Y,
+    M_NAV_Z,
     M_ROVER_ON,
     M_SEQ_NEXT,
     P_DEPLOY_RANGE_M,
@@ -74,8 +77,10 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
         return t_ref + value - t
     if kind == TR_ALTITUDE_BELOW:
         return aux[A_ALT_M] - value
-    if kind == TR_AGL_BELOW:
-        return aux[A_ALT_M] - p[P_GROUND_ALT_M] - value
+    if kind == TR_AGL_BELOW:  # on the navigated height (radar-corrected once locked)
+        r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+        e_up = (mem[M_NAV_X] * y[0] + mem[M_NAV_Y] * y[1] + mem[M_NAV_Z] * y[2]) / r
+        return aux[A_ALT_M] + e_up - p[P_GROUND_ALT_M] - value
     if kind == TR_SPEED_BELOW:
         return aux[A_SPEED_M_S] - value
     if kind == TR_MACH_BELOW:

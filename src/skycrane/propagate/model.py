@@ -4,7 +4,10 @@ The tuple's slots (constants below) are the contract with the compiled code:
 planet constants; atmosphere altitude, ln density, ln pressure, temperature,
 gamma; wind flag and profile; aerodynamic bank (Mach, C_D, C_L, lengths);
 parachute drag table (Mach, C_D); entry-guidance reference table and gains;
-the sequence table; the table of jettisoned bodies.
+the sequence table; the table of jettisoned bodies; the safe-target map
+(uint8, 1 where landing is safe, rows northward, columns eastward) and its
+grid (east and north of the first cell's corner from the target, cell size, m;
+guidance.terrain_nav.HazardMap).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ ENTRY_REF = 16
 ENTRY_GAINS = 17
 SEQ_TABLE = 18
 BODY_TABLE = 19
-N_MODEL = 20
+HAZARD_MAP = 20
+HAZARD_GRID = 21
+N_MODEL = 22
 
 
 def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
@@ -65,11 +70,13 @@ def build_model(
     entry_gains: np.ndarray | None = None,
     sequence: np.ndarray | None = None,
     bodies: np.ndarray | None = None,
+    hazard: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple:
     """Kernel model tuple from validated model objects (see module docstring).
 
-    Missing guidance tables, sequence or bodies are empty arrays of the right
-    rank, so every model tuple has the same compiled type.
+    Missing guidance tables, sequence, bodies or safe-target map are empty
+    arrays of the right rank, so every model tuple has the same compiled type.
+    ``hazard`` is (safe cells, grid) of guidance.terrain_nav.HazardMap.kernel_arrays.
     """
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
@@ -96,5 +103,7 @@ def build_model(
             _f64(np.zeros(16) if entry_gains is None else entry_gains, 1),
             _f64(np.zeros((N_SQ_ROWS, 0)) if sequence is None else sequence, 2),
             _f64(np.zeros((N_B_ROWS, 0)) if bodies is None else bodies, 2),
+            np.ascontiguousarray(np.zeros((0, 0)) if hazard is None else hazard[0], dtype=np.uint8),
+            _f64(np.zeros(3) if hazard is None else hazard[1], 1),
         )
     )
