@@ -150,3 +150,19 @@ def test_lvs_fix_inside_and_outside_its_envelope():
         expect = (40.0, 12.0, -7.0) if fixed else (40.0, 800.0, -900.0)
         np.testing.assert_allclose(mem[L.M_NAV_X : L.M_NAV_Z + 1], expect)
         assert mem[L.M_LVS_FIX] == (1.0 if fixed else -1.0)
+
+
+def test_height_trigger_sees_the_radar_blend_between_updates():
+    """After the radar's lock the navigated height's error decays as exp(-dt / tau) between
+    updates (its expected value under the blend); before the lock it is held."""
+    from skycrane.propagate.events import navigated_height_error_m
+
+    y = np.zeros(L.N_STATE)
+    y[2] = 3_380_000.0
+    p, mem = _fresh()
+    p[L.P_TDS_TAU_S] = 1.0
+    mem[L.M_NAV_T], mem[L.M_NAV_Z] = 10.0, 400.0
+    assert navigated_height_error_m(15.0, y, p, mem) == 400.0
+    mem[L.M_TDS_LOCK] = 1.0
+    assert navigated_height_error_m(15.0, y, p, mem) == pytest.approx(400.0 * math.exp(-5.0))
+    assert navigated_height_error_m(10.0, y, p, mem) == 400.0
