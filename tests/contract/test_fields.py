@@ -42,8 +42,17 @@ SPECIAL_DISPERSIONS = {
     "navigation_up_m",
     "terrain_nav_east_m",
     "terrain_nav_north_m",
+    "navigation_velocity_east_m_s",
+    "navigation_velocity_north_m_s",
+    "navigation_velocity_up_m_s",
+    "imu_attitude_east_deg",
+    "imu_attitude_north_deg",
+    "imu_attitude_up_deg",
+    "accelerometer_bias_east_ug",
+    "accelerometer_bias_north_ug",
+    "accelerometer_bias_up_ug",
 }
-"""Dispersions rotated from east-north-up into P_NAV/P_TRN (dispersions.cases.apply_inputs)."""
+"""Dispersions rotated from east-north-up into planet-fixed triples (dispersions.cases.ROTATED)."""
 READ_AS_SLICES = {"S_X": "y[0:3]", "S_Y": "y[0:3]", "S_Z": "y[0:3]"}
 READ_AS_SLICES |= {"S_VX": "y[3:6]", "S_VY": "y[3:6]", "S_VZ": "y[3:6]"}
 """Position and velocity: every model reads them as the state's first two triples."""

@@ -26,6 +26,7 @@ from skycrane.contract.declare import (
     Key,
     Preflight,
 )
+from skycrane.contract.fields_navigation import NAVIGATION_MEMORY, NAVIGATION_PARAMS
 from skycrane.contract.powered_fields import POWERED_DESCENT
 
 # --- state vector (planet-fixed, rotating frame; SI) ------------------------------------
@@ -264,6 +265,7 @@ PARAMS = (
         Derived("navigation.terrain_relative_error_enu_m rotated from east-north-up"),
         axes="XYZ",
     ),
+    *NAVIGATION_PARAMS,
     Field(
         "P_CHUTE_OLF",
         "-",
@@ -414,6 +416,7 @@ MEMORY = (
         "M_NAV", "m", "position error guidance sees now, planet-fixed", Kernel("P_NAV"), axes="XYZ"
     ),
     Field("M_PD_TGT", "m", "powered-descent target, planet-fixed", Kernel("P_TGT"), axes="XYZ"),
+    *NAVIGATION_MEMORY,
     Field(
         "M_BANK0", "rad", "bank when the held command was set (skycrane.vehicle.bank)", Kernel(0.0)
     ),
@@ -466,12 +469,17 @@ AUX = (
 # --- what flight software is given (propagate/sensing.py builds it from truth before a cycle) ---
 SENSED = (
     Field("SN_NAV_POS_PF_M", "m", "navigated position r_pf: truth plus M_NAV_*", axes="XYZ"),
-    Field("SN_NAV_VEL_PF_M_S", "m/s", "navigated velocity v_pf (no velocity error)", axes="XYZ"),
+    Field(
+        "SN_NAV_VEL_PF_M_S", "m/s", "navigated velocity v_pf: truth plus M_NAV_VEL_*", axes="XYZ"
+    ),
     Field("SN_DRAG_ACCEL_M_S2", "m/s^2", "sensed drag acceleration (accelerometers)"),
     Field(
-        "SN_GRAVITY_PF_M_S2", "m/s^2", "onboard gravity + centrifugal at the vehicle", axes="XYZ"
+        "SN_GRAVITY_PF_M_S2",
+        "m/s^2",
+        "onboard gravity + centrifugal at the navigated position",
+        axes="XYZ",
     ),
-    Field("SN_TRACK_AZIMUTH_RAD", "rad", "ground-track azimuth, clockwise from north"),
+    Field("SN_TRACK_AZIMUTH_RAD", "rad", "navigated ground-track azimuth, clockwise from north"),
     Field("SN_MASS_EST_KG", "kg", "mass guidance believes: the rover counts until the cut"),
     Field("SN_PROPELLANT_KG", "kg", "propellant left, as gauged"),
 )
@@ -559,8 +567,8 @@ SEQUENCE_ROWS = (
     Field(
         "SQ_NAV",
         "enum",
-        "1: navigation switches to terrain-relative (P_TRN_*); 2: the "
-        "radar removes the vertical part of the navigation error",
+        "1: terrain-relative fix (P_TRN_*) if inside the LVS envelope; 2: the radar "
+        "locks and the navigation filter blends toward it from then on",
     ),
 )
 

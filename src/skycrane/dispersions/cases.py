@@ -45,11 +45,26 @@ from skycrane.missions.loader import Mission
 from skycrane.missions.schema_dispersions import ENTRY_VARIABLES, DistributionSpec
 from skycrane.planets import enu_matrix, pf_from_lla, velocity_pf_from_local
 from skycrane.sequence.build import Batch, back_propagate_rows
+from skycrane.sequence.pack import MICRO_G_M_S2
 
 ENTRY_PREFIX = "entry."
 ATM_RHO = "atmosphere.dlnrho_"
 ATM_T = "atmosphere.dtemp_"
 ATM_TABLE = "atmosphere.table"
+NOISE_SEED = "navigation.noise_seed"
+"""Column of each case's sensor-noise seed (P_NAV_SEED), drawn from (seed, case) alone."""
+_NOISE_KEY = 0x4E4F4953  # spawn-key domain of the sensor-noise seeds ("NOIS")
+NOISE_LEVELS = ("radar_velocity_noise_m_s", "radar_altitude_noise_fraction")
+"""Dispersions that set a noise level: discrete or uniform, never negative."""
+ROTATED = (
+    ("navigation_", "_m", L.P_NAV_X, 1.0),
+    ("terrain_nav_", "_m", L.P_TRN_X, 1.0),
+    ("navigation_velocity_", "_m_s", L.P_NAV_VEL_X, 1.0),
+    ("imu_attitude_", "_deg", L.P_IMU_ATT_X, math.pi / 180.0),
+    ("accelerometer_bias_", "_ug", L.P_ACC_BIAS_X, MICRO_G_M_S2),
+)
+"""East-north-up dispersions rotated into planet-fixed parameter triples:
+(prefix, unit suffix, first parameter slot, factor to the kernel's unit)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,8 @@ def dispersion_set(mission: Mission, base_dir: Path | None = None) -> Dispersion
     for name, dist in spec.parameters.items():
         if name.startswith(("engine_", "terrain_nav_")) and mission.spec.powered_descent is None:
             raise InputError(f"dispersions.parameters.{name}", name, "a [powered_descent] section")
+        if name in NOISE_LEVELS:
+            _check_level(dist, f"dispersions.parameters.{name}")
         dists[name] = _distribution(dist, f"dispersions.parameters.{name}")
     entry_vars: tuple[str, ...] = ()
     if spec.entry is not None:
@@ -128,10 +145,41 @@ def dispersion_set(mission: Mission, base_dir: Path | None = None) -> Dispersion
     return DispersionSet(spec.sampling, dists, entry_vars, nodes, table_nodes)
 
 
+def _check_level(spec: DistributionSpec, key: str) -> None:
+    """A noise level is drawn from non-negative values only (InputError naming ``key``)."""
+    if spec.distribution == "discrete":
+        lowest = min(spec.values)
+    elif spec.distribution == "uniform":
+        lowest = spec.low
+    else:
+        raise InputError(key, spec.distribution, "a discrete or uniform distribution of levels")
+    if lowest < 0.0:
+        raise InputError(key, lowest, "a noise level >= 0")
+
+
+def noise_seeds(seed: int, cases: np.ndarray) -> np.ndarray:
+    """Each case's sensor-noise seed: 52 bits of SeedSequence(seed, (NOIS, case)), as floats.
+
+    A pure function of (seed, case index), so it does not depend on the
+    batch, the chunking or the number of workers; exact in float64.
+    """
+    out = np.empty(len(cases))
+    for j, case in enumerate(np.asarray(cases, dtype=np.int64)):
+        words = np.random.SeedSequence(int(seed), spawn_key=(_NOISE_KEY, int(case))).generate_state(
+            2, np.uint32
+        )
+        out[j] = float((int(words[0]) << 20) | (int(words[1]) >> 12))
+    return out
+
+
 def draw_inputs(ds: DispersionSet, seed: int, cases: np.ndarray, n_total: int) -> dict:
-    """The drawn inputs of ``cases`` as named columns (one value per case each)."""
+    """The drawn inputs of ``cases`` as named columns (one value per case each).
+
+    Besides the declared dispersions, every case gets its sensor-noise seed
+    (column NOISE_SEED, :func:`noise_seeds`).
+    """
     raw = sample_cases(ds.distributions, seed, cases, ds.method, n_total)
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, np.ndarray] = {NOISE_SEED: noise_seeds(seed, cases)}
     for name, values in raw.items():
         if name == ENTRY_PREFIX:
             for j, var in enumerate(ds.entry_variables):
@@ -185,13 +233,16 @@ def apply_inputs(batch: Batch, mission: Mission, ds: DispersionSet, inputs: dict
             _apply(target, column, d, get(d.input))
     tgt = mission.spec.target
     enu = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, mission.planet)
-    for prefix, first in (("navigation_", L.P_NAV_X), ("terrain_nav_", L.P_TRN_X)):
-        for axis, direction in enumerate(("east_m", "north_m", "up_m")):
-            col = f"{prefix}{direction}"
+    for prefix, unit, first, factor in ROTATED:
+        for axis, direction in enumerate(("east", "north", "up")):
+            col = f"{prefix}{direction}{unit}"
             if col in inputs:
                 for j in range(3):  # elementwise (not BLAS): identical for any batch size
-                    p[:, first + j] += get(col) * enu[axis, j]
+                    p[:, first + j] += get(col) * factor * enu[axis, j]
+    if NOISE_SEED in inputs:
+        p[:, L.P_NAV_SEED] = get(NOISE_SEED)
     mem[:, L.M_NAV_X : L.M_NAV_Z + 1] = p[:, L.P_NAV_X : L.P_NAV_Z + 1]
+    mem[:, L.M_NAV_VEL_X : L.M_NAV_VEL_Z + 1] = p[:, L.P_NAV_VEL_X : L.P_NAV_VEL_Z + 1]
     if ds.atm_nodes_m is not None:
         if ds.atm_table_nodes is not None:
             k = get(ATM_TABLE).astype(np.int64)

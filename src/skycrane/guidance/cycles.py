@@ -46,11 +46,14 @@ from skycrane.contract.layout import (
     M_PREDICTED_RANGE_M,
     M_RANGE_TO_GO_M,
     M_SEQ_NEXT,
+    M_STS_DIVERT_M,
+    M_STS_OK,
     M_TD_TIMER,
     M_THRUST_X,
     M_THRUST_Y,
     M_THRUST_Z,
     M_VSPEED_INT_M,
+    P_BACKSHELL_CLEAR_M,
     P_DEPLOY_RANGE_M,
     P_DEPLOY_SPEED,
     P_DEPLOY_V_MAX,
@@ -99,6 +102,7 @@ from skycrane.guidance.powered import (
     touchdown_detector,
     touchdown_window_open,
 )
+from skycrane.guidance.terrain_nav import select_safe_target
 from skycrane.vehicle.bank import wrap_pi
 
 VSPEED_INT_MAX_M = 4.0  # |k_i x integral| <= 4 m/s^2 (k_i = 1/s^2): more than Mars' g
@@ -236,62 +240,81 @@ def track_frame(x, yy, z, vx, vy, vz, radius):
 
 
 @numba.njit(**STEP_PATH)
-def sts_target(x, yy, z, vx, vy, vz, tx, ty, tz, along_m, cross_m, divert_max_m):
-    """STS-style target: the no-divert prediction, diverted toward (tx, ty, tz) <= divert_max_m."""
-    radius = math.sqrt(tx * tx + ty * ty + tz * tz)
+def predicted_landing_pf_m(sensed, p, radius):
+    """The no-divert landing point and the backshell's, planet-fixed, on the sphere ``radius``.
+
+    From the navigated state: the no-divert point is the ground point below
+    plus the nominal flight's offset to the target in the track frame
+    (P_STS_ALONG_M, P_STS_CROSS_M; the nominal flight predicts the target
+    itself). The backshell, left on its parachute, keeps drifting with the
+    horizontal velocity for the time its descent rate takes to the ground
+    (E): below plus v_h h / v_down. Returns (px, py, pz, bx, by, bz).
+    """
+    x, yy, z = sensed[SN_NAV_POS_PF_M_X], sensed[SN_NAV_POS_PF_M_Y], sensed[SN_NAV_POS_PF_M_Z]
+    vx = sensed[SN_NAV_VEL_PF_M_S_X]
+    vy = sensed[SN_NAV_VEL_PF_M_S_Y]
+    vz = sensed[SN_NAV_VEL_PF_M_S_Z]
     gx, gy, gz, hx, hy, hz, cx, cy, cz = track_frame(x, yy, z, vx, vy, vz, radius)
-    px = gx + along_m * hx + cross_m * cx
-    py = gy + along_m * hy + cross_m * cy
-    pz = gz + along_m * hz + cross_m * cz
-    dx, dy, dz = tx - px, ty - py, tz - pz
-    dn = math.sqrt(dx * dx + dy * dy + dz * dz)
-    if dn > divert_max_m:
-        s = divert_max_m / dn
-        dx, dy, dz = s * dx, s * dy, s * dz
-    px, py, pz = px + dx, py + dy, pz + dz
-    pn = math.sqrt(px * px + py * py + pz * pz)
-    return radius * px / pn, radius * py / pn, radius * pz / pn
+    along, cross = p[P_STS_ALONG_M], p[P_STS_CROSS_M]
+    rn = math.sqrt(x * x + yy * yy + z * z)
+    v_up = (vx * x + vy * yy + vz * z) / rn
+    v_h = math.sqrt(max(vx * vx + vy * vy + vz * vz - v_up * v_up, 0.0))
+    drift = v_h * max(rn - radius, 0.0) / max(-v_up, 1.0)
+    return (
+        gx + along * hx + cross * cx,
+        gy + along * hy + cross * cy,
+        gz + along * hz + cross * cz,
+        gx + drift * hx,
+        gy + drift * hy,
+        gz + drift * hz,
+    )
 
 
 @numba.njit(**STEP_PATH)
-def powered_target(sensed, p, mem):
+def powered_target(sensed, p, mem, safe, grid):
     """Set the powered-descent target (M_PD_TGT_*): the landing target, or the STS choice.
 
-    Safe-target selection at simulation level (GUIDANCE.md 3.4, item 3, with an
-    all-safe map): predict the no-divert landing point as the ground point
-    below the navigated position plus the nominal flight's offset to the
-    target in the track frame (P_STS_ALONG_M, P_STS_CROSS_M), then divert from
-    it toward the landing target by at most P_DIVERT_MAX_M. The nominal flight
-    predicts the target itself, so it is unchanged.
+    Safe-target selection (GUIDANCE.md 3.4 step 3) when P_RETARGET is set:
+    the predicted no-divert landing point and the backshell's
+    (:func:`predicted_landing_pf_m`) go into the site's east/north plane at the
+    target; terrain_nav.select_safe_target picks the safe cell of the map
+    (``safe``, ``grid``) nearest the prediction, within P_DIVERT_MAX_M of it
+    and at least P_BACKSHELL_CLEAR_M from the backshell; the target is that
+    cell on the ground sphere. The divert and the outcome are left in
+    M_STS_DIVERT_M and M_STS_OK.
     """
     tx, ty, tz = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
     if p[P_RETARGET] > 0.0:
-        tx, ty, tz = sts_target(
-            sensed[SN_NAV_POS_PF_M_X],
-            sensed[SN_NAV_POS_PF_M_Y],
-            sensed[SN_NAV_POS_PF_M_Z],
-            sensed[SN_NAV_VEL_PF_M_S_X],
-            sensed[SN_NAV_VEL_PF_M_S_Y],
-            sensed[SN_NAV_VEL_PF_M_S_Z],
-            tx,
-            ty,
-            tz,
-            p[P_STS_ALONG_M],
-            p[P_STS_CROSS_M],
-            p[P_DIVERT_MAX_M],
+        radius = math.sqrt(tx * tx + ty * ty + tz * tz)
+        px, py, pz, bx, by, bz = predicted_landing_pf_m(sensed, p, radius)
+        _ux, _uy, _uz, ex, ey, ez, nx, ny, nz = local_frame(tx, ty, tz)
+        pe = (px - tx) * ex + (py - ty) * ey + (pz - tz) * ez
+        pn = (px - tx) * nx + (py - ty) * ny + (pz - tz) * nz
+        be = (bx - tx) * ex + (by - ty) * ey + (bz - tz) * ez
+        bn = (bx - tx) * nx + (by - ty) * ny + (bz - tz) * nz
+        te, tn, ok = select_safe_target(
+            pe, pn, be, bn, p[P_BACKSHELL_CLEAR_M], p[P_DIVERT_MAX_M], safe, grid
         )
+        mem[M_STS_OK] = 1.0 if ok else -1.0
+        mem[M_STS_DIVERT_M] = math.sqrt((te - pe) * (te - pe) + (tn - pn) * (tn - pn))
+        qx = tx + te * ex + tn * nx
+        qy = ty + te * ey + tn * ny
+        qz = tz + te * ez + tn * nz
+        qn = math.sqrt(qx * qx + qy * qy + qz * qz)
+        tx, ty, tz = radius * qx / qn, radius * qy / qn, radius * qz / qn
     mem[M_PD_TGT_X] = tx
     mem[M_PD_TGT_Y] = ty
     mem[M_PD_TGT_Z] = tz
 
 
 @numba.njit(**STEP_PATH)
-def powered_start(t, sensed, p, mem):
+def powered_start(t, sensed, p, mem, safe, grid):
     """Hand-over to powered descent: free fall first, engines off, flyaway azimuth, target.
 
     The flyaway azimuth is the mission's P_FLYAWAY_AZ_RAD if set, else the
-    ground track's plus P_FLYAWAY_REL_RAD (GUIDANCE.md 3.3); the target is
-    :func:`powered_target` (GUIDANCE.md 3.4).
+    navigated ground track's plus P_FLYAWAY_REL_RAD (GUIDANCE.md 3.3); the
+    target is :func:`powered_target` on the safe-target map ``safe``, ``grid``
+    (GUIDANCE.md 3.4).
     """
     mem[M_PD_MODE] = PD_FREE_FALL
     mem[M_PD_MODE_T0] = t
@@ -300,7 +323,7 @@ def powered_start(t, sensed, p, mem):
         mem[M_FLYAWAY_AZ] = sensed[SN_TRACK_AZIMUTH_RAD] + p[P_FLYAWAY_REL_RAD]
     else:
         mem[M_FLYAWAY_AZ] = p[P_FLYAWAY_AZ_RAD]
-    powered_target(sensed, p, mem)
+    powered_target(sensed, p, mem, safe, grid)
 
 
 @numba.njit(**STEP_PATH)

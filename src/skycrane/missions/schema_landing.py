@@ -235,22 +235,56 @@ class RoverSpec(Section):
     bridle_damping_n_s_m: Annotated[float, Field(ge=0.0, le=1.0e8)] = 1_500.0
 
 
+Enu = Annotated[
+    list[Annotated[float, Field(ge=-1.0e6, le=1.0e6)]], Field(min_length=3, max_length=3)
+]
+"""A position error east, north, up [m]: at most 1,000 km on each axis."""
+
+
 class NavigationSpec(Section):
     """Error of the position guidance sees (east, north, up at the target) [m].
 
     ``position_error_enu_m`` is the inertial navigation's error, flown until an
     event with ``navigation = "terrain_relative"`` (Mars 2020's Lander Vision
     System fix, GUIDANCE.md 3.4) replaces it by ``terrain_relative_error_enu_m``;
-    an event with ``navigation = "radar"`` (terminal descent sensor lock) removes
-    its vertical part.
+    an event with ``navigation = "radar"`` (terminal descent sensor lock) starts
+    the navigation filter's blend toward the radar's altitude and velocity.
+    Between updates the errors grow as the IMU propagates them
+    (skycrane.propagate.navigation). Every error is zero by default: the
+    nominal flight navigates perfectly; a Monte Carlo draws them.
     """
 
-    position_error_enu_m: Annotated[
+    position_error_enu_m: Enu = Field(default_factory=lambda: [0.0, 0.0, 0.0])
+    terrain_relative_error_enu_m: Enu = Field(default_factory=lambda: [0.0, 0.0, 0.0])
+    velocity_error_enu_m_s: Annotated[
+        list[Annotated[float, Field(ge=-1.0e4, le=1.0e4)]], Field(min_length=3, max_length=3)
+    ] = Field(default_factory=lambda: [0.0, 0.0, 0.0])
+    """Velocity knowledge error at the first navigation update (the entry-state upload)."""
+    attitude_error_enu_deg: Annotated[
+        list[Annotated[float, Field(ge=-180.0, le=180.0)]], Field(min_length=3, max_length=3)
+    ] = Field(default_factory=lambda: [0.0, 0.0, 0.0])
+    """IMU attitude knowledge error: a small rotation about east, north and up."""
+    accelerometer_bias_enu_ug: Annotated[
         list[Annotated[float, Field(ge=-1.0e6, le=1.0e6)]], Field(min_length=3, max_length=3)
     ] = Field(default_factory=lambda: [0.0, 0.0, 0.0])
-    terrain_relative_error_enu_m: Annotated[
-        list[Annotated[float, Field(ge=-1.0e6, le=1.0e6)]], Field(min_length=3, max_length=3)
-    ] = Field(default_factory=lambda: [0.0, 0.0, 0.0])
+    """Accelerometer bias in micro-g (9.80665e-6 m/s^2), held along east, north and up."""
+    accelerometer_scale_factor_ppm: Annotated[float, Field(ge=-1.0e5, le=1.0e5)] = 0.0
+    radar_velocity_noise_m_s: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    """Terminal descent sensor velocity noise, 1-sigma per axis per measurement."""
+    radar_altitude_noise_fraction: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    """Terminal descent sensor altitude noise, 1-sigma per measurement, fraction of the height."""
+    radar_rate_hz: Annotated[float, Field(ge=0.1, le=1000.0)] = 20.0
+    radar_filter_time_s: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
+    """Time constant with which the navigation filter blends toward the radar."""
+    backshell_clearance_m: Annotated[float, Field(ge=0.0, le=1.0e5)] = 0.0
+    """Safe-target selection keeps the target this far from the backshell's predicted landing."""
+    hazard_map: Annotated[str, Field(max_length=4096)] = "none"
+    """Safe-target map: "none" (all ground safe), "terrain" (the ``[site]`` terrain judged by
+    the landing system's slope and relief limits, skycrane.terrain.hazard), "synthetic" (seeded, see
+    skycrane.guidance.terrain_nav.synthetic_hazard_map) or a .npz file with ``safe``
+    (2-D bool, rows northward), ``east0_m``, ``north0_m``, ``spacing_m``."""
+    hazard_fraction: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.15
+    hazard_seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
 
 
 class EntryGuidanceSpec(Section):

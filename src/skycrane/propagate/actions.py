@@ -7,7 +7,7 @@ side of it:
 * :func:`apply_sequence_event` carries out one event of the mission's
   sequence: lift on/off (balance-mass ejections move the centre of mass),
   aerodynamic configuration, guidance mode, mortar fire or parachute release,
-  navigation fixes, and jettisons bodies (each recorded in the spawn buffer
+  navigation fixes and the radar's lock, and jettisons bodies (each recorded in the spawn buffer
   with its separation velocity, its mass removed from the vehicle);
 * :func:`release_rover`: at the sky-crane start the rover hangs on the
   bridles (GUIDANCE.md 3.1), at their static stretch;
@@ -52,9 +52,6 @@ from skycrane.contract.layout import (
     M_DONE,
     M_GUIDANCE,
     M_LIFT_ON,
-    M_NAV_X,
-    M_NAV_Y,
-    M_NAV_Z,
     M_NEXT_GUIDE_T,
     M_REF_AREA_M2,
     M_ROVER_ON,
@@ -63,9 +60,6 @@ from skycrane.contract.layout import (
     M_TOUCHED,
     P_PD0,
     P_ROVER_BODY,
-    P_TRN_X,
-    P_TRN_Y,
-    P_TRN_Z,
     PDP_BRIDLE_M,
     PDP_BRIDLE_STIFFNESS_N_M,
     PDP_ROVER_MASS_KG,
@@ -86,6 +80,7 @@ from skycrane.contract.layout import (
     SQ_SPAWN_N,
     SQ_STOP,
 )
+from skycrane.propagate.navigation import navigation_event
 from skycrane.vehicle.bank import anchor_bank
 
 
@@ -154,17 +149,7 @@ def apply_sequence_event(k, t, y, aux, p, mem, seq, bodies, events, spawn):
         mem[M_CHUTE_V_LS] = aux[A_AIRSPEED_M_S]
     elif chute == 2:
         mem[M_CHUTE_FIRE_T] = math.nan
-    nav = seq[SQ_NAV, k]
-    if nav == 1.0:  # terrain-relative navigation fix (Mars 2020 LVS)
-        mem[M_NAV_X] = p[P_TRN_X]
-        mem[M_NAV_Y] = p[P_TRN_Y]
-        mem[M_NAV_Z] = p[P_TRN_Z]
-    elif nav == 2.0:  # radar lock: altitude is measured, the horizontal error stays
-        rn = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
-        up = (mem[M_NAV_X] * y[0] + mem[M_NAV_Y] * y[1] + mem[M_NAV_Z] * y[2]) / rn
-        mem[M_NAV_X] -= up * y[0] / rn
-        mem[M_NAV_Y] -= up * y[1] / rn
-        mem[M_NAV_Z] -= up * y[2] / rn
+    navigation_event(seq[SQ_NAV, k], y, p, mem)  # LVS fix or radar lock (propagate/navigation.py)
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]
     guidance = seq[SQ_GUIDANCE, k]

@@ -66,7 +66,16 @@ from skycrane.propagate.events import (
     EVK_STOP,
     event_value,
 )
-from skycrane.propagate.model import BODY_TABLE, ENTRY_GAINS, ENTRY_REF, PLANET, SEQ_TABLE
+from skycrane.propagate.model import (
+    BODY_TABLE,
+    ENTRY_GAINS,
+    ENTRY_REF,
+    HAZARD_GRID,
+    HAZARD_MAP,
+    PLANET,
+    SEQ_TABLE,
+)
+from skycrane.propagate.navigation import navigation_update
 from skycrane.propagate.sensing import sense, sense_navigation
 from skycrane.vehicle.bank import anchor_bank, saturation_end_s
 
@@ -116,10 +125,11 @@ def apply_next(t, at, flight, events, spawn, sensed):
     p, mem, model = flight
     k = int(mem[M_SEQ_NEXT])
     seq = model[SEQ_TABLE]
+    navigation_update(t, at.y, at.f, at.aux, p, mem, model[PLANET])  # the IMU up to the event
     ok = apply_sequence_event(k, t, at.y, at.aux, p, mem, seq, model[BODY_TABLE], events, spawn)
     if seq[SQ_GUIDANCE, k] == GUID_POWERED:
-        sense(at.y, at.aux, p, mem, model[PLANET], sensed)
-        powered_start(t, sensed, p, mem)
+        sense(t, at.y, at.f, at.aux, p, mem, model[PLANET], sensed)
+        powered_start(t, sensed, p, mem, model[HAZARD_MAP], model[HAZARD_GRID])
     return ok
 
 
@@ -205,7 +215,7 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
             if changed:  # an event of this step changed the vehicle: aux is stale
                 rhs(t, y, p, mem, model, f, aux)
             seq = model[SEQ_TABLE]
-            sense_navigation(y, aux, mem, sensed)
+            sense_navigation(t, y, f, aux, p, mem, model[PLANET], sensed)
             fire = entry_cycle(t, sensed, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
             anchor_bank(t, y, mem)  # the roll restarts from the bank the vehicle has now
             if fire >= 0:  # a cycle-checked trigger: always the next sequence event
@@ -218,7 +228,7 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
             if phase >= PHASE_HEADING_ALIGNMENT and not events.fired[EV_HEADING_ALIGNMENT]:
                 _mark(EV_HEADING_ALIGNMENT, t, y, events)
         elif guidance == GUID_POWERED:
-            sense(y, aux, p, mem, model[PLANET], sensed)
+            sense(t, y, f, aux, p, mem, model[PLANET], sensed)
             mode, new_mode = powered_cycle(t, sensed, p, mem)
             if new_mode != mode:
                 record_once(MODE_EVENT[new_mode], t, y, events.t_s, events.y, events.fired)

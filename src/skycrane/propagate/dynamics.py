@@ -127,6 +127,7 @@ from skycrane.contract.layout import (
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
 from skycrane.propagate.ground import ground_altitude_m
+from skycrane.propagate.model import TERRAIN_GEOM, TERRAIN_RELIEF
 from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
@@ -396,6 +397,8 @@ def rhs(t, y, p, mem, model, dy, aux):
     aux[A_THRUST_N] = thrust
     aux[A_DRAG_ACCEL_M_S2] = drag
     aux[A_BANK_RAD] = bank
-    aux[A_GROUND_ALT_M] = ground_altitude_m(x, yy, z, model[20], model[21], p[P_GROUND_ALT_M])
+    aux[A_GROUND_ALT_M] = ground_altitude_m(
+        x, yy, z, model[TERRAIN_RELIEF], model[TERRAIN_GEOM], p[P_GROUND_ALT_M]
+    )
     aux[A_BRIDLE_TENSION_N] = tension
     record_telemetry(mem, aux)

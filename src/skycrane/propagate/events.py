@@ -8,7 +8,8 @@ by the integrator (Illinois on exact sub-steps). Triggers that flight software
 evaluates only once per guidance cycle (SUFR lead, powered-descent modes) are
 not here: they are checked at cycle boundaries in :mod:`skycrane.guidance.cycles`.
 The range trigger is here, on the navigated position guidance would be given
-(propagate/sensing.py) and guidance's own range to go.
+(propagate/sensing.py) and guidance's own range to go; so is the trigger on
+height above ground, on the navigated height.
 """
 
 from __future__ import annotations
@@ -26,8 +27,13 @@ from skycrane.contract.layout import (
     EV_SEQ0,
     M_BRIDLES_OUT,
     M_ENGINES_ON,
+    M_NAV_T,
+    M_NAV_X,
+    M_NAV_Y,
+    M_NAV_Z,
     M_ROVER_ON,
     M_SEQ_NEXT,
+    M_TDS_LOCK,
     M_TOUCHED,
     P_DEPLOY_RANGE_M,
     P_DEPLOY_V_MAX,
@@ -35,6 +41,7 @@ from skycrane.contract.layout import (
     P_PD0,
     P_STOP_KIND,
     P_STOP_VALUE,
+    P_TDS_TAU_S,
     PDP_DRY_MASS_KG,
     PDP_ROVER_MASS_KG,
     S_MASS,
@@ -69,6 +76,21 @@ NEVER = 1.0  # value of an event function that cannot fire
 
 
 @numba.njit(**SCALAR_INLINE)
+def navigated_height_error_m(t, y, p, mem):
+    """Navigated minus true height at t [m], continuous between navigation updates.
+
+    The vertical part of M_NAV_*; once the radar has locked, the filter keeps
+    blending it toward the radar between updates, so its expected value decays
+    as exp(-(t - M_NAV_T) / P_TDS_TAU_S) (propagate/navigation.py, radar_update).
+    """
+    r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+    e_up = (mem[M_NAV_X] * y[0] + mem[M_NAV_Y] * y[1] + mem[M_NAV_Z] * y[2]) / r
+    if mem[M_TDS_LOCK] > 0.0 and p[P_TDS_TAU_S] > 0.0 and t > mem[M_NAV_T]:
+        e_up *= math.exp(-(t - mem[M_NAV_T]) / p[P_TDS_TAU_S])
+    return e_up
+
+
+@numba.njit(**SCALAR_INLINE)
 def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     """Value of a sequence trigger of ``kind`` (layout.TR_*); fires when it reaches <= 0."""
     if kind == TR_TIME:
@@ -80,7 +102,7 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     if kind == TR_ALTITUDE_BELOW:
         return aux[A_ALT_M] - value
     if kind == TR_AGL_BELOW:
-        return aux[A_ALT_M] - aux[A_GROUND_ALT_M] - value
+        return aux[A_ALT_M] + navigated_height_error_m(t, y, p, mem) - aux[A_GROUND_ALT_M] - value
     if kind == TR_SPEED_BELOW:
         return aux[A_SPEED_M_S] - value
     if kind == TR_MACH_BELOW:

@@ -5,7 +5,10 @@ planet constants; atmosphere altitude, ln density, ln pressure, temperature,
 gamma; wind flag and profile; aerodynamic bank (Mach, C_D, C_L, lengths);
 parachute drag table (Mach, C_D); entry-guidance reference table and gains;
 the sequence table; the table of jettisoned bodies; the site's terrain relief
-grid and its geometry (skycrane.terrain.grid.LocalTerrain.kernel_arrays).
+grid and its geometry (skycrane.terrain.grid.LocalTerrain.kernel_arrays); the
+safe-target map (uint8, 1 where landing is safe, rows northward, columns
+eastward) and its grid (east and north of the first cell's corner from the
+target, cell size, m; guidance.terrain_nav.HazardMap).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ SEQ_TABLE = 18
 BODY_TABLE = 19
 TERRAIN_RELIEF = 20
 TERRAIN_GEOM = 21
-N_MODEL = 22
+HAZARD_MAP = 22
+HAZARD_GRID = 23
+N_MODEL = 24
 
 
 def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
@@ -69,13 +74,15 @@ def build_model(
     sequence: np.ndarray | None = None,
     bodies: np.ndarray | None = None,
     terrain: tuple[np.ndarray, np.ndarray] | None = None,
+    hazard: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple:
     """Kernel model tuple from validated model objects (see module docstring).
 
-    Missing guidance tables, sequence, bodies or terrain are empty arrays of
-    the right rank, so every model tuple has the same compiled type. ``terrain``
-    is ``(relief[n_north, n_east], geom[N_TG])``; without it the ground is the
-    target's altitude everywhere.
+    Missing guidance tables, sequence, bodies, terrain or safe-target map are
+    empty arrays of the right rank, so every model tuple has the same compiled
+    type. ``terrain`` is ``(relief[n_north, n_east], geom[N_TG])``; without it
+    the ground is the target's altitude everywhere. ``hazard`` is (safe cells,
+    grid) of guidance.terrain_nav.HazardMap.kernel_arrays.
     """
     relief, geom = (np.zeros((0, 0)), np.zeros(N_TG)) if terrain is None else terrain
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
@@ -105,5 +112,7 @@ def build_model(
             _f64(np.zeros((N_B_ROWS, 0)) if bodies is None else bodies, 2),
             _f64(relief, 2),
             _f64(geom, 1),
+            np.ascontiguousarray(np.zeros((0, 0)) if hazard is None else hazard[0], dtype=np.uint8),
+            _f64(np.zeros(3) if hazard is None else hazard[1], 1),
         )
     )

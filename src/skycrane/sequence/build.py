@@ -14,13 +14,16 @@ state at t = 0.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
+from skycrane.guidance.terrain_nav import HazardMap, load_hazard_map, synthetic_hazard_map
 from skycrane.missions.loader import Mission
 from skycrane.planets import pf_from_lla, velocity_pf_from_local
 from skycrane.propagate.kernel import default_settings
@@ -36,6 +39,7 @@ from skycrane.sequence.preflight import (
     safe_target,
     start_state,
 )
+from skycrane.terrain.hazard import hazard
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 
 CAPSULE = "capsule"
@@ -203,6 +207,48 @@ def back_propagate_rows(mission: Mission, y_entry: np.ndarray, duration_s: float
     return coast_back(mission, y_entry, vacuum_params(mission.reference_area_m2, duration_s))
 
 
+@functools.lru_cache(maxsize=4)
+def _synthetic_map(seed: int, fraction: float) -> HazardMap:
+    return synthetic_hazard_map(seed, fraction)
+
+
+def hazard_map(mission: Mission) -> HazardMap | None:
+    """The safe-target map of ``[navigation].hazard_map``: None (all safe), the site's
+    terrain, synthetic or a file.
+
+    ``"terrain"`` judges the site's own terrain (``[site]``) by the landing
+    system's slope and relief limits (skycrane.terrain.hazard, Golombek et al.
+    2012): each terrain node becomes the cell centred on it. A file name is
+    relative to the mission file's folder; a map that is malformed or does not
+    cover the target is an InputError naming the key.
+    """
+    nav = mission.spec.navigation
+    if nav.hazard_map == "none":
+        return None
+    if nav.hazard_map == "terrain":
+        if mission.terrain is None:
+            raise InputError(
+                "navigation.hazard_map", nav.hazard_map, "a [site] terrain to judge (or 'none')"
+            )
+        safe, east0_m, north0_m, spacing_m = hazard(mission.terrain)
+        half = 0.5 * spacing_m
+        return HazardMap.checked(
+            safe, east0_m - half, north0_m - half, spacing_m, "navigation.hazard_map"
+        )
+    if nav.hazard_map == "synthetic":
+        return _synthetic_map(nav.hazard_seed, nav.hazard_fraction)
+    path = Path(nav.hazard_map)
+    if not path.is_absolute() and mission.source:
+        path = Path(mission.source).parent / path
+    if path.suffix != ".npz":
+        raise InputError(
+            "navigation.hazard_map",
+            nav.hazard_map,
+            "'none', 'terrain', 'synthetic' or a .npz file",
+        )
+    return load_hazard_map(path, "navigation.hazard_map")
+
+
 def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     """Every solve ``mission`` needs before its flight, each memoised (sequence/preflight.py).
 
@@ -216,6 +262,7 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     everything a run would refuse before flying.
     """
     tables = _pack_tables(mission)
+    hazard_map(mission)
     check_mass_budget(mission)
     check_divert_reach(mission)
     y_entry = entry_state(mission)
@@ -295,6 +342,7 @@ def _assemble(
     spec = mission.spec
     events, start_t = _sequence_events(mission)
     ref, gains = guidance if guidance is not None else (None, None)
+    site = hazard_map(mission)
     chute = spec.parachute
     model = build_model(
         mission.planet,
@@ -308,6 +356,7 @@ def _assemble(
         sequence=tables.seq,
         bodies=tables.bodies,
         terrain=None if mission.terrain is None else mission.terrain.kernel_arrays(),
+        hazard=None if site is None else site.kernel_arrays(),
     )
     y0 = np.array(y_start)
     y0[L.S_MASS] += pre_entry_mass_kg(mission)

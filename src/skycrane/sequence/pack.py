@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 from skycrane.contract.declare import Derived, Field, Fixed, Key, Preflight
 from skycrane.contract.fields import PARAMS, POWERED_DESCENT
@@ -34,6 +35,8 @@ from skycrane.planets import enu_matrix, pf_from_lla
 from skycrane.vehicle.parachute import nominal_area_m2
 
 _MISSING = object()
+MICRO_G_M_S2 = 1e-6 * G0_M_S2
+"""One micro-g of acceleration, m/s^2 (accelerometer biases are quoted in it)."""
 
 
 def key_value(spec: Any, path: str) -> Any:
@@ -78,6 +81,11 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_CHUTE_S0_M2": lambda m, _: nominal_area_m2(m.spec.parachute.diameter_m),
     "P_NAV": lambda m, _: np.asarray(m.spec.navigation.position_error_enu_m) @ _enu(m),
     "P_TRN": lambda m, _: np.asarray(m.spec.navigation.terrain_relative_error_enu_m) @ _enu(m),
+    "P_NAV_VEL": lambda m, _: np.asarray(m.spec.navigation.velocity_error_enu_m_s) @ _enu(m),
+    "P_IMU_ATT": lambda m, _: np.radians(m.spec.navigation.attitude_error_enu_deg) @ _enu(m),
+    "P_ACC_BIAS": lambda m, _: (
+        np.asarray(m.spec.navigation.accelerometer_bias_enu_ug) * MICRO_G_M_S2 @ _enu(m)
+    ),
     "P_DEPLOY_RANGE_M": lambda m, _: (
         _deploy(m).range_to_target_m if _deploy(m).trigger == "range" else 0.0
     ),
