@@ -8,12 +8,15 @@ hillshade of a flat surface is sin(sun elevation) (Horn 1981).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
+from skycrane.missions.loader import load_mission
 from skycrane.planets import planet_by_name
+from skycrane.sequence.build import hazard_map
 from skycrane.terrain.grid import SiteFrame
 from skycrane.terrain.hazard import MAX_SLOPE_DEG, hazard, roughness_m, slope_deg
 from skycrane.terrain.shade import hillshade
@@ -92,3 +95,18 @@ def test_hillshade_lights_slopes_facing_the_sun():
     expected_lit = math.sin(math.radians(45 + 20))
     assert lit == pytest.approx(expected_lit, abs=1e-9)
     assert dark < lit
+
+
+def test_navigation_map_from_the_site_terrain_centres_cells_on_nodes():
+    """Invariant: ``hazard_map = "terrain"`` gives guidance the terrain's own safe map, each
+    node the centre of its cell; the target's node is the cell that covers the target."""
+    m2020 = load_mission("m2020")
+    nav = m2020.spec.navigation.model_copy(update={"hazard_map": "terrain"})
+    mission = dataclasses.replace(m2020, spec=m2020.spec.model_copy(update={"navigation": nav}))
+    site = hazard_map(mission)
+    safe, east0, north0, spacing = hazard(mission.terrain)
+    np.testing.assert_array_equal(site.safe, safe)
+    assert site.spacing_m == spacing
+    j, i = round(-east0 / spacing), round(-north0 / spacing)  # the node at the target
+    assert site.east0_m + (j + 0.5) * spacing == pytest.approx(0.0, abs=1e-9)
+    assert site.north0_m + (i + 0.5) * spacing == pytest.approx(0.0, abs=1e-9)
