@@ -99,6 +99,11 @@ def _row(params_pd):
     return p, mem
 
 
+NO_HAZARD_MAP = np.zeros((0, 0), dtype=np.uint8)
+"""The kernel's empty safe-target map: all ground safe (propagate.model.build_model)."""
+NO_HAZARD_GRID = np.zeros(3)
+
+
 def _sense(s, p, mem):
     """What the kernel's sensing gives guidance, from the harness's truth (perfect navigation)."""
     sensed = np.zeros(pl.N_SENSED)
@@ -143,7 +148,7 @@ def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, 
     mem[pl.M_CUT] = 0.0 if rover else 1.0
     out = Flight(rover_en_m=(target[0], target[1]))
     t = 0.0
-    powered_start(t, _sense(s, p, mem), p, mem)
+    powered_start(t, _sense(s, p, mem), p, mem, NO_HAZARD_MAP, NO_HAZARD_GRID)
     mem[pl.M_PD_MODE] = mode
     out.events[pl.PD_MODE_NAMES[mode]] = (0.0, enu(s), enu_v(s), ds_mass_kg)
     hanging = rover  # the rover's weight is on the engines
