@@ -1,6 +1,7 @@
 """The sky crane's bridles: elastic, pulling only, and never lifting the rover off the ground.
 
-The rover hangs on bridles of unstretched length L (7.5 m, S), a spring of
+Flown over flat ground at the target's altitude (``[site] synthetic = "none"``), so that
+"above the ground" is above the target for every case. The rover hangs on bridles of unstretched length L (7.5 m, S), a spring of
 stiffness k with damping (propagate/dynamics.py). Checked here:
 
 * analytic: at touchdown the rover has been descending at constant speed for
@@ -28,9 +29,12 @@ CYCLE_S = 1.0 / 8.0  # Mars 2020 powered-descent guidance rate (preset: 8 Hz)
 G_SITE_M_S2 = 3.72  # Mars gravity at Jezero, -2.5 km MOLA (GM / r^2, r = 3,393 km), +-0.3 %
 
 
+FLAT = '[site]\nsynthetic = "none"\n'
+
+
 def _what_if(tmp_path, text: str, name: str) -> skycrane.Result:
     path = tmp_path / f"{name}.toml"
-    path.write_text('base = "m2020"\n\n' + text, encoding="utf-8")
+    path.write_text('base = "m2020"\n\n' + FLAT + text, encoding="utf-8")
     return skycrane.simulate(skycrane.load_mission(path))
 
 
@@ -39,8 +43,8 @@ def _latency_s(result: skycrane.Result) -> float:
 
 
 @pytest.fixture(scope="module")
-def nominal() -> skycrane.Result:
-    return skycrane.simulate("m2020")
+def nominal(tmp_path_factory) -> skycrane.Result:
+    return _what_if(tmp_path_factory.mktemp("flat"), "", "nominal_flat")
 
 
 @pytest.mark.parametrize(
