@@ -1,8 +1,9 @@
 """The sky crane's bridles: elastic, pulling only, and never lifting the rover off the ground.
 
 Flown over flat ground at the target's altitude (``[site] synthetic = "none"``), so that
-"above the ground" is above the target for every case. The rover hangs on bridles of unstretched length L (7.5 m, S), a spring of
-stiffness k with damping (propagate/dynamics.py). Checked here:
+"above the ground" is above the target for every case. The rover hangs on bridles of
+unstretched length L (7.5 m, S), a spring of stiffness k with damping
+(propagate/dynamics.py). Checked here:
 
 * analytic: at touchdown the rover has been descending at constant speed for
   seconds, so the bridles carry its weight and no more; the descent stage is

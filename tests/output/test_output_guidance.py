@@ -126,13 +126,16 @@ def test_crossrange_matches_spherical_cross_track(result, mission, errors):
 
 
 def test_predicted_range_error_is_what_the_law_nulls(result, mission, errors):
-    """R - R_p shrinks under closed-loop control; R - R_ref(V) need not (it is what the
-    drag and altitude-rate corrections explain). Both vanish outside range control."""
+    """R - R_p shrinks under closed-loop range control; R - R_ref(V) need not (it is what the
+    drag and altitude-rate corrections explain). Both vanish before range control; in heading
+    alignment, which steers the heading and no longer the range, R - R_p is not nulled, so
+    the comparison ends where heading alignment starts."""
     t = errors.t_s
     t_rc = result.event("range_control_start").t_s
     assert np.all(np.isnan(errors.range_minus_predicted_m[t < t_rc]))
     assert np.all(np.isnan(errors.range_minus_reference_m[t < t_rc]))
-    settled = (t >= t_rc + 10.0) & (t <= errors.t_guided_end_s)
+    t_ha = result.event("heading_alignment").t_s
+    settled = (t >= t_rc + 10.0) & (t <= t_ha)
     pred = np.abs(errors.range_minus_predicted_m[settled])
     ref = np.abs(errors.range_minus_reference_m[settled])
     assert np.all(np.isfinite(pred)) and np.all(np.isfinite(ref))

@@ -108,7 +108,7 @@ def test_radar_blend_has_the_moments_of_n_filter_updates():
         p[L.P_TDS_VEL_NOISE_M_S], p[L.P_TDS_ALT_NOISE_FRAC] = sig_v, frac
         p[L.P_NAV_SEED] = 1000 + case
         mem[L.M_NAV_VEL_X], mem[L.M_NAV_Z] = e0_v, e0_h
-        nav.radar_update(dt, y, height, p, mem)
+        nav.radar_update(dt, y, height, 0.0, p, mem)
         out_v[case], out_h[case] = mem[L.M_NAV_VEL_X], mem[L.M_NAV_Z]
     k = 1.0 - math.exp(-1.0 / (rate * tau))
     n = rate * dt
@@ -118,6 +118,20 @@ def test_radar_blend_has_the_moments_of_n_filter_updates():
         sd = sigma * spread
         assert got.mean() == pytest.approx(a * e0, abs=4.0 * sd / math.sqrt(n_cases))
         assert got.std() == pytest.approx(sd, rel=4.0 / math.sqrt(2.0 * n_cases))
+
+
+def test_radar_makes_the_navigated_altitude_one_above_the_ground_below():
+    """Invariant: with no noise the altitude error relaxes as exp(-t / tau) toward minus the
+    ground's height above the site, so the navigated altitude over ground 12 m above the site
+    ends 12 m under the true one (the radar measures the ground it will land on)."""
+    y = np.zeros(L.N_STATE)
+    y[2] = 3_376_700.0
+    p, mem = _fresh()
+    p[L.P_TDS_RATE_HZ], p[L.P_TDS_TAU_S] = 20.0, 1.0
+    mem[L.M_NAV_Z] = 30.0
+    nav.radar_update(2.0, y, 500.0, 12.0, p, mem)
+    assert mem[L.M_NAV_Z] == pytest.approx(-12.0 + (30.0 + 12.0) * math.exp(-2.0), rel=1e-12)
+    assert mem[L.M_NAV_X] == mem[L.M_NAV_Y] == 0.0
 
 
 def test_noise_stream_is_standard_normal_and_reproducible():

@@ -107,7 +107,7 @@ def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float
     ]
     out = []
     for x, y, text in zip(px, py, texts, strict=True):
-        width, height = 0.65 * fontsize * len(text), fontsize + 4.0
+        width, height = 0.7 * fontsize * len(text) + 4.0, fontsize + 6.0
         chosen = None
         for dx, dy in candidates:
             left = x + dx if dx >= 0 else x + dx - width
@@ -481,11 +481,33 @@ def _rest_points(result, mission) -> tuple[dict[str, tuple[float, float]], list[
     return at_rest, lost
 
 
+def _merge_coincident(ax: Axes, items, min_pt: float = 12.0):
+    """Items drawn within ``min_pt`` points of an earlier one share its label ("target,
+    rover"): two labels for one spot cannot both sit beside it."""
+    fig = ax.figure
+    box = ax.get_position()
+    w_pt = box.width * fig.get_figwidth() * 72.0
+    h_pt = box.height * fig.get_figheight() * 72.0
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    merged: list[list] = []
+    for x, y, text in items:
+        px = (x - x0) / ((x1 - x0) or 1.0) * w_pt
+        py = (y - y0) / ((y1 - y0) or 1.0) * h_pt
+        for m in merged:
+            if np.hypot(px - m[3], py - m[4]) < min_pt:
+                m[2] = f"{m[2]}, {text}"
+                break
+        else:
+            merged.append([x, y, text, px, py])
+    return [(x, y, text) for x, y, text, _, _ in merged]
+
+
 def _label_points(a: Axes, items) -> None:
-    """Labels at (x, y, text) items, placed apart (:func:`_label_offsets`) with leader lines."""
+    """Labels at (x, y, text) items, coincident ones merged (:func:`_merge_coincident`),
+    placed apart (:func:`_label_offsets`) with leader lines."""
     if not items:
         return
-    xs, ys, texts = zip(*items, strict=True)
+    xs, ys, texts = zip(*_merge_coincident(a, items), strict=True)
     offsets = _label_offsets(a, xs, ys, texts, _LABEL_STYLE["fontsize"])
     for x, y, text, (dx, dy) in zip(xs, ys, texts, offsets, strict=True):
         a.annotate(
@@ -624,6 +646,8 @@ def debris_map(result, mission, ax=None) -> Figure:
 
     The rover is at the origin; the circle is :data:`DEBRIS_RADIUS_M`; each
     body within 20 times that radius is drawn and labelled with its distance.
+    The descent stage's crash, the project's first question, is named with its
+    distance and bearing in a note when it lies further out.
     """
     fig, a = _one_axes(ax, (6.5, 6.0))
     at_rest, _ = _rest_points(result, mission)
@@ -641,11 +665,14 @@ def debris_map(result, mission, ax=None) -> Figure:
     r = DEBRIS_RADIUS_M
     a.plot(r * np.cos(t), r * np.sin(t), "k:", lw=1.0, gid="keep_out", label=f"{r:.0f} m")
     colors = body_colors(at_rest)
-    items, xy, kinds = [], [(-r, -r), (r, r)], set()
+    items, xy, kinds, beyond = [], [(-r, -r), (r, r)], set(), []
     for name, (e, n) in at_rest.items():
         de, dn = e - e0, n - n0
         d = float(np.hypot(de, dn))
         if d > 20.0 * r:
+            if name == "descent_stage":
+                bearing = float(np.degrees(np.arctan2(de, dn))) % 360.0
+                beyond.append(f"descent stage crash {d:,.0f} m at {bearing:.0f}° (off the map)")
             continue
         style, label = _body_style(name, colors[name])
         kind = _legend_kind(name, label)
@@ -657,6 +684,8 @@ def debris_map(result, mission, ax=None) -> Figure:
     _square_limits(a, np.array(xy))
     _label_points(a, items)
     a.legend(fontsize=7, loc="upper left")
+    if beyond:
+        a.text(0.02, 0.02, "\n".join(beyond), transform=a.transAxes, fontsize=7, va="bottom")
     return fig
 
 

@@ -246,7 +246,8 @@ def _main_tracks(result, mission, ground) -> dict[str, Track]:
         track = _replace(track, t_rest_s=t_td, status="at rest" if rover_rest else "")
         if rover_rest is not None and rover_rest.latitude_deg is not None:
             e, n = local_east_north_m(rover_rest.latitude_deg, rover_rest.longitude_deg, mission)
-            track = _append(track, t_td, float(e), float(n), 0.0)
+            ground_m = 0.0 if mission.terrain is None else mission.terrain.relief_at(e, n)
+            track = _append(track, t_td, float(e), float(n), float(ground_m))
     tracks["rover"] = track
     ds = next((b for b in result.bodies if b.name == "descent_stage"), None)
     tracks["descent_stage"] = _track(

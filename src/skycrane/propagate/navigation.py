@@ -54,6 +54,7 @@ import numpy as np
 from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
 from skycrane.contract.layout import (
     A_ALT_M,
+    A_GROUND_ALT_M,
     M_LVS_FIX,
     M_NAV_DRAWS,
     M_NAV_T,
@@ -203,8 +204,16 @@ def blend(dt, rate_hz, tau_s):
 
 
 @numba.njit(**STEP_PATH)
-def radar_update(dt, y, aux_height_m, p, mem):
-    """dt s of the navigation filter's blend toward the radar's velocity and altitude."""
+def radar_update(dt, y, height_m, terrain_offset_m, p, mem):
+    """dt s of the navigation filter's blend toward the radar's velocity and altitude.
+
+    The radar ranges to the ground under the vehicle (``height_m`` above it),
+    which the filter takes for the landing site's elevation: the navigated
+    altitude converges to the true one minus ``terrain_offset_m`` (the local
+    ground's height above the target's), so guidance flies its last metres
+    relative to the ground it will land on, as the terminal descent sensor
+    makes the real vehicle do (GUIDANCE.md 3.1).
+    """
     a, q = blend(dt, p[P_TDS_RATE_HZ], p[P_TDS_TAU_S])
     sig_v = p[P_TDS_VEL_NOISE_M_S] * q
     for i in range(3):
@@ -212,8 +221,9 @@ def radar_update(dt, y, aux_height_m, p, mem):
         mem[M_NAV_VEL_X + i] = a * mem[M_NAV_VEL_X + i] + noise
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
     e_up = (mem[M_NAV_X] * y[0] + mem[M_NAV_Y] * y[1] + mem[M_NAV_Z] * y[2]) / r
-    sig_h = p[P_TDS_ALT_NOISE_FRAC] * max(aux_height_m, 0.0) * q
-    e_new = a * e_up + (sig_h * _draw(p, mem) if sig_h > 0.0 else 0.0)
+    sig_h = p[P_TDS_ALT_NOISE_FRAC] * max(height_m, 0.0) * q
+    e_radar = -terrain_offset_m
+    e_new = e_radar + a * (e_up - e_radar) + (sig_h * _draw(p, mem) if sig_h > 0.0 else 0.0)
     for i in range(3):
         mem[M_NAV_X + i] += (e_new - e_up) * y[i] / r
 
@@ -251,7 +261,8 @@ def navigation_update(t, y, f, aux, p, mem, planet):
     t0 = mem[M_NAV_T]
     propagate_errors(t, y, f, p, mem, planet)
     if mem[M_TDS_LOCK] > 0.0 and not math.isnan(t0) and t > t0:
-        radar_update(t - t0, y, aux[A_ALT_M] - p[P_GROUND_ALT_M], p, mem)
+        ground_m = aux[A_GROUND_ALT_M]
+        radar_update(t - t0, y, aux[A_ALT_M] - ground_m, ground_m - p[P_GROUND_ALT_M], p, mem)
 
 
 @numba.njit(**STEP_PATH)
