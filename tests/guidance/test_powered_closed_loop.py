@@ -148,7 +148,8 @@ def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, 
     mem[pl.M_CUT] = 0.0 if rover else 1.0
     out = Flight(rover_en_m=(target[0], target[1]))
     t = 0.0
-    powered_start(t, _sense(s, p, mem), p, mem, NO_HAZARD_MAP, NO_HAZARD_GRID)
+    planet = M2020.planet.kernel_constants()  # unread: the harness does not retarget
+    powered_start(t, _sense(s, p, mem), p, mem, NO_HAZARD_MAP, NO_HAZARD_GRID, planet)
     mem[pl.M_PD_MODE] = mode
     out.events[pl.PD_MODE_NAMES[mode]] = (0.0, enu(s), enu_v(s), ds_mass_kg)
     hanging = rover  # the rover's weight is on the engines
@@ -290,7 +291,9 @@ def test_touchdown_detected_after_persistence_not_before(flight):
     out, _ = flight
     t_td = out.events["touchdown"][0]
     t_det = out.events["detected"][0]
-    assert out.min_frac_before_td > 0.9  # hover in the sky crane: no early trip
+    # hover in the sky crane, against the believed weight: the rover's fall as the bridles
+    # pay out lightens the command by ~11 %, far from the 60 % trip: no early trip
+    assert out.min_frac_before_td > 0.8
     # the PI loop sheds the rover's weight within ~1 s (omega_n = 1 rad/s)
     assert t_td < out.t_frac_below_s < t_td + 2.0
     assert t_det - out.t_frac_below_s == pytest.approx(0.5, abs=1.01 * DT_S)

@@ -103,6 +103,8 @@ from skycrane.guidance.powered import (
     touchdown_window_open,
 )
 from skycrane.guidance.terrain_nav import select_safe_target
+from skycrane.planets.constants import PC_A, PC_B, PC_CONV
+from skycrane.planets.geodesy import altitude_m
 from skycrane.vehicle.bank import wrap_pi
 
 VSPEED_INT_MAX_M = 4.0  # |k_i x integral| <= 4 m/s^2 (k_i = 1/s^2): more than Mars' g
@@ -271,7 +273,7 @@ def predicted_landing_pf_m(sensed, p, radius):
 
 
 @numba.njit(**STEP_PATH)
-def powered_target(sensed, p, mem, safe, grid):
+def powered_target(sensed, p, mem, safe, grid, planet):
     """Set the powered-descent target (M_PD_TGT_*): the landing target, or the STS choice.
 
     Safe-target selection (GUIDANCE.md 3.4 step 3) when P_RETARGET is set:
@@ -280,8 +282,11 @@ def powered_target(sensed, p, mem, safe, grid):
     target; terrain_nav.select_safe_target picks the safe cell of the map
     (``safe``, ``grid``) nearest the prediction, within P_DIVERT_MAX_M of it
     and at least P_BACKSHELL_CLEAR_M from the backshell; the target is that
-    cell on the ground sphere. The divert and the outcome are left in
-    M_STS_DIVERT_M and M_STS_OK.
+    cell at the landing target's altitude above the onboard reference surface
+    (``planet``, the ellipsoid: on the sphere through the target a 2 km divert
+    north on Mars misses that surface by up to ~7 m, the ellipsoid's tilt
+    against the sphere, flattening x sin 2 latitude, times the divert). The
+    divert and the outcome are left in M_STS_DIVERT_M and M_STS_OK.
     """
     tx, ty, tz = p[P_TGT_X], p[P_TGT_Y], p[P_TGT_Z]
     if p[P_RETARGET] > 0.0:
@@ -300,21 +305,24 @@ def powered_target(sensed, p, mem, safe, grid):
         qx = tx + te * ex + tn * nx
         qy = ty + te * ey + tn * ny
         qz = tz + te * ez + tn * nz
+        a_eq, b_pol, conv = planet[PC_A], planet[PC_B], planet[PC_CONV]
+        h_target_m = altitude_m(tx, ty, tz, a_eq, b_pol, conv)
         qn = math.sqrt(qx * qx + qy * qy + qz * qz)
-        tx, ty, tz = radius * qx / qn, radius * qy / qn, radius * qz / qn
+        scale = (qn + h_target_m - altitude_m(qx, qy, qz, a_eq, b_pol, conv)) / qn
+        tx, ty, tz = scale * qx, scale * qy, scale * qz
     mem[M_PD_TGT_X] = tx
     mem[M_PD_TGT_Y] = ty
     mem[M_PD_TGT_Z] = tz
 
 
 @numba.njit(**STEP_PATH)
-def powered_start(t, sensed, p, mem, safe, grid):
+def powered_start(t, sensed, p, mem, safe, grid, planet):
     """Hand-over to powered descent: free fall first, engines off, flyaway azimuth, target.
 
     The flyaway azimuth is the mission's P_FLYAWAY_AZ_RAD if set, else the
     navigated ground track's plus P_FLYAWAY_REL_RAD (GUIDANCE.md 3.3); the
     target is :func:`powered_target` on the safe-target map ``safe``, ``grid``
-    (GUIDANCE.md 3.4).
+    (GUIDANCE.md 3.4) and the onboard planet shape ``planet`` (PC_*).
     """
     mem[M_PD_MODE] = PD_FREE_FALL
     mem[M_PD_MODE_T0] = t
@@ -323,7 +331,7 @@ def powered_start(t, sensed, p, mem, safe, grid):
         mem[M_FLYAWAY_AZ] = sensed[SN_TRACK_AZIMUTH_RAD] + p[P_FLYAWAY_REL_RAD]
     else:
         mem[M_FLYAWAY_AZ] = p[P_FLYAWAY_AZ_RAD]
-    powered_target(sensed, p, mem, safe, grid)
+    powered_target(sensed, p, mem, safe, grid, planet)
 
 
 @numba.njit(**STEP_PATH)
@@ -337,11 +345,15 @@ def powered_cycle(t, sensed, p, mem):
     until it cuts them (SN_MASS_EST_KG): after the wheels touch, holding
     the descent at v_sc takes less thrust, and the proportional-integral
     loop throttles down, which is what the detector sees (GUIDANCE.md 3.3).
-    The detector compares the command with the hover thrust it held before
-    its window opened. The flyaway burns until the propellant is gone (the
-    engines-out event, or the mode machine's ballistic mode). Returns (mode
-    before, mode after) (layout.PD_*); the kernel records the mode's event
-    when they differ, and releases the rover or cuts the bridles.
+    The detector compares the command with the hover thrust of the weight
+    guidance believes it holds (the mass estimate, rover included, times the
+    onboard gravity), taken until its window opens: a thrust held before the
+    window would be the already-lightened one when the wheels touch early
+    (sky crane begun low over higher ground), and touchdown would go unseen.
+    The flyaway burns until the propellant is gone (the engines-out event, or
+    the mode machine's ballistic mode). Returns (mode before, mode after)
+    (layout.PD_*); the kernel records the mode's event when they differ, and
+    releases the rover or cuts the bridles.
     """
     pd = p[P_PD0:]
     dt = p[P_PD_DT_S]
@@ -378,8 +390,10 @@ def powered_cycle(t, sensed, p, mem):
     )
     if new_mode == PD_SKY_CRANE and mode == PD_SKY_CRANE:
         thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
-        if not touchdown_window_open(t_mode, pd):
-            mem[M_HOVER_THRUST_N] = thrust  # the reference: hovering with the rover below
+        if not touchdown_window_open(t_mode, pd):  # the reference: hovering with the rover below
+            mem[M_HOVER_THRUST_N] = sensed[SN_MASS_EST_KG] * math.sqrt(
+                g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
+            )
         else:
             timer, detected = touchdown_detector(
                 thrust / max(mem[M_HOVER_THRUST_N], 1.0),

@@ -129,7 +129,7 @@ def apply_next(t, at, flight, events, spawn, sensed):
     ok = apply_sequence_event(k, t, at.y, at.aux, p, mem, seq, model[BODY_TABLE], events, spawn)
     if seq[SQ_GUIDANCE, k] == GUID_POWERED:
         sense(t, at.y, at.f, at.aux, p, mem, model[PLANET], sensed)
-        powered_start(t, sensed, p, mem, model[HAZARD_MAP], model[HAZARD_GRID])
+        powered_start(t, sensed, p, mem, model[HAZARD_MAP], model[HAZARD_GRID], model[PLANET])
     return ok
 
 
