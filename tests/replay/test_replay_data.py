@@ -23,8 +23,8 @@ def data(result, mission):
 def test_tracks_end_where_the_flight_left_each_body(data, result, mission):
     """Invariant: each recorded track is the flight that gave the body's rest point (flown
     again with output samples, so equal within the integration tolerance: < 1 m), and it ends
-    on the ground: the site's terrain under its rest point (height above the target's
-    elevation = the terrain's relief there; the kernel's ground event is that surface)."""
+    on the ground: the site's terrain under it (heights are above the site elevation; the
+    kernel's ground event is the terrain's surface), within the same tolerance."""
     checked = 0
     for body in result.bodies:
         if body.latitude_deg is None or body.name not in data.tracks:
@@ -64,7 +64,7 @@ def test_frames_hold_every_event_and_the_state_follows_separation_and_rest(data,
     assert np.all(data.state["heat_shield"][k_rest:] == AT_REST)
     rest = data.position_m["heat_shield"][k_rest:]
     ground_m = mission.terrain.relief_at(rest[:, 0], rest[:, 1])
-    assert np.all(rest[:, 2] == pytest.approx(ground_m, abs=0.01))
+    assert np.all(rest[:, 2] == pytest.approx(ground_m, abs=0.05))
     k_td = data.frame_at(result.touchdown["t_s"])
     assert data.event[k_td] == "touchdown"
     assert data.state["rover"][k_td] == AT_REST

@@ -195,6 +195,13 @@ def _inside(e, n, h, e_lim, n_lim, top) -> np.ndarray:
     return (e >= e_lim[0]) & (e <= e_lim[1]) & (n >= n_lim[0]) & (n <= n_lim[1]) & (h <= top)
 
 
+def _z_m(data: ReplayData, east_m, north_m, height_m):
+    """Height in the 3-D view [m]: above the site elevation, as the surface is drawn (the
+    heights are above ``data.ground``: the site elevation unless a height grid was given)."""
+    ground = data.ground.at(np.asarray(east_m, float), np.asarray(north_m, float))
+    return np.asarray(height_m, float) + ground - data.site_elevation_m
+
+
 def _ground_trace(ground: HeightGrid, site_m: float, e_lim, n_lim) -> go.Surface:
     """The site's ground in the 3-D box, heights above the site elevation [km]."""
     n_side = 2 if ground.height_m.shape == (2, 2) else 120
@@ -219,7 +226,8 @@ def _figure_3d(data: ReplayData, colors, title: str):
     """The 3-D view and, per body, its traces there; also which frames show it in the box."""
     e_lim, n_lim, top = _box(data)
     fig = go.Figure()
-    fig.add_trace(_ground_trace(data.ground, data.site_elevation_m, e_lim, n_lim))
+    surface = data.ground if data.surface is None else data.surface
+    fig.add_trace(_ground_trace(surface, data.site_elevation_m, e_lim, n_lim))
     traces, in3d = {}, {}
     for name, tr in data.tracks.items():
         inside = _inside(tr.east_m, tr.north_m, tr.height_m, e_lim, n_lim, top)
@@ -230,7 +238,8 @@ def _figure_3d(data: ReplayData, colors, title: str):
         keep = np.flatnonzero(inside)
         e = np.where(inside, tr.east_m, np.nan)[keep[0] : keep[-1] + 1]
         n = np.where(inside, tr.north_m, np.nan)[keep[0] : keep[-1] + 1]
-        h = np.where(inside, tr.height_m, np.nan)[keep[0] : keep[-1] + 1]
+        h = np.where(inside, _z_m(data, tr.east_m, tr.north_m, tr.height_m), np.nan)
+        h = h[keep[0] : keep[-1] + 1]
         path = len(fig.data)
         fig.add_trace(
             go.Scatter3d(
@@ -266,6 +275,7 @@ def _figure_3d(data: ReplayData, colors, title: str):
         tr = next((c for c in reversed(carrier) if c.t_s[0] <= t), cap)
         e, n, h = (float(np.interp(t, tr.t_s, v)) for v in (tr.east_m, tr.north_m, tr.height_m))
         if _inside(e, n, h, e_lim, n_lim, top):
+            h = float(np.ravel(_z_m(data, e, n, h))[0])
             ev_e.append(e)
             ev_n.append(n)
             ev_h.append(h)
@@ -507,6 +517,13 @@ def _readout(data: ReplayData, mission) -> dict[str, list[str]]:
     return out
 
 
+def _view_positions(data: ReplayData, pos: np.ndarray) -> np.ndarray:
+    """Frame positions (east, north, height above ground) with the 3-D view's height."""
+    out = pos.copy()
+    out[:, 2] = _z_m(data, pos[:, 0], pos[:, 1], pos[:, 2])
+    return out
+
+
 def _positions_json(pos: np.ndarray) -> list:
     km = _km(pos)
     return [None if not np.isfinite(row).all() else row.tolist() for row in km]
@@ -544,7 +561,7 @@ def replay_widget(
         bodies.append(
             {
                 "name": name,
-                "pos": _positions_json(data.position_m[name]),
+                "pos": _positions_json(_view_positions(data, data.position_m[name])),
                 "state": data.state[name].tolist(),
                 "in3d": in3d.get(name, np.zeros(data.t_s.size, dtype=int)).tolist(),
                 "traces": {

@@ -88,6 +88,24 @@ class HeightGrid:
         return np.where(np.isfinite(east_m) & np.isfinite(north_m), out, np.nan)
 
 
+def site_ground(mission, elevation_m: float) -> HeightGrid:
+    """The mission's site terrain (``[site]``, skycrane.terrain) as heights above the datum,
+    flat at ``elevation_m`` beyond it, as the kernel's ground (propagate.ground: no relief
+    off the grid; a ring of zero relief one cell outside it, then flat to 1,000 km); flat
+    everywhere without a terrain."""
+    terrain = getattr(mission, "terrain", None)
+    if terrain is None or terrain.is_flat:
+        return flat_ground(elevation_m, 50_000.0)
+    h, far = terrain.spacing_m, 1.0e6
+    east = np.concatenate(
+        [[-far, terrain.east_m[0] - h], terrain.east_m, [terrain.east_m[-1] + h, far]]
+    )
+    north = np.concatenate(
+        [[-far, terrain.north_m[0] - h], terrain.north_m, [terrain.north_m[-1] + h, far]]
+    )
+    return HeightGrid(east, north, elevation_m + np.pad(terrain.relief_m, 2))
+
+
 def flat_ground(elevation_m: float, half_width_m: float) -> HeightGrid:
     """A flat site at ``elevation_m`` above the datum, ``half_width_m`` around the target."""
     axis = np.array([-half_width_m, half_width_m])
@@ -135,8 +153,14 @@ class ReplayData:
         The vehicle carrying the rover, then the rover at rest.
     events : list of (name, t_s)
     ground : HeightGrid
+        The ground heights above ground are measured from (default: flat at the site
+        elevation, as every event's ``altitude_above_ground_m``).
     site_elevation_m : float
         The target's altitude above the datum: the flat ground's height.
+    t_touchdown_s : float or None
+    surface : HeightGrid or None
+        The ground the 3-D view draws: the site's terrain (:func:`site_ground`);
+        None: ``ground``.
     """
 
     t_s: np.ndarray
@@ -151,6 +175,7 @@ class ReplayData:
     ground: HeightGrid
     site_elevation_m: float
     t_touchdown_s: float | None = None
+    surface: HeightGrid | None = None
 
     def frame_at(self, t_s: float) -> int:
         """Index of the frame nearest ``t_s``."""
@@ -369,7 +394,19 @@ def replay_data(result, mission, ground: HeightGrid | None = None) -> ReplayData
     height, speed, mach = _rover_readout(tracks, t)
     t_td = None if result.touchdown is None else result.touchdown["t_s"]
     return ReplayData(
-        t, event, tracks, position, state, height, speed, mach, events, ground, site, t_td
+        t,
+        event,
+        tracks,
+        position,
+        state,
+        height,
+        speed,
+        mach,
+        events,
+        ground,
+        site,
+        t_td,
+        surface=site_ground(mission, site),
     )
 
 
