@@ -16,6 +16,16 @@ deg (NW, 16 % beyond the band: 56 kg of propellant at touchdown); backshell
 times too close: its separation and fall are not yet right). The misses are
 marked expected failures (not strict), so the gap stays visible rather than
 being tuned away, and the tests pass as soon as the physics does.
+
+After the mass budget (msl.toml: entry 3,150 kg, descent stage 670 kg dry as
+Mars 2020's, backshell 661 kg): the stage reaches touchdown with 124.5 kg and
+burns 118.5 kg in the flyaway: 7,462 m at 304 deg, impact 125.7 m/s;
+backshell 69 m at 78 deg; heat shield 1,073 m at 92 deg.
+
+Impact speed of the descent stage: "about 100 mph (161 kph)" (AP, 10 Aug
+2012, quoting JPL; NASA's video caption on space.com: "slammed into Mars
+surface at about 100 mph"), S2: 44.7 m/s, taken as +-10 m/s (a figure
+rounded to 100 mph).
 """
 
 from __future__ import annotations
@@ -31,10 +41,11 @@ HIRISE = {
     "heat_shield": ((1200.0, 1500.0), 135.0, 67.5),
 }
 MISSES = {
-    "descent_stage": "754 m at 306 deg: the direction is right, 16 % too far",
-    "backshell": "722 m at 268 deg: the direction is right, 17 % too far",
-    "heat_shield": "132 m at 118 deg: the direction is right, ten times too close",
+    "descent_stage": "7,462 m at 304 deg: the direction is right, 11 times too far",
+    "backshell": "69 m at 78 deg: too close, wrong side",
+    "heat_shield": "1,073 m at 92 deg: 11 % short of the band, direction right",
 }
+IMPACT_SPEED_M_S = 44.7  # "about 100 mph" (S2)
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +70,10 @@ def test_msl_hardware_where_hirise_saw_it(msl, body) -> None:
     assert rest.distance_from_rover_m is not None
     assert lo <= rest.distance_from_rover_m <= hi, rest
     assert _turn(rest.bearing_from_rover_deg, bearing) <= tol, rest
+
+
+@pytest.mark.xfail(reason="125.7 m/s: the flyaway burns 118.5 kg at 45 deg", strict=False)
+def test_msl_descent_stage_impact_speed(msl) -> None:
+    """The descent stage hit the ground at about 100 mph (S2, see the module doc)."""
+    speed = msl.body("descent_stage").impact_speed_m_s
+    assert speed == pytest.approx(IMPACT_SPEED_M_S, abs=10.0)
