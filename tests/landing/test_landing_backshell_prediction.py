@@ -13,10 +13,13 @@ the rest point is the backshell's own flight to the ground
 (:func:`skycrane.sequence.bodies.fly_bodies`).
 
 Tolerance: 40 m, a tenth of the 300 m clearance it protects (E). Measured when
-written (six Mars 2020 cases, winds 0-14 m/s, density and canopy drag +-10 %):
-misses of at most ~15 m, against ~150-600 m for the drift at the vehicle's own
-descent rate it replaced (the backshell falls at its own ~35 m/s, not the
-vehicle's ~89 m/s, so it drifts more than twice as long).
+written (six Mars 2020 cases on the preset's terrain, winds 0-14 m/s, density and
+canopy drag +-10 %): given the case's true wind the fall lands 3-10 m from the
+backshell. Guidance's own prediction, which takes the wind to be the navigated
+horizontal velocity, misses by 115-273 m: the vehicle's 2.3-6.0 m/s lag behind
+the air times the ~55 s fall, which one navigated state cannot separate from
+the wind. The drift at the vehicle's descent rate it replaced (h / v_down, 26 s)
+missed by 76-447 m, growing with the wind.
 """
 
 from __future__ import annotations
