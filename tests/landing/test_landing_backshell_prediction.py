@@ -114,7 +114,7 @@ def _cases(flights):
         v_h = v - (v @ up) * up
         lag = v_h - (we * east + wn * north)  # the vehicle's horizontal airspeed
         g = float(np.linalg.norm(sensed[L.SN_GRAVITY_PF_M_S2_X : L.SN_GRAVITY_PF_M_S2_Z + 1]))
-        k0 = backshell_drag_constant_per_m(sensed, p, v_down)
+        k0 = backshell_drag_constant_per_m(sensed, p, v_down, g)
         height = float(np.linalg.norm(r)) - radius
         t_fall, x_air = backshell_fall(
             height, v_down, float(np.linalg.norm(lag)), k0, p[L.P_SITE_SCALE_HEIGHT_M], g
@@ -188,3 +188,21 @@ def test_horizontal_airspeed_dies_with_the_time_constant_v_over_g() -> None:
     tau = v_t / g
     t, x = backshell_fall(h, v_t, u0, g / v_t**2, np.inf, g)
     assert x == pytest.approx(u0 * tau * (1.0 - np.exp(-t / tau)), rel=1e-4)
+
+
+@pytest.mark.parametrize("drag_m_s2", [3.71, 0.0])
+def test_backshell_terminal_speed_from_the_vehicles_sensed_drag(drag_m_s2) -> None:
+    """Analytic: a vehicle at its terminal speed v senses D = g, and the backshell on the same
+    canopy then has the terminal speed v sqrt(m_bs (C_D S)_vehicle / (m_vehicle (C_D S)_bs))
+    at that height: sqrt(g / k0). A reading below g / 2 (no parachute's) is taken as D = g."""
+    g, v, m_stage, m_bs, cds_bs, cds_vehicle = 3.71, 80.0, 2095.0, 575.0, 241.0, 250.0
+    p = np.zeros(L.N_PARAMS)
+    p[L.P_BACKSHELL_MASS_KG] = m_bs
+    p[L.P_BACKSHELL_CDS_M2] = cds_bs
+    p[L.P_CHUTE_VEHICLE_CDS_M2] = cds_vehicle
+    sensed = np.zeros(L.N_SENSED)
+    sensed[L.SN_DRAG_ACCEL_M_S2] = drag_m_s2
+    sensed[L.SN_MASS_EST_KG] = m_stage  # the backshell has left
+    k0 = backshell_drag_constant_per_m(sensed, p, v, g)
+    expected = v * np.sqrt(m_bs * cds_vehicle / ((m_stage + m_bs) * cds_bs))
+    assert np.sqrt(g / k0) == pytest.approx(expected, rel=1e-12)

@@ -314,7 +314,7 @@ def backshell_fall(height_m, v_down_m_s, u_air_m_s, k0_per_m, scale_height_m, g_
 
 
 @numba.njit(**STEP_PATH)
-def backshell_drag_constant_per_m(sensed, p, v_down_m_s):
+def backshell_drag_constant_per_m(sensed, p, v_down_m_s, g_m_s2):
     """k0 = rho C_D S / (2 m) of the backshell at separation [1/m] (0: not predictable).
 
     The density and the canopy's real drag are both unknown onboard; their product
@@ -325,10 +325,14 @@ def backshell_drag_constant_per_m(sensed, p, v_down_m_s):
     speed: on the parachute the vehicle has drifted with the air. The backshell
     flies the same canopy with its own drag area (P_BACKSHELL_CDS_M2 against the
     vehicle's P_CHUTE_VEHICLE_CDS_M2), so a dispersed density or canopy drag
-    enters the prediction as it enters the flight.
+    enters the prediction as it enters the flight. A reading below g / 2 is not
+    a vehicle on its parachute (near its terminal speed it reads ~g): the
+    vehicle is then taken at its terminal speed, D = g.
     """
     m_bs = p[P_BACKSHELL_MASS_KG]
     drag = sensed[SN_DRAG_ACCEL_M_S2]
+    if drag < 0.5 * g_m_s2:
+        drag = g_m_s2
     cds_vehicle = p[P_CHUTE_VEHICLE_CDS_M2]
     if m_bs <= 0.0 or cds_vehicle <= 0.0 or drag <= 0.0 or v_down_m_s < 1.0:
         return 0.0
@@ -366,13 +370,13 @@ def predicted_landing_pf_m(sensed, p, radius):
     v_up = (vx * x + vy * yy + vz * z) / rn
     v_h = math.sqrt(max(vx * vx + vy * vy + vz * vz - v_up * v_up, 0.0))
     height = max(rn - radius, 0.0)
-    k0 = backshell_drag_constant_per_m(sensed, p, -v_up)
+    g = math.sqrt(
+        sensed[SN_GRAVITY_PF_M_S2_X] ** 2
+        + sensed[SN_GRAVITY_PF_M_S2_Y] ** 2
+        + sensed[SN_GRAVITY_PF_M_S2_Z] ** 2
+    )
+    k0 = backshell_drag_constant_per_m(sensed, p, -v_up, g)
     if k0 > 0.0:
-        g = math.sqrt(
-            sensed[SN_GRAVITY_PF_M_S2_X] ** 2
-            + sensed[SN_GRAVITY_PF_M_S2_Y] ** 2
-            + sensed[SN_GRAVITY_PF_M_S2_Z] ** 2
-        )
         t_fall, _ = backshell_fall(height, -v_up, 0.0, k0, p[P_SITE_SCALE_HEIGHT_M], g)
     else:
         t_fall = height / max(-v_up, 1.0)
