@@ -76,6 +76,31 @@ NAVIGATION_PARAMS = (
         "safe-target selection keeps the target this far from the backshell's predicted landing",
         Key("navigation.backshell_clearance_m"),
     ),
+    Field(
+        "P_BACKSHELL_MASS_KG",
+        "kg",
+        "mass of the body left on the parachute at the hand-over to powered descent "
+        "(0: none, the backshell's landing is predicted by drift alone)",
+        Derived("bodies.<the parachute body jettisoned by the guidance = 'powered' event>.mass_kg"),
+    ),
+    Field(
+        "P_BACKSHELL_CDS_M2",
+        "m^2",
+        "its subsonic drag area on the open parachute: the body's C_D A plus the canopy's C_D S0",
+        Derived("that body's aerodynamics and the parachute's table, both at Mach 0"),
+    ),
+    Field(
+        "P_CHUTE_VEHICLE_CDS_M2",
+        "m^2",
+        "subsonic drag area of the vehicle on the parachute just before that event",
+        Derived("the configuration flown before that event and the parachute's table, at Mach 0"),
+    ),
+    Field(
+        "P_SITE_SCALE_HEIGHT_M",
+        "m",
+        "density scale height of the mission's atmosphere over the 2 km above the target",
+        Derived("atmosphere densities at the target's altitude and 2 km above it"),
+    ),
 )
 
 NAVIGATION_MEMORY = (

@@ -53,7 +53,10 @@ from skycrane.contract.layout import (
     M_THRUST_Y,
     M_THRUST_Z,
     M_VSPEED_INT_M,
+    P_BACKSHELL_CDS_M2,
     P_BACKSHELL_CLEAR_M,
+    P_BACKSHELL_MASS_KG,
+    P_CHUTE_VEHICLE_CDS_M2,
     P_DEPLOY_RANGE_M,
     P_DEPLOY_SPEED,
     P_DEPLOY_V_MAX,
@@ -65,6 +68,7 @@ from skycrane.contract.layout import (
     P_PD_DT_S,
     P_RANGE_RADIUS_M,
     P_RETARGET,
+    P_SITE_SCALE_HEIGHT_M,
     P_STS_ALONG_M,
     P_STS_CROSS_M,
     P_SUFR_LEAD_S,
@@ -113,6 +117,11 @@ DRAG_FILTER_TAU_S = 0.1  # s: low-pass on the sensed drag (GUIDANCE.md 1.1: "fil
 # the drag rise). The sensed drag here carries no noise to reject, so the filter is kept a tenth
 # of the 1 s guidance cycle: a lag bias under 0.4 km.
 SUFR_LEAD_G_FLOOR = 0.5  # m/s^2: keeps the velocity-trigger time prediction finite
+BACKSHELL_FALL_DT_S = 0.25  # s: RK4 step of the backshell's fall. It slows from the vehicle's
+# descent speed v0 to its own terminal speed v_t with the time constant v_t^2 / (2 g v0), ~1.6 s
+# for Mars 2020 (v_t 33 m/s, v0 89 m/s; E): a quarter second resolves it (halving the step moves
+# the fall time by less than 1 ms)
+BACKSHELL_FALL_MAX_S = 1800.0  # s: a fall that has not reached the ground by then is not predicted
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -241,6 +250,98 @@ def track_frame(x, yy, z, vx, vy, vz, radius):
     return radius * ux, radius * uy, radius * uz, hx, hy, hz, cx, cy, cz
 
 
+@numba.njit(**SCALAR_INLINE)
+def _fall_rates(z_m, w_m_s, u_m_s, g_m_s2, k0_per_m, h0_m, scale_height_m):
+    """(dz/dt, dw/dt, du/dt) of the falling backshell: height z, descent speed w (positive
+    down) and horizontal speed u through the air."""
+    k = k0_per_m * math.exp((h0_m - z_m) / scale_height_m)
+    airspeed = math.sqrt(w_m_s * w_m_s + u_m_s * u_m_s)
+    return -w_m_s, g_m_s2 - k * airspeed * w_m_s, -k * airspeed * u_m_s
+
+
+@numba.njit(**STEP_PATH)
+def backshell_fall(height_m, v_down_m_s, u_air_m_s, k0_per_m, scale_height_m, g_m_s2):
+    """The backshell's fall to the ground on its parachute (E): (time [s], distance [m]
+    its horizontal motion through the air carries it).
+
+    Point mass under gravity and quadratic drag in an exponential atmosphere
+    (GUIDANCE.md section 4: the canopy keeps its full drag to the ground), in the
+    frame of the air (a wind uniform in height):
+
+        dw/dt = g - k(z) |U| w,   du/dt = -k(z) |U| u,   dz/dt = -w,   dx/dt = u,
+        |U| = sqrt(w^2 + u^2),    k(z) = rho(z) C_D S / (2 m) = k0 exp((h0 - z) / H)
+
+    from z = h0 = ``height_m`` with the vehicle's descent speed w = ``v_down_m_s``
+    and horizontal airspeed u = ``u_air_m_s`` down to z = 0, by RK4 at
+    BACKSHELL_FALL_DT_S, the last step cut where the ground is crossed (linear in
+    z). It slows to its own terminal speed sqrt(g / k) within seconds, which
+    shrinks as the air thickens, and its horizontal airspeed dies with the time
+    constant ~ v_t / g: the ground sees it drift with the wind for the whole
+    fall plus x. Without drag (k0 <= 0) the fall is ballistic.
+    """
+    h0 = max(height_m, 0.0)
+    w = max(v_down_m_s, 0.0)
+    if k0_per_m <= 0.0:
+        t = (-w + math.sqrt(w * w + 2.0 * g_m_s2 * h0)) / g_m_s2
+        return t, u_air_m_s * t
+    hs = scale_height_m if scale_height_m > 0.0 else math.inf
+    dt = BACKSHELL_FALL_DT_S
+    t = 0.0
+    z = h0
+    x = 0.0
+    u = u_air_m_s
+    while z > 0.0 and t < BACKSHELL_FALL_MAX_S:
+        z1, w1, u1 = _fall_rates(z, w, u, g_m_s2, k0_per_m, h0, hs)
+        x1 = u
+        za, wa, ua = z + 0.5 * dt * z1, w + 0.5 * dt * w1, u + 0.5 * dt * u1
+        z2, w2, u2 = _fall_rates(za, wa, ua, g_m_s2, k0_per_m, h0, hs)
+        x2 = ua
+        zb, wb, ub = z + 0.5 * dt * z2, w + 0.5 * dt * w2, u + 0.5 * dt * u2
+        z3, w3, u3 = _fall_rates(zb, wb, ub, g_m_s2, k0_per_m, h0, hs)
+        x3 = ub
+        zc, wc, uc = z + dt * z3, w + dt * w3, u + dt * u3
+        z4, w4, u4 = _fall_rates(zc, wc, uc, g_m_s2, k0_per_m, h0, hs)
+        x4 = uc
+        z_next = z + dt * (z1 + 2.0 * z2 + 2.0 * z3 + z4) / 6.0
+        x_next = x + dt * (x1 + 2.0 * x2 + 2.0 * x3 + x4) / 6.0
+        if z_next <= 0.0:
+            f = z / (z - z_next)
+            return t + f * dt, x + f * (x_next - x)
+        w = w + dt * (w1 + 2.0 * w2 + 2.0 * w3 + w4) / 6.0
+        u = u + dt * (u1 + 2.0 * u2 + 2.0 * u3 + u4) / 6.0
+        z = z_next
+        x = x_next
+        t += dt
+    return t, x
+
+
+@numba.njit(**STEP_PATH)
+def backshell_drag_constant_per_m(sensed, p, v_down_m_s, g_m_s2):
+    """k0 = rho C_D S / (2 m) of the backshell at separation [1/m] (0: not predictable).
+
+    The density and the canopy's real drag are both unknown onboard; their product
+    is measured: just before the separation the accelerometers sense the vehicle's
+    drag D = rho u^2 (C_D S)_vehicle / (2 m_vehicle) (SN_DRAG_ACCEL_M_S2, the reading
+    before the event), m_vehicle being the mass left (SN_MASS_EST_KG) plus the
+    backshell's (P_BACKSHELL_MASS_KG). The airspeed u is taken as the descent
+    speed: on the parachute the vehicle has drifted with the air. The backshell
+    flies the same canopy with its own drag area (P_BACKSHELL_CDS_M2 against the
+    vehicle's P_CHUTE_VEHICLE_CDS_M2), so a dispersed density or canopy drag
+    enters the prediction as it enters the flight. A reading below g / 2 is not
+    a vehicle on its parachute (near its terminal speed it reads ~g): the
+    vehicle is then taken at its terminal speed, D = g.
+    """
+    m_bs = p[P_BACKSHELL_MASS_KG]
+    drag = sensed[SN_DRAG_ACCEL_M_S2]
+    if drag < 0.5 * g_m_s2:
+        drag = g_m_s2
+    cds_vehicle = p[P_CHUTE_VEHICLE_CDS_M2]
+    if m_bs <= 0.0 or cds_vehicle <= 0.0 or drag <= 0.0 or v_down_m_s < 1.0:
+        return 0.0
+    half_rho_cds_vehicle = drag * (sensed[SN_MASS_EST_KG] + m_bs) / (v_down_m_s * v_down_m_s)
+    return half_rho_cds_vehicle * p[P_BACKSHELL_CDS_M2] / cds_vehicle / m_bs
+
+
 @numba.njit(**STEP_PATH)
 def predicted_landing_pf_m(sensed, p, radius):
     """The no-divert landing point and the backshell's, planet-fixed, on the sphere ``radius``.
@@ -248,9 +349,18 @@ def predicted_landing_pf_m(sensed, p, radius):
     From the navigated state: the no-divert point is the ground point below
     plus the nominal flight's offset to the target in the track frame
     (P_STS_ALONG_M, P_STS_CROSS_M; the nominal flight predicts the target
-    itself). The backshell, left on its parachute, keeps drifting with the
-    horizontal velocity for the time its descent rate takes to the ground
-    (E): below plus v_h h / v_down. Returns (px, py, pz, bx, by, bz).
+    itself). The backshell, left on its parachute, drifts with the air while
+    it falls: the ground point below plus w t_fall, t_fall its own fall
+    (:func:`backshell_fall`, its drag from :func:`backshell_drag_constant_per_m`)
+    and w the wind, which guidance takes to be the navigated horizontal
+    velocity v_h: after a minute and more on the parachute the vehicle drifts
+    with the air. What of v_h is still the vehicle's lag behind the air (its
+    horizontal airspeed decays with the time constant v/g ~ 22 s on the
+    parachute) is not observable from one navigated state; it puts the
+    prediction downtrack of the backshell by the lag times the fall
+    (docs/powered_descent.md). Without a backshell to predict
+    (P_BACKSHELL_MASS_KG = 0) it falls at the vehicle's descent rate.
+    Returns (px, py, pz, bx, by, bz).
     """
     x, yy, z = sensed[SN_NAV_POS_PF_M_X], sensed[SN_NAV_POS_PF_M_Y], sensed[SN_NAV_POS_PF_M_Z]
     vx = sensed[SN_NAV_VEL_PF_M_S_X]
@@ -261,7 +371,18 @@ def predicted_landing_pf_m(sensed, p, radius):
     rn = math.sqrt(x * x + yy * yy + z * z)
     v_up = (vx * x + vy * yy + vz * z) / rn
     v_h = math.sqrt(max(vx * vx + vy * vy + vz * vz - v_up * v_up, 0.0))
-    drift = v_h * max(rn - radius, 0.0) / max(-v_up, 1.0)
+    height = max(rn - radius, 0.0)
+    g = math.sqrt(
+        sensed[SN_GRAVITY_PF_M_S2_X] ** 2
+        + sensed[SN_GRAVITY_PF_M_S2_Y] ** 2
+        + sensed[SN_GRAVITY_PF_M_S2_Z] ** 2
+    )
+    k0 = backshell_drag_constant_per_m(sensed, p, -v_up, g)
+    if k0 > 0.0:
+        t_fall, _ = backshell_fall(height, -v_up, 0.0, k0, p[P_SITE_SCALE_HEIGHT_M], g)
+    else:
+        t_fall = height / max(-v_up, 1.0)
+    drift = v_h * t_fall
     return (
         gx + along * hx + cross * cx,
         gy + along * hy + cross * cy,

@@ -98,6 +98,10 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_ISP_S": lambda m, _: m.spec.powered_descent.isp_s if _has_descent_stage(m) else 1.0,
     "P_ROVER_BODY": lambda m, bodies: bodies.index("rover") if _has_descent_stage(m) else 0.0,
     "P_FLYAWAY_AZ_RAD": lambda m, _: _flyaway_azimuth_rad(m),
+    "P_BACKSHELL_MASS_KG": lambda m, _: _backshell(m)[0],
+    "P_BACKSHELL_CDS_M2": lambda m, _: _backshell(m)[1],
+    "P_CHUTE_VEHICLE_CDS_M2": lambda m, _: _backshell(m)[2],
+    "P_SITE_SCALE_HEIGHT_M": lambda m, _: _site_scale_height_m(m),
 }
 """How each ``Derived`` parameter is computed from ``(mission, body_names)``."""
 
@@ -108,6 +112,70 @@ def _flyaway_azimuth_rad(mission) -> float:
     if pd is None or pd.flyaway_azimuth_deg is None:
         return math.nan
     return math.radians(pd.flyaway_azimuth_deg)
+
+
+SCALE_HEIGHT_SPAN_M = 2000.0
+"""Height over which the site's density scale height is taken: the backshell's last fall (S:
+Mars 2020 separates it at ~2.1 km, MSL at ~1.8 km)."""
+
+
+def _site_scale_height_m(mission) -> float:
+    """Density scale height [m] of the mission's atmosphere over the 2 km above the target.
+
+    H = dh / ln(rho(z_t) / rho(z_t + dh)): the exponential that passes through both
+    densities, which is what the backshell's fall prediction integrates (a constant
+    density scale, ``atmosphere.density_scale``, cancels).
+    """
+    z_t = mission.spec.target.altitude_m
+    rho = mission.atmosphere.evaluate(np.array([z_t, z_t + SCALE_HEIGHT_SPAN_M])).density_kg_m3
+    ratio = float(rho[0]) / float(rho[1])
+    return SCALE_HEIGHT_SPAN_M / math.log(ratio) if ratio > 1.0 else math.inf
+
+
+def _drag_area_m2(drag) -> float:
+    """Subsonic drag area C_D A [m^2] of a DragSpec: its coefficient at Mach 0 (the first row)."""
+    return float(np.interp(0.0, drag.mach, drag.drag_coefficient)) * drag.reference_area_m2
+
+
+def _backshell(mission) -> tuple[float, float, float]:
+    """(mass kg, drag area m^2, vehicle's drag area m^2) for the backshell's fall prediction.
+
+    The backshell is the body with the open parachute that the hand-over to powered
+    descent (the event with ``guidance = "powered"``) jettisons; its drag area on the
+    canopy is its own C_D A plus the canopy's C_D S0 (the parachute's table and
+    ``parachute.drag_scale``), both at Mach 0: it falls at Mach 0.1-0.3, where the
+    disk-gap-band table is flat (GUIDANCE.md section 4). The vehicle's drag area is
+    the same canopy plus the configuration flown before the event (the last earlier
+    event that sets ``aerodynamics``). No such body: all zero.
+    """
+    spec = mission.spec
+    events = _events(mission)
+    k = next((i for i, e in enumerate(events) if e.guidance == "powered"), None)
+    if k is None or spec.parachute is None:
+        return 0.0, 0.0, 0.0
+    body = next(
+        (
+            spec.bodies[n]
+            for n in events[k].jettison
+            if n in spec.bodies and spec.bodies[n].parachute
+        ),
+        None,
+    )
+    if body is None:
+        return 0.0, 0.0, 0.0
+    chute = spec.parachute
+    canopy = (
+        float(np.interp(0.0, chute.mach, chute.drag_coefficient))
+        * nominal_area_m2(chute.diameter_m)
+        * chute.drag_scale
+    )
+    config = next((e.aerodynamics for e in reversed(events[:k]) if e.aerodynamics), "capsule")
+    if config in spec.vehicle.configurations:
+        vehicle = _drag_area_m2(spec.vehicle.configurations[config])
+    else:  # the capsule itself
+        aero = mission.capsule_aero
+        vehicle = float(aero.drag_coefficient[0]) * mission.reference_area_m2
+    return body.mass_kg, _drag_area_m2(body.aerodynamics) + canopy, vehicle + canopy
 
 
 def _has_descent_stage(mission) -> bool:
