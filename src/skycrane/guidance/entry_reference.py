@@ -63,12 +63,14 @@ from skycrane.guidance.entry_layout import (
     REF_V,
 )
 
-__all__ = ["EntryPoint", "EntryReference", "Rotation", "build_entry_reference"]
+__all__ = ["EntryPoint", "EntryReference", "MachAero", "Rotation", "build_entry_reference"]
 
 DensityFn = Callable[[np.ndarray], np.ndarray]
 
 _RTOL = 1e-10
 _SCALE_HEIGHT_STEP_M = 10.0  # central-difference step of the numerical scale height
+_MACH_STEP_V_M_S = 0.05  # central-difference steps of the Mach-dependent coefficients
+_MACH_STEP_H_M = 10.0
 _MAX_TIME_S = 5000.0
 
 
@@ -205,6 +207,54 @@ def _track(rotation: Rotation, arc_rad: float) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True, slots=True)
+class MachAero:
+    """The capsule's drag and lift against Mach, for a reference flown through the supersonic.
+
+    The hypersonic constants (beta, L/D) hold above Mach 5; below it a 70 deg
+    sphere-cone's C_D rises and its L/D falls (the mission's aerodynamic
+    table), and the reference must fly what the capsule flies between heading
+    alignment and the deploy speed, where no range control corrects it.
+
+    Parameters
+    ----------
+    mach : numpy.ndarray
+        Strictly increasing Mach nodes.
+    drag_factor : numpy.ndarray
+        C_D(M) / C_D of the reference's ballistic coefficient (dimensionless).
+    lift_to_drag : numpy.ndarray
+        L/D(M) (dimensionless).
+    speed_of_sound : callable
+        Speed of sound (m/s) as a function of an array of altitudes (m).
+
+    Notes
+    -----
+    Linear in Mach between the nodes and held beyond the ends, as the
+    kernel's aerodynamic tables (``vehicle.aerodynamics.interp_clamped``).
+    """
+
+    mach: np.ndarray
+    drag_factor: np.ndarray
+    lift_to_drag: np.ndarray
+    speed_of_sound: DensityFn
+
+    def __call__(self, v_m_s: float, h_m: float) -> tuple[float, float]:
+        """(C_D(M) / C_D_ref, L/D(M)) at planet-relative speed V and altitude h."""
+        m = v_m_s / float(self.speed_of_sound(np.asarray(h_m)))
+        return (
+            float(np.interp(m, self.mach, self.drag_factor)),
+            float(np.interp(m, self.mach, self.lift_to_drag)),
+        )
+
+    def partials(self, v_m_s: float, h_m: float) -> np.ndarray:
+        """[[f, f_V, f_h], [L/D, (L/D)_V, (L/D)_h]] by central differences (f the drag factor)."""
+        dv, dh = _MACH_STEP_V_M_S, _MACH_STEP_H_M
+        c = np.array(self(v_m_s, h_m))
+        d_v = (np.array(self(v_m_s + dv, h_m)) - np.array(self(v_m_s - dv, h_m))) / (2.0 * dv)
+        d_h = (np.array(self(v_m_s, h_m + dh)) - np.array(self(v_m_s, h_m - dh))) / (2.0 * dh)
+        return np.stack([c, d_v, d_h], axis=1)
+
+
+@dataclass(frozen=True, slots=True)
 class _PlanarModel:
     """Planar point-mass entry model of GUIDANCE.md 1.2 and its Jacobian."""
 
@@ -217,6 +267,16 @@ class _PlanarModel:
     bank_v_m_s: np.ndarray  # ascending
     bank_rad: np.ndarray
     rotation: Rotation | None = None
+    aero: MachAero | None = None
+
+    def drag(self, v: float, h: float) -> tuple[float, float, float]:
+        """Drag acceleration D (m/s^2) and its partials dD/dV (1/s), dD/dh (1/s^2)."""
+        d = float(self.density(np.asarray(h))) * v * v / (2.0 * self.beta_kg_m2)
+        hs = float(self.scale_height(np.asarray(h)))
+        if self.aero is None:
+            return d, 2.0 * d / v, -d / hs
+        (f, f_v, f_h), _ = self.aero.partials(v, h)
+        return d * f, d * f * (2.0 / v + f_v / f), d * f * (-1.0 / hs + f_h / f)
 
     def rotating_terms(self, x: np.ndarray) -> tuple[float, float, np.ndarray]:
         """Coriolis and centrifugal parts of dV/dt and dgamma/dt, and their partials.
@@ -243,8 +303,11 @@ class _PlanarModel:
         )
         return a_v, 2.0 * w * k + a_n / v, partials
 
-    def control(self, v_m_s: float) -> tuple[float, float]:
-        """Vertical L/D u(V) and its slope du/dV [s/m] (flat beyond the profile ends)."""
+    def control(self, v_m_s: float, h_m: float = 0.0) -> tuple[float, float, float]:
+        """Vertical L/D u(V, h), du/dV [s/m] and du/dh [1/m] (bank flat beyond the profile ends).
+
+        u depends on h only through L/D(M) when ``aero`` is given.
+        """
         bank = float(np.interp(v_m_s, self.bank_v_m_s, self.bank_rad))
         k = int(np.searchsorted(self.bank_v_m_s, v_m_s)) - 1
         slope = 0.0
@@ -252,15 +315,19 @@ class _PlanarModel:
             slope = (self.bank_rad[k + 1] - self.bank_rad[k]) / (
                 self.bank_v_m_s[k + 1] - self.bank_v_m_s[k]
             )
-        return self.lift_to_drag * np.cos(bank), -self.lift_to_drag * np.sin(bank) * slope
+        ld, ld_v, ld_h = self.lift_to_drag, 0.0, 0.0
+        if self.aero is not None:
+            _, (ld, ld_v, ld_h) = self.aero.partials(v_m_s, h_m)
+        cb, sb = math.cos(bank), math.sin(bank)
+        return ld * cb, ld_v * cb - ld * sb * slope, ld_h * cb
 
     def rhs(self, _t: float, x: np.ndarray) -> np.ndarray:
         """Derivative of x = (s, V, gamma, h)."""
         _, v, gam, h = x
         r = self.radius_m + h
         g = self.mu_m3_s2 / r**2
-        d = float(self.density(np.asarray(h))) * v * v / (2.0 * self.beta_kg_m2)
-        u, _ = self.control(v)
+        d = self.drag(v, h)[0]
+        u = self.control(v, h)[0]
         cg, sg = np.cos(gam), np.sin(gam)
         rot_v, rot_g, _ = self.rotating_terms(x)
         return np.array(
@@ -278,22 +345,22 @@ class _PlanarModel:
         l_v, l_g, l_h, _ = lam
         r = self.radius_m + h
         g = self.mu_m3_s2 / r**2
-        d = float(self.density(np.asarray(h))) * v * v / (2.0 * self.beta_kg_m2)
-        hs = float(self.scale_height(np.asarray(h)))
-        u, du_dv = self.control(v)
+        d, d_v, d_h = self.drag(v, h)
+        u, du_dv, du_dh = self.control(v, h)
         cg, sg = np.cos(gam), np.sin(gam)
         k = self.radius_m / r
+        # d_v = 2D/V and d_h = -D/H with constant coefficients (GUIDANCE.md 1.2's form).
         dl_v = (
             -cg * k
-            + 2.0 * d / v * l_v
-            - (u * d / v**2 + du_dv * d / v + (1.0 / r + g / v**2) * cg) * l_g
+            + d_v * l_v
+            - (u * d_v / v - u * d / v**2 + du_dv * d / v + (1.0 / r + g / v**2) * cg) * l_g
             - sg * l_h
         )
         dl_g = v * sg * k + g * cg * l_v + (v / r - g / v) * sg * l_g - v * cg * l_h
         dl_h = (
             v * cg * k / r
-            - (d / hs + 2.0 * g * sg / r) * l_v
-            + (u * d / (v * hs) + v * cg / r**2 - 2.0 * g * cg / (r * v)) * l_g
+            + (d_h - 2.0 * g * sg / r) * l_v
+            - (u * d_h / v + du_dh * d / v - v * cg / r**2 + 2.0 * g * cg / (r * v)) * l_g
         )
         _, _, rot = self.rotating_terms(x)  # -(d rot/dx)^T (l_V, l_gamma)
         dl_v -= rot[1, 0] * l_g
@@ -377,6 +444,7 @@ def build_entry_reference(
     n_nodes: int = 300,
     f3_floor_fraction: float = 0.01,
     rotation: Rotation | None = None,
+    aero: MachAero | None = None,
 ) -> EntryReference:
     """Fly the reference trajectory and tabulate the ETPC gains (GUIDANCE.md 1.2).
 
@@ -416,6 +484,10 @@ def build_entry_reference(
         Fly the reference relative to a rotating planet along the entry's
         great circle (Coriolis and centrifugal terms, module docstring); None
         for a non-rotating planet.
+    aero : MachAero or None
+        Fly the capsule's C_D(M) and L/D(M) (``ballistic_coefficient_kg_m2``
+        then holds the C_D the factors are relative to); None holds beta and
+        ``lift_to_drag`` constant.
 
     Returns
     -------
@@ -452,6 +524,7 @@ def build_entry_reference(
         bank_v_m_s=bank_v[order],
         bank_rad=np.radians(np.asarray(bank_profile_deg[1], dtype=np.float64))[order],
         rotation=rotation,
+        aero=aero,
     )
     x0 = np.array([0.0, *entry], dtype=np.float64)
     traj, t_top, t_end = _fly(model, x0, v_end_m_s)
@@ -471,7 +544,7 @@ def build_entry_reference(
     _, v_f, gam_f, h_f = x_f
     r_f = model.radius_m + h_f
     g_f = model.mu_m3_s2 / r_f**2
-    d_f = float(density_kg_m3(np.asarray(h_f))) * v_f**2 / (2.0 * model.beta_kg_m2)
+    d_f = model.drag(v_f, h_f)[0]
     decel_f = d_f + g_f * np.sin(gam_f) - model.rotating_terms(x_f)[0]  # -dV/dt at the end
     lam_end = np.array([v_f * np.cos(gam_f) * (model.radius_m / r_f) / decel_f, 0, 0, 0])
     adj = solve_ivp(
@@ -489,8 +562,8 @@ def build_entry_reference(
     _, lam_g, lam_h, lam_u = adj.y
     _, _, gam, h = states
     v = v_nodes
-    drag = density_kg_m3(h) * v**2 / (2.0 * model.beta_kg_m2)
-    u_ref = np.array([model.control(vk)[0] for vk in v])
+    drag, _, drag_h = np.array([model.drag(vk, hk) for vk, hk in zip(v, h, strict=True)]).T
+    u_ref = np.array([model.control(vk, hk)[0] for vk, hk in zip(v, h, strict=True)])
     f3 = np.maximum(lam_u, f3_floor_fraction * np.max(lam_u))
     return EntryReference(
         v_m_s=v,
@@ -498,7 +571,7 @@ def build_entry_reference(
         drag_m_s2=drag,
         hdot_m_s=v * np.sin(gam),
         u_ref=u_ref,
-        f1_s2=-model.scale_height(h) / drag * lam_h,
+        f1_s2=lam_h / drag_h,  # at constant V, dD = (dD/dh) dh: -(H/D) lambda_h for constant C_D
         f2_s=lam_g / (v * np.cos(gam)),
         f3_m=f3,
         lift_to_drag=float(lift_to_drag),

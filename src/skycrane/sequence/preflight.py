@@ -45,7 +45,12 @@ from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.cycles import track_frame
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
-from skycrane.guidance.entry_reference import EntryPoint, Rotation, build_entry_reference
+from skycrane.guidance.entry_reference import (
+    EntryPoint,
+    MachAero,
+    Rotation,
+    build_entry_reference,
+)
 from skycrane.missions.loader import Mission
 from skycrane.planets import PC_OMEGA, pf_from_lla
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
@@ -247,6 +252,18 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
         scale,
         tuple(g.reference_speed_m_s),
         tuple(g.reference_bank_deg),
+        tuple(aero.mach),
+        tuple(aero.drag_coefficient),
+        tuple(aero.lift_coefficient),
+    )
+    # The capsule's C_D and L/D against Mach, as the kernel flies them: below Mach 5 the
+    # sphere-cone's C_D rises and its L/D falls, between heading alignment and the deploy
+    # speed, where nothing controls range (docs/entry_guidance.md).
+    mach_aero = MachAero(
+        mach=np.asarray(aero.mach, dtype=np.float64),
+        drag_factor=np.asarray(aero.drag_coefficient, dtype=np.float64) / cd,
+        lift_to_drag=np.asarray(aero.lift_to_drag, dtype=np.float64),
+        speed_of_sound=lambda h: atm.evaluate(h).speed_of_sound_m_s,
     )
 
     def build() -> np.ndarray:
@@ -265,6 +282,7 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
             v_end_m_s=v_end,
             end_range_to_target_m=end_range,
             rotation=rotation,
+            aero=mach_aero,
         ).kernel_table()
 
     try:
