@@ -429,6 +429,15 @@ class EntryPoint(NamedTuple):
     altitude_m: float
 
 
+N_NODES = 300
+"""Speed nodes of the reference table, uniform from V_end to the speed at which the
+reference starts to decelerate (the table is single valued in V only there); 100-500 is
+the usual range."""
+F3_FLOOR_FRACTION = 0.01
+"""F3 is floored at this fraction of its largest value (F3 -> 0 at the end; the law
+divides by it)."""
+
+
 def build_entry_reference(
     *,
     mu_m3_s2: float,
@@ -441,8 +450,6 @@ def build_entry_reference(
     bank_profile_deg: tuple[np.ndarray, np.ndarray],
     v_end_m_s: float,
     end_range_to_target_m: float = 0.0,
-    n_nodes: int = 300,
-    f3_floor_fraction: float = 0.01,
     rotation: Rotation | None = None,
     aero: MachAero | None = None,
 ) -> EntryReference:
@@ -473,13 +480,6 @@ def build_entry_reference(
         The reference ends at this speed (nominal deploy), m/s.
     end_range_to_target_m : float
         Range from the reference end point to the target, m.
-    n_nodes : int
-        Number of speed nodes, uniform from V_end to the speed at which the
-        reference starts to decelerate (the table is single valued in V only
-        there); 100-500 is the usual range.
-    f3_floor_fraction : float
-        F3 is floored at this fraction of its largest value (F3 -> 0 at the
-        end; the law divides by it).
     rotation : Rotation or None
         Fly the reference relative to a rotating planet along the entry's
         great circle (Coriolis and centrifugal terms, module docstring); None
@@ -531,6 +531,7 @@ def build_entry_reference(
 
     # Speed nodes on the decelerating branch, and their times by root finding.
     v_lo, v_hi = traj(t_end)[1], traj(t_top)[1]
+    n_nodes = N_NODES
     v_nodes = np.linspace(v_lo, v_hi, n_nodes)
     t_nodes = np.empty(n_nodes)
     t_nodes[0], t_nodes[-1] = t_end, t_top
@@ -564,7 +565,7 @@ def build_entry_reference(
     v = v_nodes
     drag, _, drag_h = np.array([model.drag(vk, hk) for vk, hk in zip(v, h, strict=True)]).T
     u_ref = np.array([model.control(vk, hk)[0] for vk, hk in zip(v, h, strict=True)])
-    f3 = np.maximum(lam_u, f3_floor_fraction * np.max(lam_u))
+    f3 = np.maximum(lam_u, F3_FLOOR_FRACTION * np.max(lam_u))
     return EntryReference(
         v_m_s=v,
         range_to_go_m=s_end - states[0] + end_range_to_target_m,
