@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
+from planar_entry import range_flown
 
 from skycrane.atmosphere import exponential, mars_gram_average
 from skycrane.guidance import EntryReference, build_entry_reference
@@ -71,33 +71,10 @@ def reference(density) -> EntryReference:
 def _range_flown(density, v, gamma, h, du=0.0):
     """Planar range flown to V_end (GUIDANCE.md 1.2), control u_ref(V) + du."""
 
-    def rhs(_t, x):
-        _, speed, gam, alt = x
-        r = RADIUS_M + alt
-        g = MU_M3_S2 / r**2
-        drag = float(density(alt)) * speed**2 / (2.0 * BETA_KG_M2)
-        u = LIFT_TO_DRAG * math.cos(math.radians(np.interp(speed, *PROFILE))) + du
-        return [
-            speed * math.cos(gam) * RADIUS_M / r,
-            -drag - g * math.sin(gam),
-            u * drag / speed + (speed / r - g / speed) * math.cos(gam),
-            speed * math.sin(gam),
-        ]
+    def aero(speed, alt):
+        return float(density(alt)) * speed**2 / (2.0 * BETA_KG_M2), LIFT_TO_DRAG
 
-    def end(_t, x):
-        return x[1] - V_END_M_S
-
-    end.terminal, end.direction = True, -1.0
-    sol = solve_ivp(
-        rhs,
-        (0.0, 3000.0),
-        [0.0, v, gamma, h],
-        method="DOP853",
-        rtol=1e-11,
-        atol=[1e-6, 1e-9, 1e-13, 1e-6],
-        events=end,
-    )
-    return sol.y_events[0][0][0]
+    return range_flown(aero, (v, gamma, h), (MU_M3_S2, RADIUS_M), PROFILE, V_END_M_S, du)
 
 
 def _scale_height(density, h):
@@ -207,8 +184,8 @@ def test_given_scale_height_equals_the_numerical_one():
     """Exponential atmosphere: analytic H = 11.1 km and the numerical H give the same tables."""
     table = exponential(0.0158, 11.1e3, 210.0, 1.29, 191.0)
     density = lambda h: table.evaluate(h).density_kg_m3  # noqa: E731
-    analytic = _build(density, lambda h: np.full(np.shape(h), 11.1e3), n_nodes=120)
-    numerical = _build(density, None, n_nodes=120)
+    analytic = _build(density, lambda h: np.full(np.shape(h), 11.1e3))
+    numerical = _build(density, None)
     np.testing.assert_allclose(analytic.f1_s2, numerical.f1_s2, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(analytic.f3_m, numerical.f3_m, rtol=1e-9)
 
@@ -216,7 +193,7 @@ def test_given_scale_height_equals_the_numerical_one():
 def test_unreachable_end_speed_raises(density):
     """A reference that hits the ground before V_end is refused, naming the speed."""
     with pytest.raises(ValueError, match=r"v_end = 5\.0 m/s"):
-        _build(density, v_end_m_s=5.0, n_nodes=100)
+        _build(density, v_end_m_s=5.0)
 
 
 def test_invalid_tables_are_refused(reference):

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
+from planar_entry import range_flown
 
 from skycrane.atmosphere import mars_gram_average
 from skycrane.guidance import build_entry_reference
@@ -81,33 +81,11 @@ def _drag(atmosphere, speed, alt):
 def _range_flown(atmosphere, v, gamma, h, du=0.0):
     """Planar range flown to V_end with C_D(M) and u = L/D(M) cos(bank_ref(V)) + du."""
 
-    def rhs(_t, x):
-        _, speed, gam, alt = x
-        r = RADIUS_M + alt
-        g = MU_M3_S2 / r**2
+    def aero(speed, alt):
         drag, mach = _drag(atmosphere, speed, alt)
-        u = np.interp(mach, MACH, LD) * math.cos(math.radians(np.interp(speed, *PROFILE))) + du
-        return [
-            speed * math.cos(gam) * RADIUS_M / r,
-            -drag - g * math.sin(gam),
-            u * drag / speed + (speed / r - g / speed) * math.cos(gam),
-            speed * math.sin(gam),
-        ]
+        return drag, float(np.interp(mach, MACH, LD))
 
-    def end(_t, x):
-        return x[1] - V_END_M_S
-
-    end.terminal, end.direction = True, -1.0
-    sol = solve_ivp(
-        rhs,
-        (0.0, 3000.0),
-        [0.0, v, gamma, h],
-        method="DOP853",
-        rtol=1e-11,
-        atol=[1e-6, 1e-9, 1e-13, 1e-6],
-        events=end,
-    )
-    return sol.y_events[0][0][0]
+    return range_flown(aero, (v, gamma, h), (MU_M3_S2, RADIUS_M), PROFILE, V_END_M_S, du)
 
 
 def _node(reference, k):

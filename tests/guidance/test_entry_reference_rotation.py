@@ -45,7 +45,6 @@ def _reference(rotation):
         entry=EntryPoint(V0_M_S, GAMMA0_RAD, H0_M),
         bank_profile_deg=PROFILE,
         v_end_m_s=V_END_M_S,
-        n_nodes=80,
         rotation=rotation,
     )
 

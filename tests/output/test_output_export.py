@@ -7,21 +7,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import numpy as np
-import pytest
 import xarray as xr
 
-import skycrane
 from skycrane.output import export
-
-
-@pytest.fixture(scope="module")
-def mission():
-    return skycrane.load_mission("m2020")
-
-
-@pytest.fixture(scope="module")
-def result():
-    return skycrane.simulate("m2020")
 
 
 def _located(result):

@@ -32,16 +32,6 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "outputs.md"
 
 
 @pytest.fixture(scope="module")
-def mission():
-    return skycrane.load_mission("m2020")
-
-
-@pytest.fixture(scope="module")
-def result():
-    return skycrane.simulate("m2020")
-
-
-@pytest.fixture(scope="module")
 def errors(result, mission):
     return guidance_errors(result, mission)
 

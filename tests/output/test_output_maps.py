@@ -34,16 +34,6 @@ from skycrane.output import mc_plots, plots
 from skycrane.planets import enu_matrix, pf_from_lla
 
 
-@pytest.fixture(scope="module")
-def mission():
-    return skycrane.load_mission("m2020")
-
-
-@pytest.fixture(scope="module")
-def result():
-    return skycrane.simulate("m2020")
-
-
 def _enu_m(mission, lat, lon):
     tgt, planet = mission.spec.target, mission.planet
     o = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet)

@@ -13,19 +13,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
-import skycrane
 from skycrane.output import plots
 from skycrane.planets import enu_matrix, pf_from_lla
-
-
-@pytest.fixture(scope="module")
-def mission():
-    return skycrane.load_mission("m2020")
-
-
-@pytest.fixture(scope="module")
-def result():
-    return skycrane.simulate("m2020")
 
 
 def _gids(ax, kind, prefix):
