@@ -47,8 +47,10 @@ def test_ellipses_are_of_the_published_scale(summaries, name, major_km, minor_km
 
 
 @pytest.mark.slow
-def test_descent_stage_never_crashes_near_the_rover(summaries) -> None:
-    """Flyaway design: the crash lands well away from the rover in every landed case."""
+def test_descent_stage_crashes_away_from_the_rover(summaries) -> None:
+    """Flyaway design (issue 14's check): the crash's p1 distance is at least 150 m and every
+    case lands. Not every case: one of these 1,500 rovers lands in a synthetic crater and the
+    stage, pitching 45 deg from 10 m up, hits its wall 37 m away (docs/powered_descent.md)."""
     crash = summaries["m2020"]["crash_distance_m"]
-    assert crash["min"] > 500.0
+    assert crash["p1"] >= 150.0
     assert summaries["m2020"]["failed"] == 0

