@@ -87,12 +87,17 @@ def _panels(ax, n: int, figsize, sharex: bool = True) -> tuple[Figure, list[Axes
 
 
 def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float, float]]:
-    """Greedy label placement: per point, the first offset [pt] whose box hits nothing.
+    """Greedy label placement: per point, the first offset [pt] whose box hits nothing
+    and stays inside the axes, else the first that hits nothing.
 
     Positions are estimated in points from the current data limits and the
-    axes' size, which is close enough to keep labels apart without a draw.
+    axes' size after the figure's layout engine has placed them (constrained
+    layout shrinks the panels when it draws), without a draw.
     """
     fig = ax.figure
+    engine = fig.get_layout_engine()
+    if engine is not None:  # the axes' final place: constrained layout moves them when drawn
+        engine.execute(fig)
     box = ax.get_position()
     w_pt = box.width * fig.get_figwidth() * 72.0
     h_pt = box.height * fig.get_figheight() * 72.0
@@ -108,7 +113,7 @@ def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float
     out = []
     for x, y, text in zip(px, py, texts, strict=True):
         width, height = 0.7 * fontsize * len(text) + 4.0, fontsize + 6.0
-        chosen = None
+        chosen, clear_only = None, None
         for dx, dy in candidates:
             left = x + dx if dx >= 0 else x + dx - width
             rect = (left, y + dy - height / 2, left + width, y + dy + height / 2)
@@ -119,6 +124,10 @@ def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float
             if inside and clear:
                 chosen = (dx, dy, rect)
                 break
+            if clear and clear_only is None:
+                clear_only = (dx, dy, rect)
+        if chosen is None:  # a label too long to fit inside: clear of the others, past the edge
+            chosen = clear_only
         if chosen is None:
             dx, dy = candidates[0]
             left = x + dx
