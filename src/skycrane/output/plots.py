@@ -198,14 +198,14 @@ def _altitude_against(result, ax, key: str, xlabel: str, what: str, mission=None
             fontsize=7,
             color=_GROUND_STYLE["color"],
         )
-    events = marked_events(result)
-    _mark_events(
-        ax, events, [getattr(e, key) for e in events], [e.altitude_m / 1e3 for e in events]
-    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel("altitude above the ellipsoid [km]")
     ax.set_title(f"{result.mission}: altitude against {what}")
     ax.grid(True, alpha=0.3)
+    events = marked_events(result)  # last: the labels are placed in the axes' final size
+    _mark_events(
+        ax, events, [getattr(e, key) for e in events], [e.altitude_m / 1e3 for e in events]
+    )
     return fig
 
 
