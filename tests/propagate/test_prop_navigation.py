@@ -167,16 +167,20 @@ def test_lvs_fix_inside_and_outside_its_envelope():
 
 
 def test_height_trigger_sees_the_radar_blend_between_updates():
-    """After the radar's lock the navigated height's error decays as exp(-dt / tau) between
-    updates (its expected value under the blend); before the lock it is held."""
+    """After the radar's lock the navigated height's error relaxes as exp(-dt / tau) between
+    updates toward minus the ground's height above the site (the blend's expected value, as
+    radar_update); before the lock it is held."""
     from skycrane.propagate.events import navigated_height_error_m
 
     y = np.zeros(L.N_STATE)
     y[2] = 3_380_000.0
+    aux = np.zeros(L.N_AUX)
     p, mem = _fresh()
     p[L.P_TDS_TAU_S] = 1.0
+    p[L.P_GROUND_ALT_M], aux[L.A_GROUND_ALT_M] = -2550.0, -2538.0  # ground 12 m above the site
     mem[L.M_NAV_T], mem[L.M_NAV_Z] = 10.0, 400.0
-    assert navigated_height_error_m(15.0, y, p, mem) == 400.0
+    assert navigated_height_error_m(15.0, y, aux, p, mem) == 400.0
     mem[L.M_TDS_LOCK] = 1.0
-    assert navigated_height_error_m(15.0, y, p, mem) == pytest.approx(400.0 * math.exp(-5.0))
-    assert navigated_height_error_m(10.0, y, p, mem) == 400.0
+    expect = -12.0 + (400.0 + 12.0) * math.exp(-5.0)
+    assert navigated_height_error_m(15.0, y, aux, p, mem) == pytest.approx(expect, rel=1e-12)
+    assert navigated_height_error_m(10.0, y, aux, p, mem) == 400.0

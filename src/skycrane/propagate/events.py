@@ -38,6 +38,7 @@ from skycrane.contract.layout import (
     P_DEPLOY_RANGE_M,
     P_DEPLOY_V_MAX,
     P_DEPLOY_V_MIN,
+    P_GROUND_ALT_M,
     P_PD0,
     P_STOP_KIND,
     P_STOP_VALUE,
@@ -76,17 +77,19 @@ NEVER = 1.0  # value of an event function that cannot fire
 
 
 @numba.njit(**SCALAR_INLINE)
-def navigated_height_error_m(t, y, p, mem):
+def navigated_height_error_m(t, y, aux, p, mem):
     """Navigated minus true height at t [m], continuous between navigation updates.
 
     The vertical part of M_NAV_*; once the radar has locked, the filter keeps
-    blending it toward the radar between updates, so its expected value decays
-    as exp(-(t - M_NAV_T) / P_TDS_TAU_S) (propagate/navigation.py, radar_update).
+    blending it toward the radar's, minus the local ground's height above the
+    site (propagate/navigation.py, radar_update), so between updates its
+    expected value relaxes toward that as exp(-(t - M_NAV_T) / P_TDS_TAU_S).
     """
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
     e_up = (mem[M_NAV_X] * y[0] + mem[M_NAV_Y] * y[1] + mem[M_NAV_Z] * y[2]) / r
     if mem[M_TDS_LOCK] > 0.0 and p[P_TDS_TAU_S] > 0.0 and t > mem[M_NAV_T]:
-        e_up *= math.exp(-(t - mem[M_NAV_T]) / p[P_TDS_TAU_S])
+        e_radar = p[P_GROUND_ALT_M] - aux[A_GROUND_ALT_M]
+        e_up = e_radar + (e_up - e_radar) * math.exp(-(t - mem[M_NAV_T]) / p[P_TDS_TAU_S])
     return e_up
 
 
@@ -102,7 +105,9 @@ def trigger_value(kind, value, t_ref, t, y, aux, p, mem):
     if kind == TR_ALTITUDE_BELOW:
         return aux[A_ALT_M] - value
     if kind == TR_AGL_BELOW:
-        return aux[A_ALT_M] + navigated_height_error_m(t, y, p, mem) - aux[A_GROUND_ALT_M] - value
+        # the navigated height over the site's elevation: the ground onboard software believes
+        navigated_m = aux[A_ALT_M] + navigated_height_error_m(t, y, aux, p, mem)
+        return navigated_m - p[P_GROUND_ALT_M] - value
     if kind == TR_SPEED_BELOW:
         return aux[A_SPEED_M_S] - value
     if kind == TR_MACH_BELOW:
