@@ -9,7 +9,8 @@ multi-panel figures) to draw into an existing figure. Times are seconds from
 the entry interface; every axis label carries its unit in brackets.
 
 Artists carry ``gid`` tags so that a figure's content can be checked:
-``"event:<name>"`` for an event marker and its label, ``"body:<name>"`` for a
+``"event:<name>"`` for an event marker and its label (a numbered series close in
+time shares one label, tagged ``"event:<name>,<name>,…"``), ``"body:<name>"`` for a
 body's rest point on the site map, ``"target"``, ``"flyaway_track"``,
 ``"ground"`` (the ground line of the altitude figures) and the map layers of
 :mod:`skycrane.output.map_layers` (``"hillshade"``, ``"published_ellipse"``,
@@ -26,6 +27,8 @@ from matplotlib.figure import Figure
 
 from skycrane.contract.columns import ALTITUDE, ALTITUDE_ABOVE_GROUND, HEIGHT_LABELS
 from skycrane.output import guidance_errors as _guidance
+from skycrane.output.event_labels import LABEL_STYLE as _LABEL_STYLE
+from skycrane.output.event_labels import event_lines
 from skycrane.output.map_layers import (
     body_colors,
     body_kind,
@@ -45,7 +48,6 @@ STRUNG_OUT = 4.0
 _GROUND_STYLE = {"color": "saddlebrown", "lw": 1.2, "gid": "ground", "zorder": 1}
 
 _EVENT_STYLE = {"marker": "o", "s": 18, "color": "tab:red", "zorder": 3}
-_LABEL_STYLE = {"fontsize": 6, "textcoords": "offset points", "zorder": 4}
 
 
 def marked_events(result, t_min_s: float = 0.0, t_max_s: float = np.inf) -> list:
@@ -157,24 +159,6 @@ def _mark_events(ax: Axes, events, xs, ys) -> None:
         )
 
 
-def _vlines(ax: Axes, result, t0: float, t1: float, peaks: bool = True) -> None:
-    """Events inside [t0, t1] as labelled vertical lines (without ``peak_*`` unless ``peaks``)."""
-    for ev in result.events:
-        if t0 <= ev.t_s <= t1 and (peaks or not ev.name.startswith("peak_")):
-            ax.axvline(ev.t_s, color="0.6", lw=0.6, ls=":", gid=f"event:{ev.name}")
-            ax.annotate(
-                ev.name.replace("_", " "),
-                (ev.t_s, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(2, -2),
-                rotation=90,
-                va="top",
-                color="0.4",
-                gid=f"event:{ev.name}",
-                **_LABEL_STYLE,
-            )
-
-
 def _altitude_against(result, ax, key: str, xlabel: str, what: str, mission=None) -> Figure:
     """Altitude against the trajectory/event attribute ``key`` from entry on, events marked.
 
@@ -258,7 +242,7 @@ def bank(result, mission=None, ax: Axes | None = None) -> Figure:
     t_end = _event_time(result, "parachute_deploy", "touchdown", default=float(tr.t_s[-1]))
     sel = _window(result, 0.0, t_end)
     ax.plot(tr.t_s[sel], tr.bank_deg[sel], lw=1.2, gid="bank")
-    _vlines(ax, result, 0.0, t_end)
+    event_lines(ax, result, 0.0, t_end)
     ax.set_xlabel("time from entry interface [s]")
     ax.set_ylabel("bank angle [deg]")
     ax.set_title(f"{result.mission}: bank angle")
@@ -328,7 +312,7 @@ def guidance_errors(result, mission, ax=None) -> Figure:
     xr_ax.axhline(0.0, color="0.3", lw=0.6)
     xr_ax.legend(fontsize=7, loc="lower right")
     for a in axes:
-        _vlines(a, result, t0, t1, peaks=False)
+        event_lines(a, result, t0, t1, peaks=False)
         a.grid(True, alpha=0.3)
     return fig
 
@@ -426,7 +410,7 @@ def powered_descent(result, mission=None, ax=None) -> Figure:
         twin.plot(tp, prop, color="tab:green", lw=1.0, gid="propellant")
         twin.set_ylabel("propellant [kg]", color="tab:green")
     for a in axes:
-        _vlines(a, result, t0, t1)
+        event_lines(a, result, t0, t1)
         a.grid(True, alpha=0.3)
     return fig
 
