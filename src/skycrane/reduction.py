@@ -413,7 +413,8 @@ def _events(raw: RawBatch, batch: Batch, mission: Mission, t_e, table, detail) -
     oks[j_ground] = fired[:, L.EV_GROUND] & cut
     start = _start_event(batch, mission)
     # detail events: a ground impact before the cut, the start of the flight
-    extra = [(GROUND_EVENTS[1], j_ground, fired[:, L.EV_GROUND] & ~cut)]
+    capsule = batch.params[:, L.P_GROUND_OK] > 1.0  # its ground contact is its touchdown
+    extra = [(GROUND_EVENTS[1], j_ground, fired[:, L.EV_GROUND] & ~cut & ~capsule)]
     if start is not None:
         ys = np.concatenate([ys, batch.y0[:, None, :]], axis=1)
         t_ev = np.concatenate([t_ev, (batch.t0_s - t_e)[:, None]], axis=1)

@@ -28,6 +28,7 @@ from skycrane.contract.fields import (
     SETTINGS,
     STATE,
 )
+from skycrane.contract.fields_chutes import CLUSTER_ROWS
 from skycrane.contract.fields_terrain import TERRAIN_GEOM
 from skycrane.missions.schema import MissionSpec
 from skycrane.missions.schema_dispersions import PARAMETERS
@@ -88,6 +89,7 @@ def _read(name: str) -> bool:
         SETTINGS,
         SEQUENCE_ROWS,
         BODY_ROWS,
+        CLUSTER_ROWS,
         TERRAIN_GEOM,
     ],
     ids=[
@@ -100,6 +102,7 @@ def _read(name: str) -> bool:
         "settings",
         "seq",
         "body",
+        "clusters",
         "terrain_geom",
     ],
 )
@@ -161,7 +164,7 @@ def _annotation_at(path: str):
 
 def test_every_key_exists_in_the_mission_schema():
     """A field's mission key is one a user can write (unknown keys are refused by the loader)."""
-    fields = (*PARAMS, *POWERED_DESCENT, *SETTINGS, *BODY_ROWS)
+    fields = (*PARAMS, *POWERED_DESCENT, *SETTINGS, *BODY_ROWS, *CLUSTER_ROWS)
     for f in fields:
         if isinstance(f.source, Key):
             assert _annotation_at(f.source.path) is not None, f.name

@@ -199,10 +199,15 @@ def summarize(path: str | Path, mission: Mission) -> dict:
 def _margins(pct: dict, mission: Mission) -> dict:
     chute = mission.spec.parachute
     margins = {}
-    for key, limit in (
-        ("parachute_deploy_mach", chute.mach_max),
-        ("parachute_deploy_dynamic_pressure_pa", chute.dynamic_pressure_max_pa),
-    ):
+    limits = (
+        ()
+        if chute is None
+        else (
+            ("parachute_deploy_mach", chute.mach_max),
+            ("parachute_deploy_dynamic_pressure_pa", chute.dynamic_pressure_max_pa),
+        )
+    )
+    for key, limit in limits:
         p99 = pct.get(key.replace("deploy_", "deploy."), {}).get("p99")
         if p99 is not None:
             margins[key] = {"limit": limit, "p99": p99, "margin": limit - p99}

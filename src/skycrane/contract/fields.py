@@ -26,6 +26,7 @@ from skycrane.contract.declare import (
     Key,
     Preflight,
 )
+from skycrane.contract.fields_chutes import MAX_CLUSTERS
 from skycrane.contract.fields_navigation import NAVIGATION_MEMORY, NAVIGATION_PARAMS
 from skycrane.contract.powered_fields import POWERED_DESCENT
 
@@ -243,8 +244,12 @@ PARAMS = (
     Field(
         "P_GROUND_OK",
         "-",
-        "1: reaching the ground is this body's planned end",
-        Fixed(0.0, "the main vehicle must land on its rover; jettisoned bodies set 1"),
+        "1: reaching the ground is this body's planned end; 2: it is the main vehicle's "
+        "touchdown (a capsule landing under its parachutes)",
+        Derived(
+            "2 with sequence.end_on_ground, else 0 (a lander ends on its rover); "
+            "jettisoned bodies set 1"
+        ),
     ),
     Field(
         "P_FLYAWAY_REL_RAD",
@@ -381,6 +386,20 @@ MEMORY = (
     Field("M_NEXT_GUIDE_T", "s", "time of the next guidance cycle", Kernel(float("inf"))),
     Field("M_CHUTE_FIRE_T", "s", "mortar fire time (NaN: no parachute)", Kernel(float("nan"))),
     Field("M_CHUTE_V_LS", "m/s", "airspeed at mortar fire, sets the inflation time", Kernel(0.0)),
+    Field(
+        "M_CLUSTER_FIRE_T",
+        "s",
+        "deploy time of each parachute cluster (NaN: stowed or released)",
+        Kernel(float("nan")),
+        size=MAX_CLUSTERS,
+    ),
+    Field(
+        "M_CLUSTER_V_LS",
+        "m/s",
+        "airspeed at each cluster's deploy, sets its fill times",
+        Kernel(0.0),
+        size=MAX_CLUSTERS,
+    ),
     Field("M_THRUST", "N", "held thrust command, planet-fixed", Kernel(0.0), axes="XYZ"),
     Field("M_PD_MODE", "enum", "powered-descent mode, one of PD_*", Kernel(0.0)),
     Field("M_PD_MODE_T0", "s", "time the powered-descent mode began", Kernel(0.0)),
@@ -560,6 +579,8 @@ SEQUENCE_ROWS = (
     Field("SQ_AREA", "m^2", "NaN keep, else the reference area"),
     Field("SQ_GUIDANCE", "enum", "-1 keep, else GUID_*"),
     Field("SQ_CHUTE", "enum", "0 nothing, 1 fire the mortar, 2 release the parachute"),
+    Field("SQ_CLUSTER_DEPLOY", "enum", "-1 nothing, else the parachute cluster deployed"),
+    Field("SQ_CLUSTER_RELEASE", "enum", "-1 nothing, else the parachute cluster released"),
     Field("SQ_SPAWN0", "enum", "first row of the body table this event jettisons"),
     Field("SQ_SPAWN_N", "-", "how many bodies it jettisons"),
     Field("SQ_STOP", "-", "1: the main vehicle's flight ends at this event"),

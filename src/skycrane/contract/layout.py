@@ -4,7 +4,7 @@ Python objects never enter the hot loop: a batch is a per-case state matrix
 ``y0[n, N_STATE]``, a per-case parameter matrix ``params[n, N_PARAMS]``,
 per-case guidance and sequence memory ``mem[n, N_MEM]``, a shared *model*
 tuple of tables (planet, atmosphere, winds, aerodynamic bank, parachute,
-entry-guidance reference, sequence, bodies) and a settings vector. This module
+entry-guidance reference, sequence, bodies, parachute clusters) and a settings vector. This module
 numbers the slots declared in :mod:`skycrane.contract.fields`, in declaration
 order, and defines one integer constant per slot (``P_CD_SCALE``,
 ``M_BANK_CMD``, ``EV_TOUCHDOWN`` ...), the counts (``N_PARAMS`` ...), the
@@ -36,6 +36,7 @@ from skycrane.contract.fields import (
     STATE,
     STATUS,
 )
+from skycrane.contract.fields_chutes import CLUSTER_ROWS, MAX_CLUSTERS, MAX_REEF
 from skycrane.contract.fields_terrain import TERRAIN_GEOM
 
 
@@ -66,6 +67,7 @@ for _block, _fields in (
     ("SETTINGS", SETTINGS),
     ("SQ_ROWS", SEQUENCE_ROWS),
     ("B_ROWS", BODY_ROWS),
+    ("CL_ROWS", CLUSTER_ROWS),
     ("TG", TERRAIN_GEOM),
 ):
     INDEX.update(number(_fields))
@@ -77,6 +79,8 @@ INDEX["EV_SEQ0"] = len(EVENTS)
 INDEX["MAX_SEQ"] = MAX_SEQ
 INDEX["N_EVENTS"] = len(EVENTS) + MAX_SEQ
 INDEX["MAX_SPAWN"] = MAX_SPAWN
+INDEX["MAX_CLUSTERS"] = MAX_CLUSTERS
+INDEX["MAX_REEF"] = MAX_REEF
 INDEX["ATM_MAX_NODES"] = ATM_MAX_NODES
 for _prefix, _names in CODES.items():
     INDEX.update({f"{_prefix}_{n.upper()}": k for k, n in enumerate(_names)})

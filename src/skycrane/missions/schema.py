@@ -26,6 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from skycrane.contract.fields_chutes import MAX_CLUSTERS
 from skycrane.missions.fields import (
     Altitude,
     Area,
@@ -45,6 +46,7 @@ from skycrane.missions.fields import (
 )
 from skycrane.missions.schema_checks import (
     RESERVED_BODY_NAMES,
+    check_cluster_events,
     check_cross,
     check_fragment_cycles,
     check_parachute_events,
@@ -55,6 +57,7 @@ from skycrane.missions.schema_landing import (
     DragSpec,
     EntryGuidanceSpec,
     NavigationSpec,
+    ParachuteClusterSpec,
     ParachuteSpec,
     PoweredDescentSpec,
     RoverSpec,
@@ -253,7 +256,10 @@ class MissionSpec(Section):
     target: TargetSpec
     vehicle: VehicleSpec
     guidance: GuidanceSpec = Field(default_factory=GuidanceSpec)
-    parachute: ParachuteSpec
+    parachute: ParachuteSpec | None = None
+    parachute_clusters: Annotated[
+        dict[str, ParachuteClusterSpec], Field(max_length=MAX_CLUSTERS)
+    ] = Field(default_factory=dict)
     bodies: dict[str, BodySpec] = Field(default_factory=dict)
     sequence: SequenceSpec | None = None
     powered_descent: PoweredDescentSpec | None = None
@@ -293,7 +299,12 @@ def _check_references(spec: MissionSpec) -> None:
                     )
                 fragment_of[frag] = name
     check_fragment_cycles(fragment_of)
+    check_cluster_events(spec)
     carriers = [name for name, body in bodies.items() if body.parachute]
+    if carriers and spec.parachute is None:
+        raise KeyProblem(
+            f"bodies.{carriers[0]}.parachute", True, "a [parachute] section in the mission"
+        )
     if len(carriers) > 1:
         raise KeyProblem(
             f"bodies.{carriers[1]}.parachute", True, f"one parachute body ('{carriers[0]}' is one)"

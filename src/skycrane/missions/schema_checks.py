@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from skycrane.missions.fields import KeyProblem
+from skycrane.missions.fields import KeyProblem, check_name
 
 RESERVED_BODY_NAMES = ("rover", "descent_stage", "capsule", "vehicle")
 """Names the simulation gives its own bodies (the rover and descent stage are flown
@@ -150,3 +150,35 @@ def _check_dispersion_support(spec: Any) -> None:
                 f"allowed draw is above {floor:g}: narrow it, or declare the bounds with "
                 "distribution = 'truncated_normal' and 'low')",
             )
+
+
+def check_cluster_events(spec: Any) -> None:
+    """Each parachute cluster an event names exists, deploys once, and is released after;
+    an event using the ``[parachute]`` (its deploy, release or trigger) has that section."""
+    clusters = spec.parachute_clusters
+    for name in clusters:
+        check_name(name, "parachute_clusters")
+    if spec.sequence is None:
+        return
+    deployed: set[str] = set()
+    for k, ev in enumerate(spec.sequence.events):
+        uses = ev.parachute is not None or ev.trigger in ("parachute_trigger", "sufr_lead")
+        if uses and spec.parachute is None:
+            key = "parachute" if ev.parachute is not None else "trigger"
+            value = ev.parachute if ev.parachute is not None else ev.trigger
+            raise KeyProblem(
+                f"sequence.events[{k}].{key}", value, "a [parachute] section in the mission"
+            )
+        for key in ("deploy_parachutes", "release_parachutes"):
+            name = getattr(ev, key)
+            if name is None:
+                continue
+            where = f"sequence.events[{k}].{key}"
+            if name not in clusters:
+                raise KeyProblem(where, name, f"one of the parachute_clusters {sorted(clusters)}")
+            if key == "deploy_parachutes":
+                if name in deployed:
+                    raise KeyProblem(where, name, "a cluster not deployed by an earlier event")
+                deployed.add(name)
+            elif name not in deployed:
+                raise KeyProblem(where, name, "a cluster an earlier event deployed")

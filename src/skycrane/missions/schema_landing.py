@@ -6,6 +6,8 @@
                            heat-shield separation); ``capsule`` is ``[vehicle.capsule]``
 ``[[sequence.events]]``    the flight sequence as data: each event's trigger and actions
 ``[parachute]``            disk-gap-band geometry, drag table, inflation, qualified envelope
+``[parachute_clusters.NAME]`` a cluster of subsonic canopies opened in reefed stages
+                           (a capsule's drogues, pilots, mains), deployed and released by events
 ``[powered_descent]``      engines, propellant, guidance settings, sky crane, flyaway
 ``[rover]``                the payload lowered on the bridles
 ``[navigation]``           the error of the position guidance sees
@@ -18,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from skycrane.contract.fields import CODES, EVENT_TRIGGERS
+from skycrane.contract.fields_chutes import MAX_REEF
 from skycrane.missions.fields import (
     Altitude,
     Area,
@@ -102,6 +105,10 @@ class EventSpec(Section):
     guidance: Literal[CODES["GUID"]] | None = None  # type: ignore[valid-type]
     bank_deg: Annotated[float, Field(ge=-180.0, le=180.0)] | None = None
     parachute: Literal["deploy", "release"] | None = None
+    deploy_parachutes: str | None = None
+    """Name of a ``[parachute_clusters]`` entry deployed at this event."""
+    release_parachutes: str | None = None
+    """Name of a deployed ``[parachute_clusters]`` entry cut away at this event."""
     navigation: Literal["terrain_relative", "radar"] | None = None
     stop: bool = False
 
@@ -127,6 +134,10 @@ class SequenceSpec(Section):
 
     start_t_s: Annotated[float, Field(ge=-86_400.0, le=0.0)] = 0.0
     events: Annotated[list[EventSpec], Field(min_length=1, max_length=30)]
+    end_on_ground: bool = False
+    """True: the vehicle's flight ends when it reaches the ground, and that is its touchdown (a
+    capsule's splashdown or landing under parachutes). False: a lander whose flight ends with
+    its rover set down; reaching the ground before then is a failure."""
 
 
 class DeploySpec(Section):
@@ -178,6 +189,50 @@ class ParachuteSpec(Section):
     @model_validator(mode="after")
     def _table(self) -> ParachuteSpec:
         check_mach_table(self, ("drag_coefficient",))
+        return self
+
+
+class ReefingStageSpec(Section):
+    """A reefed stage: the canopies hold ``drag_area_fraction`` of their full drag area
+    until the reefing line is cut ``disreef_s`` after line stretch."""
+
+    drag_area_fraction: Annotated[float, Field(gt=0.0, lt=1.0)]
+    disreef_s: Annotated[float, Field(gt=0.0, le=3600.0)]
+
+
+class ParachuteClusterSpec(Section):
+    """A cluster of identical subsonic canopies (skycrane.vehicle.parachute_cluster)."""
+
+    description: Annotated[str, Field(max_length=500)] = ""
+    count: Annotated[int, Field(ge=1, le=12)]
+    diameter_m: Size
+    drag_coefficient: Annotated[float, Field(gt=0.0, le=3.0)]
+    """C_D of one fully open canopy on its nominal area pi/4 D0^2 (constant with Mach)."""
+    cluster_drag_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    """Drag of the cluster over ``count`` lone canopies' (Knacke 1992, sec. 5.8)."""
+    line_stretch_s: Annotated[float, Field(ge=0.0, le=60.0)] = 1.0
+    inflation_diameters: Annotated[float, Field(gt=0.0, le=100.0)] = 10.0
+    inflation_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = 2.0
+    reefing: Annotated[list[ReefingStageSpec], Field(max_length=MAX_REEF)] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _stages_in_order(self) -> ParachuteClusterSpec:
+        for j in range(1, len(self.reefing)):
+            before, now = self.reefing[j - 1], self.reefing[j]
+            if now.disreef_s <= before.disreef_s:
+                raise KeyProblem(
+                    f"reefing[{j}].disreef_s",
+                    now.disreef_s,
+                    f"later than reefing[{j - 1}]'s {before.disreef_s:g} s",
+                )
+            if now.drag_area_fraction <= before.drag_area_fraction:
+                raise KeyProblem(
+                    f"reefing[{j}].drag_area_fraction",
+                    now.drag_area_fraction,
+                    f"more than reefing[{j - 1}]'s {before.drag_area_fraction:g} (a stage opens)",
+                )
         return self
 
 

@@ -217,7 +217,11 @@ def monte_carlo_section(mc_dir: str | Path, mission) -> Section:
             sens_rows,
         )
     )
-    limits = {"mach_max": chute.mach_max, "q_max": chute.dynamic_pressure_max_pa}
+    limits = (
+        {}
+        if chute is None
+        else {"mach_max": chute.mach_max, "q_max": chute.dynamic_pressure_max_pa}
+    )
     blocks.append(
         FigureBlock(
             "mc_site_map",

@@ -346,7 +346,7 @@ def parachute_phase(result, mission=None, ax=None) -> Figure:
     pk = next((e for e in result.events if e.name == "peak_parachute_load"), None)
     if pk is not None and pk.value is not None:
         _mark_events(axes[1], [pk], [pk.t_s], [pk.value / 1e3])
-    if mission is not None:
+    if mission is not None and mission.spec.parachute is not None:
         mach_max = mission.spec.parachute.mach_max
         axes[0].axhline(mach_max, color="tab:orange", ls="--", lw=0.8, gid="mach_max")
         axes[0].annotate(f"qualified Mach {mach_max:g}", (t0, mach_max), fontsize=7)

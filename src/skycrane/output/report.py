@@ -361,7 +361,11 @@ def figure_captions(result, mission) -> dict[str, str]:
         "altitude_speed": "Altitude above the ellipsoid against planet-relative speed from the "
         "entry interface, every event marked." + at_deploy,
         "altitude_mach": "Altitude against Mach number from the entry interface, every event "
-        f"marked (the parachute is qualified to Mach {mission.spec.parachute.mach_max:g})."
+        + (
+            f"marked (the parachute is qualified to Mach {mission.spec.parachute.mach_max:g})."
+            if mission.spec.parachute is not None
+            else "marked."
+        )
         + at_deploy,
         "entry_loads": "Deceleration, dynamic pressure, stagnation-point heat rate and heat "
         "load from the entry interface to touchdown, peaks marked: "

@@ -7,6 +7,7 @@ side of it:
 * :func:`apply_sequence_event` carries out one event of the mission's
   sequence: lift on/off (balance-mass ejections move the centre of mass),
   aerodynamic configuration, guidance mode, mortar fire or parachute release,
+  a parachute cluster's deploy or release,
   navigation fixes and the radar's lock, and jettisons bodies (each recorded in the spawn buffer
   with its separation velocity, its mass removed from the vehicle);
 * :func:`release_rover`: at the sky-crane start the rover hangs on the
@@ -49,6 +50,8 @@ from skycrane.contract.layout import (
     M_BRIDLES_OUT,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
+    M_CLUSTER_FIRE_T,
+    M_CLUSTER_V_LS,
     M_DONE,
     M_GUIDANCE,
     M_LIFT_ON,
@@ -73,6 +76,8 @@ from skycrane.contract.layout import (
     SQ_AREA,
     SQ_BANK,
     SQ_CHUTE,
+    SQ_CLUSTER_DEPLOY,
+    SQ_CLUSTER_RELEASE,
     SQ_GUIDANCE,
     SQ_LIFT,
     SQ_NAV,
@@ -149,6 +154,13 @@ def apply_sequence_event(k, t, y, aux, p, mem, seq, bodies, events, spawn):
         mem[M_CHUTE_V_LS] = aux[A_AIRSPEED_M_S]
     elif chute == 2:
         mem[M_CHUTE_FIRE_T] = math.nan
+    deploy = int(seq[SQ_CLUSTER_DEPLOY, k])
+    if deploy >= 0:
+        mem[M_CLUSTER_FIRE_T + deploy] = t
+        mem[M_CLUSTER_V_LS + deploy] = aux[A_AIRSPEED_M_S]
+    release = int(seq[SQ_CLUSTER_RELEASE, k])
+    if release >= 0:
+        mem[M_CLUSTER_FIRE_T + release] = math.nan
     navigation_event(seq[SQ_NAV, k], y, p, mem)  # LVS fix or radar lock (propagate/navigation.py)
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]

@@ -25,6 +25,7 @@ from skycrane.contract.layout import (
     EV_RANGE_CONTROL,
     EV_SEQ0,
     EV_STOP,
+    EV_TOUCHDOWN,
     GUID_ENTRY,
     GUID_POWERED,
     M_CUT,
@@ -167,6 +168,8 @@ def event_action(first, t, now, flight, events, spawn, sensed):
     if first == EVK_GROUND:
         _mark(EV_GROUND, t, y, events)
         ok = p[P_GROUND_OK] > 0.0 or mem[M_CUT] > 0.0
+        if p[P_GROUND_OK] > 1.0:  # a capsule under its parachutes: this is its touchdown
+            _mark(EV_TOUCHDOWN, t, y, events)
         status = ST_STOPPED if ok else ST_GROUND
     elif first == EVK_STOP:
         _mark(EV_STOP, t, y, events)

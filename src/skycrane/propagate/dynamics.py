@@ -80,6 +80,8 @@ from skycrane.contract.layout import (
     M_BRIDLES_OUT,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
+    M_CLUSTER_FIRE_T,
+    M_CLUSTER_V_LS,
     M_CROSSRANGE_RAD,
     M_DRAG_FILT,
     M_ENGINES_ON,
@@ -127,10 +129,11 @@ from skycrane.contract.layout import (
 from skycrane.planets.geodesy import altitude_and_frame, altitude_m
 from skycrane.planets.gravity import gravity_j2
 from skycrane.propagate.ground import ground_altitude_m
-from skycrane.propagate.model import TERRAIN_GEOM, TERRAIN_RELIEF
+from skycrane.propagate.model import CLUSTER_TABLE, TERRAIN_GEOM, TERRAIN_RELIEF
 from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
 from skycrane.vehicle.parachute import drag_area_m2
+from skycrane.vehicle.parachute_cluster import cluster_drag_area_m2
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -308,6 +311,11 @@ def rhs(t, y, p, mem, model, dy, aux):
         model[15],
         p[P_CHUTE_OLF],
     )
+    clusters = model[CLUSTER_TABLE]
+    for c in range(clusters.shape[1]):
+        chute_cds += cluster_drag_area_m2(
+            t - mem[M_CLUSTER_FIRE_T + c], mem[M_CLUSTER_V_LS + c], clusters, c
+        )
     chute_force = qbar * chute_cds
 
     ax = 0.0

@@ -8,7 +8,8 @@ the sequence table; the table of jettisoned bodies; the site's terrain relief
 grid and its geometry (skycrane.terrain.grid.LocalTerrain.kernel_arrays); the
 safe-target map (uint8, 1 where landing is safe, rows northward, columns
 eastward) and its grid (east and north of the first cell's corner from the
-target, cell size, m; guidance.terrain_nav.HazardMap).
+target, cell size, m; guidance.terrain_nav.HazardMap); the parachute-cluster table
+(N_CL_ROWS x clusters, contract.fields_chutes).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from skycrane.atmosphere.table import AtmosphereTable
 from skycrane.atmosphere.wind import WindProfile
-from skycrane.contract.layout import N_B_ROWS, N_SQ_ROWS, N_TG
+from skycrane.contract.layout import N_B_ROWS, N_CL_ROWS, N_SQ_ROWS, N_TG
 from skycrane.planets.constants import Planet
 from skycrane.vehicle.aerodynamics import AeroBank
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
@@ -33,7 +34,8 @@ TERRAIN_RELIEF = 20
 TERRAIN_GEOM = 21
 HAZARD_MAP = 22
 HAZARD_GRID = 23
-N_MODEL = 24
+CLUSTER_TABLE = 24
+N_MODEL = 25
 
 
 def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
@@ -75,10 +77,11 @@ def build_model(
     bodies: np.ndarray | None = None,
     terrain: tuple[np.ndarray, np.ndarray] | None = None,
     hazard: tuple[np.ndarray, np.ndarray] | None = None,
+    clusters: np.ndarray | None = None,
 ) -> tuple:
     """Kernel model tuple from validated model objects (see module docstring).
 
-    Missing guidance tables, sequence, bodies, terrain or safe-target map are
+    Missing guidance tables, sequence, bodies, terrain, safe-target map or clusters are
     empty arrays of the right rank, so every model tuple has the same compiled
     type. ``terrain`` is ``(relief[n_north, n_east], geom[N_TG])``; without it
     the ground is the target's altitude everywhere. ``hazard`` is (safe cells,
@@ -114,5 +117,6 @@ def build_model(
             _f64(geom, 1),
             np.ascontiguousarray(np.zeros((0, 0)) if hazard is None else hazard[0], dtype=np.uint8),
             _f64(np.zeros(3) if hazard is None else hazard[1], 1),
+            _f64(np.zeros((N_CL_ROWS, 0)) if clusters is None else clusters, 2),
         )
     )

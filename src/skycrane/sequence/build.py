@@ -41,6 +41,7 @@ from skycrane.sequence.preflight import (
 )
 from skycrane.terrain.hazard import hazard
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
+from skycrane.vehicle.parachute import DGB_CD, DGB_MACH, nominal_area_m2
 
 CAPSULE = "capsule"
 
@@ -105,6 +106,7 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
     events, _ = _sequence_events(mission)
     body_names = list(spec.bodies)
     body_rows = {name: i for i, name in enumerate(body_names)}
+    clusters = list(spec.parachute_clusters)
     seq = np.full((L.N_SQ_ROWS, len(events)), -1.0)
     seq[L.SQ_AREA] = np.nan
     seq[L.SQ_BANK] = np.nan
@@ -142,6 +144,10 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
             seq[L.SQ_BANK, k] = math.radians(ev.bank_deg)
         if ev.parachute is not None:
             seq[L.SQ_CHUTE, k] = 1.0 if ev.parachute == "deploy" else 2.0
+        if ev.deploy_parachutes is not None:
+            seq[L.SQ_CLUSTER_DEPLOY, k] = clusters.index(ev.deploy_parachutes)
+        if ev.release_parachutes is not None:
+            seq[L.SQ_CLUSTER_RELEASE, k] = clusters.index(ev.release_parachutes)
         seq[L.SQ_NAV, k] = {"terrain_relative": 1.0, "radar": 2.0}.get(ev.navigation, 0.0)
         seq[L.SQ_STOP, k] = 1.0 if ev.stop else 0.0
         seq[L.SQ_SPAWN0, k] = len(bodies_order)
@@ -165,6 +171,26 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
         table[L.B_DV_M_S, i] = b.separation_speed_m_s
         table[L.B_DV_DIR, i] = L.CODE["DV"][b.separation_direction]
     return seq, table, tuple(bodies_order)
+
+
+def cluster_table(mission: Mission) -> np.ndarray:
+    """Parachute-cluster table (N_CL_ROWS x clusters, contract.fields_chutes), file order."""
+    clusters = mission.spec.parachute_clusters
+    table = np.zeros((L.N_CL_ROWS, len(clusters)))
+    for c, spec in enumerate(clusters.values()):
+        table[L.CL_COUNT, c] = spec.count
+        table[L.CL_S0_M2, c] = nominal_area_m2(spec.diameter_m)
+        table[L.CL_D0_M, c] = spec.diameter_m
+        table[L.CL_CD, c] = spec.drag_coefficient
+        table[L.CL_CLUSTER_FACTOR, c] = spec.cluster_drag_factor
+        table[L.CL_T_LS_S, c] = spec.line_stretch_s
+        table[L.CL_NF, c] = spec.inflation_diameters
+        table[L.CL_K, c] = spec.inflation_exponent
+        table[L.CL_N_REEF, c] = len(spec.reefing)
+        for j, stage in enumerate(spec.reefing):
+            table[L.CL_REEF_FRAC_1 + j, c] = stage.drag_area_fraction
+            table[L.CL_REEF_T_1 + j, c] = stage.disreef_s
+    return table
 
 
 def _trigger(mission: Mission, ev, where: str, index: dict[str, int]) -> tuple[float, float]:
@@ -349,14 +375,15 @@ def _assemble(
         mission.atmosphere,
         mission.wind,
         AeroBank.from_tables(tables.aero),
-        chute_mach=np.asarray(chute.mach),
-        chute_cd=np.asarray(chute.drag_coefficient),
+        chute_mach=DGB_MACH if chute is None else np.asarray(chute.mach),
+        chute_cd=DGB_CD if chute is None else np.asarray(chute.drag_coefficient),
         entry_ref=ref,
         entry_gains=gains,
         sequence=tables.seq,
         bodies=tables.bodies,
         terrain=None if mission.terrain is None else mission.terrain.kernel_arrays(),
         hazard=None if site is None else site.kernel_arrays(),
+        clusters=cluster_table(mission),
     )
     y0 = np.array(y_start)
     y0[L.S_MASS] += pre_entry_mass_kg(mission)

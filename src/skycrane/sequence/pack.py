@@ -67,8 +67,11 @@ def _enu(mission) -> np.ndarray:
     return enu_matrix(tgt.latitude_deg, tgt.longitude_deg, mission.planet)
 
 
-def _deploy(mission):
-    return mission.spec.parachute.deploy
+def _deploy(mission, key: str, absent: Any) -> Any:
+    """``[parachute.deploy]``'s ``key`` (``absent`` if unset, or with no ``[parachute]``)."""
+    chute = mission.spec.parachute
+    value = None if chute is None else getattr(chute.deploy, key)
+    return absent if value is None else value
 
 
 DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
@@ -78,7 +81,9 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
         m.spec.target.latitude_deg, m.spec.target.longitude_deg, m.spec.target.altitude_m, m.planet
     ),
     "P_RANGE_RADIUS_M": lambda m, _: m.planet.mean_radius_m,
-    "P_CHUTE_S0_M2": lambda m, _: nominal_area_m2(m.spec.parachute.diameter_m),
+    "P_CHUTE_S0_M2": lambda m, _: (
+        0.0 if m.spec.parachute is None else nominal_area_m2(m.spec.parachute.diameter_m)
+    ),
     "P_NAV": lambda m, _: np.asarray(m.spec.navigation.position_error_enu_m) @ _enu(m),
     "P_TRN": lambda m, _: np.asarray(m.spec.navigation.terrain_relative_error_enu_m) @ _enu(m),
     "P_NAV_VEL": lambda m, _: np.asarray(m.spec.navigation.velocity_error_enu_m_s) @ _enu(m),
@@ -87,11 +92,11 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
         np.asarray(m.spec.navigation.accelerometer_bias_enu_ug) * MICRO_G_M_S2 @ _enu(m)
     ),
     "P_DEPLOY_RANGE_M": lambda m, _: (
-        _deploy(m).range_to_target_m if _deploy(m).trigger == "range" else 0.0
+        _deploy(m, "range_to_target_m", 0.0) if _deploy(m, "trigger", "") == "range" else 0.0
     ),
-    "P_DEPLOY_V_MAX": lambda m, _: _deploy(m).speed_max_m_s or math.inf,
-    "P_DEPLOY_V_MIN": lambda m, _: _deploy(m).speed_min_m_s or 0.0,
-    "P_DEPLOY_SPEED": lambda m, _: _deploy(m).speed_m_s or 0.0,
+    "P_DEPLOY_V_MAX": lambda m, _: _deploy(m, "speed_max_m_s", math.inf),
+    "P_DEPLOY_V_MIN": lambda m, _: _deploy(m, "speed_min_m_s", 0.0),
+    "P_DEPLOY_SPEED": lambda m, _: _deploy(m, "speed_m_s", 0.0),
     "P_SUFR_LEAD_S": lambda m, _: next(
         (e.lead_s for e in _events(m) if e.trigger == "sufr_lead"), 0.0
     ),
@@ -102,6 +107,7 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_BACKSHELL_CDS_M2": lambda m, _: _backshell(m)[1],
     "P_CHUTE_VEHICLE_CDS_M2": lambda m, _: _backshell(m)[2],
     "P_SITE_SCALE_HEIGHT_M": lambda m, _: _site_scale_height_m(m),
+    "P_GROUND_OK": lambda m, _: 2.0 if m.spec.sequence and m.spec.sequence.end_on_ground else 0.0,
 }
 """How each ``Derived`` parameter is computed from ``(mission, body_names)``."""
 

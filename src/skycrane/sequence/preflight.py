@@ -216,20 +216,22 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
     cd = float(aero.drag_coefficient[-1])
     ld = float(aero.lift_to_drag[-1])
     beta = spec.vehicle.capsule.mass_kg / (cd * mission.reference_area_m2)
-    deploy = spec.parachute.deploy
-    v_end = g.reference_end_speed_m_s or deploy.speed_m_s
-    if v_end is None and (deploy.speed_max_m_s is None or deploy.speed_min_m_s is None):
+    deploy = None if spec.parachute is None else spec.parachute.deploy
+    v_end = g.reference_end_speed_m_s or (None if deploy is None else deploy.speed_m_s)
+    if v_end is None and (
+        deploy is None or deploy.speed_max_m_s is None or deploy.speed_min_m_s is None
+    ):
+        source = "no [parachute]" if deploy is None else f"the {deploy.trigger!r} parachute trigger"
         raise InputError(
             "guidance.entry.reference_end_speed_m_s",
             None,
-            f"a speed to end the reference trajectory at (the {deploy.trigger!r} parachute "
-            "trigger gives none)",
+            f"a speed to end the reference trajectory at ({source} gives none)",
         )
     if v_end is None:
         v_end = 0.5 * (deploy.speed_max_m_s + deploy.speed_min_m_s)
     end_range = g.reference_end_range_m
     if end_range is None:
-        end_range = deploy.range_to_target_m if deploy.trigger == "range" else 0.0
+        end_range = deploy.range_to_target_m if deploy and deploy.trigger == "range" else 0.0
     atm = mission.atmosphere
     scale = spec.atmosphere.density_scale
     key = (
