@@ -22,6 +22,7 @@ from skycrane.guidance.skip_layout import (
     MODE_SKIP,
     STATUS_BEYOND_REACH,
     STATUS_OK,
+    STATUS_TOO_CLOSE,
 )
 
 BAIRSTOW_MISS_M = 3.5e3
@@ -80,6 +81,18 @@ def test_direct_mode_reports_beyond_reach_where_the_skip_reaches():
     assert far.time_s > 0.0
     near = _orion(1500.0, MODE_DIRECT)
     assert near.miss_m < BAIRSTOW_MISS_M
+
+
+def test_a_target_too_close_is_a_status():
+    """Invariant of the corrector: at 600 nmi even full lift down overshoots (STATUS_TOO_CLOSE).
+
+    The guidance reports it on most cycles, flies full lift down, and the
+    flight ends past the target (measured 179 km), in bounded time.
+    """
+    f = _orion(600.0)
+    assert f.status_counts[STATUS_TOO_CLOSE] > 0.5 * f.status_counts.sum()
+    assert f.downrange_miss_m < -100e3
+    assert f.time_s > 0.0
 
 
 def test_apollo_4_state_in_direct_mode_lands_on_target():
