@@ -31,9 +31,11 @@ from skycrane.guidance.skip_layout import (
     PRED_INVALID,
     PRED_OK,
     SM_STATUS,
+    SP_FLATTENING,
     SP_H_ATM_M,
     SP_J2,
     SP_R_EQ_M,
+    SP_R_SURFACE_M,
     SP_RATIO_TAU_S,
     SP_SIGMA_F_RAD,
     STATUS_NOT_CONVERGED,
@@ -41,8 +43,15 @@ from skycrane.guidance.skip_layout import (
     default_skip_params,
     initial_skip_memory,
 )
-from skycrane.guidance.skip_predict import final_energy_j_kg, jacobi_energy_j_kg, predict, rk4_step
+from skycrane.guidance.skip_predict import (
+    altitude_m,
+    final_energy_j_kg,
+    jacobi_energy_j_kg,
+    predict,
+    rk4_step,
+)
 from skycrane.planets.constants import EARTH
+from skycrane.planets.geodesy import lla_from_pf, pf_from_lla
 
 # exponential atmosphere rho0 exp(-h/H), shared by predictor and truth in the cross-check
 RHO0, SCALE_M = 1.225, 7200.0
@@ -162,3 +171,19 @@ def test_non_finite_navigation_gives_a_finite_command():
     bank = skip_guidance_cycle(state, 0.0, tgt, p, mem, H_EXP, LN_EXP)
     assert math.isfinite(bank)
     assert mem[SM_STATUS] == STATUS_NOT_CONVERGED
+
+
+def test_altitude_above_the_ellipsoid_matches_the_geodetic_height():
+    """External check: skycrane.planets.geodesy (Vermeille's exact geodetic height) on WGS-84.
+
+    The guidance's first-order ellipse r - a (1 - f sin^2 phi') agrees within
+    50 m from 0 to 150 km at latitudes 0-90 deg (E: the neglected terms are
+    O(f^2 a) ~ 30 m).
+    """
+    p = _params(np.array([1.0, 0.0, 0.0]))
+    p[SP_R_SURFACE_M] = EARTH.equatorial_radius_m
+    p[SP_FLATTENING] = EARTH.flattening
+    for lat in (0.0, 30.0, 45.0, 60.0, 89.0):
+        for h in (0.0, 60e3, 150e3):
+            x, y, z = pf_from_lla(lat, 20.0, h, EARTH)
+            assert abs(altitude_m(x, y, z, p) - lla_from_pf([x, y, z], EARTH)[2]) < 50.0

@@ -75,6 +75,7 @@ from skycrane.guidance.skip_layout import (
     STATUS_TOO_CLOSE,
 )
 from skycrane.guidance.skip_predict import (
+    altitude_m,
     bank_profile_rad,
     final_energy_j_kg,
     guidance_density,
@@ -280,7 +281,7 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
     vx, vy, vz = state_pf[3], state_pf[4], state_pf[5]
     r = math.sqrt(x * x + y * y + z * z)
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
-    h = r - p[SP_R_SURFACE_M]
+    h = altitude_m(x, y, z, p)
     e = p[SP_MU] / r - 0.5 * speed * speed
     ef = final_energy_j_kg(p)
     mem[SM_RHO_RATIO] = density_ratio_update(

@@ -41,7 +41,7 @@ SP_MU = 0  # gravitational parameter [m^3/s^2] (S)
 SP_J2 = 1  # J2 of the predictor's gravity, 0 for a point mass (S)
 SP_R_EQ_M = 2  # reference radius of J2 [m] (S)
 SP_OMEGA_RAD_S = 3  # planet rotation rate about +z of the planet-fixed frame [rad/s] (S)
-SP_R_SURFACE_M = 4  # radius from which altitude is measured and range is counted [m]
+SP_R_SURFACE_M = 4  # equatorial radius: altitude is measured from it, range counted on it [m]
 SP_BETA_KG_M2 = 5  # ballistic coefficient the guidance believes, m / (C_D S) [kg/m^2]
 SP_LD = 6  # lift-to-drag ratio the guidance believes
 SP_SIGMA_F_RAD = 7  # final bank magnitude of the linear profile (Lu 2014, eq. 23) [rad] (T)
@@ -65,7 +65,8 @@ SP_TGT_X = 24  # unit vector to the target, planet-fixed
 SP_TGT_Y = 25
 SP_TGT_Z = 26
 SP_DT_CYCLE_S = 27  # guidance period [s] (S: 1 Hz, Johnson, Lu & Stachowiak 2016)
-N_SKIP_PARAMS = 28
+SP_FLATTENING = 28  # flattening f of the surface altitude is measured from; 0: a sphere (S)
+N_SKIP_PARAMS = 29
 
 # --- memory vector mem ----------------------------------------------------------------------
 SM_SIGMA0_RAD = 0  # sigma_0 of the last solved profile [rad]
@@ -114,8 +115,10 @@ def default_skip_params(
     -------
     numpy.ndarray
         float64[N_SKIP_PARAMS]. Point-mass gravity (J2 = 0; set SP_J2 and
-        SP_R_EQ_M to use it). Terminal condition 25 km at 700 m/s (T: near
-        Mach 2, where a capsule's entry guidance stops steering range);
+        SP_R_EQ_M to use it) and a spherical surface (set SP_FLATTENING,
+        with SP_R_SURFACE_M the equatorial radius, for an ellipsoid).
+        Terminal condition 25 km at 700 m/s (T: near Mach 2, where a
+        capsule's entry guidance stops steering range);
         sigma_f = 70 deg (T; Lu 2014 uses a fixed sigma_f as the profile's
         end point). RK4 at 2 s inside 121.92 km and 20 s above (E: the
         drag-free energy invariant holds to 1e-7, tested). Prediction cap
@@ -157,6 +160,7 @@ def default_skip_params(
     p[SP_RATIO_TAU_S] = 10.0
     p[SP_TGT_X], p[SP_TGT_Y], p[SP_TGT_Z] = t
     p[SP_DT_CYCLE_S] = 1.0
+    p[SP_FLATTENING] = 0.0
     return p
 
 

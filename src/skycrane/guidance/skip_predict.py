@@ -49,6 +49,7 @@ from skycrane.guidance.skip_layout import (
     SP_DIRECT_DRAG_MIN_M_S2,
     SP_DT_ATM_S,
     SP_DT_COAST_S,
+    SP_FLATTENING,
     SP_H_ATM_M,
     SP_H_F_M,
     SP_J2,
@@ -65,6 +66,7 @@ from skycrane.guidance.skip_layout import (
 )
 
 __all__ = [
+    "altitude_m",
     "bank_profile_rad",
     "final_energy_j_kg",
     "guidance_density",
@@ -98,6 +100,19 @@ def guidance_density(h_m, h_tab, ln_rho_tab):
         k = lo
     w = (h_m - h_tab[k]) / (h_tab[k + 1] - h_tab[k])
     return math.exp((1.0 - w) * ln_rho_tab[k] + w * ln_rho_tab[k + 1])
+
+
+@numba.njit(**SCALAR_INLINE)
+def altitude_m(x, y, z, p):
+    """Altitude above the surface r_s = a (1 - f sin^2(phi')), phi' geocentric latitude [m].
+
+    The first-order ellipse radius (a = SP_R_SURFACE_M, f = SP_FLATTENING),
+    measured along the radius: within 50 m of the geodetic altitude on WGS-84
+    up to 150 km (tested); exact for a sphere (f = 0).
+    """
+    r2 = x * x + y * y + z * z
+    r = math.sqrt(r2)
+    return r - p[SP_R_SURFACE_M] * (1.0 - p[SP_FLATTENING] * z * z / r2)
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -160,7 +175,7 @@ def _accel(s, rho_ratio, up_ld, side_ld, p, h_tab, ln_rho_tab):
     if rho_ratio > 0.0:
         v2 = vx * vx + vy * vy + vz * vz
         v = math.sqrt(v2)
-        rho = rho_ratio * guidance_density(r - p[SP_R_SURFACE_M], h_tab, ln_rho_tab)
+        rho = rho_ratio * guidance_density(altitude_m(x, y, z, p), h_tab, ln_rho_tab)
         drag = 0.5 * rho * v2 / p[SP_BETA_KG_M2]
         ux, uy, uz = vx / v, vy / v, vz / v
         # n = unit(r x v): to the left of the flight direction
@@ -321,7 +336,7 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
     max_steps = int(t_max / min(p[SP_DT_ATM_S], p[SP_DT_COAST_S])) + 2
     e = e0
     for _ in range(max_steps):
-        h = r - radius
+        h = altitude_m(x, y, z, p)
         if h > p[SP_H_ATM_M]:
             dt = p[SP_DT_COAST_S]
             if x * vx + y * vy + z * vz > 0.0:
