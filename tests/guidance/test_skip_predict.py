@@ -30,13 +30,13 @@ from skycrane.guidance.skip_layout import (
     PRED_ESCAPE,
     PRED_INVALID,
     PRED_OK,
+    SM_RHO_RATIO,
     SM_STATUS,
     SP_FLATTENING,
     SP_H_ATM_M,
     SP_J2,
     SP_R_EQ_M,
     SP_R_SURFACE_M,
-    SP_RATIO_TAU_S,
     SP_SIGMA_F_RAD,
     STATUS_NOT_CONVERGED,
     STATUS_SKIP_OUT,
@@ -161,16 +161,25 @@ def test_skip_out_is_a_status_not_a_hang():
 
 
 def test_non_finite_navigation_gives_a_finite_command():
-    """Invariant: a NaN navigated state yields PRED_INVALID and a finite bank, never NaN."""
-    tgt = np.array([1.0, 0.0, 0.0])
+    """Invariant: a NaN navigated state or drag yields PRED_INVALID and a finite bank, never NaN.
+
+    Before any solution, after one, and on the next good sample: the bank
+    and the density ratio stay finite, and the good sample solves again.
+    """
+    s0 = entry_state(11000.0, math.radians(-6.0), math.radians(70.0))
+    tgt = unit(*destination(s0[2], s0[1], s0[5], 3.0e6))
     p = _params(tgt)
-    p[SP_RATIO_TAU_S] = 10.0
-    state = np.full(6, np.nan)
-    assert predict(state, 1.0, 0.0, 1.0, tgt, p, H_EXP, LN_EXP)[1] == PRED_INVALID
+    bad = np.full(6, np.nan)
+    good = np.empty(6)
+    to_cartesian(s0, good)
+    assert predict(bad, 1.0, 0.0, 1.0, tgt, p, H_EXP, LN_EXP)[1] == PRED_INVALID
     mem = initial_skip_memory(1.0)
-    bank = skip_guidance_cycle(state, 0.0, tgt, p, mem, H_EXP, LN_EXP)
-    assert math.isfinite(bank)
+    assert math.isfinite(skip_guidance_cycle(bad, math.nan, tgt, p, mem, H_EXP, LN_EXP))
     assert mem[SM_STATUS] == STATUS_NOT_CONVERGED
+    for state, drag in ((good, 5.0), (bad, math.nan), (good, 5.0)):
+        assert math.isfinite(skip_guidance_cycle(state, drag, tgt, p, mem, H_EXP, LN_EXP))
+        assert math.isfinite(mem[SM_RHO_RATIO])
+    assert mem[SM_STATUS] != STATUS_NOT_CONVERGED
 
 
 def test_altitude_above_the_ellipsoid_matches_the_geodetic_height():

@@ -212,17 +212,19 @@ def density_ratio_update(ratio, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     updated, with the exact first-order discretisation
     k + (1 - exp(-dt/tau)) (D_sensed / D_model - k), only while the sensed
     drag exceeds SP_DRAG_ACTIVE_M_S2 (below it the measurement is noise);
-    tau <= 0 keeps the ratio.
+    tau <= 0 keeps the ratio, and so does a non-finite input (one bad sample
+    must not poison every later prediction).
     """
     tau = p[SP_RATIO_TAU_S]
-    if tau <= 0.0 or drag_sensed_m_s2 < p[SP_DRAG_ACTIVE_M_S2]:
+    if tau <= 0.0 or not drag_sensed_m_s2 >= p[SP_DRAG_ACTIVE_M_S2]:  # also NaN
         return ratio
     d_model = 0.5 * guidance_density(altitude_m, h_tab, ln_rho_tab) * speed_m_s**2
     d_model /= p[SP_BETA_KG_M2]
     if not d_model > 0.0:
         return ratio
     gain = 1.0 - math.exp(-p[SP_DT_CYCLE_S] / tau)
-    return ratio + gain * (drag_sensed_m_s2 / d_model - ratio)
+    updated = ratio + gain * (drag_sensed_m_s2 / d_model - ratio)
+    return updated if math.isfinite(updated) else ratio
 
 
 @numba.njit(**STEP_PATH)
@@ -318,7 +320,7 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
         if outcome != PRED_INVALID:
             mem[SM_SIGMA0_RAD] = sigma0
             mem[SM_E0_J_KG] = e
-    if math.isfinite(mem[SM_E0_J_KG]):
+    if math.isfinite(mem[SM_E0_J_KG]) and math.isfinite(e):
         mag = bank_profile_rad(e, mem[SM_E0_J_KG], ef, mem[SM_SIGMA0_RAD], p)
     else:
         mag = min(max(mem[SM_SIGMA0_RAD], 0.0), p[SP_SIGMA_MAX_RAD])
