@@ -1,0 +1,174 @@
+"""Index layout of the plain arrays the compiled skip-entry guidance reads and writes.
+
+The numeric predictor-corrector of :mod:`skycrane.guidance.skip` (FNPEG,
+Lu 2014) runs inside a compiled kernel, one case per lane, so its inputs are
+plain float64 arrays: a parameter vector ``p[N_SKIP_PARAMS]``, a memory vector
+``mem[N_SKIP_MEM]`` carried from cycle to cycle, and the guidance's own
+density table (altitude nodes and ln density). These integer constants name
+their entries, the guidance modes and the status codes; change them here
+only. Tags as in EARTH.md: S sourced, R from memory, E derived, T tunable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# --- guidance modes ---------------------------------------------------------------
+MODE_SKIP = 0  # the predictor may loft the vehicle out of the sensible atmosphere
+MODE_DIRECT = 1  # a predicted trajectory whose drag falls below SP_DIRECT_DRAG_MIN is rejected
+
+# --- status of one guidance cycle (mem[SM_STATUS]); failure is a value --------------
+STATUS_OK = 0  # the corrector met the range tolerance
+STATUS_BEYOND_REACH = 1  # full lift up (or the direct-mode loft limit) still falls short
+STATUS_TOO_CLOSE = 2  # full lift down still overshoots
+STATUS_SKIP_OUT = 3  # even full lift down leaves the atmosphere for good
+STATUS_NOT_CONVERGED = 4  # iteration cap reached; the best bracketed command is flown
+STATUS_FROZEN = 5  # below SP_V_FREEZE: the last solved profile is flown, no correction
+STATUS_COAST = 6  # above the sensible atmosphere: the last solved profile is held
+
+# --- outcome of one prediction (skip_predict.predict) -----------------------------------
+PRED_OK = 0  # reached the final energy
+PRED_ESCAPE = 1  # above SP_H_ATM, climbing, inertial energy >= 0
+PRED_CAPTURED = 2  # above SP_H_ATM with an osculating perigee above SP_H_ATM
+PRED_TIMEOUT = 3  # SP_T_MAX or the step cap reached first
+PRED_DIRECT_LOFT = 4  # direct mode: drag fell below SP_DIRECT_DRAG_MIN after the first rise
+PRED_INVALID = 5  # a non-finite state (bad inputs); never iterated on
+
+# --- parameter vector p ------------------------------------------------------------------
+SP_MU = 0  # gravitational parameter [m^3/s^2] (S)
+SP_J2 = 1  # J2 of the predictor's gravity, 0 for a point mass (S)
+SP_R_EQ_M = 2  # reference radius of J2 [m] (S)
+SP_OMEGA_RAD_S = 3  # planet rotation rate about +z of the planet-fixed frame [rad/s] (S)
+SP_R_SURFACE_M = 4  # equatorial radius: altitude is measured from it, range counted on it [m]
+SP_BETA_KG_M2 = 5  # ballistic coefficient the guidance believes, m / (C_D S) [kg/m^2]
+SP_LD = 6  # lift-to-drag ratio the guidance believes
+SP_SIGMA_F_RAD = 7  # final bank magnitude of the linear profile (Lu 2014, eq. 23) [rad] (T)
+SP_H_F_M = 8  # altitude of the terminal condition [m] (T)
+SP_V_F_M_S = 9  # planet-relative speed of the terminal condition [m/s] (T)
+SP_DT_ATM_S = 10  # RK4 step inside the sensible atmosphere [s] (T)
+SP_DT_COAST_S = 11  # RK4 step above SP_H_ATM (Keplerian loft) [s] (T)
+SP_H_ATM_M = 12  # top of the sensible atmosphere [m] (S: the 400,000 ft entry interface)
+SP_T_MAX_S = 13  # longest prediction [s] (T)
+SP_TOL_M = 14  # corrector tolerance on the predicted downrange miss [m] (T)
+SP_MAX_PRED = 15  # predictions allowed per cycle (T)
+SP_SIGMA_MAX_RAD = 16  # largest bank magnitude of sigma_0 [rad]
+SP_DEADBAND_C0_M = 17  # lateral corridor Y = c0 + c2 V^2, constant term [m] (T)
+SP_DEADBAND_C2_S2_M = 18  # lateral corridor quadratic term [s^2/m] (T)
+SP_DRAG_ACTIVE_M_S2 = 19  # sensed drag above which lift acts: reversals, ratio filter [m/s^2] (T)
+SP_V_FREEZE_M_S = 20  # below this speed sigma_0 is no longer corrected [m/s] (T)
+SP_MODE = 21  # MODE_SKIP or MODE_DIRECT
+SP_DIRECT_DRAG_MIN_M_S2 = 22  # direct mode: least drag after the first rise [m/s^2] (R)
+SP_RATIO_TAU_S = 23  # time constant of the density-ratio filter [s], <= 0 disables it (T)
+SP_TGT_X = 24  # unit vector to the target, planet-fixed
+SP_TGT_Y = 25
+SP_TGT_Z = 26
+SP_DT_CYCLE_S = 27  # guidance period [s] (S: 1 Hz, Johnson, Lu & Stachowiak 2016)
+SP_FLATTENING = 28  # flattening f of the surface altitude is measured from; 0: a sphere (S)
+N_SKIP_PARAMS = 29
+
+# --- memory vector mem ----------------------------------------------------------------------
+SM_SIGMA0_RAD = 0  # sigma_0 of the last solved profile [rad]
+SM_E0_J_KG = 1  # energy at which that profile starts [J/kg]
+SM_LIFT_SIGN = 2  # +1 lift right, -1 lift left; 0 before the first cycle
+SM_RHO_RATIO = 3  # filtered ratio of sensed to modelled drag (1 before any drag)
+SM_STATUS = 4  # STATUS_* of the last cycle
+SM_MISS_M = 5  # predicted downrange miss of the flown sigma_0 [m], positive: short
+SM_N_PRED = 6  # predictions run in the last cycle
+SM_PRED_OUTCOME = 7  # PRED_* of the flown sigma_0's prediction
+SM_REVERSALS = 8  # bank reversals so far
+SM_BANK_CMD_RAD = 9  # signed bank command of the last cycle [rad]
+SM_CROSS_PRED_M = 10  # predicted crossrange at e_f of the flown sigma_0 [m], NaN if none
+N_SKIP_MEM = 11
+
+
+def default_skip_params(
+    planet_mu_m3_s2: float,
+    planet_radius_m: float,
+    rotation_rad_s: float,
+    ballistic_coeff_kg_m2: float,
+    lift_to_drag: float,
+    target_unit_pf: np.ndarray,
+    mode: int = MODE_SKIP,
+) -> np.ndarray:
+    """The parameter vector with this project's defaults for a lunar-return capsule.
+
+    Parameters
+    ----------
+    planet_mu_m3_s2 : float
+        Gravitational parameter, m^3/s^2.
+    planet_radius_m : float
+        Spherical radius for altitude and range, m.
+    rotation_rad_s : float
+        Planet rotation rate, rad/s.
+    ballistic_coeff_kg_m2 : float
+        m / (C_D S) the guidance believes, kg/m^2.
+    lift_to_drag : float
+        L/D the guidance believes.
+    target_unit_pf : array of 3 floats
+        Direction of the target, planet-fixed (normalised here).
+    mode : int
+        MODE_SKIP or MODE_DIRECT.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64[N_SKIP_PARAMS]. Point-mass gravity (J2 = 0; set SP_J2 and
+        SP_R_EQ_M to use it) and a spherical surface (set SP_FLATTENING,
+        with SP_R_SURFACE_M the equatorial radius, for an ellipsoid).
+        Terminal condition 25 km at 700 m/s (T: near Mach 2, where a
+        capsule's entry guidance stops steering range);
+        sigma_f = 70 deg (T; Lu 2014 uses a fixed sigma_f as the profile's
+        end point). RK4 at 2 s inside 121.92 km and 20 s above (E: the
+        drag-free energy invariant holds to 1e-7, tested). Prediction cap
+        2500 s (T: Artemis I flew 1167 s EI to splashdown, EARTH.md 1.3).
+        Tolerance 300 m, 12 predictions per cycle (T). sigma_0 in [0, 180]
+        deg. Lateral corridor 2 km + 4e-4 s^2/m V^2 (T: 50 km at 11 km/s,
+        2.4 km at 1 km/s; the form of Apollo's, GUIDANCE.md 1.4). Lift acts
+        above 0.5 m/s^2 of sensed drag (T). Corrector frozen below 1,500 m/s
+        (T). Direct mode keeps the drag above 6 ft/s^2 = 1.83 m/s^2 after
+        the first rise (R: Apollo's Kepler-phase threshold). Density ratio
+        filter tau = 10 s (T). Cycle 1 s (S).
+    """
+    p = np.zeros(N_SKIP_PARAMS)
+    t = np.asarray(target_unit_pf, dtype=np.float64)
+    t = t / math.sqrt(float(t @ t))
+    p[SP_MU] = planet_mu_m3_s2
+    p[SP_J2] = 0.0
+    p[SP_R_EQ_M] = planet_radius_m
+    p[SP_OMEGA_RAD_S] = rotation_rad_s
+    p[SP_R_SURFACE_M] = planet_radius_m
+    p[SP_BETA_KG_M2] = ballistic_coeff_kg_m2
+    p[SP_LD] = lift_to_drag
+    p[SP_SIGMA_F_RAD] = math.radians(70.0)
+    p[SP_H_F_M] = 25e3
+    p[SP_V_F_M_S] = 700.0
+    p[SP_DT_ATM_S] = 2.0
+    p[SP_DT_COAST_S] = 20.0
+    p[SP_H_ATM_M] = 121.92e3
+    p[SP_T_MAX_S] = 2500.0
+    p[SP_TOL_M] = 300.0
+    p[SP_MAX_PRED] = 12.0
+    p[SP_SIGMA_MAX_RAD] = math.pi
+    p[SP_DEADBAND_C0_M] = 2e3
+    p[SP_DEADBAND_C2_S2_M] = 4e-4
+    p[SP_DRAG_ACTIVE_M_S2] = 0.5
+    p[SP_V_FREEZE_M_S] = 1500.0
+    p[SP_MODE] = float(mode)
+    p[SP_DIRECT_DRAG_MIN_M_S2] = 6.0 * 0.3048
+    p[SP_RATIO_TAU_S] = 10.0
+    p[SP_TGT_X], p[SP_TGT_Y], p[SP_TGT_Z] = t
+    p[SP_DT_CYCLE_S] = 1.0
+    p[SP_FLATTENING] = 0.0
+    return p
+
+
+def initial_skip_memory(sigma0_rad: float) -> np.ndarray:
+    """Memory before the first cycle: the corrector's first guess ``sigma0_rad``, ratio 1."""
+    mem = np.zeros(N_SKIP_MEM)
+    mem[SM_SIGMA0_RAD] = sigma0_rad
+    mem[SM_RHO_RATIO] = 1.0
+    mem[SM_E0_J_KG] = math.nan  # no profile solved yet
+    mem[SM_CROSS_PRED_M] = math.nan
+    return mem
