@@ -35,6 +35,7 @@ from skycrane.atmosphere import (
     exponential,
     from_csv,
     mars_gram_average,
+    msis,
     us76,
 )
 from skycrane.errors import InputError, terminal_safe
@@ -417,6 +418,9 @@ def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
         return mars_gram_average(gamma=atm.gamma)
     if atm.model == "us76":
         return us76()
+    if atm.model == "msis":
+        m = atm.msis
+        return msis(m.time_utc, m.latitude_deg, m.longitude_deg, m.f107_sfu, m.f107a_sfu, m.ap)
     if atm.model == "exponential":
         return exponential(
             atm.surface_density_kg_m3,
