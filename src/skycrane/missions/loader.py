@@ -51,7 +51,7 @@ from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
 PRESETS = ("m2020", "msl")
 _MAX_BASE_DEPTH = 8
-FRAGMENTS = ("shared/edl_dispersions.toml",)
+FRAGMENTS = ("shared/edl_dispersions.toml", "shared/earth_dispersions.toml")
 """Shipped preset fragments a ``base`` may name (the presets' own bases): by exact name."""
 MAX_PROBLEMS = 20
 """Problems listed per file; more are summarised in one last line."""
