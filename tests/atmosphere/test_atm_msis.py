@@ -66,8 +66,8 @@ def test_msis_within_climatological_band_of_us76(case, monkeypatch):
 
 
 def test_msis_table_is_consistent_with_pymsis(monkeypatch):
-    """Independent call (pymsis.calculate at the nodes): the table reproduces its density and
-    temperature, and its pressure is n k T (ideal gas)."""
+    """Independent call (pymsis.calculate at the nodes, storm-time ap mode for a 7-element ap):
+    the table reproduces its density and temperature, and its pressure is n k T (ideal gas)."""
     pymsis = pytest.importorskip("pymsis")
     _no_network(monkeypatch)
     table = msis("2022-12-11T17:20:14", 25.0, -120.0, 120.0, 130.0, [4, 5, 6, 7, 8, 9, 10])
@@ -80,6 +80,7 @@ def test_msis_table_is_consistent_with_pymsis(monkeypatch):
         f107s=[120.0],
         f107as=[130.0],
         aps=[[4, 5, 6, 7, 8, 9, 10]],
+        geomagnetic_activity=-1,  # a 7-element ap history selects storm-time mode
     ).reshape(alt.size, -1)
     state = table.evaluate(alt)
     np.testing.assert_allclose(state.density_kg_m3, out[:, 0], rtol=1e-5)
@@ -157,3 +158,29 @@ def test_mission_file_errors_name_the_key(tmp_path: Path, text: str, field: str)
     with pytest.raises(MissionError) as info:
         skycrane.load_mission(path)
     assert info.value.problems[0].field.startswith(field)
+
+
+def test_time_forms(monkeypatch):
+    """Contract: ISO 8601 with a trailing Z is the same time; relative words are refused."""
+    pytest.importorskip("pymsis")
+    _no_network(monkeypatch)
+    args = (0.0, 0.0, 150.0, 150.0, 4.0)
+    plain = msis("2022-12-11T17:20:14", *args, top_m=100e3)
+    zulu = msis("2022-12-11T17:20:14Z", *args, top_m=100e3)
+    np.testing.assert_array_equal(plain.density_kg_m3, zulu.density_kg_m3)
+    for word in ("now", "today"):
+        with pytest.raises(InputError) as info:
+            msis(word, *args)
+        assert info.value.field == "atmosphere.msis.time_utc"
+
+
+def test_ap_history_drives_storm_mode(monkeypatch):
+    """Physical invariant (MSIS storm-time ap mode): a 3-hourly ap history of 300 over a
+    quiet daily Ap heats the thermosphere, raising the 200 km density by more than 5 %;
+    a scalar Ap equals the same value repeated in daily mode."""
+    pytest.importorskip("pymsis")
+    _no_network(monkeypatch)
+    args = ("2022-12-11T17:20:14", 30.0, 0.0, 150.0, 150.0)
+    quiet = msis(*args, 4.0).evaluate(200e3).density_kg_m3
+    storm = msis(*args, [4.0, 300.0, 300.0, 300.0, 300.0, 300.0, 300.0]).evaluate(200e3)
+    assert storm.density_kg_m3 > 1.05 * quiet

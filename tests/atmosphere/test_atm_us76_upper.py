@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import skycrane
 from skycrane.atmosphere import us76, us76_properties
 from skycrane.atmosphere import us76_upper as upper
 from skycrane.constants import G0_M_S2
@@ -124,3 +125,16 @@ def test_table_above_86_km_matches_closed_form():
     for got, want in zip(tabulated, exact, strict=True):
         assert np.max(np.abs(got / want - 1.0)) < 5e-5
     assert np.max(np.diff(table.altitude_m[table.altitude_m >= 86e3])) <= 100.0 + 1e-9
+
+
+@pytest.mark.parametrize(("entry_m", "top_m"), [(125e3, 200e3), (400e3, 400e3), (2e6, 1e6)])
+def test_mission_table_reaches_the_entry_altitude(tmp_path, entry_m, top_m):
+    """Contract: `[atmosphere] model = "us76"` tabulates to the entry altitude (200 km at
+    least, the standard's 1000 km at most), so a flight from orbit is not extrapolated."""
+    path = tmp_path / "earth.toml"
+    path.write_text(
+        f'base = "m2020"\n[atmosphere]\nmodel = "us76"\n[entry]\naltitude_m = {entry_m}\n',
+        encoding="utf-8",
+    )
+    mission = skycrane.load_mission(path)
+    assert mission.atmosphere.altitude_m[-1] == top_m

@@ -22,6 +22,7 @@ and the temperature; the kernel forms the speed of sound from p/rho.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -35,33 +36,46 @@ BOLTZMANN_J_K = 1.380649e-23
 INSTALL_HINT = "the optional pymsis package: pip install skycrane[msis]"
 _FIELD = "atmosphere.msis"
 _AP_MAX = 400.0  # the ap scale ends at 400
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _time(value: Any) -> np.datetime64:
+    """A UTC time from ISO 8601 text (a trailing ``Z`` allowed) or a numpy datetime64.
+
+    Relative words numpy would accept ("now", "today") are refused: a profile must
+    be reproducible from its mission file.
+    """
+    expected = "an ISO 8601 UTC time such as '2022-12-11T17:20:14'"
+    if isinstance(value, str):
+        if not _ISO_DATE.match(value):
+            raise InputError(f"{_FIELD}.time_utc", value, expected)
+        value = value.removesuffix("Z").removesuffix("z")
     try:
         time = np.datetime64(value, "s")
     except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"{_FIELD}.time_utc", value, "an ISO 8601 UTC time such as '2022-12-11T17:20:14'"
-        ) from exc
+        raise InputError(f"{_FIELD}.time_utc", value, expected) from exc
     if np.isnat(time):
-        raise InputError(f"{_FIELD}.time_utc", value, "a time, not NaT")
+        raise InputError(f"{_FIELD}.time_utc", value, f"{expected}, not NaT")
     return time
 
 
-def _ap(value: Any) -> list[float]:
-    """The 7-element ap vector of pymsis from a daily Ap or from 7 values, each in [0, 400]."""
-    values = np.atleast_1d(np.asarray(value, dtype=np.float64))
+def _ap(value: Any) -> tuple[list[float], bool]:
+    """pymsis' 7-element ap vector from a daily Ap or from 7 values, each in [0, 400];
+    and whether the 3-hourly history was given (then MSIS's storm-time mode uses it)."""
+    expected = (
+        "a daily Ap or 7 values (daily Ap, 3-h ap now, -3, -6, -9 h, 12-33 h and "
+        f"36-57 h means), each in [0, {_AP_MAX:g}]"
+    )
+    try:
+        values = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{_FIELD}.ap", value, expected) from exc
+    history = values.shape == (7,)
     if values.shape == (1,):
         values = np.full(7, values[0])
     if values.shape != (7,) or not np.all((values >= 0.0) & (values <= _AP_MAX)):
-        raise InputError(
-            f"{_FIELD}.ap",
-            value,
-            f"a daily Ap or 7 values (daily Ap, 3-h ap now, -3, -6, -9 h, 12-33 h and "
-            f"36-57 h means), each in [0, {_AP_MAX:g}]",
-        )
-    return values.tolist()
+        raise InputError(f"{_FIELD}.ap", value, expected)
+    return values.tolist(), history
 
 
 def _bounded(value: Any, name: str, low: float, high: float, what: str) -> float:
@@ -92,14 +106,17 @@ def msis(
     Parameters
     ----------
     time_utc : str or numpy.datetime64
-        UTC time, ISO 8601 (``"2022-12-11T17:20:14"``).
+        UTC time, ISO 8601 (``"2022-12-11T17:20:14"``, a trailing ``Z`` allowed).
     latitude_deg, longitude_deg : float
         Geodetic latitude in [-90, 90] and longitude in [-360, 360] degrees.
     f107_sfu, f107a_sfu : float
         F10.7 solar radio flux of the previous day and its 81-day centred mean,
         in solar flux units (1e-22 W/(m^2 Hz)), in [1, 1000].
     ap : float or sequence of 7 floats
-        Daily Ap, or pymsis' 7-element ap vector; each in [0, 400].
+        Daily Ap; or pymsis' 7-element ap vector (daily Ap, 3-h ap now, 3, 6
+        and 9 h before, means over 12-33 h and 36-57 h before), which selects
+        MSIS's storm-time ap mode (switch 9 = -1) so the 3-hourly history is
+        used. Each in [0, 400].
     spacing_m : float
         Node spacing in m, > 0 (the table resamples to <= 100 m).
     top_m : float
@@ -129,7 +146,7 @@ def msis(
         _bounded(value, name, 1.0, 1000.0, "a solar radio flux (sfu)")
         for name, value in (("f107_sfu", f107_sfu), ("f107a_sfu", f107a_sfu))
     ]
-    aps = _ap(ap)
+    aps, history = _ap(ap)
     spacing = positive_scalar(spacing_m, "atmosphere.spacing_m")
     top = positive_scalar(top_m, "atmosphere.top_m")
     if top > 1.0e6:
@@ -144,6 +161,7 @@ def msis(
         f107as=[fluxes[1]],
         aps=[aps],
         version=2.1,
+        geomagnetic_activity=-1 if history else 1,
     )
     out = np.asarray(out, dtype=np.float64).reshape(altitude.size, -1)
     density = out[:, pymsis.Variable.MASS_DENSITY]
