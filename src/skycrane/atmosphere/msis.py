@@ -21,6 +21,7 @@ and the temperature; the kernel forms the speed of sound from p/rho.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from typing import Any
@@ -40,12 +41,15 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _time(value: Any) -> np.datetime64:
-    """A UTC time from ISO 8601 text (a trailing ``Z`` allowed) or a numpy datetime64.
+    """A UTC time from ISO 8601 text (a trailing ``Z`` allowed), a datetime (an aware one
+    is converted to UTC) or a numpy datetime64.
 
     Relative words numpy would accept ("now", "today") are refused: a profile must
     be reproducible from its mission file.
     """
     expected = "an ISO 8601 UTC time such as '2022-12-11T17:20:14'"
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
     if isinstance(value, str):
         if not _ISO_DATE.match(value):
             raise InputError(f"{_FIELD}.time_utc", value, expected)
@@ -105,8 +109,9 @@ def msis(
 
     Parameters
     ----------
-    time_utc : str or numpy.datetime64
-        UTC time, ISO 8601 (``"2022-12-11T17:20:14"``, a trailing ``Z`` allowed).
+    time_utc : str, datetime.datetime or numpy.datetime64
+        UTC time, ISO 8601 (``"2022-12-11T17:20:14"``, a trailing ``Z`` allowed);
+        a timezone-aware datetime is converted to UTC.
     latitude_deg, longitude_deg : float
         Geodetic latitude in [-90, 90] and longitude in [-360, 360] degrees.
     f107_sfu, f107a_sfu : float

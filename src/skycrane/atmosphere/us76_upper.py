@@ -5,7 +5,8 @@ altitude Z by four closed forms (section 1.2.5):
 
 * 86-91 km, isothermal: T = T7 = 186.8673 K;
 * 91-110 km, elliptical: T = Tc + A [1 - ((Z - Z8)/a)^2]^(1/2) (eq. 27),
-  Tc = 263.1905 K, A = -76.3232 K, a = -19.9429 km, dT/dZ from eq. 28;
+  Tc = 263.1905 K, A = -76.3232 K, a = -19.9429 km, dT/dZ from eq. 28 (the
+  printed, rounded constants end at 239.9997 K, 0.3 mK below T9);
 * 110-120 km, linear: T = T9 + L_K,9 (Z - Z9), T9 = 240 K, L_K,9 = 12 K/km (eq. 29);
 * 120-1000 km, exponential: T = T_inf - (T_inf - T10) exp(-lambda xi),
   xi = (Z - Z10)(r0 + Z10)/(r0 + Z), T10 = 360 K, T_inf = 1000 K,
@@ -15,15 +16,14 @@ The number densities of N2, O, O2, Ar, He and H follow from the standard's
 vertical diffusion equations (section 1.3.5), integrated once here on a
 uniform 20 m grid by the midpoint rule:
 
-* N2 (eq. 33): n = n7 (T7/T) exp(-int M g/(R* T) dZ), with M = M0 to 100 km
-  and M = M(N2) above;
-* O, O2, Ar, He (eqs. 34-37): n = n7 (T7/T) exp(-int (f + v) dZ) with
+* N2: n = n7 (T7/T) exp(-int M g/(R* T) dZ), with M = M0 to 100 km and
+  M = M(N2) above;
+* O, O2, Ar, He: n = n7 (T7/T) exp(-int (f + v) dZ) with
   f = g/(R* T) D/(D + K) [M_i + M K/D + alpha_i R* (dT/dZ)/g] (eq. 36),
   molecular diffusion D = a_i (T/273.15)^b_i / n_bg (n_bg is N2 for O
   and O2, N2 + O + O2 for Ar and He), eddy diffusion K = 120 m^2/s to 95 km,
-  K = 120 exp(1 - 400/(400 - (Z - 95)^2)) to 115 km and 0 above (eqs. 7a-7b),
-  and
-  the empirical flux term v = Q (Z - U)^2 exp(-W (Z - U)^3)
+  K = 120 exp(1 - 400/(400 - (Z - 95)^2)) to 115 km and 0 above (eqs. 7a-7b,
+  Z in km), and the empirical flux term v = Q (Z - U)^2 exp(-W (Z - U)^3)
   [+ q (u - Z)^2 exp(-w (u - Z)^3) for O below 97 km] (eq. 37, Table 7),
   which the standard neglects above 150 km;
 * H (eqs. 39-40), zero below 150 km: n = [n_H,11 + int_Z^Z11 (phi/D)
@@ -36,8 +36,8 @@ Gravity is g = g0 (r0/(r0 + Z))^2 (eq. 17). The number densities at 86 km
 are the standard's. Pressure is P = n k T with k = R*/N_A (eq. 33c), density
 rho = sum n_i M_i / N_A (eq. 42), and the mean molecular weight M = rho N_A / n.
 The standard gives no speed of sound above 86 km, where the mean free path
-grows past metres; :func:`us76_upper_properties` continues eq. 50 with the
-mixture's M so a Mach number stays defined and continuous.
+grows from millimetres to kilometres; :func:`us76_upper_properties` continues
+eq. 50 with the mixture's M so a Mach number stays defined and continuous.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ are defined in :mod:`skycrane.missions.schema_landing`.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -120,21 +121,23 @@ class MsisSpec(Section):
     All inputs are explicit, so pymsis never downloads space-weather indices.
     """
 
-    time_utc: Annotated[str, Field(min_length=10, max_length=40)]
-    """UTC time, ISO 8601 (``"2022-12-11T17:20:14"``)."""
+    time_utc: Annotated[str, Field(min_length=10, max_length=40)] | datetime.datetime
+    """UTC time: ISO 8601 text (``"2022-12-11T17:20:14"``) or a TOML date-time."""
     latitude_deg: Latitude
     longitude_deg: Longitude
     f107_sfu: Annotated[float, Field(ge=1.0, le=1000.0)]
     """F10.7 of the previous day [sfu]; it has ranged ~60-400 since 1947."""
     f107a_sfu: Annotated[float, Field(ge=1.0, le=1000.0)]
     """81-day centred mean of F10.7 [sfu]."""
-    ap: (
-        Annotated[float, Field(ge=0.0, le=400.0)]
-        | Annotated[
-            list[Annotated[float, Field(ge=0.0, le=400.0)]], Field(min_length=7, max_length=7)
-        ]
-    )
+    ap: float | Annotated[list[float], Field(max_length=100)]
     """Daily Ap, or the 7-element ap vector of pymsis (each 0-400, the ap scale)."""
+
+    @model_validator(mode="after")
+    def _ap_values(self) -> MsisSpec:
+        values = self.ap if isinstance(self.ap, list) else [self.ap]
+        if len(values) not in (1, 7) or not all(0.0 <= v <= 400.0 for v in values):
+            raise KeyProblem("ap", self.ap, "a daily Ap or a list of 7 ap values, each in [0, 400]")
+        return self
 
 
 class AtmosphereSpec(Section):
