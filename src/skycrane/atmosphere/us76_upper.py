@@ -212,8 +212,9 @@ def number_densities_m3(altitude_m: ArrayLike) -> np.ndarray:
 
     ``altitude_m`` is geometric, within [86, 1000] km (not checked here:
     :func:`skycrane.atmosphere.us76.us76_properties` checks). Values are
-    interpolated log-linearly on the 20 m integration grid (relative error
-    below 1e-6); H is zero below 150 km, as in the standard.
+    interpolated log-linearly on the 20 m integration grid (relative error at
+    most 1.5e-6, next to the 110 km temperature joint); H is zero below
+    150 km, as in the standard.
     """
     z = np.asarray(altitude_m, dtype=np.float64)
     grid, ln_n, n_h = _integrated()
