@@ -167,13 +167,15 @@ def test_mission_file_errors_name_the_key(tmp_path: Path, text: str, field: str)
 
 
 def test_time_forms(monkeypatch):
-    """Contract: ISO 8601 with a trailing Z is the same time; relative words are refused."""
+    """Contract: ISO 8601 with a UTC offset (Z, -08:00) is converted to UTC; relative words
+    are refused."""
     pytest.importorskip("pymsis")
     _no_network(monkeypatch)
     args = (0.0, 0.0, 150.0, 150.0, 4.0)
     plain = msis("2022-12-11T17:20:14", *args, top_m=100e3)
-    zulu = msis("2022-12-11T17:20:14Z", *args, top_m=100e3)
-    np.testing.assert_array_equal(plain.density_kg_m3, zulu.density_kg_m3)
+    for text in ("2022-12-11T17:20:14Z", "2022-12-11T09:20:14-08:00"):
+        same = msis(text, *args, top_m=100e3)
+        np.testing.assert_array_equal(plain.density_kg_m3, same.density_kg_m3)
     for word in ("now", "today"):
         with pytest.raises(InputError) as info:
             msis(word, *args)

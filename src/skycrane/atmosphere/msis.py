@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -37,29 +36,30 @@ BOLTZMANN_J_K = 1.380649e-23
 INSTALL_HINT = "the optional pymsis package: pip install skycrane[msis]"
 _FIELD = "atmosphere.msis"
 _AP_MAX = 400.0  # the ap scale ends at 400
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _time(value: Any) -> np.datetime64:
-    """A UTC time from ISO 8601 text (a trailing ``Z`` allowed), a datetime (an aware one
-    is converted to UTC) or a numpy datetime64.
+    """A UTC time from ISO 8601 text or a datetime (either may carry a UTC offset, such as
+    ``Z`` or ``-08:00``, and is then converted to UTC), or a numpy datetime64.
 
     Relative words numpy would accept ("now", "today") are refused: a profile must
     be reproducible from its mission file.
     """
+    field = f"{_FIELD}.time_utc"
     expected = "an ISO 8601 UTC time such as '2022-12-11T17:20:14'"
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise InputError(field, value, expected) from exc
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    if isinstance(value, str):
-        if not _ISO_DATE.match(value):
-            raise InputError(f"{_FIELD}.time_utc", value, expected)
-        value = value.removesuffix("Z").removesuffix("z")
     try:
         time = np.datetime64(value, "s")
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{_FIELD}.time_utc", value, expected) from exc
+        raise InputError(field, value, expected) from exc
     if np.isnat(time):
-        raise InputError(f"{_FIELD}.time_utc", value, f"{expected}, not NaT")
+        raise InputError(field, value, f"{expected}, not NaT")
     return time
 
 
@@ -110,8 +110,8 @@ def msis(
     Parameters
     ----------
     time_utc : str, datetime.datetime or numpy.datetime64
-        UTC time, ISO 8601 (``"2022-12-11T17:20:14"``, a trailing ``Z`` allowed);
-        a timezone-aware datetime is converted to UTC.
+        UTC time, ISO 8601 (``"2022-12-11T17:20:14"``); text or a datetime with a
+        UTC offset (``Z``, ``-08:00``) is converted to UTC.
     latitude_deg, longitude_deg : float
         Geodetic latitude in [-90, 90] and longitude in [-360, 360] degrees.
     f107_sfu, f107a_sfu : float
