@@ -84,9 +84,9 @@ def test_closed_form_is_vectorised():
         assert state.temperature_k[index] == us76_properties(z[index]).temperature_k
 
 
-@pytest.mark.parametrize("bad", [-5001.0, 86000.5, np.nan, [0.0, 90e3]])
+@pytest.mark.parametrize("bad", [-5001.0, 1000000.5, np.nan, [0.0, 1.1e6]])
 def test_closed_form_rejects_altitudes_outside_the_standard(bad):
-    """Invariant: outside [-5, 86] km (or NaN) the closed form raises InputError."""
+    """Invariant: outside [-5, 1000] km (or NaN) the standard raises InputError."""
     with pytest.raises(InputError) as info:
         us76_properties(bad)
     assert info.value.field == "atmosphere.altitude_m"
@@ -109,18 +109,23 @@ def test_table_interpolation_error_below_1e6(table):
 
 
 def test_table_has_nodes_at_every_kink(table):
-    """Invariant: every layer base and Table 8 entry below the top is a node."""
+    """Invariant: every layer base, Table 8 entry and upper-atmosphere kink is a node."""
     kinks = np.concatenate((geometric_m([11e3, 20e3, 32e3, 47e3, 51e3, 71e3]),
                             np.arange(80e3, 86e3, 500.0)))  # fmt: skip
+    upper_kinks = [86e3, 91e3, 100e3, 110e3, 115e3, 120e3, 150e3]
     assert np.all(np.isin(kinks, table.altitude_m))
-    assert table.altitude_m[0] == 0.0 and table.altitude_m[-1] == 86e3
-    assert np.max(np.diff(table.altitude_m)) <= 25.0 + 1e-9
+    assert np.all(np.isin(upper_kinks, table.altitude_m))
+    assert table.altitude_m[0] == 0.0 and table.altitude_m[-1] == 200e3
+    lower = table.altitude_m[table.altitude_m <= 86e3]
+    assert np.max(np.diff(lower)) <= 25.0 + 1e-9
+    assert np.max(np.diff(table.altitude_m[table.altitude_m >= 86e3])) <= 100.0 + 1e-9
     assert table.gamma == 1.4
+    assert us76(top_m=86e3).altitude_m[-1] == 86e3
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [
     ({"spacing_m": 0.0}, "atmosphere.spacing_m"),
-    ({"top_m": 90e3}, "atmosphere.top_m"),
+    ({"top_m": 1.0e6 + 1.0}, "atmosphere.top_m"),
     ({"top_m": -1.0}, "atmosphere.top_m"),
 ])  # fmt: skip
 def test_table_rejects_bad_arguments(kwargs, field):

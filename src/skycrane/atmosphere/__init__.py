@@ -9,6 +9,7 @@ from skycrane.atmosphere.csv_table import from_csv
 from skycrane.atmosphere.exponential import exponential
 from skycrane.atmosphere.hydrostatic import hydrostatic, mars_gravity_m_s2
 from skycrane.atmosphere.mars import mars_gram_average
+from skycrane.atmosphere.msis import msis
 from skycrane.atmosphere.table import AtmosphereState, AtmosphereTable, atmosphere_at
 from skycrane.atmosphere.us76 import us76, us76_properties
 from skycrane.atmosphere.wind import WindProfile, wind_at
@@ -23,6 +24,7 @@ __all__ = [
     "hydrostatic",
     "mars_gram_average",
     "mars_gravity_m_s2",
+    "msis",
     "us76",
     "us76_properties",
     "wind_at",

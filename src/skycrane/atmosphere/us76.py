@@ -1,4 +1,7 @@
-"""U.S. Standard Atmosphere 1976 below 86 km (NASA-TM-X-74335, NOAA-S/T 76-1562).
+"""U.S. Standard Atmosphere 1976, 0-1000 km (NASA-TM-X-74335, NOAA-S/T 76-1562).
+
+Above 86 km the model is :mod:`skycrane.atmosphere.us76_upper` (diffusive
+species, kinetic temperature); below, the closed forms here.
 
 The lower atmosphere of the standard is seven layers in which the
 molecular-scale temperature T_M is linear in geopotential height H (Table 4).
@@ -27,18 +30,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from skycrane.atmosphere._validate import positive_scalar
-from skycrane.atmosphere.table import AtmosphereState, AtmosphereTable
+from skycrane.atmosphere.table import SUBGRID_M, AtmosphereState, AtmosphereTable
+from skycrane.atmosphere.us76_upper import (
+    GAMMA,
+    M0_KG_KMOL,
+    R0_M,
+    R_STAR_J_KMOL_K,
+    us76_upper_properties,
+)
+from skycrane.atmosphere.us76_upper import TOP_M as UPPER_TOP_M
 from skycrane.constants import G0_M_S2
 from skycrane.errors import InputError
-
-R_STAR_J_KMOL_K = 8314.32
-"""Universal gas constant of the standard, J/(kmol K)."""
-M0_KG_KMOL = 28.9644
-"""Sea-level mean molecular weight, kg/kmol."""
-R0_M = 6356766.0
-"""Effective Earth radius for geopotential height, m (eq. 18)."""
-GAMMA = 1.4
-"""Ratio of specific heats of air (eq. 50)."""
 
 _GMR_K_M = G0_M_S2 * M0_KG_KMOL / R_STAR_J_KMOL_K  # hydrostatic constant, K per m'
 
@@ -58,6 +60,9 @@ BOTTOM_M = -5000.0
 """Lowest geometric altitude of the standard's tables, m."""
 TOP_M = 86000.0
 """Geometric altitude of the top of the lower atmosphere (84 852 m'), m."""
+DEFAULT_TOP_M = 200_000.0
+"""Default top of the :func:`us76` table, m: above Earth's 121.92 km entry interface and
+any skip apogee, where drag on a capsule is below 1e-4 m/s^2 (rho = 2.5e-10 kg/m^3)."""
 
 
 def _layer_bases() -> tuple[np.ndarray, np.ndarray]:
@@ -92,35 +97,37 @@ def geometric_m(geopotential_height_m: ArrayLike) -> np.ndarray:
 
 
 def us76_properties(altitude_m: ArrayLike) -> AtmosphereState:
-    """U.S. Standard Atmosphere 1976 in closed form, vectorised.
+    """U.S. Standard Atmosphere 1976, vectorised: closed form to 86 km, diffusive species above.
 
     Parameters
     ----------
     altitude_m : array_like
         Geometric altitude above mean sea level in m, any shape, within
-        [-5 000, 86 000] m (the standard's lower atmosphere).
+        [-5 000, 1 000 000] m (the standard's range).
 
     Returns
     -------
     AtmosphereState
         Density (kg/m³, eq. 42), pressure (Pa, eq. 33), kinetic temperature
         (K, eq. 21 with Table 8) and speed of sound (m/s, eq. 50), each with
-        the shape of ``altitude_m``.
+        the shape of ``altitude_m``. Above 86 km the values are those of
+        :func:`skycrane.atmosphere.us76_upper.us76_upper_properties`.
 
     Raises
     ------
     InputError
-        If an altitude is NaN or outside [-5 000, 86 000] m.
+        If an altitude is NaN or outside [-5 000, 1 000 000] m.
     """
     z = np.asarray(altitude_m, dtype=np.float64)
-    outside = ~((z >= BOTTOM_M) & (z <= TOP_M))
+    outside = ~((z >= BOTTOM_M) & (z <= UPPER_TOP_M))
     if np.any(outside):
         raise InputError(
             "atmosphere.altitude_m",
             z[outside].ravel()[0],
-            f"a geometric altitude within [{BOTTOM_M:g}, {TOP_M:g}] m (US 1976 lower atmosphere)",
+            f"a geometric altitude within [{BOTTOM_M:g}, {UPPER_TOP_M:g}] m (US 1976)",
         )
-    h = geopotential_m(z)
+    lower = np.minimum(np.atleast_1d(z), TOP_M)
+    h = geopotential_m(lower)
     b = np.searchsorted(_BASE_H_M[1:], h, side="right")
     dh = h - _BASE_H_M[b]
     lapse = _LAPSE_K_M[b]
@@ -133,33 +140,54 @@ def us76_properties(altitude_m: ArrayLike) -> AtmosphereState:
         p_base * np.exp(-_GMR_K_M * dh / t_base),
         p_base * (t_base / t_molecular) ** exponent,
     )
-    density = pressure * M0_KG_KMOL / (R_STAR_J_KMOL_K * t_molecular)
-    temperature = t_molecular * np.interp(z, _MRATIO_Z_M, _MRATIO)
-    speed = np.sqrt(GAMMA * R_STAR_J_KMOL_K * t_molecular / M0_KG_KMOL)
-    return AtmosphereState(
-        *(
-            np.asarray(v, dtype=np.float64).reshape(z.shape)
-            for v in (density, pressure, temperature, speed)
-        )
+    values = [
+        pressure * M0_KG_KMOL / (R_STAR_J_KMOL_K * t_molecular),
+        pressure,
+        t_molecular * np.interp(lower, _MRATIO_Z_M, _MRATIO),
+        np.sqrt(GAMMA * R_STAR_J_KMOL_K * t_molecular / M0_KG_KMOL),
+    ]
+    upper = np.atleast_1d(z) > TOP_M
+    if np.any(upper):
+        above_values = us76_upper_properties(np.atleast_1d(z)[upper])
+        for value, above in zip(values, above_values, strict=True):
+            value[upper] = above
+    return AtmosphereState(*(np.asarray(v, dtype=np.float64).reshape(z.shape) for v in values))
+
+
+_UPPER_KINKS_M = np.array([91e3, 100e3, 110e3, 115e3, 120e3, 150e3, 500e3])
+"""Where an integrand of the upper atmosphere changes form (temperature segments, the
+N2 molecular weight at 100 km, the end of eddy diffusion, H from 150 km, its flux to 500 km)."""
+
+
+def _nodes(bottom_m: float, top_m: float, spacing_m: float, kinks_m: np.ndarray) -> np.ndarray:
+    """Nodes every ``spacing_m`` from ``bottom_m`` to ``top_m`` plus the kinks inside."""
+    uniform = bottom_m + np.linspace(
+        0.0, top_m - bottom_m, math.ceil((top_m - bottom_m) / spacing_m) + 1
     )
+    tolerance = 1e-3 * spacing_m
+    kinks = kinks_m[(kinks_m > bottom_m + tolerance) & (kinks_m < top_m - tolerance)]
+    far = np.all(np.abs(uniform[:, None] - kinks[None, :]) > tolerance, axis=1)
+    return np.sort(np.concatenate((uniform[far], kinks)))
 
 
-def us76(spacing_m: float = 25.0, top_m: float = TOP_M) -> AtmosphereTable:
+def us76(spacing_m: float = 25.0, top_m: float = DEFAULT_TOP_M) -> AtmosphereTable:
     """U.S. Standard Atmosphere 1976 tabulated for the compiled kernel.
 
     Parameters
     ----------
     spacing_m : float
-        Largest node spacing in m, > 0.
+        Largest node spacing in m below 86 km, > 0; above 86 km the nodes are
+        ``max(spacing_m, SUBGRID_M)`` = 100 m or more apart.
     top_m : float
-        Highest node in m, geometric, in (0, 86 000].
+        Highest node in m, geometric, in (0, 1 000 000].
 
     Returns
     -------
     AtmosphereTable
-        Nodes every ``spacing_m`` from 0 to ``top_m`` plus the geometric
-        altitudes of every layer base and Table 8 entry, so no temperature
-        kink falls inside an interval; values from :func:`us76_properties`,
+        Nodes from 0 to ``top_m`` plus the geometric altitudes of every layer
+        base and Table 8 entry, and above 86 km of every change of form of the
+        upper atmosphere (91, 100, 110, 115, 120, 150, 500 km), so no kink
+        falls inside an interval; values from :func:`us76_properties`,
         gamma = 1.4. Below 0 and above ``top_m`` the kernel extrapolates (the
         standard continues differently there).
 
@@ -168,18 +196,22 @@ def us76(spacing_m: float = 25.0, top_m: float = TOP_M) -> AtmosphereTable:
     Between nodes the kernel is exact for ln p in isothermal layers; elsewhere
     its log-linear density error is about (spacing²/8) |d² ln rho / dZ²|,
     largest near the tropopause: 1.2e-6 at 50 m spacing, 3e-7 at 25 m
-    (tested against :func:`us76_properties`).
+    (tested against :func:`us76_properties`). Above 86 km the table's 100 m
+    nodes are the kernel's own sub-grid, so its lookup is unchanged, and the
+    error is below 5e-5 (tested; largest just below 110 km, where the
+    elliptical temperature curves fastest). The default top, 200 km, keeps the
+    table at 4 600 nodes; a flight above the top sees the isothermal
+    extension of :mod:`skycrane.atmosphere.table`.
     """
     spacing = positive_scalar(spacing_m, "atmosphere.spacing_m")
     top = positive_scalar(top_m, "atmosphere.top_m")
+    if top > UPPER_TOP_M:
+        raise InputError("atmosphere.top_m", top_m, f"a geometric altitude <= {UPPER_TOP_M:g} m")
+    lower_kinks = np.concatenate((geometric_m(_BASE_H_M[1:]), _MRATIO_Z_M))
+    altitude = _nodes(0.0, min(top, TOP_M), spacing, lower_kinks)
     if top > TOP_M:
-        raise InputError("atmosphere.top_m", top_m, f"a geometric altitude <= {TOP_M:g} m")
-    uniform = np.linspace(0.0, top, math.ceil(top / spacing) + 1)
-    kinks = np.concatenate((geometric_m(_BASE_H_M[1:]), _MRATIO_Z_M))
-    tolerance = 1e-3 * spacing
-    kinks = kinks[(kinks > tolerance) & (kinks < top - tolerance)]
-    far = np.all(np.abs(uniform[:, None] - kinks[None, :]) > tolerance, axis=1)
-    altitude = np.sort(np.concatenate((uniform[far], kinks)))
+        upper = _nodes(TOP_M, top, max(spacing, SUBGRID_M), _UPPER_KINKS_M)
+        altitude = np.concatenate((altitude, upper[1:]))
     state = us76_properties(altitude)
     return AtmosphereTable(
         name="us76",

@@ -35,8 +35,10 @@ from skycrane.atmosphere import (
     exponential,
     from_csv,
     mars_gram_average,
+    msis,
     us76,
 )
+from skycrane.atmosphere.us76 import DEFAULT_TOP_M as US76_DEFAULT_TOP_M
 from skycrane.errors import InputError, terminal_safe
 from skycrane.missions.provenance import Provenance, provenance
 from skycrane.missions.schema import KeyProblem, MissionSpec
@@ -50,7 +52,7 @@ from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
 PRESETS = ("m2020", "msl")
 _MAX_BASE_DEPTH = 8
-FRAGMENTS = ("shared/edl_dispersions.toml",)
+FRAGMENTS = ("shared/edl_dispersions.toml", "shared/earth_dispersions.toml")
 """Shipped preset fragments a ``base`` may name (the presets' own bases): by exact name."""
 MAX_PROBLEMS = 20
 """Problems listed per file; more are summarised in one last line."""
@@ -415,8 +417,21 @@ def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
     atm = spec.atmosphere
     if atm.model == "mars_gram_average":
         return mars_gram_average(gamma=atm.gamma)
+    # the Earth models reach the entry altitude (200 km at least), up to their 1000 km
+    earth_top_m = min(1.0e6, max(US76_DEFAULT_TOP_M, spec.entry.altitude_m))
     if atm.model == "us76":
-        return us76()
+        return us76(top_m=earth_top_m)
+    if atm.model == "msis":
+        m = atm.msis
+        return msis(
+            m.time_utc,
+            m.latitude_deg,
+            m.longitude_deg,
+            m.f107_sfu,
+            m.f107a_sfu,
+            m.ap,
+            top_m=earth_top_m,
+        )
     if atm.model == "exponential":
         return exponential(
             atm.surface_density_kg_m3,

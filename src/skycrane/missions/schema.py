@@ -22,6 +22,7 @@ are defined in :mod:`skycrane.missions.schema_landing`.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -117,6 +118,31 @@ class WindSpec(Section):
         return self
 
 
+class MsisSpec(Section):
+    """``[atmosphere.msis]``: the time, place and space weather of an NRLMSIS 2.1 profile.
+
+    All inputs are explicit, so pymsis never downloads space-weather indices.
+    """
+
+    time_utc: Annotated[str, Field(min_length=10, max_length=40)] | datetime.datetime
+    """UTC time: ISO 8601 text (``"2022-12-11T17:20:14"``) or a TOML date-time."""
+    latitude_deg: Latitude
+    longitude_deg: Longitude
+    f107_sfu: Annotated[float, Field(ge=1.0, le=1000.0)]
+    """F10.7 of the previous day [sfu]; it has ranged ~60-400 since 1947."""
+    f107a_sfu: Annotated[float, Field(ge=1.0, le=1000.0)]
+    """81-day centred mean of F10.7 [sfu]."""
+    ap: float | Annotated[list[float], Field(max_length=100)]
+    """Daily Ap, or the 7-element ap vector of pymsis (each 0-400, the ap scale)."""
+
+    @model_validator(mode="after")
+    def _ap_values(self) -> MsisSpec:
+        values = self.ap if isinstance(self.ap, list) else [self.ap]
+        if len(values) not in (1, 7) or not all(0.0 <= v <= 400.0 for v in values):
+            raise KeyProblem("ap", self.ap, "a daily Ap or a list of 7 ap values, each in [0, 400]")
+        return self
+
+
 class AtmosphereSpec(Section):
     """Atmosphere model.
 
@@ -124,10 +150,11 @@ class AtmosphereSpec(Section):
     ``table``: a user CSV (``table_file``); ``hydrostatic``: a CSV of
     temperatures integrated hydrostatically (needs ``surface_pressure_pa`` and
     ``gas_constant_j_kg_k``); ``exponential``: rho0 exp(-h/H); ``us76``: the
-    U.S. Standard Atmosphere 1976.
+    U.S. Standard Atmosphere 1976; ``msis``: NRLMSIS 2.1 through the optional
+    pymsis package, at the time and place of ``[atmosphere.msis]``.
     """
 
-    model: Literal["mars_gram_average", "table", "hydrostatic", "exponential", "us76"]
+    model: Literal["mars_gram_average", "table", "hydrostatic", "exponential", "us76", "msis"]
     gamma: Annotated[float, Field(gt=1.0, lt=2.0)] = 1.29
     table_file: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
     surface_pressure_pa: Annotated[float, Field(gt=0.0, le=1.0e8)] | None = None
@@ -143,6 +170,7 @@ class AtmosphereSpec(Section):
     """A table model: the altitude up to which its profile is knowingly extrapolated above
     its top node (required when the table ends below ``entry.altitude_m``)."""
     wind: WindSpec = Field(default_factory=WindSpec)
+    msis: MsisSpec | None = None
 
     @model_validator(mode="after")
     def _needs(self) -> AtmosphereSpec:
@@ -155,6 +183,7 @@ class AtmosphereSpec(Section):
                 "temperature_k",
                 "gas_constant_j_kg_k",
             ),
+            "msis": ("msis",),
         }.get(self.model, ())
         require_keys(self, need, "model")
         return self
