@@ -69,8 +69,7 @@ def build_model(
     wind: WindProfile,
     aero: AeroBank,
     *,
-    chute_mach: np.ndarray = DGB_MACH,
-    chute_cd: np.ndarray = DGB_CD,
+    chute: tuple[np.ndarray, np.ndarray] = (DGB_MACH, DGB_CD),
     entry_ref: np.ndarray | None = None,
     entry_gains: np.ndarray | None = None,
     sequence: np.ndarray | None = None,
@@ -83,7 +82,8 @@ def build_model(
 
     Missing guidance tables, sequence, bodies, terrain, safe-target map or clusters are
     empty arrays of the right rank, so every model tuple has the same compiled
-    type. ``terrain`` is ``(relief[n_north, n_east], geom[N_TG])``; without it
+    type. ``chute`` is the disk-gap-band's (Mach nodes, C_D). ``terrain`` is
+    ``(relief[n_north, n_east], geom[N_TG])``; without it
     the ground is the target's altitude everywhere. ``hazard`` is (safe cells,
     grid) of guidance.terrain_nav.HazardMap.kernel_arrays.
     """
@@ -107,8 +107,8 @@ def build_model(
             _f64(aero.cd, 2),
             _f64(aero.cl, 2),
             np.ascontiguousarray(aero.n, dtype=np.int64),
-            _f64(chute_mach, 1),
-            _f64(chute_cd, 1),
+            _f64(chute[0], 1),
+            _f64(chute[1], 1),
             _f64(np.zeros((8, 2)) if entry_ref is None else entry_ref, 2),
             _f64(np.zeros(16) if entry_gains is None else entry_gains, 1),
             _f64(np.zeros((N_SQ_ROWS, 0)) if sequence is None else sequence, 2),

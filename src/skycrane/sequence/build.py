@@ -375,8 +375,9 @@ def _assemble(
         mission.atmosphere,
         mission.wind,
         AeroBank.from_tables(tables.aero),
-        chute_mach=DGB_MACH if chute is None else np.asarray(chute.mach),
-        chute_cd=DGB_CD if chute is None else np.asarray(chute.drag_coefficient),
+        chute=(DGB_MACH, DGB_CD)
+        if chute is None
+        else (np.asarray(chute.mach), np.asarray(chute.drag_coefficient)),
         entry_ref=ref,
         entry_gains=gains,
         sequence=tables.seq,
