@@ -185,6 +185,9 @@ class Columns:
     event_order: tuple[str, ...]
     body_order: tuple[str, ...]
 
+    def __contains__(self, name: str) -> bool:
+        return name in self.table or name in self.detail
+
     def __getitem__(self, name: str) -> np.ndarray:
         """The column called ``name``, from the table or the detail."""
         return self.table[name] if name in self.table else self.detail[name]
@@ -263,7 +266,7 @@ def reduce_batch(
         table[f"peak.{key}"] = value
     table["heat_load_j_cm2"] = raw.y_end[:, L.S_HEAT_LOAD] / 1e4
     bodies: tuple[str, ...] = ()
-    if flights is not None and mission.spec.powered_descent is not None:
+    if flights is not None and (mission.spec.powered_descent is not None or _lands_itself(mission)):
         bodies = _hardware(raw, batch, mission, flights, t_e, table, detail)
     exceeded = _limits_exceeded(table, mission)
     detail["limits_exceeded"] = exceeded
@@ -446,7 +449,7 @@ def _limits_exceeded(table: dict, mission: Mission) -> np.ndarray:
     out = [[] for _ in range(n)]
     for lim in LIMITS:
         value = table.get(lim.column)
-        if value is None:
+        if value is None or not _has(mission, lim):  # a capsule has no rover limits
             continue
         for i in np.flatnonzero(value > lim.limit(mission)):  # NaN: not flown, not exceeded
             out[i].append(lim.reason(mission))
@@ -473,8 +476,18 @@ def _impact_direction(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return angle, azimuth
 
 
+def _lands_itself(mission: Mission) -> bool:
+    """A capsule whose own ground (or sea) contact is its touchdown (``end_on_ground``)."""
+    return mission.spec.sequence is not None and mission.spec.sequence.end_on_ground
+
+
 def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ...]:
-    """Touchdown, propellant and where every body came to rest; returns the body order."""
+    """Touchdown, propellant and where every body came to rest; returns the body order.
+
+    Distances and bearings are from the landed vehicle: the rover (``*_from_rover_*``)
+    or, for a capsule that lands itself, the capsule (``*_from_capsule_*``), which is
+    then a body of the list, at rest where it touched down.
+    """
     n = raw.status.shape[0]
     planet = mission.planet
     fired = raw.event_fired
@@ -489,7 +502,7 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
     table["touchdown.vertical_speed_m_s"] = np.where(td, -v_vert, np.nan)
     table["touchdown.horizontal_speed_m_s"] = np.where(td, v_horiz, np.nan)
     table["propellant_remaining_kg"] = np.where(
-        td,
+        td & (mission.spec.powered_descent is not None),
         y_td[:, L.S_MASS] - p[:, L.P_PD0 + L.PDP_DRY_MASS_KG] - p[:, L.P_PD0 + L.PDP_ROVER_MASS_KG],
         np.nan,
     )
@@ -528,9 +541,15 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
         detail[f"body.{name}.t_separation_s"] = t_sep
         detail[f"body.{name}.t_rest_s"] = t_rest
         detail[f"body.{name}.status"] = status
-    have_rover = "rover" in rest
-    if have_rover:
-        lat_r, lon_r, _ = lla_from_pf(rest["rover"][:, 0:3], planet)
+    if _lands_itself(mission):  # the capsule rests where it touched down
+        rest["capsule"] = np.where(td[:, None], y_td, np.nan)
+        t_td = np.where(td, raw.event_t_s[:, L.EV_TOUCHDOWN] - t_e, np.nan)
+        detail["body.capsule.t_separation_s"] = np.full(n, np.nan)
+        detail["body.capsule.t_rest_s"] = t_td
+        detail["body.capsule.status"] = np.where(td, "at rest", None)
+    anchor = "rover" if "rover" in rest else ("capsule" if "capsule" in rest else None)
+    if anchor is not None:
+        lat_r, lon_r, _ = lla_from_pf(rest[anchor][:, 0:3], planet)
     tgt = mission.spec.target
     radius = planet.mean_radius_m
     for name, y in rest.items():
@@ -542,16 +561,16 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
         table[key + "north_m"] = d * np.cos(b)
         table[key + "latitude_deg"] = lat
         table[key + "longitude_deg"] = lon
-        if have_rover:
+        if anchor is not None:
             dist, bearing_r = great_circle(lat_r, lon_r, lat, lon, radius)
-            table[key + "distance_from_rover_m"] = dist
-            detail[key + "bearing_from_rover_deg"] = bearing_r
+            table[key + f"distance_from_{anchor}_m"] = dist
+            detail[key + f"bearing_from_{anchor}_deg"] = bearing_r
         table[key + "impact_speed_m_s"] = np.linalg.norm(y[:, 3:6], axis=1)
         angle, azimuth = _impact_direction(y)
         detail[key + "impact_angle_deg"] = angle
         detail[key + "impact_azimuth_deg"] = azimuth
-        if name == "rover":
+        if name == anchor:
             miss_m = d  # the great-circle distance itself, not hypot(east, north)
-    if have_rover:
+    if anchor is not None:
         table["touchdown.miss_distance_m"] = miss_m
     return tuple(rest)

@@ -77,7 +77,11 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class BodyRest:
-    """Where one piece of hardware came to rest, relative to the rover."""
+    """Where one piece of hardware came to rest, relative to the landed vehicle.
+
+    The rover for a lander; for a capsule that lands itself, the capsule
+    (``distance_from_capsule_m``, ``bearing_from_capsule_deg``; the rover's are None).
+    """
 
     name: str
     latitude_deg: float | None
@@ -89,6 +93,22 @@ class BodyRest:
     status: str
     impact_angle_deg: float | None = None  # below the local horizontal
     impact_azimuth_deg: float | None = None  # clockwise from north
+    distance_from_capsule_m: float | None = None
+    bearing_from_capsule_deg: float | None = None
+
+    @property
+    def distance_from_landed_m(self) -> float | None:
+        """Distance from the landed vehicle: the rover, or the capsule."""
+        if self.distance_from_rover_m is not None:
+            return self.distance_from_rover_m
+        return self.distance_from_capsule_m
+
+    @property
+    def bearing_from_landed_deg(self) -> float | None:
+        """Bearing from the landed vehicle, clockwise from north."""
+        if self.bearing_from_rover_deg is not None:
+            return self.bearing_from_rover_deg
+        return self.bearing_from_capsule_deg
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -368,18 +388,28 @@ def _bodies(columns: Columns, i: int) -> list[BodyRest]:
         if lat is None:  # broke up, or lost
             out.append(BodyRest(name, None, None, None, None, None, None, status))
             continue
+        relative = {}
+        for anchor in ("rover", "capsule"):
+            if key + f"distance_from_{anchor}_m" in columns:
+                relative[f"distance_from_{anchor}_m"] = float(
+                    columns[key + f"distance_from_{anchor}_m"][i]
+                )
+                relative[f"bearing_from_{anchor}_deg"] = float(
+                    columns[key + f"bearing_from_{anchor}_deg"][i]
+                )
         out.append(
             BodyRest(
                 name,
                 lat,
                 float(columns[key + "longitude_deg"][i]),
-                float(columns[key + "distance_from_rover_m"][i]),
-                float(columns[key + "bearing_from_rover_deg"][i]),
+                relative.pop("distance_from_rover_m", None),
+                relative.pop("bearing_from_rover_deg", None),
                 float(columns[key + "impact_speed_m_s"][i]),
                 float(columns[key + "t_rest_s"][i]),
                 status,
                 _value(columns[key + "impact_angle_deg"][i]),
                 _value(columns[key + "impact_azimuth_deg"][i]),
+                **relative,
             )
         )
     return out

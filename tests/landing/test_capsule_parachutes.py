@@ -10,7 +10,8 @@ model must obey whatever the numbers:
 * invariant: a deployed cluster's drag area never shrinks until it is released,
   and is continuous through its reefed stages;
 * the ground is the capsule's planned end (``end_on_ground``): the flight
-  completes, its touchdown is the ground contact.
+  completes, its touchdown is the ground contact, and the capsule heads the
+  hardware list, every other body measured from it.
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ trim_angle_deg = [0.0]
 mode = "constant_bank"
 bank_deg = 0.0
 
+[bodies.drogues]
+mass_kg = 60.0
+aerodynamics = { reference_area_m2 = 5.0, drag_coefficient = [0.5] }
+
 [parachute_clusters.drogues]
 count = 2
 diameter_m = 7.0
@@ -97,6 +102,7 @@ name = "main_deploy"
 trigger = "altitude_below"
 altitude_m = 3000.0
 release_parachutes = "drogues"
+jettison = ["drogues"]
 deploy_parachutes = "mains"
 
 [sequence]
@@ -112,6 +118,15 @@ def _mission(tmp_path, text: str = CAPSULE):
     path = tmp_path / "capsule.toml"
     path.write_text(text)
     return skycrane.load_mission(path)
+
+
+def _g_eff(mission, lat_deg, lon_deg):
+    """Gravity less the centrifugal term at sea level under (lat, lon), m/s^2."""
+    planet = mission.planet
+    x, y, z = pf_from_lla(lat_deg, lon_deg, 0.0, planet)
+    g = np.array(gravity_j2(x, y, z, planet.mu_m3_s2, planet.equatorial_radius_m, planet.j2))
+    omega = np.array([0.0, 0.0, planet.rotation_rad_s])
+    return float(np.linalg.norm(g - np.cross(omega, np.cross(omega, np.array([x, y, z])))))
 
 
 @pytest.fixture(scope="module")
@@ -130,16 +145,13 @@ def test_capsule_lands_at_the_terminal_speed_of_its_mains(flown):
     assert result.status == L.ST_STOPPED
     td = result.event("touchdown")
     assert td.altitude_m == pytest.approx(0.0, abs=1e-3)
-    planet = mission.planet
-    x, y, z = pf_from_lla(td.latitude_deg, td.longitude_deg, 0.0, planet)
-    g = np.array(gravity_j2(x, y, z, planet.mu_m3_s2, planet.equatorial_radius_m, planet.j2))
-    omega = np.array([0.0, 0.0, planet.rotation_rad_s])
-    g_eff = g - np.cross(omega, np.cross(omega, np.array([x, y, z])))
     table = cluster_table(mission)
     mains = list(mission.spec.parachute_clusters).index("mains")
     cds = full_drag_area_m2(table, mains) + 1.0 * math.pi / 4.0 * 5.03**2
     rho = mission.atmosphere.evaluate(np.array([0.0])).density_kg_m3[0]
-    v_terminal = math.sqrt(2.0 * td.mass_kg * np.linalg.norm(g_eff) / (rho * cds))
+    v_terminal = math.sqrt(
+        2.0 * td.mass_kg * _g_eff(mission, td.latitude_deg, td.longitude_deg) / (rho * cds)
+    )
     assert td.speed_m_s == pytest.approx(v_terminal, rel=2e-3)
 
 
@@ -173,8 +185,8 @@ def test_released_drogues_stop_pulling(flown):
     ("old", "new", "field"),
     [
         (
-            'release_parachutes = "drogues"\ndeploy_parachutes = "mains"',
-            'release_parachutes = "mains"\ndeploy_parachutes = "drogues"',
+            'release_parachutes = "drogues"\njettison = ["drogues"]\ndeploy_parachutes = "mains"',
+            'release_parachutes = "mains"\njettison = ["drogues"]\ndeploy_parachutes = "drogues"',
             "sequence.events[1]",
         ),
         ('deploy_parachutes = "mains"', 'deploy_parachutes = "main"', "deploy_parachutes"),
@@ -190,3 +202,20 @@ def test_bad_cluster_input_names_the_key(tmp_path, old, new, field):
     with pytest.raises(InputError) as info:
         _mission(tmp_path, text)
     assert field in str(info.value)
+
+
+def test_capsule_heads_the_hardware_and_the_drogues_fall_at_their_terminal_speed(flown):
+    """Invariant: the capsule rests where it touched down (0 m from itself, its miss distance
+    the touchdown's). Analytic: the cut-away drogues (60 kg, C_D S 2.5 m^2) reach the sea at
+    their own terminal speed sqrt(2 m g / (rho C_D S))."""
+    mission, result = flown
+    capsule = result.body("capsule")
+    assert capsule.status == "at rest"
+    assert capsule.distance_from_capsule_m == pytest.approx(0.0, abs=1e-6)
+    assert capsule.distance_from_rover_m is None
+    drogues = result.body("drogues")
+    assert drogues.status == "at rest" and drogues.distance_from_capsule_m is not None
+    rho = mission.atmosphere.evaluate(np.array([0.0])).density_kg_m3[0]
+    g = _g_eff(mission, drogues.latitude_deg, drogues.longitude_deg)
+    v_terminal = math.sqrt(2.0 * 60.0 * g / (rho * 0.5 * 5.0))
+    assert drogues.impact_speed_m_s == pytest.approx(v_terminal, rel=5e-3)

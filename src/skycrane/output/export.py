@@ -46,6 +46,8 @@ def _body_properties(b) -> dict:
         "status": b.status,
         "distance_from_rover_m": b.distance_from_rover_m,
         "bearing_from_rover_deg": b.bearing_from_rover_deg,
+        "distance_from_capsule_m": b.distance_from_capsule_m,
+        "bearing_from_capsule_deg": b.bearing_from_capsule_deg,
         "impact_speed_m_s": b.impact_speed_m_s,
         "impact_angle_deg": b.impact_angle_deg,
         "t_rest_s": b.t_rest_s,
@@ -151,6 +153,8 @@ def footprint_kml(result, mission) -> str:
         parts = [f"status: {b.status}"]
         if b.distance_from_rover_m is not None:
             parts.append(f"{b.distance_from_rover_m:.0f} m from the rover")
+        elif b.distance_from_capsule_m is not None:
+            parts.append(f"{b.distance_from_capsule_m:.0f} m from the capsule")
         if b.impact_speed_m_s is not None:
             parts.append(f"impact {b.impact_speed_m_s:.1f} m/s")
         _placemark(folder, b.name, b.latitude_deg, b.longitude_deg, "; ".join(parts))

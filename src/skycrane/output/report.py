@@ -322,6 +322,10 @@ def hardware_table(result) -> Table:
     """
     angles = any(b.impact_angle_deg is not None for b in result.bodies)
     columns = HARDWARE_COLUMNS if angles else tuple(c for c in HARDWARE_COLUMNS if "angle" not in c)
+    anchor = (
+        "capsule" if any(b.distance_from_capsule_m is not None for b in result.bodies) else "rover"
+    )
+    columns = tuple(c.replace("rover", anchor) for c in columns)
     rows = []
     for b in result.bodies:
         row = [
@@ -329,8 +333,8 @@ def hardware_table(result) -> Table:
             b.status,
             _num(b.latitude_deg, ".4f"),
             _num(b.longitude_deg, ".4f"),
-            _num(b.distance_from_rover_m, ",.0f"),
-            _num(b.bearing_from_rover_deg, ".0f"),
+            _num(b.distance_from_landed_m, ",.0f"),
+            _num(b.bearing_from_landed_deg, ".0f"),
             _num(b.impact_speed_m_s, ".1f"),
         ]
         if angles:
@@ -338,7 +342,7 @@ def hardware_table(result) -> Table:
         rows.append((*row, _num(b.t_rest_s, ".1f")))
     return Table(
         "Where every piece of hardware came to rest: great-circle distance and bearing "
-        "(clockwise from north) from the rover, speed at impact",
+        f"(clockwise from north) from the {anchor}, speed at impact",
         columns,
         tuple(rows),
         id="hardware",

@@ -247,7 +247,9 @@ def hardware_table(result, width: int = 80) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
-    headers = ["from\nrover\n[m]", "bearing\n[°]", "impact\n[m/s]", "at rest\nE+ [s]"]
+    capsule = any(b.distance_from_capsule_m is not None for b in result.bodies)
+    anchor = "capsule" if capsule else "rover"
+    headers = [f"from\n{anchor}\n[m]", "bearing\n[°]", "impact\n[m/s]", "at rest\nE+ [s]"]
     headers[0:0] = ["lat\n[°]", "lon\n[°]"] if wide else []
     table.add_column("body", overflow="fold", min_width=20)
     for col in headers:
@@ -260,8 +262,8 @@ def hardware_table(result, width: int = 80) -> Table:
     for b in result.bodies:
         row = [
             escape(b.name.replace("_", " ")),
-            fmt(b.distance_from_rover_m, ",.0f"),
-            fmt(b.bearing_from_rover_deg, ".0f"),
+            fmt(b.distance_from_landed_m, ",.0f"),
+            fmt(b.bearing_from_landed_deg, ".0f"),
             fmt(b.impact_speed_m_s, ".1f"),
             fmt(b.t_rest_s, ".1f"),
             escape(b.status),
