@@ -355,7 +355,43 @@ def _landing_failures(raw: RawBatch, mission: Mission, table: dict, phase) -> np
             tol = 1e-6 * loaded
             for i in np.flatnonzero(td & ((prop < -tol) | (prop > loaded + tol))):
                 out[i].append(PROPELLANT_BOOKS)
+    if _lands_itself(mission):
+        for i, reason in _reefed_at_touchdown(raw, mission):
+            out[i].append(reason)
     return _tuples(out)
+
+
+def _reefed_at_touchdown(raw: RawBatch, mission: Mission) -> list[tuple[int, str]]:
+    """(case, reason) of each capsule that touched down under a cluster still reefed.
+
+    A reefing stage longer than the descent leaves the canopies partly closed at
+    the ground: a landing faster than the design's, reported as a failure.
+    """
+    events = sequence_events(mission)
+    clusters = mission.spec.parachute_clusters
+    fired = raw.event_fired
+    t_td = np.where(fired[:, L.EV_TOUCHDOWN], raw.event_t_s[:, L.EV_TOUCHDOWN], np.nan)
+    out = []
+    for k, ev in enumerate(events):
+        spec = clusters.get(ev.deploy_parachutes) if ev.deploy_parachutes else None
+        if spec is None or not spec.reefing:
+            continue
+        released = [j for j, e in enumerate(events) if e.release_parachutes == ev.deploy_parachutes]
+        slot = L.EV_SEQ0 + k
+        t_open = raw.event_t_s[:, slot] + spec.line_stretch_s + spec.reefing[-1].disreef_s
+        still = fired[:, slot] & (t_td < t_open)
+        for j in released:  # cut away before the ground: not landed under
+            still &= ~(fired[:, L.EV_SEQ0 + j] & (raw.event_t_s[:, L.EV_SEQ0 + j] < t_td))
+        for i in np.flatnonzero(still):
+            out.append(
+                (
+                    int(i),
+                    f"the {ev.deploy_parachutes} were still reefed at touchdown: fully open "
+                    f"{t_open[i] - raw.event_t_s[i, slot]:.0f} s after their deploy, the ground "
+                    f"reached after {t_td[i] - raw.event_t_s[i, slot]:.0f} s",
+                )
+            )
+    return out
 
 
 def _crashed(mission: Mission, exceeded: np.ndarray, failures: np.ndarray) -> np.ndarray:

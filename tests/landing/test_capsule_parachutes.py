@@ -219,3 +219,13 @@ def test_capsule_heads_the_hardware_and_the_drogues_fall_at_their_terminal_speed
     g = _g_eff(mission, drogues.latitude_deg, drogues.longitude_deg)
     v_terminal = math.sqrt(2.0 * 60.0 * g / (rho * 0.5 * 5.0))
     assert drogues.impact_speed_m_s == pytest.approx(v_terminal, rel=5e-3)
+
+
+def test_reefing_longer_than_the_descent_is_a_failure_with_its_reason(tmp_path):
+    """Bad input flown: mains still reefed at the ground land too fast, and the result says
+    why (a failure with its reason, no NaN, no hang)."""
+    mission = _mission(tmp_path, CAPSULE.replace("disreef_s = 12.0", "disreef_s = 1500.0"))
+    result = skycrane.simulate(mission)
+    assert not result.ok
+    assert "mains were still reefed at touchdown" in result.status_text
+    assert np.isfinite(result.touchdown["vertical_speed_m_s"])
