@@ -29,6 +29,7 @@ from skycrane.reduction import (
     reduce_batch,
     sequence_events,
 )
+from skycrane.reduction_heating import heating_rows
 
 __all__ = [
     "BodyRest",
@@ -150,6 +151,11 @@ class Result:
     peaks : dict
         ``deceleration_earth_g``, ``heat_rate_w_cm2``, ``dynamic_pressure_pa``,
         ``heat_load_j_cm2`` (and ``parachute_load_n`` when a parachute opened).
+        Heat rates and loads are convective + radiative.
+    heating : list of dict
+        One row per heating pulse (:func:`skycrane.reduction_heating.heating_rows`):
+        start, end, duration, the soak before it, peak time, and peak rate and load
+        as convective, radiative and total.
     bodies : list of BodyRest
         Rest point of every piece of hardware (empty for an entry-only flight).
     touchdown : dict or None
@@ -187,6 +193,7 @@ class Result:
     trajectory: Trajectory
     n_steps: int
     bodies: list[BodyRest] = field(default_factory=list)
+    heating: list[dict[str, Any]] = field(default_factory=list)
     touchdown: dict[str, float] | None = None
     propellant_remaining_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
@@ -242,6 +249,7 @@ class Result:
             "site": dict(self.site),
             "events": [ev.to_dict() for ev in self.events],
             "peaks": dict(self.peaks),
+            "heating": [dict(row) for row in self.heating],
         }
         if not self.ok:
             out["failure"] = {"phase": self.failure_phase, "reason": self.status_text}
@@ -324,6 +332,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         trajectory=trajectory,
         n_steps=int(columns["n_steps"][i]),
         bodies=bodies,
+        heating=heating_rows(columns, i),
         touchdown=touchdown,
         propellant_remaining_kg=propellant,
         warnings=list(columns["limits_exceeded"][i]),
