@@ -124,6 +124,8 @@ class Trajectory:
     dynamic_pressure_pa: np.ndarray
     heat_rate_w_cm2: np.ndarray
     heat_load_j_cm2: np.ndarray
+    radiative_heat_rate_w_cm2: np.ndarray
+    radiative_heat_load_j_cm2: np.ndarray
     deceleration_earth_g: np.ndarray
     parachute_force_n: np.ndarray
     thrust_n: np.ndarray
@@ -415,6 +417,8 @@ def trajectory_of(raw: RawBatch, i: int, planet, t_e: float = 0.0) -> Trajectory
         dynamic_pressure_pa=aux[:, L.A_DYN_PRESSURE_PA].copy(),
         heat_rate_w_cm2=aux[:, L.A_HEAT_RATE_W_M2] / 1e4,
         heat_load_j_cm2=ys[:, L.S_HEAT_LOAD] / 1e4,
+        radiative_heat_rate_w_cm2=aux[:, L.A_RAD_HEAT_RATE_W_M2] / 1e4,
+        radiative_heat_load_j_cm2=ys[:, L.S_RAD_HEAT_LOAD] / 1e4,
         deceleration_earth_g=aux[:, L.A_AERO_ACCEL_M_S2] / G0_M_S2,
         parachute_force_n=aux[:, L.A_CHUTE_FORCE_N].copy(),
         thrust_n=aux[:, L.A_THRUST_N].copy(),

@@ -1,7 +1,8 @@
 """Heating pulses through the kernel: a closed-form pulse, a two-pulse skip, Mars 2020.
 
 * Allen & Eggers, NACA TR-1381 (1958): straight-line (here vertical),
-  gravity-free entry in an exponential atmosphere, V = V_E exp(-c rho / 2) with c = H / (beta sin g).
+  gravity-free entry in an exponential atmosphere, V = V_E exp(-c rho / 2)
+  with c = H / (beta sin g).
   With the Sutton-Graves rate q = k sqrt(rho / r_n) V^3 (NASA TR R-376) the
   pulse above a threshold q_t runs between the two roots of q(rho) = q_t; its
   peak is q* = k sqrt(rho* / r_n) V_E^3 e^-1/2 at rho* = 1 / (3 c); its load
