@@ -48,6 +48,7 @@ from skycrane.contract.layout import (
     HC_BRANDIS_JOHNSTON,
     HC_SUTTON_GRAVES,
     HR_BRANDIS_JOHNSTON,
+    HR_NONE,
     HR_TAUBER_SUTTON,
 )
 from skycrane.vehicle.heating_radiative import (
@@ -126,7 +127,7 @@ def heat_rates_w_cm2(
     speed_m_s,
     nose_radius_m,
     convective: int = HC_SUTTON_GRAVES,
-    radiative: int = 0,
+    radiative: int = HR_NONE,
     k: float = SUTTON_GRAVES_AIR,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised :func:`stagnation_heat_rates` in W/cm^2: (convective, radiative) arrays.
