@@ -149,7 +149,12 @@ def run(
     without `--json`), 2 for bad input.
     """
     from skycrane.api import load_mission, simulate
-    from skycrane.output.text import hardware_table, outcome_lines, timeline_table
+    from skycrane.output.text import (
+        hardware_table,
+        heating_table,
+        outcome_lines,
+        timeline_table,
+    )
 
     try:
         result = simulate(load_mission(mission))
@@ -162,6 +167,8 @@ def run(
         out.print(timeline_table(result, out.width))
         if result.bodies:
             out.print(hardware_table(result, out.width))
+        if result.heating:
+            out.print(heating_table(result, out.width))
         for line in outcome_lines(result):
             out.print(escape(line))
     if not result.ok:

@@ -17,7 +17,8 @@ words, empty when the landing succeeded: the kernel's status and every
 ``<event>.t_s|altitude_m|altitude_above_ground_m|speed_m_s|mach|dynamic_pressure_pa`` for every
 sequence, guidance and peak event and the descent stage's impact (NaN where it
 did not happen; ``altitude_above_ground_m`` is above the target's ground);
-``peak.<quantity>`` and ``heat_load_j_cm2``;
+``peak.<quantity>`` and ``heat_load_j_cm2`` (convective + radiative), and the
+heating pulses' columns (:mod:`skycrane.reduction_heating`);
 ``touchdown.vertical_speed_m_s|horizontal_speed_m_s|miss_distance_m`` and
 ``propellant_remaining_kg``;
 ``body.<name>.east_m|north_m|latitude_deg|longitude_deg|distance_from_rover_m|
@@ -49,6 +50,7 @@ from skycrane.missions.loader import Mission
 from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
 from skycrane.propagate.derived import derived_cases
 from skycrane.propagate.kernel import RawBatch
+from skycrane.reduction_heating import heating_columns
 from skycrane.sequence.bodies import BodyFlights
 from skycrane.sequence.build import Batch
 
@@ -265,6 +267,7 @@ def reduce_batch(
             value = np.where(value > 0.0, value, np.nan)
         table[f"peak.{key}"] = value
     table["heat_load_j_cm2"] = raw.y_end[:, L.S_HEAT_LOAD] / 1e4
+    heating_columns(raw, batch.params, batch.model, t_e, table, detail)
     bodies: tuple[str, ...] = ()
     if flights is not None and (mission.spec.powered_descent is not None or _lands_itself(mission)):
         bodies = _hardware(raw, batch, mission, flights, t_e, table, detail)

@@ -29,6 +29,7 @@ from skycrane.reduction import (
     reduce_batch,
     sequence_events,
 )
+from skycrane.reduction_heating import heating_rows
 
 __all__ = [
     "BodyRest",
@@ -143,6 +144,8 @@ class Trajectory:
     dynamic_pressure_pa: np.ndarray
     heat_rate_w_cm2: np.ndarray
     heat_load_j_cm2: np.ndarray
+    radiative_heat_rate_w_cm2: np.ndarray
+    radiative_heat_load_j_cm2: np.ndarray
     deceleration_earth_g: np.ndarray
     parachute_force_n: np.ndarray
     thrust_n: np.ndarray
@@ -170,6 +173,11 @@ class Result:
     peaks : dict
         ``deceleration_earth_g``, ``heat_rate_w_cm2``, ``dynamic_pressure_pa``,
         ``heat_load_j_cm2`` (and ``parachute_load_n`` when a parachute opened).
+        Heat rates and loads are convective + radiative.
+    heating : list of dict
+        One row per heating pulse (:func:`skycrane.reduction_heating.heating_rows`):
+        start, end, duration, the soak before it, peak time, and peak rate and load
+        as convective, radiative and total.
     bodies : list of BodyRest
         Rest point of every piece of hardware (empty for an entry-only flight).
     touchdown : dict or None
@@ -207,6 +215,7 @@ class Result:
     trajectory: Trajectory
     n_steps: int
     bodies: list[BodyRest] = field(default_factory=list)
+    heating: list[dict[str, Any]] = field(default_factory=list)
     touchdown: dict[str, float] | None = None
     propellant_remaining_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
@@ -262,6 +271,7 @@ class Result:
             "site": dict(self.site),
             "events": [ev.to_dict() for ev in self.events],
             "peaks": dict(self.peaks),
+            "heating": [dict(row) for row in self.heating],
         }
         if not self.ok:
             out["failure"] = {"phase": self.failure_phase, "reason": self.status_text}
@@ -344,6 +354,7 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
         trajectory=trajectory,
         n_steps=int(columns["n_steps"][i]),
         bodies=bodies,
+        heating=heating_rows(columns, i),
         touchdown=touchdown,
         propellant_remaining_kg=propellant,
         warnings=list(columns["limits_exceeded"][i]),
@@ -436,6 +447,8 @@ def trajectory_of(raw: RawBatch, i: int, planet, t_e: float = 0.0) -> Trajectory
         dynamic_pressure_pa=aux[:, L.A_DYN_PRESSURE_PA].copy(),
         heat_rate_w_cm2=aux[:, L.A_HEAT_RATE_W_M2] / 1e4,
         heat_load_j_cm2=ys[:, L.S_HEAT_LOAD] / 1e4,
+        radiative_heat_rate_w_cm2=aux[:, L.A_RAD_HEAT_RATE_W_M2] / 1e4,
+        radiative_heat_load_j_cm2=ys[:, L.S_RAD_HEAT_LOAD] / 1e4,
         deceleration_earth_g=aux[:, L.A_AERO_ACCEL_M_S2] / G0_M_S2,
         parachute_force_n=aux[:, L.A_CHUTE_FORCE_N].copy(),
         thrust_n=aux[:, L.A_THRUST_N].copy(),

@@ -57,6 +57,12 @@ SPECIAL_DISPERSIONS = {
 READ_AS_SLICES = {"S_X": "y[0:3]", "S_Y": "y[0:3]", "S_Z": "y[0:3]"}
 READ_AS_SLICES |= {"S_VX": "y[3:6]", "S_VY": "y[3:6]", "S_VZ": "y[3:6]"}
 """Position and velocity: every model reads them as the state's first two triples."""
+READ_AS_SLICES |= {
+    f"EV_PULSE{k}_{part}": f"EV_PULSE1_{part} + k - 1"
+    for k in range(2, L.MAX_PULSES + 1)
+    for part in ("START", "END", "PEAK")
+}
+"""Heating pulse k's slots: read as pulse 1's plus k - 1 (propagate/pulses.py)."""
 
 
 def _sources() -> str:

@@ -6,6 +6,7 @@ such as ``body.descent_stage.distance_from_rover_m`` (issue 17 item 6).
 
 from __future__ import annotations
 
+import io
 import math
 
 import pytest
@@ -87,3 +88,53 @@ def test_event_labels_name_every_release() -> None:
         )
         == "cruise balance mass ejection"
     )
+
+
+def _pulse(k, start, end, soak, peak, peak_rad, load, load_rad) -> dict:
+    return {
+        "pulse": k,
+        "start_s": start,
+        "end_s": end,
+        "duration_s": end - start,
+        "soak_before_s": soak,
+        "peak_time_s": 0.5 * (start + end),
+        "peak_w_cm2": {"convective": peak - peak_rad, "radiative": peak_rad, "total": peak},
+        "load_j_cm2": {"convective": load - load_rad, "radiative": load_rad, "total": load},
+    }
+
+
+def _rendered(heating, width: int = 80) -> str:
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from skycrane.output.text import heating_table
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(heating_table(SimpleNamespace(heating=heating), width))
+    return console.export_text()
+
+
+def test_heating_table_one_convective_pulse_is_compact() -> None:
+    """Mars (one pulse, no radiation): no soak column, no convective/radiative split; every
+    line fits 80 columns and the values read back."""
+    text = _rendered([_pulse(1, 19.93, 150.99, None, 57.43, 0.0, 2401.6, 0.0)])
+    assert "soak" not in text and "radiative" not in text and "…" not in text
+    assert "57.4" in text and "2402" in text and "151.0" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_heating_table_skip_entry_splits_and_soaks() -> None:
+    """Two pulses with radiation: a soak column (pulse 2's start minus pulse 1's end), and
+    the radiative parts of peak and load beside their totals, within 80 columns."""
+    text = _rendered(
+        [
+            _pulse(1, 30.0, 120.0, None, 300.0, 120.0, 9000.0, 3000.0),
+            _pulse(2, 400.0, 520.0, 280.0, 40.0, 0.0, 1500.0, 0.0),
+        ]
+    )
+    assert "soak" in text and "280.0" in text
+    line = next(line for line in text.splitlines() if line.split()[:1] == ["1"])
+    assert line.split() == ["1", "30.0", "120.0", "75.0", "300.0", "120.0", "9000", "3000"]
+    assert "radiative" in text and "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80

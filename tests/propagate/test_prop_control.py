@@ -127,18 +127,19 @@ def test_breakpoint_ends_the_step_there():
 
 
 def test_error_norm_is_the_scaled_rms_of_the_flight_states():
-    """HNW eq. II.4.11 over the states that feed back (heat load, work and bank excluded)."""
+    """HNW eq. II.4.11 over the states that feed back (heat loads, work and bank excluded)."""
     rng = np.random.default_rng(3)
     y = rng.normal(size=L.N_STATE) * 1e3
     y_new = y + rng.normal(size=L.N_STATE)
     err = rng.normal(size=L.N_STATE) * 1e-6
     rtol, atol = 1e-7, 1e-6
     keep = np.ones(L.N_STATE, dtype=bool)
-    keep[[L.S_HEAT_LOAD, L.S_WORK, L.S_BANK]] = False
+    keep[[L.S_HEAT_LOAD, L.S_RAD_HEAT_LOAD, L.S_WORK, L.S_BANK]] = False
     sc = atol + rtol * np.maximum(np.abs(y), np.abs(y_new))
     want = np.sqrt(np.mean((err[keep] / sc[keep]) ** 2))
     assert error_norm(err, y, y_new, rtol, atol) == pytest.approx(want, rel=1e-13)
     err[L.S_HEAT_LOAD] = 1e30
+    err[L.S_RAD_HEAT_LOAD] = 1e30
     assert error_norm(err, y, y_new, rtol, atol) == pytest.approx(want, rel=1e-13)
 
 

@@ -39,7 +39,8 @@ STATE = (
     Field("S_VY", "m/s", "planet-relative velocity v_pf, y"),
     Field("S_VZ", "m/s", "planet-relative velocity v_pf, z"),
     Field("S_MASS", "kg", "mass", disperse=(Disperse("capsule_mass_delta_kg", "add"),)),
-    Field("S_HEAT_LOAD", "J/m^2", "integrated stagnation-point heat load"),
+    Field("S_HEAT_LOAD", "J/m^2", "integrated stagnation-point heat load, convective + radiative"),
+    Field("S_RAD_HEAT_LOAD", "J/m^2", "its radiative part"),
     Field("S_BANK", "rad", "bank angle, positive = lift to the right of the flight direction"),
     Field("S_WORK", "J/kg", "specific work of aerodynamic, parachute, thrust and bridle forces"),
     Field(
@@ -101,6 +102,24 @@ PARAMS = (
         "kg^0.5/m",
         "Sutton-Graves constant",
         Derived("atmosphere.sutton_graves_k, or the planet's default"),
+    ),
+    Field(
+        "P_HEAT_CONV",
+        "enum",
+        "convective heating correlation, one of HC_*",
+        Derived("vehicle.heating.convective"),
+    ),
+    Field(
+        "P_HEAT_RAD",
+        "enum",
+        "radiative heating correlation, one of HR_*",
+        Derived("vehicle.heating.radiative"),
+    ),
+    Field(
+        "P_PULSE_THRESHOLD_W_M2",
+        "W/m^2",
+        "a heating pulse lasts while the total stagnation heat rate is above this (<= 0: none)",
+        Derived("vehicle.heating.pulse_threshold_w_cm2 times 1e4"),
     ),
     Field(
         "P_AERO_TABLE",
@@ -460,6 +479,8 @@ MEMORY = (
         Kernel(float("nan")),
     ),
     Field("M_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle", Kernel(float("nan"))),
+    Field("M_PULSES", "-", "heating pulses begun so far", Kernel(0.0)),
+    Field("M_IN_PULSE", "-", "1 while a heating pulse lasts", Kernel(0.0)),
 )
 
 # --- derived quantities the right-hand side returns -----------------------------------------
@@ -468,7 +489,8 @@ AUX = (
     Field("A_AIRSPEED_M_S", "m/s", "wind-relative speed"),
     Field("A_MACH", "-", "Mach number"),
     Field("A_DYN_PRESSURE_PA", "Pa", "dynamic pressure"),
-    Field("A_HEAT_RATE_W_M2", "W/m^2", "stagnation-point convective heat rate"),
+    Field("A_HEAT_RATE_W_M2", "W/m^2", "stagnation-point heat rate, convective + radiative"),
+    Field("A_RAD_HEAT_RATE_W_M2", "W/m^2", "its radiative part"),
     Field("A_AERO_ACCEL_M_S2", "m/s^2", "aerodynamic acceleration magnitude, capsule and chute"),
     Field("A_SPEED_M_S", "m/s", "planet-relative speed"),
     Field("A_CHUTE_FORCE_N", "N", "parachute drag force"),
@@ -504,6 +526,9 @@ SENSED = (
 )
 
 # --- event slots: fixed ones, then one per sequence event -----------------------------------
+MAX_PULSES = 3
+"""Heating pulses recorded per flight (a skip entry has two); later ones are not recorded."""
+PULSES = range(1, MAX_PULSES + 1)
 EVENTS = (
     Event(
         "EV_PEAK_HEAT",
@@ -548,6 +573,9 @@ EVENTS = (
     Event("EV_BRIDLES_CUT", "the bridles are cut", "bridles_cut"),
     Event("EV_FLYAWAY", "the descent stage's flyaway begins", "flyaway_start"),
     Event("EV_ENGINES_OUT", "the descent engines stop", "descent_stage_engines_out"),
+    *(Event(f"EV_PULSE{k}_START", f"heating pulse {k} begins") for k in PULSES),
+    *(Event(f"EV_PULSE{k}_END", f"heating pulse {k} ends") for k in PULSES),
+    *(Event(f"EV_PULSE{k}_PEAK", f"largest heat rate of pulse {k}") for k in PULSES),
 )
 MAX_SEQ = 30
 """Sequence events per mission: event slot EV_SEQ0 + k is sequence event k."""
@@ -621,6 +649,9 @@ CODES = {
         "powered",
     ),
     "DV": ("none", "retro", "lateral", "down"),
+    # stagnation-point heating correlations (skycrane.vehicle.heating, .heating_radiative)
+    "HC": ("sutton_graves", "brandis_johnston"),
+    "HR": ("none", "tauber_sutton", "brandis_johnston"),
     # powered-descent modes in flight order (GUIDANCE.md 3.1, 3.3): engines primed while
     # clearing the backshell; polynomial guidance to the waypoint above the target; vertical
     # descent at the constant "accordion" speed; constant deceleration to the sky-crane speed;

@@ -25,6 +25,7 @@ from skycrane.contract.fields import (
     CODE_ALIASES,
     CODES,
     EVENTS,
+    MAX_PULSES,
     MAX_SEQ,
     MAX_SPAWN,
     MEMORY,
@@ -82,6 +83,7 @@ INDEX["MAX_SPAWN"] = MAX_SPAWN
 INDEX["MAX_CLUSTERS"] = MAX_CLUSTERS
 INDEX["MAX_REEF"] = MAX_REEF
 INDEX["ATM_MAX_NODES"] = ATM_MAX_NODES
+INDEX["MAX_PULSES"] = MAX_PULSES
 for _prefix, _names in CODES.items():
     INDEX.update({f"{_prefix}_{n.upper()}": k for k, n in enumerate(_names)})
 INDEX.update({alias: INDEX[full] for alias, full in CODE_ALIASES.items()})

@@ -356,6 +356,7 @@ def _build(spec: MissionSpec, label: str, base_dir: Path, user_keys: tuple[str, 
     k_heat = spec.atmosphere.sutton_graves_k
     if k_heat is None:
         k_heat = SUTTON_GRAVES_MARS if spec.planet.name == "mars" else SUTTON_GRAVES_AIR
+    _check_heating(spec)
     if spec.target.altitude_m >= spec.entry.altitude_m:
         raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
     check_atmosphere_coverage(spec, atmosphere)
@@ -454,6 +455,25 @@ def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
         surface_pressure_pa=atm.surface_pressure_pa,
         **({} if gravity is None else {"gravity_m_s2": gravity}),
     )
+
+
+AIR_PLANETS = ("earth", "earth_round")
+"""Planets whose atmosphere is air: the Brandis–Johnston and Tauber–Sutton fits are for air."""
+
+
+def _check_heating(spec: MissionSpec) -> None:
+    """Refuse an air-only heating correlation (skycrane.vehicle.heating) on another planet."""
+    heating = spec.vehicle.heating
+    if spec.planet.name in AIR_PLANETS:
+        return
+    for key, value in (("convective", heating.convective), ("radiative", heating.radiative)):
+        if value in ("brandis_johnston", "tauber_sutton"):
+            raise InputError(
+                f"vehicle.heating.{key}",
+                value,
+                f"a correlation for {spec.planet.name}'s atmosphere: {value} is fitted to air "
+                "(Earth only); use 'sutton_graves'" + (" or 'none'" if key == "radiative" else ""),
+            )
 
 
 def _check_dispersion_tables(spec: MissionSpec, base_dir: Path) -> None:

@@ -10,6 +10,7 @@ silently ignored. Sections:
 ``[entry]``          the entry-interface state
 ``[target]``         the landing target and the surface altitude there
 ``[vehicle.capsule]`` the entry vehicle: mass, geometry, aerodynamic table
+``[vehicle.heating]`` the stagnation-point heating correlations and pulse threshold
 ``[guidance.entry]`` how the bank angle is flown
 ``[parachute]``      the parachute and its deploy trigger
 ``[site]``           terrain model, published ellipse, observed positions
@@ -243,8 +244,29 @@ class CapsuleSpec(Section):
     aerodynamics: AerodynamicsSpec
 
 
+class HeatingSpec(Section):
+    """Stagnation-point heating: which correlations, and what counts as a heating pulse.
+
+    The nose radius is ``[vehicle.capsule] nose_radius_m``. ``convective``:
+    ``sutton_graves`` (any gas, with ``atmosphere.sutton_graves_k`` or the
+    planet's constant) or ``brandis_johnston`` (air, 3-17 km/s);
+    ``radiative``: ``none``, ``tauber_sutton`` (air, r_n <= 3 m, 9-16 km/s)
+    or ``brandis_johnston`` (air, r_n <= 10 m) (skycrane.vehicle.heating).
+    A heating pulse lasts while the total heat rate is above
+    ``pulse_threshold_w_cm2``: 1 W/cm^2 by default, what a surface of
+    emissivity 0.9 radiates away at about 650 K: far below any peak of interest
+    (tens to hundreds of W/cm^2) and far above the rate in the near-vacuum at a
+    skip's apogee (~0.01 W/cm^2 at 100 km and 7.5 km/s).
+    """
+
+    convective: Literal["sutton_graves", "brandis_johnston"] = "sutton_graves"
+    radiative: Literal["none", "tauber_sutton", "brandis_johnston"] = "none"
+    pulse_threshold_w_cm2: Annotated[float, Field(gt=0.0, le=1.0e4)] = 1.0
+
+
 class VehicleSpec(Section):
     capsule: CapsuleSpec
+    heating: HeatingSpec = Field(default_factory=HeatingSpec)
     configurations: dict[str, DragSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -199,8 +199,25 @@ _COLUMNS = [
     ("airspeed_m_s", "airspeed", "m s-1", lambda tr: tr.airspeed_m_s),
     ("mach", "Mach number", "1", lambda tr: tr.mach),
     ("dynamic_pressure_pa", "dynamic pressure", "Pa", lambda tr: tr.dynamic_pressure_pa),
-    ("heat_rate_w_cm2", "stagnation-point heat rate", "W cm-2", lambda tr: tr.heat_rate_w_cm2),
+    (
+        "heat_rate_w_cm2",
+        "stagnation-point heat rate, convective + radiative",
+        "W cm-2",
+        lambda tr: tr.heat_rate_w_cm2,
+    ),
     ("heat_load_j_cm2", "integrated heat load", "J cm-2", lambda tr: tr.heat_load_j_cm2),
+    (
+        "radiative_heat_rate_w_cm2",
+        "radiative part of the stagnation-point heat rate",
+        "W cm-2",
+        lambda tr: tr.radiative_heat_rate_w_cm2,
+    ),
+    (
+        "radiative_heat_load_j_cm2",
+        "radiative part of the integrated heat load",
+        "J cm-2",
+        lambda tr: tr.radiative_heat_load_j_cm2,
+    ),
     (
         "deceleration_earth_g",
         "aerodynamic deceleration in standard Earth g",

@@ -29,6 +29,7 @@ __all__ = [
     "event_label",
     "format_value",
     "hardware_table",
+    "heating_table",
     "in_atmosphere",
     "margin_line",
     "outcome_lines",
@@ -269,6 +270,48 @@ def hardware_table(result, width: int = 80) -> Table:
             escape(b.status),
         ]
         row[1:1] = [fmt(b.latitude_deg, ".4f"), fmt(b.longitude_deg, ".4f")] if wide else []
+        table.add_row(*row)
+    return table
+
+
+def heating_table(result, width: int = 80) -> Table:
+    """The heating pulses of ``result`` (:attr:`Result.heating`), one row each; fits ``width``.
+
+    Peak rate and load are totals (convective + radiative); their radiative
+    parts get columns of their own only when there is radiative heating, and
+    the soak (since the previous pulse ended) only when there is more than one pulse.
+    """
+    rows = result.heating
+    radiative = any((r["load_j_cm2"]["radiative"] or 0.0) > 0.0 for r in rows)
+    several = len(rows) > 1
+    table = Table(
+        title="heating pulses (stagnation-point rate above the pulse threshold)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    headers = ["pulse", "start\nE+ [s]", "end\nE+ [s]"]
+    headers += ["soak\n[s]"] if several else []
+    headers += ["peak at\nE+ [s]", "peak\n[W/cm²]"]
+    headers += ["radiative\n[W/cm²]"] if radiative else []
+    headers += ["load\n[J/cm²]"]
+    headers += ["radiative\n[J/cm²]"] if radiative else []
+    for col in headers:
+        table.add_column(escape(col), justify="right", no_wrap=True)
+
+    def number(value: float | None, spec: str) -> str:
+        return "" if value is None else format(value, spec).replace("-", MINUS)
+
+    for r in rows:
+        row = [str(r["pulse"]), number(r["start_s"], ".1f"), number(r["end_s"], ".1f")]
+        if several:
+            row.append(number(r["soak_before_s"], ".1f"))
+        row += [number(r["peak_time_s"], ".1f"), number(r["peak_w_cm2"]["total"], ".1f")]
+        if radiative:
+            row.append(number(r["peak_w_cm2"]["radiative"], ".1f"))
+        row.append(number(r["load_j_cm2"]["total"], ".0f"))
+        if radiative:
+            row.append(number(r["load_j_cm2"]["radiative"], ".0f"))
         table.add_row(*row)
     return table
 

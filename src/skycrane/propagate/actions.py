@@ -69,6 +69,7 @@ from skycrane.contract.layout import (
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
+    S_RAD_HEAT_LOAD,
     S_ROVER_DROP_M,
     S_ROVER_DROP_RATE_M_S,
     S_WORK,
@@ -124,6 +125,7 @@ def spawn_body(body, slot, t, y, aux, p, bodies, spawn_t, spawn_y, spawn_body_id
     spawn_y[slot, 5] += dv * dz
     spawn_y[slot, S_MASS] = mass
     spawn_y[slot, S_HEAT_LOAD] = 0.0
+    spawn_y[slot, S_RAD_HEAT_LOAD] = 0.0
     spawn_y[slot, S_BANK] = 0.0
     spawn_y[slot, S_WORK] = 0.0
     spawn_y[slot, S_ROVER_DROP_M] = 0.0
@@ -251,6 +253,7 @@ def rover_touchdown(t, y, aux, p, mem, bodies, events, spawn):
         vertical += y[3 + i] * y[i] / r
     spawn.y[n, S_MASS] = bodies[B_MASS_KG, body]
     spawn.y[n, S_HEAT_LOAD] = 0.0
+    spawn.y[n, S_RAD_HEAT_LOAD] = 0.0
     spawn.y[n, S_BANK] = 0.0
     spawn.y[n, S_WORK] = 0.0
     spawn.y[n, S_ROVER_DROP_M] = 0.0

@@ -10,9 +10,11 @@ four parts, each a compiled function with its own tests:
    rejected by the error controller;
 2. event location (skycrane.propagate.locate.earliest_event): the earliest
    root among the event functions that crossed zero, where the step then ends;
-3. peak refinement (skycrane.propagate.peaks.update_peaks);
+3. peak refinement (skycrane.propagate.peaks.update_peaks), the heating
+   pulses' peaks included;
 4. discrete updates (skycrane.propagate.discrete.discrete_updates): the
-   located event's action, the mission sequence, the guidance cycles.
+   located event's action (the heating pulses' crossings among them,
+   skycrane.propagate.pulses), the mission sequence, the guidance cycles.
 
 The parts are inlined into the loop (numba ``inline="always"``): a call that
 is not passes every array of its bundles, the model's twenty tables included,
@@ -27,7 +29,9 @@ import numpy as np
 from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE, copy_into, copy_row
 from skycrane.contract.layout import (
     A_BANK_RAD,
+    A_HEAT_RATE_W_M2,
     EV_GROUND,
+    EV_PULSE1_PEAK,
     M_DONE,
     P_GROUND_OK,
     P_T_MAX_S,
@@ -59,11 +63,13 @@ from skycrane.propagate.integrator import (
 )
 from skycrane.propagate.locate import earliest_event, event_values
 from skycrane.propagate.peaks import start_history, start_peaks, update_peaks
+from skycrane.propagate.pulses import start_pulses
 from skycrane.vehicle.bank import anchor_bank
 
-PEAK_EV = np.array([e for e, _ in PEAK_EVENTS], dtype=np.int64)
-"""Event slot of each peak event a main-vehicle flight tracks (layout.PEAK_EVENTS)."""
-PEAK_AUX = np.array([a for _, a in PEAK_EVENTS], dtype=np.int64)
+PEAK_EV = np.array([*(e for e, _ in PEAK_EVENTS), EV_PULSE1_PEAK], dtype=np.int64)
+"""Event slot of each peak event a main-vehicle flight tracks (layout.PEAK_EVENTS), then
+the heating pulses' peak, in the slot of the pulse lasting then (peaks.peak_slot)."""
+PEAK_AUX = np.array([*(a for _, a in PEAK_EVENTS), A_HEAT_RATE_W_M2], dtype=np.int64)
 """The derived quantity whose maximum each of them records."""
 
 
@@ -128,6 +134,7 @@ def integrate_case(case, model, settings, ws, out):
     if not settle_sequence(t, now, flight, events, spawn, ws.sensed):
         status = ST_SPAWN_OVERFLOW
     rhs(t, y, p, mem, model, now.f, now.aux)
+    start_pulses(t, now, p, mem, events)
     start_peaks(t, now, settings, events)
     n_hist = 0
 

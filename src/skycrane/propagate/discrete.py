@@ -2,7 +2,8 @@
 
 Between steps the vehicle's configuration (its memory, layout.M_*) changes:
 a located event ends the flight or fires the mission sequence (jettisons,
-parachute, guidance hand-overs; propagate/actions.py), and at each guidance
+parachute, guidance hand-overs; propagate/actions.py) or begins or ends a
+heating pulse (propagate/pulses.py), and at each guidance
 cycle the flight software runs (skycrane.guidance.cycles: entry guidance,
 powered descent). The flight software is given only the SENSED bundle, built
 here from truth right before it runs (propagate/sensing.py); the events it
@@ -62,6 +63,7 @@ from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
 from skycrane.propagate.events import (
     EVK_GROUND,
     EVK_PROPELLANT,
+    EVK_PULSE,
     EVK_ROVER,
     EVK_SEQ,
     EVK_STOP,
@@ -77,6 +79,7 @@ from skycrane.propagate.model import (
     SEQ_TABLE,
 )
 from skycrane.propagate.navigation import navigation_update
+from skycrane.propagate.pulses import pulse_crossing
 from skycrane.propagate.sensing import sense, sense_navigation
 from skycrane.vehicle.bank import anchor_bank, saturation_end_s
 
@@ -186,6 +189,8 @@ def event_action(first, t, now, flight, events, spawn, sensed):
         record_once(EV_ENGINES_OUT, t, y, events.t_s, events.y, events.fired)
         engines_out(t, mem)
         changed = True
+    elif first == EVK_PULSE:  # the dynamics do not depend on it: nothing changed
+        pulse_crossing(t, now, mem, events)
     if status < 0 and mem[M_DONE] > 0.0:
         status = ST_STOPPED
     return status, changed

@@ -43,7 +43,9 @@ state carries it for the record. A parachute adds drag q C_D(M) S(t) along
 times the case's achieved-thrust factor (1 + P_THRUST_ERROR). A Monte Carlo
 case multiplies the table's density and temperature by its perturbation
 profile (skycrane.atmosphere.perturbation) and scales and offsets the wind.
-The stagnation heat load integrates the Sutton–Graves heat rate.
+The stagnation heat loads integrate the heat rate of the mission's convective
+and radiative correlations (skycrane.vehicle.heating.stagnation_heat_rates):
+the total, and its radiative part.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from skycrane.contract.layout import (
     A_HEAT_RATE_W_M2,
     A_MACH,
     A_PREDICTED_RANGE_M,
+    A_RAD_HEAT_RATE_W_M2,
     A_RANGE_TO_GO_M,
     A_SPEED_M_S,
     A_THRUST_N,
@@ -105,7 +108,9 @@ from skycrane.contract.layout import (
     P_CL_SCALE,
     P_DENSITY_SCALE,
     P_GROUND_ALT_M,
+    P_HEAT_CONV,
     P_HEAT_K,
+    P_HEAT_RAD,
     P_ISP_S,
     P_NOSE_RADIUS_M,
     P_PD0,
@@ -122,6 +127,7 @@ from skycrane.contract.layout import (
     S_BANK,
     S_HEAT_LOAD,
     S_MASS,
+    S_RAD_HEAT_LOAD,
     S_ROVER_DROP_M,
     S_ROVER_DROP_RATE_M_S,
     S_WORK,
@@ -132,6 +138,7 @@ from skycrane.propagate.ground import ground_altitude_m
 from skycrane.propagate.model import CLUSTER_TABLE, TERRAIN_GEOM, TERRAIN_RELIEF
 from skycrane.vehicle.aerodynamics import aero_coefficients
 from skycrane.vehicle.bank import bank_now
+from skycrane.vehicle.heating import stagnation_heat_rates
 from skycrane.vehicle.parachute import drag_area_m2
 from skycrane.vehicle.parachute_cluster import cluster_drag_area_m2
 
@@ -379,8 +386,12 @@ def rhs(t, y, p, mem, model, dy, aux):
     dy[4] = gy - 2.0 * omega * vx + w2 * yy + ay
     dy[5] = gz + az
     dy[S_MASS] = dm
-    heat = p[P_HEAT_K] * math.sqrt(rho / p[P_NOSE_RADIUS_M]) * airspeed**3
+    conv, rad = stagnation_heat_rates(
+        rho, airspeed, p[P_NOSE_RADIUS_M], p[P_HEAT_K], int(p[P_HEAT_CONV]), int(p[P_HEAT_RAD])
+    )
+    heat = conv + rad
     dy[S_HEAT_LOAD] = heat
+    dy[S_RAD_HEAT_LOAD] = rad
     dy[S_BANK] = dbank
     dy[S_WORK] = ax * vx + ay * vy + az * vz  # power of the non-gravitational forces per kg
     if mem[M_BRIDLES_OUT] > 0.0:
@@ -399,6 +410,7 @@ def rhs(t, y, p, mem, model, dy, aux):
     aux[A_MACH] = mach
     aux[A_DYN_PRESSURE_PA] = qbar
     aux[A_HEAT_RATE_W_M2] = heat
+    aux[A_RAD_HEAT_RATE_W_M2] = rad
     aux[A_AERO_ACCEL_M_S2] = aero_accel
     aux[A_SPEED_M_S] = math.sqrt(vx * vx + vy * vy + vz * vz)
     aux[A_CHUTE_FORCE_N] = chute_force

@@ -1,5 +1,10 @@
 """Event functions of the kernel: g crossing zero from above fires the event.
 
+A heating pulse (:mod:`skycrane.propagate.pulses`) begins when the total
+stagnation heat rate rises to the pulse threshold and ends when it falls back
+to it: one function whose sign follows whether a pulse lasts, so that each
+crossing is located like any other event.
+
 Heights above the ground are above the site's terrain under the body
 (``A_GROUND_ALT_M``, skycrane.propagate.ground), so bodies come to rest on it.
 
@@ -22,11 +27,13 @@ from skycrane._jit_options import SCALAR_INLINE
 from skycrane.contract.layout import (
     A_ALT_M,
     A_GROUND_ALT_M,
+    A_HEAT_RATE_W_M2,
     A_MACH,
     A_SPEED_M_S,
     EV_SEQ0,
     M_BRIDLES_OUT,
     M_ENGINES_ON,
+    M_IN_PULSE,
     M_NAV_T,
     M_NAV_X,
     M_NAV_Y,
@@ -40,6 +47,7 @@ from skycrane.contract.layout import (
     P_DEPLOY_V_MIN,
     P_GROUND_ALT_M,
     P_PD0,
+    P_PULSE_THRESHOLD_W_M2,
     P_STOP_KIND,
     P_STOP_VALUE,
     P_TDS_TAU_S,
@@ -69,8 +77,9 @@ EVK_SEQ = 1  # the next sequence event's trigger
 EVK_STOP = 2  # the optional extra stop condition (P_STOP_KIND)
 EVK_ROVER = 3  # the rover's wheels reach the ground (rover hanging on the bridles)
 EVK_PROPELLANT = 4  # the descent stage's propellant is exhausted
-N_EVK = 5
-EVENT_KINDS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT)
+EVK_PULSE = 5  # the heat rate crosses the pulse threshold (up outside a pulse, down inside)
+N_EVK = 6
+EVENT_KINDS = (EVK_GROUND, EVK_SEQ, EVK_STOP, EVK_ROVER, EVK_PROPELLANT, EVK_PULSE)
 """Every event function, in the order the step loop keeps their values (the i-th is EVK i)."""
 
 NEVER = 1.0  # value of an event function that cannot fire
@@ -137,6 +146,11 @@ def event_value(which, t, y, aux, p, mem, seq, ev_t):
         if mem[M_BRIDLES_OUT] <= 0.0 or mem[M_TOUCHED] > 0.0:
             return NEVER
         return aux[A_ALT_M] - y[S_ROVER_DROP_M] - aux[A_GROUND_ALT_M]
+    if which == EVK_PULSE:
+        if p[P_PULSE_THRESHOLD_W_M2] <= 0.0:  # pulses not tracked
+            return NEVER
+        above = aux[A_HEAT_RATE_W_M2] - p[P_PULSE_THRESHOLD_W_M2]
+        return above if mem[M_IN_PULSE] > 0.0 else -above
     if which == EVK_PROPELLANT:
         if mem[M_ENGINES_ON] <= 0.0:
             return NEVER

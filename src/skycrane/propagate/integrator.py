@@ -24,6 +24,7 @@ from skycrane._jit_options import SCALAR_INLINE, STEP_PATH, STEP_PATH_INLINE
 from skycrane.contract.layout import (
     S_BANK,
     S_HEAT_LOAD,
+    S_RAD_HEAT_LOAD,
     S_ROVER_DROP_M,
     S_ROVER_DROP_RATE_M_S,
     S_WORK,
@@ -159,7 +160,7 @@ def bs_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
 def error_norm(err, y, y_new, rtol, atol):
     """Scaled RMS error norm (Hairer, Nørsett & Wanner I, eq. II.4.11) of the flight states.
 
-    The heat load and the work integral are quadratures: nothing feeds back
+    The heat loads and the work integral are quadratures: nothing feeds back
     from them, so they ride on the steps the dynamics need and do not shorten
     them (their error stays at the same relative level, checked by the energy
     and heat-load tests). The bank angle is a record of its closed-form
@@ -170,7 +171,7 @@ def error_norm(err, y, y_new, rtol, atol):
     """
     acc = 0.0
     n = y.size
-    skip = 3
+    skip = 4
     hanging = (
         y[S_ROVER_DROP_M] != 0.0
         or y_new[S_ROVER_DROP_M] != 0.0
@@ -178,9 +179,9 @@ def error_norm(err, y, y_new, rtol, atol):
         or y_new[S_ROVER_DROP_RATE_M_S] != 0.0
     )
     if not hanging:
-        skip = 5
+        skip = 6
     for i in range(n):
-        if i == S_HEAT_LOAD or i == S_WORK or i == S_BANK:
+        if i == S_HEAT_LOAD or i == S_RAD_HEAT_LOAD or i == S_WORK or i == S_BANK:
             continue
         if not hanging and (i == S_ROVER_DROP_M or i == S_ROVER_DROP_RATE_M_S):
             continue

@@ -5,6 +5,10 @@ middle one holds a local maximum of a tracked quantity, it is refined by
 successive parabolic interpolation over the three, each trial point reached
 by an exact Dormand–Prince sub-step; a maximum at the newest point (the end
 of the flight, or a quantity still rising) is recorded as it stands.
+
+The heating pulses' peak (tracked as slot ``EV_PULSE1_PEAK``) goes to the slot
+of the pulse lasting at the time (:func:`peak_slot`), and is not tracked
+between pulses: each pulse's peak is the maximum within it.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import numba
 import numpy as np
 
 from skycrane._jit_options import SCALAR, STEP_PATH, STEP_PATH_INLINE, copy_into, copy_row
+from skycrane.contract.layout import EV_PULSE1_PEAK
 from skycrane.propagate.bundles import Flight
 from skycrane.propagate.integrator import dp_step
+from skycrane.propagate.pulses import pulse_peak_slot
 
 
 @numba.njit(**SCALAR)
@@ -78,10 +84,27 @@ def refine_peak(which_aux, th, yh, fh, m, flight, sub, y_best):
 
 
 @numba.njit(**STEP_PATH_INLINE)
+def peak_slot(e, mem):
+    """Event slot a tracked peak ``e`` records into now (-1: not tracked now).
+
+    The pulses' peak goes to the pulse lasting now (pulses.pulse_peak_slot); the others
+    to their own slot.
+    """
+    if e == EV_PULSE1_PEAK:
+        return pulse_peak_slot(mem)
+    return e
+
+
+@numba.njit(**STEP_PATH_INLINE)
 def start_peaks(t, at, settings, events):
-    """Every tracked peak starts as its value at the point ``at`` (bundles.Point) at time t."""
+    """Every tracked peak starts as its value at the point ``at`` (bundles.Point) at time t.
+
+    The pulses' peak is started by its pulse (pulses.pulse_crossing).
+    """
     for j in range(settings.peak_event.size):
         e = settings.peak_event[j]
+        if e == EV_PULSE1_PEAK:
+            continue
         events.t_s[e] = t
         copy_row(events.y, e, at.y)
         events.value[e] = at.aux[settings.peak_aux[j]]
@@ -139,7 +162,9 @@ def update_peaks(t_new, new, n_hist, flight, settings, events, hist, sub):
     if n_hist == 3:
         oldest = Flight(flight.p, memh[0], flight.model)
         for j in range(peak_ev.size):
-            e = peak_ev[j]
+            e = peak_slot(peak_ev[j], mem)
+            if e < 0:
+                continue
             if mh[1, j] > mh[0, j] and mh[1, j] >= mh[2, j] and mh[1, j] >= ev_val[e]:
                 m3[0] = mh[0, j]
                 m3[1] = mh[1, j]
@@ -149,8 +174,8 @@ def update_peaks(t_new, new, n_hist, flight, settings, events, hist, sub):
                 copy_row(events.y, e, y_pk)
                 ev_val[e] = mp
     for j in range(peak_ev.size):  # a maximum at the newest point (e.g. the end)
-        e = peak_ev[j]
-        if mh[2, j] > ev_val[e]:
+        e = peak_slot(peak_ev[j], mem)
+        if e >= 0 and mh[2, j] > ev_val[e]:
             ev_t[e] = t_new
             copy_row(events.y, e, new.y)
             ev_val[e] = mh[2, j]

@@ -60,10 +60,11 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
 
     A body inherits its case's parameters (so it flies through that case's
     atmosphere and winds) with the main vehicle's lift, drag scale and stop
-    condition removed.
+    condition removed, and no heating pulses tracked (only the main vehicle's are reported).
     """
     spec = mission.spec
     p = batch.params[case].copy()
+    p[:, L.P_PULSE_THRESHOLD_W_M2] = 0.0
     p[:, L.P_CL_SCALE] = 0.0
     p[:, L.P_CD_SCALE] = 1.0
     p[:, L.P_GROUND_OK] = 1.0

@@ -77,6 +77,9 @@ def _deploy(mission, key: str, absent: Any) -> Any:
 DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_REF_AREA_M2": lambda m, _: m.reference_area_m2,
     "P_HEAT_K": lambda m, _: m.sutton_graves_k,
+    "P_HEAT_CONV": lambda m, _: L.CODE["HC"][m.spec.vehicle.heating.convective],
+    "P_HEAT_RAD": lambda m, _: L.CODE["HR"][m.spec.vehicle.heating.radiative],
+    "P_PULSE_THRESHOLD_W_M2": lambda m, _: m.spec.vehicle.heating.pulse_threshold_w_cm2 * 1e4,
     "P_TGT": lambda m, _: pf_from_lla(
         m.spec.target.latitude_deg, m.spec.target.longitude_deg, m.spec.target.altitude_m, m.planet
     ),

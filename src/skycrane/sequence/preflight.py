@@ -352,6 +352,7 @@ def coast_back(mission: Mission, y_entry: np.ndarray, coast_params: np.ndarray) 
     out = raw.y_end.copy()
     out[:, 3:6] = -out[:, 3:6]
     out[:, L.S_HEAT_LOAD] = 0.0
+    out[:, L.S_RAD_HEAT_LOAD] = 0.0
     out[:, L.S_WORK] = 0.0
     out[:, L.S_MASS] = y_entry[:, L.S_MASS]
     return out

@@ -4,8 +4,12 @@ from skycrane.vehicle.aerodynamics import AeroBank, AeroTable, aero_coefficients
 from skycrane.vehicle.heating import (
     SUTTON_GRAVES_AIR,
     SUTTON_GRAVES_MARS,
+    brandis_johnston_convective,
+    brandis_johnston_radiative,
     heat_rate_w_cm2,
+    heat_rates_w_cm2,
     sutton_graves_w_m2,
+    tauber_sutton_earth,
 )
 
 __all__ = [
@@ -14,7 +18,11 @@ __all__ = [
     "AeroBank",
     "AeroTable",
     "aero_coefficients",
+    "brandis_johnston_convective",
+    "brandis_johnston_radiative",
     "heat_rate_w_cm2",
+    "heat_rates_w_cm2",
     "interp_clamped",
     "sutton_graves_w_m2",
+    "tauber_sutton_earth",
 ]
