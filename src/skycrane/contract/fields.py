@@ -28,6 +28,7 @@ from skycrane.contract.declare import (
 )
 from skycrane.contract.fields_chutes import MAX_CLUSTERS
 from skycrane.contract.fields_navigation import NAVIGATION_MEMORY, NAVIGATION_PARAMS
+from skycrane.contract.fields_skip import SKIP_EVENTS, SKIP_MEMORY, SKIP_PARAMS, SKIP_PHASES
 from skycrane.contract.powered_fields import POWERED_DESCENT
 
 # --- state vector (planet-fixed, rotating frame; SI) ------------------------------------
@@ -365,6 +366,7 @@ PARAMS = (
         Fixed(0.0, "nominal: unused while P_ATM_N = 0"),
         size=ATM_MAX_NODES,
     ),
+    *SKIP_PARAMS,
 )
 
 # --- per-case memory: guidance and sequence state, changed at step boundaries -------------
@@ -460,6 +462,7 @@ MEMORY = (
         Kernel(float("nan")),
     ),
     Field("M_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle", Kernel(float("nan"))),
+    *SKIP_MEMORY,
 )
 
 # --- derived quantities the right-hand side returns -----------------------------------------
@@ -548,6 +551,7 @@ EVENTS = (
     Event("EV_BRIDLES_CUT", "the bridles are cut", "bridles_cut"),
     Event("EV_FLYAWAY", "the descent stage's flyaway begins", "flyaway_start"),
     Event("EV_ENGINES_OUT", "the descent engines stop", "descent_stage_engines_out"),
+    *SKIP_EVENTS,
 )
 MAX_SEQ = 30
 """Sequence events per mission: event slot EV_SEQ0 + k is sequence event k."""
@@ -608,7 +612,7 @@ BODY_ROWS = (
 # --- enumerations: the code, in order, of each name (mission-file spelling where there is one) --
 CODES = {
     "STOP": ("none", "speed", "mach", "altitude"),
-    "GUID": ("none", "constant_bank", "entry", "powered"),
+    "GUID": ("none", "constant_bank", "entry", "powered", "skip"),
     "TR": (
         "time",
         "time_after",
@@ -621,6 +625,7 @@ CODES = {
         "powered",
     ),
     "DV": ("none", "retro", "lateral", "down"),
+    "SKIPPH": SKIP_PHASES,
     # powered-descent modes in flight order (GUIDANCE.md 3.1, 3.3): engines primed while
     # clearing the backshell; polynomial guidance to the waypoint above the target; vertical
     # descent at the constant "accordion" speed; constant deceleration to the sky-crane speed;
@@ -652,5 +657,9 @@ STATUS = (
     ("ST_NONFINITE", "integration failed (non-finite state or step-size collapse)"),
     ("ST_MAX_STEPS", "step budget exhausted"),
     ("ST_SPAWN_OVERFLOW", "too many jettisoned bodies for the spawn buffer"),
+    (
+        "ST_SKIP_OUT",
+        "left the atmosphere for good (skip-out: its osculating orbit misses the atmosphere)",
+    ),
 )
 """Per-case termination status codes, in order, with their wording."""

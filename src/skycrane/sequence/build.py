@@ -39,6 +39,7 @@ from skycrane.sequence.preflight import (
     safe_target,
     start_state,
 )
+from skycrane.sequence.skip_setup import skip_density_table
 from skycrane.terrain.hazard import hazard
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH, nominal_area_m2
@@ -385,6 +386,7 @@ def _assemble(
         terrain=None if mission.terrain is None else mission.terrain.kernel_arrays(),
         hazard=None if site is None else site.kernel_arrays(),
         clusters=cluster_table(mission),
+        skip_density=skip_density_table(mission),
     )
     y0 = np.array(y_start)
     y0[L.S_MASS] += pre_entry_mass_kg(mission)
