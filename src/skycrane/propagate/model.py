@@ -72,8 +72,7 @@ def build_model(
     aero: AeroBank,
     *,
     chute: tuple[np.ndarray, np.ndarray] = (DGB_MACH, DGB_CD),
-    entry_ref: np.ndarray | None = None,
-    entry_gains: np.ndarray | None = None,
+    entry_guidance: tuple[np.ndarray, np.ndarray] | None = None,
     sequence: np.ndarray | None = None,
     bodies: np.ndarray | None = None,
     terrain: tuple[np.ndarray, np.ndarray] | None = None,
@@ -84,14 +83,15 @@ def build_model(
     """Kernel model tuple from validated model objects (see module docstring).
 
     Missing guidance tables, sequence, bodies, terrain, safe-target map, clusters or the skip
-    guidance's density table are
-    empty arrays of the right rank, so every model tuple has the same compiled
-    type. ``chute`` is the disk-gap-band's (Mach nodes, C_D). ``terrain`` is
+    guidance's density table are empty arrays of the right rank, so every model tuple has
+    the same compiled type. ``chute`` is the disk-gap-band's (Mach nodes, C_D);
+    ``entry_guidance`` the terminal point controller's (reference table, gains). ``terrain`` is
     ``(relief[n_north, n_east], geom[N_TG])``; without it
     the ground is the target's altitude everywhere. ``hazard`` is (safe cells,
     grid) of guidance.terrain_nav.HazardMap.kernel_arrays.
     """
     relief, geom = (np.zeros((0, 0)), np.zeros(N_TG)) if terrain is None else terrain
+    entry_ref, entry_gains = (None, None) if entry_guidance is None else entry_guidance
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
     wind_on = bool(np.any(wind_e != 0.0) or np.any(wind_n != 0.0))

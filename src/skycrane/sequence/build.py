@@ -368,7 +368,6 @@ def _assemble(
     """The batch of ``n_cases`` nominal cases, without safe-target retargeting."""
     spec = mission.spec
     events, start_t = _sequence_events(mission)
-    ref, gains = guidance if guidance is not None else (None, None)
     site = hazard_map(mission)
     chute = spec.parachute
     model = build_model(
@@ -379,8 +378,7 @@ def _assemble(
         chute=(DGB_MACH, DGB_CD)
         if chute is None
         else (np.asarray(chute.mach), np.asarray(chute.drag_coefficient)),
-        entry_ref=ref,
-        entry_gains=gains,
+        entry_guidance=guidance,
         sequence=tables.seq,
         bodies=tables.bodies,
         terrain=None if mission.terrain is None else mission.terrain.kernel_arrays(),
