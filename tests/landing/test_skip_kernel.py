@@ -214,6 +214,11 @@ def test_skip_events_fire_in_order_and_direct_has_none(flown) -> None:
     assert all(raw.event_fired[i, s] for s in slots)
     t = [raw.event_t_s[i, s] for s in slots]
     assert t[0] < t[1] < t[2]
+    apogee_km = (np.linalg.norm(raw.event_y[i, L.EV_SKIP_APOGEE, 0:3]) - 6378.137e3) / 1e3
+    print(
+        f"skip_3500: exit {t[0]:.0f} s, apogee {t[1]:.0f} s (~{apogee_km:.0f} km), "
+        f"re-entry {t[2]:.0f} s"
+    )
     j = _row("direct_1500")
     assert not any(raw.event_fired[j, s] for s in slots)
 

@@ -15,8 +15,9 @@ the kernel to record as events (``M_SKIP_PHASE``, ``SKIPPH_*``):
 * exit: the sensed drag falls below the Kepler-phase threshold while the
   navigated altitude rises. The threshold is ``SP_DIRECT_DRAG_MIN_M_S2``,
   6 ft/s^2 by default: Apollo's entry guidance enters its Kepler (ballistic)
-  phase when drag falls below it (R), and an altitude threshold would miss the
-  low lofts of short skips (63 km apogee at 1,500 nmi, docs/skip_guidance.md);
+  phase when drag falls below it (R). An altitude threshold such as 120 km
+  would miss most skips: their lofts peak at 80-112 km for 2,500-4,800 nmi
+  (docs/skip_guidance.md);
 * apogee: the navigated altitude rate turns from positive to not positive
   after the exit (to the cycle's resolution);
 * re-entry: the sensed drag rises through the same threshold after apogee.
