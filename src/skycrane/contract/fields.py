@@ -28,6 +28,7 @@ from skycrane.contract.declare import (
 )
 from skycrane.contract.fields_chutes import MAX_CLUSTERS
 from skycrane.contract.fields_navigation import NAVIGATION_MEMORY, NAVIGATION_PARAMS
+from skycrane.contract.fields_skip import SKIP_EVENTS, SKIP_MEMORY, SKIP_PARAMS, SKIP_PHASES
 from skycrane.contract.powered_fields import POWERED_DESCENT
 
 # --- state vector (planet-fixed, rotating frame; SI) ------------------------------------
@@ -384,6 +385,7 @@ PARAMS = (
         Fixed(0.0, "nominal: unused while P_ATM_N = 0"),
         size=ATM_MAX_NODES,
     ),
+    *SKIP_PARAMS,
 )
 
 # --- per-case memory: guidance and sequence state, changed at step boundaries -------------
@@ -481,6 +483,7 @@ MEMORY = (
     Field("M_ENTRY_CYCLE_T_S", "s", "time of the last entry-guidance cycle", Kernel(float("nan"))),
     Field("M_PULSES", "-", "heating pulses begun so far", Kernel(0.0)),
     Field("M_IN_PULSE", "-", "1 while a heating pulse lasts", Kernel(0.0)),
+    *SKIP_MEMORY,
 )
 
 # --- derived quantities the right-hand side returns -----------------------------------------
@@ -576,6 +579,7 @@ EVENTS = (
     *(Event(f"EV_PULSE{k}_START", f"heating pulse {k} begins") for k in PULSES),
     *(Event(f"EV_PULSE{k}_END", f"heating pulse {k} ends") for k in PULSES),
     *(Event(f"EV_PULSE{k}_PEAK", f"largest heat rate of pulse {k}") for k in PULSES),
+    *SKIP_EVENTS,
 )
 MAX_SEQ = 30
 """Sequence events per mission: event slot EV_SEQ0 + k is sequence event k."""
@@ -636,7 +640,7 @@ BODY_ROWS = (
 # --- enumerations: the code, in order, of each name (mission-file spelling where there is one) --
 CODES = {
     "STOP": ("none", "speed", "mach", "altitude"),
-    "GUID": ("none", "constant_bank", "entry", "powered"),
+    "GUID": ("none", "constant_bank", "entry", "powered", "skip"),
     "TR": (
         "time",
         "time_after",
@@ -652,6 +656,7 @@ CODES = {
     # stagnation-point heating correlations (skycrane.vehicle.heating, .heating_radiative)
     "HC": ("sutton_graves", "brandis_johnston"),
     "HR": ("none", "tauber_sutton", "brandis_johnston"),
+    "SKIPPH": SKIP_PHASES,
     # powered-descent modes in flight order (GUIDANCE.md 3.1, 3.3): engines primed while
     # clearing the backshell; polynomial guidance to the waypoint above the target; vertical
     # descent at the constant "accordion" speed; constant deceleration to the sky-crane speed;
@@ -683,5 +688,9 @@ STATUS = (
     ("ST_NONFINITE", "integration failed (non-finite state or step-size collapse)"),
     ("ST_MAX_STEPS", "step budget exhausted"),
     ("ST_SPAWN_OVERFLOW", "too many jettisoned bodies for the spawn buffer"),
+    (
+        "ST_SKIP_OUT",
+        "left the atmosphere for good (skip-out: its osculating orbit misses the atmosphere)",
+    ),
 )
 """Per-case termination status codes, in order, with their wording."""

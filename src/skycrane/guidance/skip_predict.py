@@ -252,7 +252,7 @@ def _miss_m(x, y, z, vx, vy, vz, tgt_unit_pf, radius_m):
 
 
 @numba.njit(**SCALAR_INLINE)
-def _leaves_for_good(x, y, z, vx, vy, vz, p):
+def leaves_for_good(x, y, z, vx, vy, vz, p):
     """PRED_ESCAPE / PRED_CAPTURED for a climbing state above the atmosphere, else PRED_OK.
 
     The inertial velocity is v + w x r. Escape: specific energy
@@ -340,7 +340,7 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
         if h > p[SP_H_ATM_M]:
             dt = p[SP_DT_COAST_S]
             if x * vx + y * vy + z * vz > 0.0:
-                gone = _leaves_for_good(x, y, z, vx, vy, vz, p)
+                gone = leaves_for_good(x, y, z, vx, vy, vz, p)
                 if gone != PRED_OK:
                     return 0.0, gone, t, 0.0
         else:

@@ -12,6 +12,7 @@ silently ignored. Sections:
 ``[vehicle.capsule]`` the entry vehicle: mass, geometry, aerodynamic table
 ``[vehicle.heating]`` the stagnation-point heating correlations and pulse threshold
 ``[guidance.entry]`` how the bank angle is flown
+``[guidance.skip]``  the skip-entry guidance (:mod:`skycrane.missions.schema_skip`)
 ``[parachute]``      the parachute and its deploy trigger
 ``[site]``           terrain model, published ellipse, observed positions
 ``[simulation]``     integrator tolerances, trajectory sampling, time limit
@@ -66,6 +67,7 @@ from skycrane.missions.schema_landing import (
     SequenceSpec,
 )
 from skycrane.missions.schema_site import SiteSpec
+from skycrane.missions.schema_skip import SkipGuidanceSpec
 
 
 class MissionInfo(Section):
@@ -280,6 +282,7 @@ class VehicleSpec(Section):
 
 class GuidanceSpec(Section):
     entry: EntryGuidanceSpec = Field(default_factory=EntryGuidanceSpec)
+    skip: SkipGuidanceSpec | None = None
 
 
 class SimulationSpec(Section):
@@ -411,6 +414,8 @@ def _check_references(spec: MissionSpec) -> None:
                 ev.guidance,
                 "the [powered_descent] and [rover] sections it needs",
             )
+        if ev.guidance == "skip" and spec.guidance.skip is None:
+            raise KeyProblem(f"{where}.guidance", ev.guidance, "a [guidance.skip] section")
         if ev.guidance == "entry" and spec.guidance.entry.mode != "terminal_point_controller":
             raise KeyProblem(
                 f"{where}.guidance",

@@ -5,10 +5,11 @@ a located event ends the flight or fires the mission sequence (jettisons,
 parachute, guidance hand-overs; propagate/actions.py) or begins or ends a
 heating pulse (propagate/pulses.py), and at each guidance
 cycle the flight software runs (skycrane.guidance.cycles: entry guidance,
-powered descent). The flight software is given only the SENSED bundle, built
-here from truth right before it runs (propagate/sensing.py); the events it
-causes are recorded and the roll response anchored here. A step never
-straddles such a change: :func:`next_breakpoint` ends it there.
+powered descent; skycrane.guidance.skip_cycle: skip-entry guidance). The
+flight software is given only the SENSED bundle, built here from truth right
+before it runs (propagate/sensing.py); the events it causes are recorded and
+the roll response anchored here. A step never straddles such a change:
+:func:`next_breakpoint` ends it there.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from skycrane.contract.layout import (
     EV_HEADING_ALIGNMENT,
     EV_RANGE_CONTROL,
     EV_SEQ0,
+    EV_SKIP_BEYOND_REACH,
     EV_STOP,
     EV_TOUCHDOWN,
     GUID_ENTRY,
     GUID_POWERED,
+    GUID_SKIP,
     M_CUT,
     M_DONE,
     M_ETPC_PHASE,
@@ -43,6 +46,7 @@ from skycrane.contract.layout import (
     SQ_TRIGGER,
     SQ_VALUE,
     ST_GROUND,
+    ST_SKIP_OUT,
     ST_SPAWN_OVERFLOW,
     ST_STOPPED,
     TR_TIME,
@@ -50,6 +54,7 @@ from skycrane.contract.layout import (
 )
 from skycrane.guidance.cycles import engines_out, entry_cycle, powered_cycle, powered_start
 from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
+from skycrane.guidance.skip_cycle import skip_cycle
 from skycrane.planets.constants import PC_MU
 from skycrane.propagate.actions import (
     MODE_EVENT,
@@ -77,6 +82,7 @@ from skycrane.propagate.model import (
     HAZARD_MAP,
     PLANET,
     SEQ_TABLE,
+    SKIP_DENSITY,
 )
 from skycrane.propagate.navigation import navigation_update
 from skycrane.propagate.pulses import pulse_crossing
@@ -111,7 +117,7 @@ def next_breakpoint(t, t_max, out_dt, next_out, flight, ev_t):
     if out_dt > 0.0:
         t_break = min(t_break, next_out)
     guidance = mem[M_GUIDANCE]
-    if guidance == GUID_ENTRY or guidance == GUID_POWERED:
+    if guidance == GUID_ENTRY or guidance == GUID_POWERED or guidance == GUID_SKIP:
         t_break = min(t_break, mem[M_NEXT_GUIDE_T])
     t_sat = saturation_end_s(p, mem)  # the roll's one kink
     if t_sat > t + 1e-9:
@@ -205,9 +211,12 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
     cycle goes to ``thrust_before``; what the cycle is given, to ``sensed``
     (sensing.sense_navigation for entry guidance, sensing.sense for powered
     descent). Entry guidance: guidance.cycles.entry_cycle, then the
-    roll response restarts toward the new bank command. Powered descent:
+    roll response restarts toward the new bank command. Skip-entry guidance:
+    guidance.skip_cycle.skip_cycle, the same roll response, its trajectory
+    events (skip exit, apogee, re-entry, target beyond reach) recorded, and
+    ST_SKIP_OUT once the vehicle has left the atmosphere for good. Powered descent:
     guidance.cycles.powered_cycle, then the new mode's event is recorded.
-    Returns (status: layout.ST_SPAWN_OVERFLOW
+    Returns (status: layout.ST_SPAWN_OVERFLOW, ST_SKIP_OUT
     or -1, changed, whether a cycle ran).
     """
     p, mem, model = flight
@@ -216,7 +225,7 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
     guidance = mem[M_GUIDANCE]
     cycled = False
     if t >= mem[M_NEXT_GUIDE_T] - 1e-9:
-        cycled = guidance == GUID_ENTRY or guidance == GUID_POWERED
+        cycled = guidance == GUID_ENTRY or guidance == GUID_POWERED or guidance == GUID_SKIP
         if cycled:
             thrust_before[0], thrust_before[1], thrust_before[2], _, _ = thrust_terms(y, p, mem)
         if guidance == GUID_ENTRY:
@@ -235,6 +244,18 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
                 _mark(EV_RANGE_CONTROL, t, y, events)
             if phase >= PHASE_HEADING_ALIGNMENT and not events.fired[EV_HEADING_ALIGNMENT]:
                 _mark(EV_HEADING_ALIGNMENT, t, y, events)
+        elif guidance == GUID_SKIP:
+            if changed:
+                rhs(t, y, p, mem, model, f, aux)
+            sense_navigation(t, y, f, aux, p, mem, model[PLANET], sensed)
+            slot, beyond, gone = skip_cycle(t, sensed, p, mem, model[SKIP_DENSITY])
+            anchor_bank(t, y, mem)
+            if slot >= 0:
+                record_once(slot, t, y, events.t_s, events.y, events.fired)
+            if beyond:
+                record_once(EV_SKIP_BEYOND_REACH, t, y, events.t_s, events.y, events.fired)
+            if gone:
+                status = ST_SKIP_OUT
         elif guidance == GUID_POWERED:
             sense(t, y, f, aux, p, mem, model[PLANET], sensed)
             mode, new_mode = powered_cycle(t, sensed, p, mem)

@@ -9,7 +9,8 @@ grid and its geometry (skycrane.terrain.grid.LocalTerrain.kernel_arrays); the
 safe-target map (uint8, 1 where landing is safe, rows northward, columns
 eastward) and its grid (east and north of the first cell's corner from the
 target, cell size, m; guidance.terrain_nav.HazardMap); the parachute-cluster table
-(N_CL_ROWS x clusters, contract.fields_chutes).
+(N_CL_ROWS x clusters, contract.fields_chutes); the skip-entry guidance's own density
+table (row 0 altitude nodes, m; row 1 ln density; empty without skip guidance).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ TERRAIN_GEOM = 21
 HAZARD_MAP = 22
 HAZARD_GRID = 23
 CLUSTER_TABLE = 24
-N_MODEL = 25
+SKIP_DENSITY = 25
+N_MODEL = 26
 
 
 def _f64(a: np.ndarray, ndim: int) -> np.ndarray:
@@ -70,24 +72,26 @@ def build_model(
     aero: AeroBank,
     *,
     chute: tuple[np.ndarray, np.ndarray] = (DGB_MACH, DGB_CD),
-    entry_ref: np.ndarray | None = None,
-    entry_gains: np.ndarray | None = None,
+    entry_guidance: tuple[np.ndarray, np.ndarray] | None = None,
     sequence: np.ndarray | None = None,
     bodies: np.ndarray | None = None,
     terrain: tuple[np.ndarray, np.ndarray] | None = None,
     hazard: tuple[np.ndarray, np.ndarray] | None = None,
     clusters: np.ndarray | None = None,
+    skip_density: np.ndarray | None = None,
 ) -> tuple:
     """Kernel model tuple from validated model objects (see module docstring).
 
-    Missing guidance tables, sequence, bodies, terrain, safe-target map or clusters are
-    empty arrays of the right rank, so every model tuple has the same compiled
-    type. ``chute`` is the disk-gap-band's (Mach nodes, C_D). ``terrain`` is
+    Missing guidance tables, sequence, bodies, terrain, safe-target map, clusters or the skip
+    guidance's density table are empty arrays of the right rank, so every model tuple has
+    the same compiled type. ``chute`` is the disk-gap-band's (Mach nodes, C_D);
+    ``entry_guidance`` the terminal point controller's (reference table, gains). ``terrain`` is
     ``(relief[n_north, n_east], geom[N_TG])``; without it
     the ground is the target's altitude everywhere. ``hazard`` is (safe cells,
     grid) of guidance.terrain_nav.HazardMap.kernel_arrays.
     """
     relief, geom = (np.zeros((0, 0)), np.zeros(N_TG)) if terrain is None else terrain
+    entry_ref, entry_gains = (None, None) if entry_guidance is None else entry_guidance
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
     wind_on = bool(np.any(wind_e != 0.0) or np.any(wind_n != 0.0))
@@ -118,5 +122,6 @@ def build_model(
             np.ascontiguousarray(np.zeros((0, 0)) if hazard is None else hazard[0], dtype=np.uint8),
             _f64(np.zeros(3) if hazard is None else hazard[1], 1),
             _f64(np.zeros((N_CL_ROWS, 0)) if clusters is None else clusters, 2),
+            _f64(np.zeros((2, 0)) if skip_density is None else skip_density, 2),
         )
     )

@@ -39,6 +39,7 @@ from skycrane.sequence.preflight import (
     safe_target,
     start_state,
 )
+from skycrane.sequence.skip_setup import skip_density_table
 from skycrane.terrain.hazard import hazard
 from skycrane.vehicle.aerodynamics import AeroBank, AeroTable
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH, nominal_area_m2
@@ -367,7 +368,6 @@ def _assemble(
     """The batch of ``n_cases`` nominal cases, without safe-target retargeting."""
     spec = mission.spec
     events, start_t = _sequence_events(mission)
-    ref, gains = guidance if guidance is not None else (None, None)
     site = hazard_map(mission)
     chute = spec.parachute
     model = build_model(
@@ -378,13 +378,13 @@ def _assemble(
         chute=(DGB_MACH, DGB_CD)
         if chute is None
         else (np.asarray(chute.mach), np.asarray(chute.drag_coefficient)),
-        entry_ref=ref,
-        entry_gains=gains,
+        entry_guidance=guidance,
         sequence=tables.seq,
         bodies=tables.bodies,
         terrain=None if mission.terrain is None else mission.terrain.kernel_arrays(),
         hazard=None if site is None else site.kernel_arrays(),
         clusters=cluster_table(mission),
+        skip_density=skip_density_table(mission),
     )
     y0 = np.array(y_start)
     y0[L.S_MASS] += pre_entry_mass_kg(mission)

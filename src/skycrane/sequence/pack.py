@@ -32,6 +32,7 @@ from skycrane.contract import layout as L
 from skycrane.contract.declare import Derived, Field, Fixed, Key, Preflight
 from skycrane.contract.fields import PARAMS, POWERED_DESCENT
 from skycrane.planets import enu_matrix, pf_from_lla
+from skycrane.sequence.skip_setup import skip_memory, skip_params
 from skycrane.vehicle.parachute import nominal_area_m2
 
 _MISSING = object()
@@ -111,6 +112,8 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_CHUTE_VEHICLE_CDS_M2": lambda m, _: _backshell(m)[2],
     "P_SITE_SCALE_HEIGHT_M": lambda m, _: _site_scale_height_m(m),
     "P_GROUND_OK": lambda m, _: 2.0 if m.spec.sequence and m.spec.sequence.end_on_ground else 0.0,
+    "P_SKIP0": lambda m, _: skip_params(m),
+    "P_SKIP_MEM0": lambda m, _: skip_memory(m),
 }
 """How each ``Derived`` parameter is computed from ``(mission, body_names)``."""
 

@@ -31,6 +31,7 @@ from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
 from skycrane.contract.layout import (
     GUID_CONSTANT_BANK,
     GUID_ENTRY,
+    GUID_SKIP,
     M_BANK0,
     M_BANK_CMD,
     M_BANK_T0,
@@ -44,7 +45,7 @@ from skycrane.contract.layout import (
 @numba.njit(**SCALAR_INLINE)
 def bank_guided(guidance):
     """True in the guidance modes that steer the bank angle (else it is held)."""
-    return guidance == GUID_CONSTANT_BANK or guidance == GUID_ENTRY
+    return guidance == GUID_CONSTANT_BANK or guidance == GUID_ENTRY or guidance == GUID_SKIP
 
 
 @numba.njit(**SCALAR_INLINE)
