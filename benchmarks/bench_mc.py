@@ -1,4 +1,4 @@
-"""Benchmark: dispersed Mars 2020 landings end to end, every body to rest.
+"""Benchmark: dispersed landings end to end (Mars 2020 by default), every body to rest.
 
 Prints cases per second and peak memory of ``run_monte_carlo`` (sampling,
 kernel, body passes, Parquet, statistics) for each execution mode:
@@ -17,6 +17,7 @@ varies by tens of per cent from minute to minute. The Dask overhead is the
 ratio of the medians.
 
     python benchmarks/bench_mc.py [-n 10000] [--modes threads,processes,dask] [--repeats 3]
+                                  [--mission m2020 | msl | artemis1 | artemis2 | apollo4 | FILE]
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from pathlib import Path
 from skycrane.missions.loader import load_mission
 from skycrane.montecarlo import run_monte_carlo
 from skycrane.montecarlo.chunk import Job, compute_chunk
-n, mode, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-mission = load_mission("m2020")
+n, mode, out, name = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+mission = load_mission(name)
 compute_chunk(Job(mission, 0, 10), 0, 2)  # load the compiled kernel (and pyarrow's pandas) first
 cluster = None
 if mode == "dask":
@@ -56,10 +57,10 @@ print(json.dumps({"cases_per_s": n / wall, "compute_cases_per_s": run.throughput
 """
 
 
-def _run(n: int, mode: str) -> dict:
+def _run(n: int, mode: str, mission: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
-            [sys.executable, "-c", CHILD, str(n), mode, f"{tmp}/mc"],
+            [sys.executable, "-c", CHILD, str(n), mode, f"{tmp}/mc", mission],
             capture_output=True,
             text=True,
             check=True,
@@ -72,19 +73,21 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000)
     parser.add_argument("--modes", default="threads,processes,dask")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--mission", default="m2020", help="preset name or mission file")
     args = parser.parse_args()
     modes = args.modes.split(",")
     runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     for _ in range(args.repeats):
         for mode in modes:
-            runs[mode].append(_run(args.n, mode))
+            runs[mode].append(_run(args.n, mode, args.mission))
     medians = {}
     for mode, rs in runs.items():
         rate = sorted(r["cases_per_s"] for r in rs)
         chunk_rate = statistics.median(r["compute_cases_per_s"] for r in rs)
         medians[mode] = statistics.median(rate)
         print(
-            f"{args.n} dispersed M2020 landings, {mode:9s}: {medians[mode]:6.0f} cases/s median "
+            f"{args.n} dispersed {args.mission} landings, {mode:9s}: "
+            f"{medians[mode]:6.0f} cases/s median "
             f"(best {rate[-1]:.0f}, worst {rate[0]:.0f} of {len(rs)}; wall incl. start-up and "
             f"statistics; {chunk_rate:.0f} in the chunks), peak memory "
             f"{max(r['peak_mb'] for r in rs):.0f} MB, {rs[0]['failed']} failed"

@@ -61,11 +61,11 @@ def _m2020_title() -> str:
 
 
 def test_missions_lists_presets() -> None:
-    """Contract: `skycrane missions` lists m2020 and msl (one line each, with a title)."""
+    """Contract: `skycrane missions` lists every preset (one line each, with a title)."""
     result = _invoke("missions")
     assert result.exit_code == 0, result.output
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["m2020", "msl"]
+    assert names == ["m2020", "msl", "artemis1", "artemis2", "apollo4"]
     assert _m2020_title() in result.stdout
 
 
