@@ -257,8 +257,9 @@ class HeatingSpec(Section):
     A heating pulse lasts while the total heat rate is above
     ``pulse_threshold_w_cm2``: 1 W/cm^2 by default, what a surface of
     emissivity 0.9 radiates away at about 650 K: far below any peak of interest
-    (tens to hundreds of W/cm^2) and far above the rate in the near-vacuum at a
-    skip's apogee (~0.01 W/cm^2 at 100 km and 7.5 km/s).
+    (tens to hundreds of W/cm^2). A skip's loft must climb above ~110 km for the
+    rate to fall under it (Brandis-Johnston at 7.5 km/s on a 6 m nose: 3.1 W/cm^2
+    at 100 km, 1.4 at 110 km; docs/heating.md).
     """
 
     convective: Literal["sutton_graves", "brandis_johnston"] = "sutton_graves"
