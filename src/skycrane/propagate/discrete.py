@@ -18,7 +18,7 @@ import math
 
 import numba
 
-from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE, copy_row
+from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE
 from skycrane.contract.layout import (
     EV_BRIDLES_CUT,
     EV_ENGINES_OUT,
@@ -85,7 +85,7 @@ from skycrane.propagate.model import (
     SKIP_DENSITY,
 )
 from skycrane.propagate.navigation import navigation_update
-from skycrane.propagate.pulses import pulse_crossing
+from skycrane.propagate.pulses import mark_event, pulse_crossing
 from skycrane.propagate.sensing import sense, sense_navigation
 from skycrane.vehicle.bank import anchor_bank, saturation_end_s
 
@@ -157,13 +157,6 @@ def settle_sequence(t, at, flight, events, spawn, sensed):
 
 
 @numba.njit(**STEP_PATH_INLINE)
-def _mark(slot, t, y, events):
-    events.t_s[slot] = t
-    copy_row(events.y, slot, y)
-    events.fired[slot] = True
-
-
-@numba.njit(**STEP_PATH_INLINE)
 def event_action(first, t, now, flight, events, spawn, sensed):
     """What the located event ``first`` (events.EVK_*, -1: none) does at the step end ``now``.
 
@@ -175,13 +168,13 @@ def event_action(first, t, now, flight, events, spawn, sensed):
     status = -1
     changed = False
     if first == EVK_GROUND:
-        _mark(EV_GROUND, t, y, events)
+        mark_event(EV_GROUND, t, y, events)
         ok = p[P_GROUND_OK] > 0.0 or mem[M_CUT] > 0.0
         if p[P_GROUND_OK] > 1.0:  # a capsule under its parachutes: this is its touchdown
-            _mark(EV_TOUCHDOWN, t, y, events)
+            mark_event(EV_TOUCHDOWN, t, y, events)
         status = ST_STOPPED if ok else ST_GROUND
     elif first == EVK_STOP:
-        _mark(EV_STOP, t, y, events)
+        mark_event(EV_STOP, t, y, events)
         status = ST_STOPPED
     elif first == EVK_SEQ:
         if not settle_sequence(t, now, flight, events, spawn, sensed):
@@ -241,9 +234,9 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
                 changed = True
             phase = mem[M_ETPC_PHASE]
             if phase >= PHASE_RANGE_CONTROL and not events.fired[EV_RANGE_CONTROL]:
-                _mark(EV_RANGE_CONTROL, t, y, events)
+                mark_event(EV_RANGE_CONTROL, t, y, events)
             if phase >= PHASE_HEADING_ALIGNMENT and not events.fired[EV_HEADING_ALIGNMENT]:
-                _mark(EV_HEADING_ALIGNMENT, t, y, events)
+                mark_event(EV_HEADING_ALIGNMENT, t, y, events)
         elif guidance == GUID_SKIP:
             if changed:
                 rhs(t, y, p, mem, model, f, aux)

@@ -49,7 +49,8 @@ def pulse_peak_slot(mem):
 
 
 @numba.njit(**STEP_PATH_INLINE)
-def _mark(slot, t, y, events):
+def mark_event(slot, t, y, events):
+    """Record event ``slot`` as fired at t with state ``y``."""
     events.t_s[slot] = t
     copy_row(events.y, slot, y)
     events.fired[slot] = True
@@ -66,15 +67,15 @@ def pulse_crossing(t, at, mem, events):
         k = int(mem[M_PULSES])
         mem[M_IN_PULSE] = 0.0
         if k <= MAX_PULSES:
-            _mark(EV_PULSE1_END + k - 1, t, at.y, events)
+            mark_event(EV_PULSE1_END + k - 1, t, at.y, events)
         return
     k = int(mem[M_PULSES]) + 1
     mem[M_PULSES] = k
     mem[M_IN_PULSE] = 1.0
     if k <= MAX_PULSES:
-        _mark(EV_PULSE1_START + k - 1, t, at.y, events)
+        mark_event(EV_PULSE1_START + k - 1, t, at.y, events)
         peak = EV_PULSE1_PEAK + k - 1
-        _mark(peak, t, at.y, events)
+        mark_event(peak, t, at.y, events)
         events.value[peak] = at.aux[A_HEAT_RATE_W_M2]
 
 
