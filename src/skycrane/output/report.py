@@ -41,7 +41,8 @@ from matplotlib.figure import Figure
 
 from skycrane._version import __version__
 from skycrane.errors import SkycraneError
-from skycrane.output import export, plots
+from skycrane.output import export, plots, plots_capsule
+from skycrane.output import report_capsule as capsule
 from skycrane.output.guidance_errors import guidance_errors
 from skycrane.output.text import event_label
 
@@ -176,21 +177,32 @@ def _event(result, name: str):
 
 
 def _story(result, mission) -> str:
-    """The flight in three sentences: parachute, touchdown, the sky crane's crash."""
+    """The flight in three sentences: parachute, touchdown, the sky crane's crash.
+
+    For a capsule (:func:`skycrane.output.report_capsule.is_capsule`): its first
+    parachute cluster, and its own touchdown (or splashdown).
+    """
     parts = [f"{mission.spec.mission.title}: {result.status_text}."]
     dep = _event(result, "parachute_deploy")
+    what = "The parachute deployed"
+    if dep is None:
+        dep = capsule.first_cluster_deploy(result, mission)
+        what = "The parachute sequence began: " + (dep.name.replace("_", " ") if dep else "")
     if dep is not None:
         parts.append(
-            f"The parachute deployed at E+{dep.t_s:.1f} s, "
+            f"{what} at E+{dep.t_s:.1f} s, "
             f"{dep.altitude_above_ground_m / 1e3:.2f} km above the ground "
             f"({dep.altitude_m / 1e3:.2f} km above the datum), at Mach {dep.mach:.2f}."
         )
     if result.touchdown is not None:
         td = result.touchdown
+        landed = capsule.landed_name(mission)
+        word = capsule.touchdown_word(mission)
+        verb = {"touchdown": "touched down", "splashdown": "splashed down"}[word]
         parts.append(
-            f"The rover {'touched down' if result.ok else 'hit the ground (not a landing)'} at "
+            f"The {landed} {verb if result.ok else 'hit the ground (not a landing)'} at "
             f"E+{td['t_s']:.1f} s at {td['vertical_speed_m_s']:.2f} m/s, "
-            f"{td['miss_distance_m']:.0f} m from the target."
+            f"{td['miss_distance_m']:,.0f} m from the target."
         )
     if not result.ok:
         parts.append(f"Failed during {result.failure_phase or 'flight'}.")
@@ -237,25 +249,45 @@ def summary_section(result, mission) -> Section:
     )
     if result.touchdown is not None:
         td = result.touchdown
+        word = capsule.touchdown_word(mission)
         rows = (
-            ("touchdown time", _num(td["t_s"], ".2f"), "s from entry"),
+            (f"{word} time", _num(td["t_s"], ".2f"), "s from entry"),
             ("descent rate", _num(td["vertical_speed_m_s"], ".3f"), "m/s"),
             ("horizontal speed", _num(td["horizontal_speed_m_s"], ".3f"), "m/s"),
-            ("rover to target", _num(td["miss_distance_m"], ".1f"), "m"),
-            ("propellant left", _num(result.propellant_remaining_kg, ".1f"), "kg"),
+            (f"{capsule.landed_name(mission)} to target", _num(td["miss_distance_m"], ".1f"), "m"),
         )
+        if mission.spec.powered_descent is not None:
+            rows += (("propellant left", _num(result.propellant_remaining_kg, ".1f"), "kg"),)
         blocks.append(
             Table(
-                "Touchdown and propellant",
+                f"{word.capitalize()} and propellant"
+                if mission.spec.powered_descent is not None
+                else word.capitalize(),
                 ("quantity", "value", "unit"),
                 rows,
                 id="touchdown",
                 numeric=frozenset({"value"}),
             )
         )
+    if plots.has_figure(result, mission, "heating"):  # a Mars lander's pulse: entry loads
+        blocks.append(heating_table(result))
     if result.warnings:
         blocks.extend(Paragraph(f"Warning: {w}") for w in result.warnings)
     return Section("Summary", "summary", tuple(blocks))
+
+
+def heating_table(result) -> Table:
+    """A row per heating pulse of :attr:`Result.heating`: times, soak, peaks and loads,
+    each as convective, radiative and total."""
+    return Table(
+        "Heating pulses: the stagnation-point heat rate above the pulse threshold; the soak "
+        "is the time since the previous pulse ended",
+        capsule.HEATING_COLUMNS,
+        capsule.heating_rows(result),
+        id="heating",
+        numeric=frozenset(capsule.HEATING_COLUMNS[1:]),
+        row_ids=tuple(f"pulse{r['pulse']}" for r in result.heating),
+    )
 
 
 TIMELINE_COLUMNS = (
@@ -352,7 +384,11 @@ def hardware_table(result) -> Table:
 
 
 def figure_captions(result, mission) -> dict[str, str]:
-    """A caption per figure of :data:`skycrane.output.plots.FIGURES`, with its key numbers."""
+    """A caption per figure of :data:`skycrane.output.plots.FIGURES`, with its key numbers.
+
+    A capsule's captions speak of the capsule, its parachute clusters and its
+    touchdown (:mod:`skycrane.output.report_capsule`).
+    """
     dep = _event(result, "parachute_deploy")
     p = result.peaks
     at_deploy = (
@@ -361,6 +397,14 @@ def figure_captions(result, mission) -> dict[str, str]:
         if dep is not None
         else ""
     )
+    first = capsule.first_cluster_deploy(result, mission) if dep is None else None
+    if first is not None:
+        at_deploy = (
+            f" The parachute sequence began ({first.name.replace('_', ' ')}) at "
+            f"E+{first.t_s:.1f} s, {first.altitude_m / 1e3:.2f} km, {first.speed_m_s:.0f} m/s."
+        )
+    landed = capsule.landed_name(mission)
+    word = capsule.touchdown_word(mission)
     out = {
         "altitude_speed": "Altitude above the ellipsoid against planet-relative speed from the "
         "entry interface, every event marked." + at_deploy,
@@ -377,6 +421,16 @@ def figure_captions(result, mission) -> dict[str, str]:
         f"{_num(p.get('dynamic_pressure_pa', math.nan) / 1e3, '.2f')} kPa, "
         f"{_num(p.get('heat_rate_w_cm2'), '.1f')} W/cm², heat load "
         f"{_num(p.get('heat_load_j_cm2'), '.0f')} J/cm².",
+        "altitude_range": "Altitude above the ellipsoid against downrange distance from the "
+        "entry interface (the great-circle ground distance along the track), every event "
+        f"marked: through any skip (skip exit, apogee, re-entry) to {word}."
+        + (
+            f" {float(plots_capsule.downrange_km(result)[1][-1]):,.0f} km flown over the ground."
+            if result.trajectory.t_s[-1] >= 0.0
+            else ""
+        )
+        + at_deploy,
+        "heating": capsule.heating_caption(result),
         "bank": "Bank angle from the entry interface to parachute deployment, the guidance "
         "phases and sequence events as vertical lines; a change of sign is a bank reversal.",
         "parachute_phase": "Mach number and parachute force from deployment to backshell "
@@ -397,9 +451,26 @@ def figure_captions(result, mission) -> dict[str, str]:
         "debris_map": "Hardware around the rover, in metres east and north of it, with the "
         "100 m circle and each body's distance.",
     }
+    if plots_capsule.has_clusters(mission):
+        out["parachute_phase"] = (
+            f"The parachute sequence, first cluster deploy to {word}: speed, altitude and the "
+            "parachute force, every deploy and release a vertical line."
+            + (
+                f" Peak load {p['parachute_load_n'] / 1e3:.1f} kN."
+                if "parachute_load_n" in p
+                else ""
+            )
+        )
+    if capsule.is_capsule(mission):
+        out["bank"] = out["bank"].replace("to parachute deployment", f"to {word}")
+        out["site_map"] = (
+            f"The {word} site in the target's east–north frame. Left, the near field in "
+            "metres; right, every body's rest point in kilometres with any published landing "
+            "ellipse."
+        )
     if result.touchdown is not None:
         out["site_map"] += (
-            f" The rover is {result.touchdown['miss_distance_m']:.0f} m from the target."
+            f" The {landed} is {result.touchdown['miss_distance_m']:.0f} m from the target."
         )
     errors = guidance_errors(result, mission)
     if errors is not None:
