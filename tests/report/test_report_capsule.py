@@ -47,6 +47,15 @@ def test_capsule_report_speaks_of_the_capsule(page, capsule):
         f"The capsule splashed down at E+{td['t_s']:.1f} s at {td['vertical_speed_m_s']:.2f} m/s"
         in text
     )
+    # the hardware sentence measures from the capsule: the nearest body at rest
+    near = min(
+        (b for b in result.bodies if b.name != "capsule" and b.distance_from_capsule_m is not None),
+        key=lambda b: b.distance_from_capsule_m,
+    )
+    assert (
+        f"The nearest hardware, the {near.name.replace('_', ' ')}, came down "
+        f"{near.distance_from_capsule_m:,.0f} m from the capsule" in text
+    )
     dom = report_dom.read(page)
     rows = {row[0]: row for row in dom.tables["touchdown"]["rows"]}
     assert set(rows) == {"splashdown time", "descent rate", "horizontal speed", "capsule to target"}

@@ -212,6 +212,13 @@ def _story(result, mission) -> str:
             f"The descent stage crashed {crash.distance_from_rover_m:,.0f} m from the rover, "
             f"bearing {crash.bearing_from_rover_deg:.0f}°, at {crash.impact_speed_m_s:.0f} m/s."
         )
+    near = capsule.nearest_hardware(result)
+    if near is not None:
+        parts.append(
+            f"The nearest hardware, the {near.name.replace('_', ' ')}, came down "
+            f"{near.distance_from_capsule_m:,.0f} m from the capsule, bearing "
+            f"{near.bearing_from_capsule_deg:.0f}°."
+        )
     return " ".join(parts)
 
 
@@ -470,7 +477,7 @@ def figure_captions(result, mission) -> dict[str, str]:
         )
     if result.touchdown is not None:
         out["site_map"] += (
-            f" The {landed} is {result.touchdown['miss_distance_m']:.0f} m from the target."
+            f" The {landed} is {result.touchdown['miss_distance_m']:,.0f} m from the target."
         )
     errors = guidance_errors(result, mission)
     if errors is not None:

@@ -19,6 +19,7 @@ __all__ = [
     "heating_rows",
     "is_capsule",
     "landed_name",
+    "nearest_hardware",
     "touchdown_word",
 ]
 
@@ -71,6 +72,19 @@ def first_cluster_deploy(result, mission):
     return next((e for e in events if "deploy" in e.name), events[0] if events else None)
 
 
+def nearest_hardware(result):
+    """The body at rest nearest a capsule that landed itself (None for a lander, or when
+    nothing else came to rest): what the summary's hardware sentence names."""
+    bodies = [
+        b
+        for b in result.bodies
+        if b.name != "capsule"
+        and b.distance_from_capsule_m is not None
+        and b.bearing_from_capsule_deg is not None
+    ]
+    return min(bodies, key=lambda b: b.distance_from_capsule_m, default=None)
+
+
 def _n(value, spec: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
@@ -119,7 +133,8 @@ def heating_caption(result) -> str:
             + f", peak {_n(r['peak_w_cm2']['total'], '.0f')} W/cm², load "
             f"{_n(r['load_j_cm2']['total'], ',.0f')} J/cm²;"
         )
-    return text.rstrip(";") + (
-        ". Between pulses the heat rate falls while the heat stays in the shield: the "
-        "soak behind the Artemis I char loss (EARTH.md 1.7)."
+    soak = (
+        " Between pulses the heat rate falls while the heat stays in the shield: the soak "
+        "behind the Artemis I char loss (EARTH.md 1.7)."
     )
+    return text.rstrip(";") + "." + (soak if len(rows) > 1 else "")
