@@ -56,6 +56,8 @@ def test_capsule_report_speaks_of_the_capsule(page, capsule):
         f"The nearest hardware, the {near.name.replace('_', ' ')}, came down "
         f"{near.distance_from_capsule_m:,.0f} m from the capsule" in text
     )
+    # Earth's latitudes are geodetic (WGS-84), not Mars's planetocentric
+    assert "planetocentric" not in text and "latitudes geodetic" in text
     dom = report_dom.read(page)
     rows = {row[0]: row for row in dom.tables["touchdown"]["rows"]}
     assert set(rows) == {"splashdown time", "descent rate", "horizontal speed", "capsule to target"}

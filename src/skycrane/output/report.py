@@ -311,8 +311,12 @@ TIMELINE_COLUMNS = (
 )
 
 
-def timeline_table(result) -> Table:
-    """A row per event of ``result.events``, in time order (``skycrane run``'s table)."""
+def timeline_table(result, latitudes: str = "planetocentric") -> Table:
+    """A row per event of ``result.events``, in time order (``skycrane run``'s table).
+
+    ``latitudes``: the planet's latitude convention, named in the caption (Earth's are
+    geodetic, Mars's planetocentric).
+    """
     rows = tuple(
         (
             event_label(ev.name, ev.jettisoned),
@@ -332,7 +336,7 @@ def timeline_table(result) -> Table:
         "Every event: time from the entry interface (E+) and before touchdown (T−, negative "
         "after it), altitude above the ground at the landing site and above the datum (the "
         "reference ellipsoid), planet-relative speed, Mach number (none outside the "
-        "atmosphere), dynamic pressure and planetocentric position",
+        f"atmosphere), dynamic pressure and {latitudes} position",
         TIMELINE_COLUMNS,
         rows,
         id="timeline",
@@ -498,7 +502,11 @@ def result_sections(result, mission) -> list[Section]:
     """The sections of one result: summary, timeline, hardware (if any), figures."""
     sections = [
         summary_section(result, mission),
-        Section("Timeline", "timeline-section", (timeline_table(result),)),
+        Section(
+            "Timeline",
+            "timeline-section",
+            (timeline_table(result, mission.planet.latitude_convention),),
+        ),
     ]
     if result.bodies:
         sections.append(Section("Hardware at rest", "hardware-section", (hardware_table(result),)))
@@ -600,6 +608,7 @@ def render_html(
     sections: Sequence[Section],
     pngs: dict[str, bytes] | None = None,
     dpi: int = FIGURE_DPI,
+    latitudes: str = "planetocentric",
 ) -> str:
     """The report as one HTML document (every text escaped, figures embedded as PNG).
 
@@ -635,7 +644,7 @@ def render_html(
         + "\n".join(parts)
         + f"\n<footer>skycrane {_e(__version__)}. Times are seconds from the entry interface "
         "(E+) and before touchdown (T−); altitudes above the reference ellipsoid; latitudes "
-        "planetocentric, longitudes east.</footer>"
+        f"{_e(latitudes)}, longitudes east.</footer>"
         + "".join(f"<script>{script}</script>" for script in scripts)
         + f"<script>{_SCRIPT}</script></body></html>\n"
     )
@@ -741,7 +750,9 @@ def write_report(
     say("writing report.html")
     title = f"{result.title}: entry, descent and landing"
     subtitle = f"{mission.spec.mission.title} — {result.status_text}"
-    text = render_html(title, subtitle, sections, pngs, dpi)
+    text = render_html(
+        title, subtitle, sections, pngs, dpi, latitudes=mission.planet.latitude_convention
+    )
     written: dict[str, Path] = {}
     try:
         written[REPORT_NAME] = _write_bytes(out / REPORT_NAME, text.encode("utf-8"))
