@@ -16,16 +16,19 @@ from skycrane.output.plots import (
     powered_descent,
     site_map,
 )
+from skycrane.output.plots_capsule import altitude_range, heating
 
 __all__ = [
     "FIGURES",
     "all_figures",
     "altitude_mach",
+    "altitude_range",
     "altitude_speed",
     "bank",
     "debris_map",
     "entry_loads",
     "guidance_errors",
+    "heating",
     "parachute_phase",
     "powered_descent",
     "site_map",

@@ -237,7 +237,8 @@ def test_output_site_map_points_at_result_positions(result, mission):
 
 def test_output_all_figures_and_axes_argument(result, mission, tmp_path):
     figs = plots.all_figures(result, mission)
-    assert set(figs) == set(plots.FIGURES)
+    # every figure but the heating pulses' (Mars 2020's one convective pulse is in entry_loads)
+    assert set(figs) == set(plots.FIGURES) - {"heating"}
     for name, fig in figs.items():
         for ax in fig.axes:
             if ax.get_ylabel():

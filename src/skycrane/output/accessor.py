@@ -67,6 +67,14 @@ class ResultPlots:
         """Altitude against Mach number, events marked (:func:`plots.altitude_mach`)."""
         return _plots().altitude_mach(self._result, mission, ax)
 
+    def altitude_range(self, mission=None, ax: Axes | None = None) -> Figure:
+        """Altitude against downrange from entry (:func:`plots_capsule.altitude_range`)."""
+        return _plots().plots_capsule.altitude_range(self._result, mission, ax)
+
+    def heating(self, mission=None, ax=None) -> Figure:
+        """Heat rates and load with the heating pulses (:func:`plots_capsule.heating`)."""
+        return _plots().plots_capsule.heating(self._result, mission, ax)
+
     def entry_loads(self, mission=None, ax=None) -> Figure:
         """Deceleration, q, heat rate and heat load against time (:func:`plots.entry_loads`)."""
         return _plots().entry_loads(self._result, mission, ax)

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 
 from skycrane.contract.columns import ALTITUDE, ALTITUDE_ABOVE_GROUND, HEIGHT_LABELS
 from skycrane.output import guidance_errors as _guidance
+from skycrane.output import plots_capsule
 from skycrane.output.event_labels import LABEL_STYLE as _LABEL_STYLE
 from skycrane.output.event_labels import event_lines
 from skycrane.output.map_layers import (
@@ -38,6 +39,7 @@ from skycrane.output.map_layers import (
     local_east_north_m,
     plain_numbers,
 )
+from skycrane.output.report_capsule import is_capsule
 
 NEAR_FIELD_M = 3000.0
 """Bodies within this distance of the target are drawn on the map's panel in metres."""
@@ -114,7 +116,9 @@ def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float
     ]
     out = []
     for x, y, text in zip(px, py, texts, strict=True):
-        width, height = 0.7 * fontsize * len(text) + 4.0, fontsize + 6.0
+        lines = text.split("\n")  # a multi-line label: its longest line, every line's height
+        width = 0.7 * fontsize * max(len(line) for line in lines) + 4.0
+        height = fontsize * (1.0 + 1.2 * (len(lines) - 1)) + 6.0
         chosen, clear_only = None, None
         for dx, dy in candidates:
             left = x + dx if dx >= 0 else x + dx - width
@@ -325,8 +329,12 @@ def _no_phase(axes: list[Axes], text: str) -> None:
 def parachute_phase(result, mission=None, ax=None) -> Figure:
     """Mach number and parachute force from deployment to backshell separation.
 
-    With ``mission``, the parachute's qualified deployment Mach is drawn too.
+    With ``mission``, the parachute's qualified deployment Mach is drawn too. A
+    capsule's parachute clusters (``[parachute_clusters]`` and no disk-gap-band)
+    have their own sequence figure, :func:`skycrane.output.plots_capsule.cluster_phase`.
     """
+    if mission is not None and plots_capsule.has_clusters(mission):
+        return plots_capsule.cluster_phase(result, mission, ax)
     fig, axes = _panels(ax, 2, (7.0, 6.0))
     axes[0].set_ylabel("Mach number [-]")
     axes[1].set_ylabel("parachute force [kN]")
@@ -620,8 +628,9 @@ def site_map(result, mission, ax=None) -> Figure:
             extra = [observed / 1e3] + ([ellipse / 1e3] if ellipse is not None else [])
             _fit_limits(a, np.vstack([xy, *extra]))
         _label_points(a, [(0.0, 0.0, "target"), *items])
-    near.legend(fontsize=6, loc="upper left", markerscale=0.8)
-    far.legend(fontsize=6, loc="upper left", markerscale=0.8)
+    for a in (near, far):  # a capsule alone in its near field has nothing to list
+        if a.get_legend_handles_labels()[0]:
+            a.legend(fontsize=6, loc="upper left", markerscale=0.8)
     if lost:
         far.text(
             0.02,
@@ -685,7 +694,9 @@ def debris_map(result, mission, ax=None) -> Figure:
 FIGURES = {
     "altitude_speed": altitude_speed,
     "altitude_mach": altitude_mach,
+    "altitude_range": plots_capsule.altitude_range,
     "entry_loads": entry_loads,
+    "heating": plots_capsule.heating,
     "bank": bank,
     "guidance_errors": guidance_errors,
     "parachute_phase": parachute_phase,
@@ -698,11 +709,22 @@ FIGURES = {
 
 def has_figure(result, mission, name: str) -> bool:
     """Whether figure ``name`` has something to show: the site map needs a body at rest,
-    the guidance errors a terminal point controller."""
+    the debris map (around the rover) one and a lander, the guidance errors a terminal
+    point controller, the powered descent a ``[powered_descent]``, the parachute phase a
+    disk-gap-band or parachute clusters, the heating figure a capsule, a skip or
+    radiative heating (:func:`skycrane.output.plots_capsule.has_heating_figure`)."""
+    spec = mission.spec
     if name in ("site_map", "debris_map"):
-        return any(b.latitude_deg is not None for b in result.bodies)
+        at_rest = any(b.latitude_deg is not None for b in result.bodies)
+        return at_rest and (name == "site_map" or not is_capsule(mission))
     if name == "guidance_errors":
-        return mission.spec.guidance.entry.mode == "terminal_point_controller"
+        return spec.guidance.entry.mode == "terminal_point_controller"
+    if name == "powered_descent":
+        return spec.powered_descent is not None
+    if name == "parachute_phase":
+        return spec.parachute is not None or plots_capsule.has_clusters(mission)
+    if name == "heating":
+        return plots_capsule.has_heating_figure(result, mission)
     return True
 
 

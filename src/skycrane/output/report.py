@@ -41,7 +41,8 @@ from matplotlib.figure import Figure
 
 from skycrane._version import __version__
 from skycrane.errors import SkycraneError
-from skycrane.output import export, plots
+from skycrane.output import export, plots, plots_capsule
+from skycrane.output import report_capsule as capsule
 from skycrane.output.guidance_errors import guidance_errors
 from skycrane.output.text import event_label
 
@@ -176,21 +177,32 @@ def _event(result, name: str):
 
 
 def _story(result, mission) -> str:
-    """The flight in three sentences: parachute, touchdown, the sky crane's crash."""
+    """The flight in three sentences: parachute, touchdown, the sky crane's crash.
+
+    For a capsule (:func:`skycrane.output.report_capsule.is_capsule`): its first
+    parachute cluster, and its own touchdown (or splashdown).
+    """
     parts = [f"{mission.spec.mission.title}: {result.status_text}."]
     dep = _event(result, "parachute_deploy")
+    what = "The parachute deployed"
+    if dep is None:
+        dep = capsule.first_cluster_deploy(result, mission)
+        what = "The parachute sequence began: " + (dep.name.replace("_", " ") if dep else "")
     if dep is not None:
         parts.append(
-            f"The parachute deployed at E+{dep.t_s:.1f} s, "
+            f"{what} at E+{dep.t_s:.1f} s, "
             f"{dep.altitude_above_ground_m / 1e3:.2f} km above the ground "
             f"({dep.altitude_m / 1e3:.2f} km above the datum), at Mach {dep.mach:.2f}."
         )
     if result.touchdown is not None:
         td = result.touchdown
+        landed = capsule.landed_name(mission)
+        word = capsule.touchdown_word(mission)
+        verb = {"touchdown": "touched down", "splashdown": "splashed down"}[word]
         parts.append(
-            f"The rover {'touched down' if result.ok else 'hit the ground (not a landing)'} at "
+            f"The {landed} {verb if result.ok else 'hit the ground (not a landing)'} at "
             f"E+{td['t_s']:.1f} s at {td['vertical_speed_m_s']:.2f} m/s, "
-            f"{td['miss_distance_m']:.0f} m from the target."
+            f"{td['miss_distance_m']:,.0f} m from the target."
         )
     if not result.ok:
         parts.append(f"Failed during {result.failure_phase or 'flight'}.")
@@ -199,6 +211,13 @@ def _story(result, mission) -> str:
         parts.append(
             f"The descent stage crashed {crash.distance_from_rover_m:,.0f} m from the rover, "
             f"bearing {crash.bearing_from_rover_deg:.0f}°, at {crash.impact_speed_m_s:.0f} m/s."
+        )
+    near = capsule.nearest_hardware(result)
+    if near is not None:
+        parts.append(
+            f"The nearest hardware, the {near.name.replace('_', ' ')}, came down "
+            f"{near.distance_from_capsule_m:,.0f} m from the capsule, bearing "
+            f"{near.bearing_from_capsule_deg:.0f}°."
         )
     return " ".join(parts)
 
@@ -237,25 +256,45 @@ def summary_section(result, mission) -> Section:
     )
     if result.touchdown is not None:
         td = result.touchdown
+        word = capsule.touchdown_word(mission)
         rows = (
-            ("touchdown time", _num(td["t_s"], ".2f"), "s from entry"),
+            (f"{word} time", _num(td["t_s"], ".2f"), "s from entry"),
             ("descent rate", _num(td["vertical_speed_m_s"], ".3f"), "m/s"),
             ("horizontal speed", _num(td["horizontal_speed_m_s"], ".3f"), "m/s"),
-            ("rover to target", _num(td["miss_distance_m"], ".1f"), "m"),
-            ("propellant left", _num(result.propellant_remaining_kg, ".1f"), "kg"),
+            (f"{capsule.landed_name(mission)} to target", _num(td["miss_distance_m"], ".1f"), "m"),
         )
+        if mission.spec.powered_descent is not None:
+            rows += (("propellant left", _num(result.propellant_remaining_kg, ".1f"), "kg"),)
         blocks.append(
             Table(
-                "Touchdown and propellant",
+                f"{word.capitalize()} and propellant"
+                if mission.spec.powered_descent is not None
+                else word.capitalize(),
                 ("quantity", "value", "unit"),
                 rows,
                 id="touchdown",
                 numeric=frozenset({"value"}),
             )
         )
+    if plots.has_figure(result, mission, "heating"):  # a Mars lander's pulse: entry loads
+        blocks.append(heating_table(result))
     if result.warnings:
         blocks.extend(Paragraph(f"Warning: {w}") for w in result.warnings)
     return Section("Summary", "summary", tuple(blocks))
+
+
+def heating_table(result) -> Table:
+    """A row per heating pulse of :attr:`Result.heating`: times, soak, peaks and loads,
+    each as convective, radiative and total."""
+    return Table(
+        "Heating pulses: the stagnation-point heat rate above the pulse threshold; the soak "
+        "is the time since the previous pulse ended",
+        capsule.HEATING_COLUMNS,
+        capsule.heating_rows(result),
+        id="heating",
+        numeric=frozenset(capsule.HEATING_COLUMNS[1:]),
+        row_ids=tuple(f"pulse{r['pulse']}" for r in result.heating),
+    )
 
 
 TIMELINE_COLUMNS = (
@@ -272,8 +311,12 @@ TIMELINE_COLUMNS = (
 )
 
 
-def timeline_table(result) -> Table:
-    """A row per event of ``result.events``, in time order (``skycrane run``'s table)."""
+def timeline_table(result, latitudes: str = "planetocentric") -> Table:
+    """A row per event of ``result.events``, in time order (``skycrane run``'s table).
+
+    ``latitudes``: the planet's latitude convention, named in the caption (Earth's are
+    geodetic, Mars's planetocentric).
+    """
     rows = tuple(
         (
             event_label(ev.name, ev.jettisoned),
@@ -293,7 +336,7 @@ def timeline_table(result) -> Table:
         "Every event: time from the entry interface (E+) and before touchdown (T−, negative "
         "after it), altitude above the ground at the landing site and above the datum (the "
         "reference ellipsoid), planet-relative speed, Mach number (none outside the "
-        "atmosphere), dynamic pressure and planetocentric position",
+        f"atmosphere), dynamic pressure and {latitudes} position",
         TIMELINE_COLUMNS,
         rows,
         id="timeline",
@@ -352,7 +395,11 @@ def hardware_table(result) -> Table:
 
 
 def figure_captions(result, mission) -> dict[str, str]:
-    """A caption per figure of :data:`skycrane.output.plots.FIGURES`, with its key numbers."""
+    """A caption per figure of :data:`skycrane.output.plots.FIGURES`, with its key numbers.
+
+    A capsule's captions speak of the capsule, its parachute clusters and its
+    touchdown (:mod:`skycrane.output.report_capsule`).
+    """
     dep = _event(result, "parachute_deploy")
     p = result.peaks
     at_deploy = (
@@ -361,6 +408,14 @@ def figure_captions(result, mission) -> dict[str, str]:
         if dep is not None
         else ""
     )
+    first = capsule.first_cluster_deploy(result, mission) if dep is None else None
+    if first is not None:
+        at_deploy = (
+            f" The parachute sequence began ({first.name.replace('_', ' ')}) at "
+            f"E+{first.t_s:.1f} s, {first.altitude_m / 1e3:.2f} km, {first.speed_m_s:.0f} m/s."
+        )
+    landed = capsule.landed_name(mission)
+    word = capsule.touchdown_word(mission)
     out = {
         "altitude_speed": "Altitude above the ellipsoid against planet-relative speed from the "
         "entry interface, every event marked." + at_deploy,
@@ -377,6 +432,16 @@ def figure_captions(result, mission) -> dict[str, str]:
         f"{_num(p.get('dynamic_pressure_pa', math.nan) / 1e3, '.2f')} kPa, "
         f"{_num(p.get('heat_rate_w_cm2'), '.1f')} W/cm², heat load "
         f"{_num(p.get('heat_load_j_cm2'), '.0f')} J/cm².",
+        "altitude_range": "Altitude above the ellipsoid against downrange distance from the "
+        "entry interface (the great-circle ground distance along the track), every event "
+        f"marked: through any skip (skip exit, apogee, re-entry) to {word}."
+        + (
+            f" {float(plots_capsule.downrange_km(result)[1][-1]):,.0f} km flown over the ground."
+            if result.trajectory.t_s[-1] >= 0.0
+            else ""
+        )
+        + at_deploy,
+        "heating": capsule.heating_caption(result),
         "bank": "Bank angle from the entry interface to parachute deployment, the guidance "
         "phases and sequence events as vertical lines; a change of sign is a bank reversal.",
         "parachute_phase": "Mach number and parachute force from deployment to backshell "
@@ -397,9 +462,26 @@ def figure_captions(result, mission) -> dict[str, str]:
         "debris_map": "Hardware around the rover, in metres east and north of it, with the "
         "100 m circle and each body's distance.",
     }
+    if plots_capsule.has_clusters(mission):
+        out["parachute_phase"] = (
+            f"The parachute sequence, first cluster deploy to {word}: speed, altitude and the "
+            "parachute force, every deploy and release a vertical line."
+            + (
+                f" Peak load {p['parachute_load_n'] / 1e3:.1f} kN."
+                if "parachute_load_n" in p
+                else ""
+            )
+        )
+    if capsule.is_capsule(mission):
+        out["bank"] = out["bank"].replace("to parachute deployment", f"to {word}")
+        out["site_map"] = (
+            f"The {word} site in the target's east–north frame. Left, the near field in "
+            "metres; right, every body's rest point in kilometres with any published landing "
+            "ellipse."
+        )
     if result.touchdown is not None:
         out["site_map"] += (
-            f" The rover is {result.touchdown['miss_distance_m']:.0f} m from the target."
+            f" The {landed} is {result.touchdown['miss_distance_m']:,.0f} m from the target."
         )
     errors = guidance_errors(result, mission)
     if errors is not None:
@@ -420,7 +502,11 @@ def result_sections(result, mission) -> list[Section]:
     """The sections of one result: summary, timeline, hardware (if any), figures."""
     sections = [
         summary_section(result, mission),
-        Section("Timeline", "timeline-section", (timeline_table(result),)),
+        Section(
+            "Timeline",
+            "timeline-section",
+            (timeline_table(result, mission.planet.latitude_convention),),
+        ),
     ]
     if result.bodies:
         sections.append(Section("Hardware at rest", "hardware-section", (hardware_table(result),)))
@@ -522,6 +608,7 @@ def render_html(
     sections: Sequence[Section],
     pngs: dict[str, bytes] | None = None,
     dpi: int = FIGURE_DPI,
+    latitudes: str = "planetocentric",
 ) -> str:
     """The report as one HTML document (every text escaped, figures embedded as PNG).
 
@@ -557,7 +644,7 @@ def render_html(
         + "\n".join(parts)
         + f"\n<footer>skycrane {_e(__version__)}. Times are seconds from the entry interface "
         "(E+) and before touchdown (T−); altitudes above the reference ellipsoid; latitudes "
-        "planetocentric, longitudes east.</footer>"
+        f"{_e(latitudes)}, longitudes east.</footer>"
         + "".join(f"<script>{script}</script>" for script in scripts)
         + f"<script>{_SCRIPT}</script></body></html>\n"
     )
@@ -663,7 +750,9 @@ def write_report(
     say("writing report.html")
     title = f"{result.title}: entry, descent and landing"
     subtitle = f"{mission.spec.mission.title} — {result.status_text}"
-    text = render_html(title, subtitle, sections, pngs, dpi)
+    text = render_html(
+        title, subtitle, sections, pngs, dpi, latitudes=mission.planet.latitude_convention
+    )
     written: dict[str, Path] = {}
     try:
         written[REPORT_NAME] = _write_bytes(out / REPORT_NAME, text.encode("utf-8"))
