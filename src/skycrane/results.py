@@ -437,7 +437,8 @@ def trajectory_of(raw: RawBatch, i: int, planet, t_e: float = 0.0) -> Trajectory
         r_pf_m=ys[:, 0:3].copy(),
         v_pf_m_s=ys[:, 3:6].copy(),
         mass_kg=ys[:, L.S_MASS].copy(),
-        bank_deg=np.degrees(ys[:, L.S_BANK]),
+        # the roll state accumulates through reversals past +-180 deg: report it in (-180, 180]
+        bank_deg=180.0 - np.mod(180.0 - np.degrees(ys[:, L.S_BANK]), 360.0),
         altitude_m=aux[:, L.A_ALT_M].copy(),
         latitude_deg=np.atleast_1d(lat),
         longitude_deg=np.atleast_1d(lon),

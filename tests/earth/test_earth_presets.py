@@ -87,3 +87,10 @@ def test_monte_carlo_works_unchanged_on_an_earth_mission(tmp_path):
     ellipses = summary["ellipses"]
     assert {"capsule", "forward_bay_cover", "drogues", "pilots"} <= set(ellipses)
     assert ellipses["capsule"]["p99"]["major_km"] < 10 * MISS_MAX_M / 1e3
+
+
+def test_bank_is_reported_within_a_turn(flights):
+    """Invariant: a skip entry's reversals carry the roll state past +-180 deg; the reported
+    bank angle stays in (-180, 180]."""
+    bank = flights["artemis1"].trajectory.bank_deg
+    assert bank.min() > -180.0 and bank.max() <= 180.0
