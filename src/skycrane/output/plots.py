@@ -143,13 +143,18 @@ def _label_offsets(ax: Axes, xs, ys, texts, fontsize: float) -> list[tuple[float
     return out
 
 
-def _mark_events(ax: Axes, events, xs, ys) -> None:
-    """A marker and a text label per event, labels placed apart with leader lines."""
-    texts = [ev.name.replace("_", " ") for ev in events]
+def _mark_events(ax: Axes, events, xs, ys, runs: list[list[int]] | None = None) -> None:
+    """A marker per event and a text label per run of events (default: one each), labels
+    placed apart with leader lines; a run's label names its events a line each, its gid
+    ``"event:<name>,<name>,…"``."""
+    runs = [[i] for i in range(len(events))] if runs is None else runs
     for ev, x, y in zip(events, xs, ys, strict=True):
         ax.scatter([x], [y], gid=f"event:{ev.name}", **_EVENT_STYLE)
-    offsets = _label_offsets(ax, xs, ys, texts, _LABEL_STYLE["fontsize"])
-    for ev, x, y, text, (dx, dy) in zip(events, xs, ys, texts, offsets, strict=True):
+    texts = ["\n".join(events[i].name.replace("_", " ") for i in run) for run in runs]
+    lx = [xs[run[0]] for run in runs]
+    ly = [ys[run[0]] for run in runs]
+    offsets = _label_offsets(ax, lx, ly, texts, _LABEL_STYLE["fontsize"])
+    for run, x, y, text, (dx, dy) in zip(runs, lx, ly, texts, offsets, strict=True):
         far = np.hypot(dx, dy) > 10.0
         ax.annotate(
             text,
@@ -157,7 +162,7 @@ def _mark_events(ax: Axes, events, xs, ys) -> None:
             xytext=(dx, dy),
             ha="left" if dx >= 0 else "right",
             va="center",
-            gid=f"event:{ev.name}",
+            gid="event:" + ",".join(events[i].name for i in run),
             arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"} if far else None,
             **_LABEL_STYLE,
         )

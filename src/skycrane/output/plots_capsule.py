@@ -125,26 +125,7 @@ def _mark_crowded(ax: Axes, events, xs, ys, min_pt: float = 24.0) -> None:
     ``"event:<name>,<name>,…"`` as for a numbered series."""
     from skycrane.output import plots
 
-    for ev, x, y in zip(events, xs, ys, strict=True):
-        ax.scatter([x], [y], gid=f"event:{ev.name}", **plots._EVENT_STYLE)
-    runs = _crowds(ax, xs, ys, min_pt)
-    texts = ["\n".join(events[i].name.replace("_", " ") for i in run) for run in runs]
-    ax_ = [xs[run[0]] for run in runs]
-    ay_ = [ys[run[0]] for run in runs]
-    offsets = plots._label_offsets(ax, ax_, ay_, texts, LABEL_STYLE["fontsize"])
-    for run, x, y, text, (dx, dy) in zip(runs, ax_, ay_, texts, offsets, strict=True):
-        ax.annotate(
-            text,
-            (x, y),
-            xytext=(dx, dy),
-            ha="left" if dx >= 0 else "right",
-            va="center",
-            gid="event:" + ",".join(events[i].name for i in run),
-            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"}
-            if np.hypot(dx, dy) > 10.0
-            else None,
-            **LABEL_STYLE,
-        )
+    plots._mark_events(ax, events, xs, ys, runs=_crowds(ax, xs, ys, min_pt))
 
 
 def has_heating_figure(result, mission) -> bool:
