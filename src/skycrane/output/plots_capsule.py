@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from skycrane.output import figure_parts as parts
 from skycrane.output.event_labels import LABEL_STYLE, event_lines
 
 SKIP_EVENTS = ("skip_exit", "skip_apogee", "reentry")
@@ -56,14 +57,12 @@ def range_events(result, mission=None) -> list:
     interface, a skip's, the peaks, the parachute events (a disk-gap-band's, a cluster's,
     the backshell's) and touchdown; the guidance phases and the powered descent's many
     events of the last minute are the time-history figures'."""
-    from skycrane.output import plots
-
     acting = set()
     if mission is not None and has_clusters(mission):
         acting = {e.name for e in cluster_events(result, mission)}
     return [
         e
-        for e in plots.marked_events(result)
+        for e in parts.marked_events(result)
         if e.name in RANGE_EVENTS
         or e.name in acting
         or e.name.startswith("peak_")
@@ -79,15 +78,13 @@ def altitude_range(result, mission=None, ax: Axes | None = None) -> Figure:
     touchdown: the events of :func:`range_events` at their downrange distance
     (interpolated in time along the track); markers within a few points share a label.
     """
-    from skycrane.output import plots
-
-    fig, ax = plots._one_axes(ax, (8.0, 5.0))
+    fig, ax = parts._one_axes(ax, (8.0, 5.0))
     t, s_km = downrange_km(result)
     tr = result.trajectory
     alt_km = tr.altitude_m[tr.t_s >= 0.0] / 1e3
     ax.plot(s_km, alt_km, lw=1.2, gid="downrange")
     if mission is not None:
-        ax.axhline(mission.spec.target.altitude_m / 1e3, ls="--", **plots._GROUND_STYLE)
+        ax.axhline(mission.spec.target.altitude_m / 1e3, ls="--", **parts._GROUND_STYLE)
     ax.set_xlabel("downrange from the entry interface (great circle along the track) [km]")
     ax.set_ylabel("altitude above the ellipsoid [km]")
     ax.set_title(f"{result.mission}: altitude against downrange")
@@ -100,7 +97,7 @@ def altitude_range(result, mission=None, ax: Axes | None = None) -> Figure:
 
 def _crowds(ax: Axes, xs, ys, min_pt: float) -> list[list[int]]:
     """Indices of the points in runs whose successive markers lie within ``min_pt`` points
-    (estimated from the axes' place after the layout, as :func:`plots._label_offsets`)."""
+    (estimated from the axes' place after the layout, as :func:`parts._label_offsets`)."""
     fig = ax.figure
     engine = fig.get_layout_engine()
     if engine is not None:
@@ -123,9 +120,7 @@ def _mark_crowded(ax: Axes, events, xs, ys, min_pt: float = 24.0) -> None:
     """A marker per event; one label per crowd of markers (the parachute events at the end
     of a long track sit within a few points), naming its events a line each, its gid
     ``"event:<name>,<name>,…"`` as for a numbered series."""
-    from skycrane.output import plots
-
-    plots._mark_events(ax, events, xs, ys, runs=_crowds(ax, xs, ys, min_pt))
+    parts._mark_events(ax, events, xs, ys, runs=_crowds(ax, xs, ys, min_pt))
 
 
 def has_heating_figure(result, mission) -> bool:
@@ -133,11 +128,10 @@ def has_heating_figure(result, mission) -> bool:
     and either more than one (a skip, with its soak), radiative heating (a lunar return)
     or a capsule that lands itself. A Mars lander's one convective pulse is already the
     entry-loads figure's heat rate and load."""
-    from skycrane.output.report_capsule import is_capsule
 
     rows = getattr(result, "heating", None) or []
     radiative = any((r["load_j_cm2"].get("radiative") or 0.0) > 0.0 for r in rows)
-    return bool(rows) and (len(rows) > 1 or radiative or is_capsule(mission))
+    return bool(rows) and (len(rows) > 1 or radiative or parts.is_capsule(mission))
 
 
 def _heating_window(result) -> tuple[float, float]:
@@ -155,19 +149,17 @@ def heating(result, mission=None, ax=None) -> Figure:
     labelled with its duration. Bottom [J/cm²]: the cumulative heat load, total and
     radiative, with each pulse's load annotated.
     """
-    from skycrane.output import plots
-
-    fig, (rate_ax, load_ax) = plots._panels(ax, 2, (8.0, 7.0))
+    fig, (rate_ax, load_ax) = parts._panels(ax, 2, (8.0, 7.0))
     rate_ax.set_ylabel("heat rate [W/cm²]")
     load_ax.set_ylabel("heat load [J/cm²]")
     load_ax.set_xlabel("time from entry interface [s]")
     rate_ax.set_title(f"{result.mission}: heating pulses")
     if not result.heating:
-        plots._no_phase([rate_ax, load_ax], "no heating pulse")
+        parts._no_phase([rate_ax, load_ax], "no heating pulse")
         return fig
     tr = result.trajectory
     t0, t1 = _heating_window(result)
-    sel = plots._window(result, t0, t1)
+    sel = parts._window(result, t0, t1)
     t = tr.t_s[sel]
     total, rad = tr.heat_rate_w_cm2[sel], tr.radiative_heat_rate_w_cm2[sel]
     for part, y, style in (
@@ -279,9 +271,7 @@ def cluster_phase(result, mission, ax=None) -> Figure:
     touchdown) a labelled vertical line; the peak parachute load marked at its
     refined value (the opening shock falls between the samples).
     """
-    from skycrane.output import plots
-
-    fig, axes = plots._panels(ax, 3, (7.0, 8.0))
+    fig, axes = parts._panels(ax, 3, (7.0, 8.0))
     speed_ax, alt_ax, force_ax = axes
     speed_ax.set_ylabel("speed [m/s]")
     alt_ax.set_ylabel("altitude above the ellipsoid [km]")
@@ -291,11 +281,11 @@ def cluster_phase(result, mission, ax=None) -> Figure:
     events = sorted(cluster_events(result, mission), key=lambda e: e.t_s)
     tr = result.trajectory
     if not events:
-        plots._no_phase(axes, "no parachute deployment")
+        parts._no_phase(axes, "no parachute deployment")
         return fig
     t0 = events[0].t_s
-    t1 = plots._event_time(result, "touchdown", default=float(tr.t_s[-1]))
-    sel = plots._window(result, t0 - 5.0, t1 + 2.0)
+    t1 = parts._event_time(result, "touchdown", default=float(tr.t_s[-1]))
+    sel = parts._window(result, t0 - 5.0, t1 + 2.0)
     t = tr.t_s[sel]
     speed_ax.plot(t, tr.speed_m_s[sel], lw=1.2, gid="speed")
     alt_ax.plot(t, tr.altitude_m[sel] / 1e3, lw=1.2, gid="altitude")
@@ -307,5 +297,5 @@ def cluster_phase(result, mission, ax=None) -> Figure:
         a.grid(True, alpha=0.3)
     pk = next((e for e in result.events if e.name == "peak_parachute_load"), None)
     if pk is not None and pk.value is not None:  # the opening shock, between samples
-        plots._mark_events(force_ax, [pk], [pk.t_s], [pk.value / 1e3])
+        parts._mark_events(force_ax, [pk], [pk.t_s], [pk.value / 1e3])
     return fig

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 
+from skycrane.output.figure_parts import is_capsule
+
 __all__ = [
     "HEATING_COLUMNS",
     "first_cluster_deploy",
@@ -40,12 +42,6 @@ HEATING_COLUMNS = (
 """Columns of the report's heating table (units in brackets)."""
 
 _SEA = re.compile(r"\b(sea|ocean|pacific|atlantic|splash\w*)\b", re.IGNORECASE)
-
-
-def is_capsule(mission) -> bool:
-    """A capsule that lands itself: its own ground (or sea) contact is its touchdown."""
-    seq = mission.spec.sequence
-    return seq is not None and bool(seq.end_on_ground) and mission.spec.powered_descent is None
 
 
 def landed_name(mission) -> str:
