@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from drawn_labels import gid_texts, overlapping_labels
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
@@ -40,32 +40,6 @@ def _great_circle_km(lat1, lon1, lat2, lon2, radius_m):
     p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
     c = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
     return float(np.arccos(np.clip(c, -1.0, 1.0)) * radius_m / 1e3)
-
-
-def _texts(fig, prefix=""):
-    """(axes, text artist) of every text with a gid starting with ``prefix``."""
-    return [
-        (ax, t)
-        for ax in fig.axes
-        for t in ax.texts
-        if (t.get_gid() or "").startswith(prefix) and t.get_text()
-    ]
-
-
-def _overlaps(fig, prefix=""):
-    """Pairs of labels (gids starting with ``prefix``) on one axes whose drawn boxes overlap."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    pairs = []
-    for ax in fig.axes:
-        boxes = [
-            (t.get_text(), t.get_window_extent(renderer)) for a, t in _texts(fig, prefix) if a is ax
-        ]
-        pairs += [
-            (a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1 :] if ba.overlaps(bb)
-        ]
-    return pairs
 
 
 def test_capsule_flight_skips_and_lands(capsule):
@@ -134,7 +108,7 @@ def test_altitude_range_marks_every_event_on_the_track(capsule):
         for name in t.get_gid().removeprefix("event:").split(",")
     ]
     assert sorted(labelled) == sorted(marks)
-    assert _overlaps(fig, "event:") == []
+    assert overlapping_labels(fig, "event:") == []
     plt.close(fig)
 
 
@@ -162,7 +136,7 @@ def test_heating_figure_pulses_peaks_loads_and_soak(capsule):
                 else [span.get_x(), span.get_x() + span.get_width()]
             )
             assert min(xs) == pytest.approx(r["start_s"]) and max(xs) == pytest.approx(r["end_s"])
-        ((_, number),) = [(a, t) for a, t in _texts(fig, f"pulse:{k}") if a is rate_ax]
+        ((_, number),) = [(a, t) for a, t in gid_texts(fig, f"pulse:{k}") if a is rate_ax]
         assert number.get_text() == f"pulse {k}"
         peak = r["peak_w_cm2"]["total"]
         (mark,) = [c for c in rate_ax.collections if c.get_gid() == f"pulse_peak:{k}"]
@@ -172,17 +146,17 @@ def test_heating_figure_pulses_peaks_loads_and_soak(capsule):
             curves["heat_rate:total"].get_xdata() <= r["end_s"]
         )
         assert total[on].max() == pytest.approx(peak, rel=0.02)
-        ((_, label),) = _texts(fig, f"pulse_peak:{k}")
+        ((_, label),) = gid_texts(fig, f"pulse_peak:{k}")
         assert label.get_text() == f"peak {peak:.0f} W/cm²"
-        ((a, load),) = _texts(fig, f"pulse_load:{k}")
+        ((a, load),) = gid_texts(fig, f"pulse_load:{k}")
         assert a is load_ax and f"{r['load_j_cm2']['total']:,.0f} J/cm²" in load.get_text()
     soak = result.heating[1]["soak_before_s"]
-    soak_texts = [t.get_text() for _, t in _texts(fig, "soak:2")]
+    soak_texts = [t.get_text() for _, t in gid_texts(fig, "soak:2")]
     assert soak_texts == [f"soak {soak:.0f} s"]
     # the cumulative load grows and ends at the flight's (up to the window's end)
     load_curve = curves["heat_load:total"].get_ydata()
     assert np.all(np.diff(load_curve) >= -1e-9)
-    assert _overlaps(fig) == []
+    assert overlapping_labels(fig) == []
     plt.close(fig)
 
 
@@ -216,7 +190,7 @@ def test_cluster_parachute_phase(capsule):
     # the sampled curve reaches no more than the refined peak, and most of it
     assert 0.8 * peak_kn < force.get_ydata().max() <= peak_kn * (1.0 + 1e-9)
     assert "no parachute" not in " ".join(t.get_text() for t in speed_ax.texts)
-    assert _overlaps(fig, "event:") == []
+    assert overlapping_labels(fig, "event:") == []
     plt.close(fig)
 
 
@@ -242,5 +216,5 @@ def test_m2020_altitude_range(result, mission):
     )
     assert s_km[-1] >= direct * (1.0 - 1e-6)
     assert not any(isinstance(p, Rectangle) and p.get_gid() for p in ax.patches)
-    assert _overlaps(fig, "event:") == []
+    assert overlapping_labels(fig, "event:") == []
     plt.close(fig)

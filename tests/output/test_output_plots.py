@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from drawn_labels import overlapping_labels
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
@@ -116,24 +116,6 @@ def test_output_bank_has_guidance_phase_lines(result, mission):
     plt.close(fig)
 
 
-def _overlapping_labels(fig) -> list[tuple[str, str]]:
-    """Pairs of event labels on one axes whose drawn boxes overlap (Agg renderer)."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    pairs = []
-    for ax in fig.axes:
-        boxes = [
-            (t.get_text(), t.get_window_extent(renderer))
-            for t in ax.texts
-            if isinstance(t, Annotation) and (t.get_gid() or "").startswith("event:")
-        ]
-        pairs += [
-            (a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1 :] if ba.overlaps(bb)
-        ]
-    return pairs
-
-
 @pytest.mark.parametrize("name", ["bank", "guidance_errors", "powered_descent"])
 def test_output_event_labels_never_overlap(result, mission, name):
     """Invariant of the drawn figure: no two event labels overlap, though Mars 2020 has
@@ -142,7 +124,7 @@ def test_output_event_labels_never_overlap(result, mission, name):
     t = sorted(e.t_s for e in result.events)
     assert min(np.diff(t)) < 1.0  # the figure has close events to separate
     fig = getattr(plots, name)(result, mission)
-    assert _overlapping_labels(fig) == []
+    assert overlapping_labels(fig, "event:") == []
     plt.close(fig)
 
 
