@@ -269,7 +269,7 @@ def reduce_batch(
     table["heat_load_j_cm2"] = raw.y_end[:, L.S_HEAT_LOAD] / 1e4
     heating_columns(raw, batch.params, batch.model, t_e, table, detail)
     bodies: tuple[str, ...] = ()
-    if flights is not None and (mission.spec.powered_descent is not None or _lands_itself(mission)):
+    if flights is not None and (mission.spec.powered_descent is not None or lands_itself(mission)):
         bodies = _hardware(raw, batch, mission, flights, t_e, table, detail)
     exceeded = _limits_exceeded(table, mission)
     detail["limits_exceeded"] = exceeded
@@ -358,7 +358,7 @@ def _landing_failures(raw: RawBatch, mission: Mission, table: dict, phase) -> np
             tol = 1e-6 * loaded
             for i in np.flatnonzero(td & ((prop < -tol) | (prop > loaded + tol))):
                 out[i].append(PROPELLANT_BOOKS)
-    if _lands_itself(mission):
+    if lands_itself(mission):
         for i, reason in _reefed_at_touchdown(raw, mission):
             out[i].append(reason)
     return _tuples(out)
@@ -515,9 +515,11 @@ def _impact_direction(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return angle, azimuth
 
 
-def _lands_itself(mission: Mission) -> bool:
-    """A capsule whose own ground (or sea) contact is its touchdown (``end_on_ground``)."""
-    return mission.spec.sequence is not None and mission.spec.sequence.end_on_ground
+def lands_itself(mission: Mission) -> bool:
+    """A capsule that lands itself: its own ground (or sea) contact is its touchdown
+    (``end_on_ground``), with no descent stage lowering a rover."""
+    seq = mission.spec.sequence
+    return seq is not None and bool(seq.end_on_ground) and mission.spec.powered_descent is None
 
 
 def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ...]:
@@ -580,7 +582,7 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
         detail[f"body.{name}.t_separation_s"] = t_sep
         detail[f"body.{name}.t_rest_s"] = t_rest
         detail[f"body.{name}.status"] = status
-    if _lands_itself(mission):  # the capsule rests where it touched down
+    if lands_itself(mission):  # the capsule rests where it touched down
         rest["capsule"] = np.where(td[:, None], y_td, np.nan)
         t_td = np.where(td, raw.event_t_s[:, L.EV_TOUCHDOWN] - t_e, np.nan)
         detail["body.capsule.t_separation_s"] = np.full(n, np.nan)

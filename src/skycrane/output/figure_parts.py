@@ -139,9 +139,3 @@ def _mark_events(ax: Axes, events, xs, ys, runs: list[list[int]] | None = None) 
 def _no_phase(axes: list[Axes], text: str) -> None:
     for a in axes:
         a.text(0.5, 0.5, text, ha="center", va="center", transform=a.transAxes)
-
-
-def is_capsule(mission) -> bool:
-    """A capsule that lands itself: its own ground (or sea) contact is its touchdown."""
-    seq = mission.spec.sequence
-    return seq is not None and bool(seq.end_on_ground) and mission.spec.powered_descent is None

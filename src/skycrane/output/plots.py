@@ -37,7 +37,6 @@ from skycrane.output.figure_parts import (
     _one_axes,
     _panels,
     _window,
-    is_capsule,
     marked_events,
 )
 from skycrane.output.map_layers import (
@@ -49,6 +48,7 @@ from skycrane.output.map_layers import (
     local_east_north_m,
     plain_numbers,
 )
+from skycrane.reduction import lands_itself as is_capsule
 
 NEAR_FIELD_M = 3000.0
 """Bodies within this distance of the target are drawn on the map's panel in metres."""

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from skycrane.output import figure_parts as parts
 from skycrane.output.event_labels import LABEL_STYLE, event_lines
+from skycrane.reduction import lands_itself as is_capsule
 
 SKIP_EVENTS = ("skip_exit", "skip_apogee", "reentry")
 """Events of a skip entry (marked on the altitude-range figure when present)."""
@@ -131,7 +132,7 @@ def has_heating_figure(result, mission) -> bool:
 
     rows = getattr(result, "heating", None) or []
     radiative = any((r["load_j_cm2"].get("radiative") or 0.0) > 0.0 for r in rows)
-    return bool(rows) and (len(rows) > 1 or radiative or parts.is_capsule(mission))
+    return bool(rows) and (len(rows) > 1 or radiative or is_capsule(mission))
 
 
 def _heating_window(result) -> tuple[float, float]:

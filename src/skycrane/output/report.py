@@ -179,7 +179,7 @@ def _event(result, name: str):
 def _story(result, mission) -> str:
     """The flight in three sentences: parachute, touchdown, the sky crane's crash.
 
-    For a capsule (:func:`skycrane.output.report_capsule.is_capsule`): its first
+    For a capsule (:func:`skycrane.reduction.lands_itself`): its first
     parachute cluster, and its own touchdown (or splashdown).
     """
     parts = [f"{mission.spec.mission.title}: {result.status_text}."]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 
-from skycrane.output.figure_parts import is_capsule
+from skycrane.reduction import lands_itself as is_capsule
 
 __all__ = [
     "HEATING_COLUMNS",
