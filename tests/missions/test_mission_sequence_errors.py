@@ -61,6 +61,10 @@ trigger = "altitude_below"
 altitude_m = 100000.0
 aerodynamics = "glider"
 """
+LANDER_ENDS_ON_GROUND = """
+[sequence]
+end_on_ground = true
+"""
 BREAKUP_UNKNOWN_FRAGMENT = """
 [bodies.cruise_stage.breakup]
 altitude_m = 50000.0
@@ -77,6 +81,7 @@ fragments = ["cruise_stage_core", "wing"]
         (EVENT_SUFR_NO_DEPLOY, "sequence.events[0].trigger", "sufr_lead"),
         (EVENT_UNKNOWN_CONFIGURATION, "sequence.events[0].aerodynamics", "glider"),
         (BREAKUP_UNKNOWN_FRAGMENT, "bodies.cruise_stage.breakup.fragments[1]", "wing"),
+        (LANDER_ENDS_ON_GROUND, "sequence.end_on_ground", "True"),
     ],
     ids=[
         "unknown-body",
@@ -85,6 +90,7 @@ fragments = ["cruise_stage_core", "wing"]
         "sufr-without-deploy",
         "unknown-configuration",
         "unknown-fragment",
+        "lander-ending-on-the-ground",
     ],
 )
 def test_sequence_reference_errors(tmp_path, text, key, value) -> None:

@@ -37,6 +37,13 @@ def check_cross(spec: Any) -> None:
         )
     pd = spec.powered_descent
     if pd is not None:
+        if spec.sequence is not None and spec.sequence.end_on_ground:
+            raise KeyProblem(
+                "sequence.end_on_ground",
+                True,
+                "false with a [powered_descent] section: a lander's flight ends with its rover "
+                "set down, a capsule's (end_on_ground) at the ground",
+            )
         if pd.throttle_min >= pd.throttle_max:
             raise KeyProblem(
                 "powered_descent.throttle_min",
