@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
+from skycrane.analysis.boundary import outside_summary
 from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
 from skycrane.analysis.sensitivity import group_of, variance_shares_of
 from skycrane.contract import layout as L
@@ -43,6 +44,10 @@ PERCENTILE_COLUMNS = (
     "touchdown.vertical_speed_m_s",
     "touchdown.horizontal_speed_m_s",
     "touchdown.miss_distance_m",
+    "touchdown.surface_wind_m_s",
+    "touchdown.airbag_peak_deceleration_g",
+    "touchdown.airbag_stroke_m",
+    "touchdown.rebound_height_m",
     "propellant_remaining_kg",
     "body.descent_stage.distance_from_rover_m",
     "body.backshell.distance_from_rover_m",
@@ -161,6 +166,9 @@ def summarize(path: str | Path, mission: Mission) -> dict:
             "three_sigma": gaussian_ellipse(east, north, sigma=3.0).to_dict(),
         }
     out["ellipses"] = ellipses
+    boundary = outside_summary(column, bodies, ok, mission.spec.site)
+    if boundary is not None:
+        out["outside_boundary"] = boundary
     if "rover" in ellipses:
         keys = ("major_km", "minor_km", "azimuth_deg")
         e = ellipses["rover"]["p99"]
