@@ -85,6 +85,8 @@ class AirbagLanding:
         ground at it. 0 when the bags stopped it.
     vented_enthalpy_j : numpy.ndarray
         Enthalpy carried out through the vents, per bag (the energy venting removes).
+    gas_left_kg : numpy.ndarray
+        Gas left in each bag at the end of the contact.
     """
 
     peak_deceleration_g: np.ndarray
@@ -94,6 +96,7 @@ class AirbagLanding:
     slide_speed_m_s: np.ndarray
     bottoming_speed_m_s: np.ndarray
     vented_enthalpy_j: np.ndarray
+    gas_left_kg: np.ndarray
 
 
 def bag_geometry(
@@ -241,6 +244,7 @@ def land_on_airbags(
         slide_speed_m_s=np.where(ok, y[:, 3], nan),
         bottoming_speed_m_s=np.where(ok, bottom_speed, nan),
         vented_enthalpy_j=np.where(ok, y[:, 4], nan),
+        gas_left_kg=np.where(ok, y[:, 2], nan),
     )
 
 
