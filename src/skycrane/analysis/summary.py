@@ -56,6 +56,8 @@ PERCENTILE_COLUMNS = (
 SENSITIVITY_OUTPUTS = (
     "body.rover.east_m",
     "body.rover.north_m",
+    "body.capsule.east_m",
+    "body.capsule.north_m",
     "parachute_deploy.altitude_above_ground_m",
     "parachute_deploy.mach",
     "propellant_remaining_kg",
