@@ -107,3 +107,22 @@ def test_monte_carlo_reports_leaving_the_range(tmp_path):
         assert p["ci95"][0] <= p["probability"] <= p["ci95"][1]
     assert out["any_part"]["outside"] >= max(p["outside"] for p in parts.values())
     assert np.isfinite(summary["percentiles"]["touchdown.airbag_peak_deceleration_g"]["p50"])
+
+
+@pytest.mark.slow
+def test_a_wind_above_the_landing_rules_fails_and_the_capsule_drifts_with_it(tmp_path):
+    """Analytic: hanging under its mains in a steady wind the capsule drifts with the air, so
+    its touchdown horizontal speed is the wind's (within 2 %); invariant: a surface wind above
+    the 13 mph limit (S2, SL-CRIT) fails the case with the landing rules named."""
+    wind_m_s = 8.0
+    path = tmp_path / "windy.toml"
+    path.write_text(
+        'base = "starliner"\n[atmosphere.wind]\naltitude_m = [0.0]\n'
+        f"east_m_s = [{wind_m_s}]\nnorth_m_s = [0.0]\n"
+    )
+    result = skycrane.simulate(load_mission(path))
+    td = result.touchdown
+    assert td["surface_wind_m_s"] == pytest.approx(wind_m_s)
+    assert td["horizontal_speed_m_s"] == pytest.approx(wind_m_s, rel=0.02)
+    assert not result.ok
+    assert "surface wind above the landing rules' limit" in result.status_text
