@@ -195,7 +195,7 @@ def land_on_airbags(
 
     def rates(state, is_open, mass):
         area, volume = bag_geometry(state[:, 0], radius, length)
-        rho = state[:, 2] / volume
+        rho = state[:, 2] / np.maximum(volume, 1e-9 * v0)  # a stroke clipped at 2R
         p = p0 * (np.maximum(rho, 0.0) / rho0) ** gamma
         force = np.maximum(p - p_a, 0.0) * area
         mdot = np.where(
