@@ -19,11 +19,14 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
 import skycrane
+from skycrane.analysis.boundary import outside_summary
 from skycrane.missions.loader import load_mission
 from skycrane.montecarlo import run_monte_carlo
 
@@ -97,16 +100,39 @@ def test_the_airbag_landing_and_the_wind_check_are_reported(flight):
 @pytest.mark.slow
 def test_monte_carlo_reports_leaving_the_range(tmp_path):
     """Invariant: per body and for any part, 0 <= p <= 1 with an interval that contains it;
-    any part leaves at least as often as each part does."""
-    summary = run_monte_carlo(load_mission("starliner"), 24, 7, tmp_path / "mc").summary
-    out = summary["outside_boundary"]
+    any part leaves at least as often as each part does. Analytic limits on the same table:
+    a boundary far from the site holds nothing (p = 1 for every part), a 10 deg square around
+    the site holds everything (p = 0)."""
+    run = run_monte_carlo(load_mission("starliner"), 24, 7, tmp_path / "mc")
+    out = run.summary["outside_boundary"]
     parts = out["bodies"]
     assert {"capsule", "forward_heat_shield", "drogues", "base_heat_shield"} <= set(parts)
     for p in [out["any_part"], *parts.values()]:
         assert 0.0 <= p["probability"] <= 1.0
         assert p["ci95"][0] <= p["probability"] <= p["ci95"][1]
     assert out["any_part"]["outside"] >= max(p["outside"] for p in parts.values())
-    assert np.isfinite(summary["percentiles"]["touchdown.airbag_peak_deceleration_g"]["p50"])
+    assert np.isfinite(run.summary["percentiles"]["touchdown.airbag_peak_deceleration_g"]["p50"])
+
+    table = pq.read_table(tmp_path / "mc" / "cases.parquet")
+
+    def column(name):
+        return table.column(name).to_numpy(zero_copy_only=False).astype(float)
+
+    landed = np.ones(table.num_rows, dtype=bool)
+    bodies = sorted(parts)
+
+    def square(lat0, lon0, half):
+        lat = [lat0 - half, lat0 - half, lat0 + half, lat0 + half, lat0 - half]
+        lon = [lon0 - half, lon0 + half, lon0 + half, lon0 - half, lon0 - half]
+        return SimpleNamespace(
+            boundary_latitude_deg=lat, boundary_longitude_deg=lon, boundary_source="test"
+        )
+
+    far = outside_summary(column, bodies, landed, square(0.0, 0.0, 1.0))
+    assert far["any_part"]["probability"] == 1.0
+    assert all(p["probability"] == 1.0 for p in far["bodies"].values())
+    wide = outside_summary(column, bodies, landed, square(32.94, -106.42, 5.0))
+    assert wide["any_part"]["probability"] == 0.0
 
 
 @pytest.mark.slow
