@@ -245,7 +245,9 @@ def _sensitivity(pf: pq.ParquetFile, names: list[str]) -> dict:
     ok = landed_mask(lambda c: _column(table, c), table.schema.names, status)
     x = np.column_stack([_column(table, c) for c in inputs])[ok]
     groups = [group_of(c) for c in inputs]
-    fits = variance_shares_of(x, {name: _column(table, name)[ok] for name in outputs}, groups)
+    ys = {name: _column(table, name)[ok] for name in outputs}
+    ys = {name: y for name, y in ys.items() if np.isfinite(y).any()}  # a capsule: no propellant
+    fits = variance_shares_of(x, ys, groups)
     return {
         name: {"r2": r2, "shares": shares, "cases": int(ok.sum())}
         for name, (shares, r2) in fits.items()
