@@ -17,7 +17,8 @@ varies by tens of per cent from minute to minute. The Dask overhead is the
 ratio of the medians.
 
     python benchmarks/bench_mc.py [-n 10000] [--modes threads,processes,dask] [--repeats 3]
-                                  [--mission m2020 | msl | artemis1 | artemis2 | apollo4 | FILE]
+                                  [--mission m2020 | msl | artemis1 | artemis2 | apollo4 |
+                                             starliner | FILE]
 """
 
 from __future__ import annotations

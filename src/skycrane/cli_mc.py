@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from skycrane._json import finite_json
-from skycrane.output.text import margin_line, percentile_row, readable
+from skycrane.output.text import boundary_line, margin_line, percentile_row, readable
 
 JSON_KEYS = (
     "cases",
@@ -28,6 +28,7 @@ JSON_KEYS = (
     "ellipse_99",
     "crash_distance_m",
     "probability_hardware_within_m",
+    "outside_boundary",
     "throughput_cases_per_s",
 )
 
@@ -119,6 +120,8 @@ def _print_summary(s: dict, run) -> None:
             f"{_f(100 * s3['contained_fraction'], '.1f')} %",
         )
     out.print(t)
+    if "outside_boundary" in s:
+        out.print(escape(boundary_line(s["outside_boundary"])), soft_wrap=True)
     if "crash_distance_m" in s:
         c = s["crash_distance_m"]
         out.print(

@@ -20,7 +20,10 @@ did not happen; ``altitude_above_ground_m`` is above the target's ground);
 ``peak.<quantity>`` and ``heat_load_j_cm2`` (convective + radiative), and the
 heating pulses' columns (:mod:`skycrane.reduction_heating`);
 ``touchdown.vertical_speed_m_s|horizontal_speed_m_s|miss_distance_m`` and
-``propellant_remaining_kg``;
+``propellant_remaining_kg``; for a capsule landing on ``[vehicle.airbags]`` the
+landing's columns (:data:`skycrane.landing_airbag.AIRBAG_COLUMNS`: the surface
+wind, the bags' peak deceleration, stroke, bottoming speed, the rebound and the
+slide);
 ``body.<name>.east_m|north_m|latitude_deg|longitude_deg|distance_from_rover_m|
 impact_speed_m_s`` for the rover, the descent stage and every jettisoned body.
 East/north are the azimuthal-equidistant coordinates of the rest point about
@@ -46,6 +49,7 @@ import numpy as np
 
 from skycrane.contract import layout as L
 from skycrane.contract.columns import BODY_COLUMNS, EVENT_COLUMNS
+from skycrane.landing_airbag import airbag_columns
 from skycrane.missions.loader import Mission
 from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
 from skycrane.propagate.derived import derived_cases
@@ -150,6 +154,13 @@ LIMITS = (
         "touchdown faster than the rover's landing system allows: above {limit} m/s horizontal",
         "touchdown",
     ),
+    Limit(
+        "surface_wind",
+        "touchdown.surface_wind_m_s",
+        "vehicle.airbags.surface_wind_max_m_s",
+        "surface wind above the landing rules' limit: above {limit} m/s",
+        "touchdown",
+    ),
 )
 """Every envelope check: the single run's warnings and the Monte Carlo's failure reasons.
 
@@ -161,6 +172,7 @@ LANDING_LIMITS = frozenset({"touchdown_vertical_speed", "touchdown_horizontal_sp
 EARLY_GROUND = "the rover reached the ground before powered descent began"
 NO_TOUCHDOWN = "the flight ended without a touchdown"
 PROPELLANT_BOOKS = "propellant at touchdown below zero or above what was loaded"
+BOTTOMED = "the airbags ran out of stroke: the capsule's structure met the ground"
 """Failure reasons of a flight the kernel completed but that did not land (fixed wording,
 so that a Monte Carlo counts them by reason)."""
 
@@ -271,6 +283,8 @@ def reduce_batch(
     bodies: tuple[str, ...] = ()
     if flights is not None and (mission.spec.powered_descent is not None or lands_itself(mission)):
         bodies = _hardware(raw, batch, mission, flights, t_e, table, detail)
+        if lands_itself(mission) and mission.spec.vehicle.airbags is not None:
+            airbag_columns(raw, batch, mission, table)
     exceeded = _limits_exceeded(table, mission)
     detail["limits_exceeded"] = exceeded
     phase = _phase_at(raw, batch, mission)
@@ -361,6 +375,8 @@ def _landing_failures(raw: RawBatch, mission: Mission, table: dict, phase) -> np
     if lands_itself(mission):
         for i, reason in _reefed_at_touchdown(raw, mission):
             out[i].append(reason)
+    for i in np.flatnonzero(table.get("touchdown.airbag_bottoming_speed_m_s", np.zeros(n)) > 0.0):
+        out[i].append(BOTTOMED)
     return _tuples(out)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
+from skycrane.landing_airbag import AIRBAG_COLUMNS
 from skycrane.missions.provenance import Provenance
 from skycrane.planets import lla_from_pf
 from skycrane.propagate.kernel import RawBatch
@@ -182,7 +183,11 @@ class Result:
         Rest point of every piece of hardware (empty for an entry-only flight).
     touchdown : dict or None
         ``t_s``, ``vertical_speed_m_s`` (descent rate), ``horizontal_speed_m_s``,
-        ``miss_distance_m`` (rover to target).
+        ``miss_distance_m`` (rover to target); for a capsule on airbags also
+        ``surface_wind_m_s`` and the landing rules' ``surface_wind_max_m_s``,
+        ``airbag_peak_deceleration_g``, ``airbag_stroke_m``,
+        ``airbag_bottoming_speed_m_s``, ``rebound_speed_m_s``, ``rebound_height_m``
+        and ``slide_speed_m_s`` (:mod:`skycrane.landing_airbag`).
     propellant_remaining_kg : float or None
         Descent-stage propellant at touchdown.
     trajectory : Trajectory
@@ -343,6 +348,11 @@ def row_result(columns: Columns, i: int, mission, trajectory: Trajectory) -> Res
             "horizontal_speed_m_s": float(columns["touchdown.horizontal_speed_m_s"][i]),
             "miss_distance_m": float(columns["touchdown.miss_distance_m"][i]),
         }
+        for name in AIRBAG_COLUMNS:
+            if name in columns:
+                touchdown[name.removeprefix("touchdown.")] = float(columns[name][i])
+        if mission.spec.vehicle.airbags is not None:
+            touchdown["surface_wind_max_m_s"] = mission.spec.vehicle.airbags.surface_wind_max_m_s
         propellant = float(columns["propellant_remaining_kg"][i])
         bodies = _bodies(columns, i)
     return Result(

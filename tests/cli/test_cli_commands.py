@@ -65,7 +65,7 @@ def test_missions_lists_presets() -> None:
     result = _invoke("missions")
     assert result.exit_code == 0, result.output
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["m2020", "msl", "artemis1", "artemis2", "apollo4"]
+    assert names == ["m2020", "msl", "artemis1", "artemis2", "apollo4", "starliner"]
     assert _m2020_title() in result.stdout
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
+from skycrane.analysis.boundary import outside_summary
 from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
 from skycrane.analysis.sensitivity import group_of, variance_shares_of
 from skycrane.contract import layout as L
@@ -43,6 +44,10 @@ PERCENTILE_COLUMNS = (
     "touchdown.vertical_speed_m_s",
     "touchdown.horizontal_speed_m_s",
     "touchdown.miss_distance_m",
+    "touchdown.surface_wind_m_s",
+    "touchdown.airbag_peak_deceleration_g",
+    "touchdown.airbag_stroke_m",
+    "touchdown.rebound_height_m",
     "propellant_remaining_kg",
     "body.descent_stage.distance_from_rover_m",
     "body.backshell.distance_from_rover_m",
@@ -51,6 +56,8 @@ PERCENTILE_COLUMNS = (
 SENSITIVITY_OUTPUTS = (
     "body.rover.east_m",
     "body.rover.north_m",
+    "body.capsule.east_m",
+    "body.capsule.north_m",
     "parachute_deploy.altitude_above_ground_m",
     "parachute_deploy.mach",
     "propellant_remaining_kg",
@@ -161,6 +168,9 @@ def summarize(path: str | Path, mission: Mission) -> dict:
             "three_sigma": gaussian_ellipse(east, north, sigma=3.0).to_dict(),
         }
     out["ellipses"] = ellipses
+    boundary = outside_summary(column, bodies, ok, mission.spec.site)
+    if boundary is not None:
+        out["outside_boundary"] = boundary
     if "rover" in ellipses:
         keys = ("major_km", "minor_km", "azimuth_deg")
         e = ellipses["rover"]["p99"]
@@ -235,7 +245,9 @@ def _sensitivity(pf: pq.ParquetFile, names: list[str]) -> dict:
     ok = landed_mask(lambda c: _column(table, c), table.schema.names, status)
     x = np.column_stack([_column(table, c) for c in inputs])[ok]
     groups = [group_of(c) for c in inputs]
-    fits = variance_shares_of(x, {name: _column(table, name)[ok] for name in outputs}, groups)
+    ys = {name: _column(table, name)[ok] for name in outputs}
+    ys = {name: y for name, y in ys.items() if np.isfinite(y).any()}  # a capsule: no propellant
+    fits = variance_shares_of(x, ys, groups)
     return {
         name: {"r2": r2, "shares": shares, "cases": int(ok.sum())}
         for name, (shares, r2) in fits.items()

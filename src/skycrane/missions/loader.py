@@ -50,7 +50,7 @@ from skycrane.untrusted import MAX_MISSION_BYTES, parse_toml, read_text
 from skycrane.vehicle.aerodynamics import AeroTable
 from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
-PRESETS = ("m2020", "msl", "artemis1", "artemis2", "apollo4")
+PRESETS = ("m2020", "msl", "artemis1", "artemis2", "apollo4", "starliner")
 _MAX_BASE_DEPTH = 8
 FRAGMENTS = ("shared/edl_dispersions.toml", "shared/earth_dispersions.toml")
 """Shipped preset fragments a ``base`` may name (the presets' own bases): by exact name."""

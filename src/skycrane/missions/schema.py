@@ -47,6 +47,7 @@ from skycrane.missions.fields import (
     check_text,
     require_keys,
 )
+from skycrane.missions.schema_airbag import AirbagSpec
 from skycrane.missions.schema_checks import (
     RESERVED_BODY_NAMES,
     check_cluster_events,
@@ -271,6 +272,7 @@ class VehicleSpec(Section):
     capsule: CapsuleSpec
     heating: HeatingSpec = Field(default_factory=HeatingSpec)
     configurations: dict[str, DragSpec] = Field(default_factory=dict)
+    airbags: AirbagSpec | None = None
 
     @model_validator(mode="after")
     def _names(self) -> VehicleSpec:

@@ -11,6 +11,10 @@ from the target; beyond it the ground is the target's altitude.
 centred on the target (major axis along ``ellipse_azimuth_deg`` clockwise from
 north; unset: along the entry heading, the direction of the downrange
 spread); ``observed_positions_file`` a GeoJSON of where hardware was found.
+``boundary_latitude_deg``/``boundary_longitude_deg`` outline the range the
+landing and every jettisoned part must stay in: a closed polygon (its first
+vertex repeated last) that the Monte Carlo reports the probability of leaving
+(:mod:`skycrane.analysis.boundary`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from skycrane.missions.fields import KeyProblem, PositiveFloat, Section
+from skycrane.missions.fields import KeyProblem, Latitude, Longitude, PositiveFloat, Section
 
 
 class SiteSpec(Section):
@@ -33,9 +37,13 @@ class SiteSpec(Section):
     ellipse_azimuth_deg: Annotated[float, Field(ge=-360.0, le=360.0)] | None = None
     ellipse_source: str = ""
     observed_positions_file: str | None = None
+    boundary_latitude_deg: Annotated[list[Latitude], Field(max_length=10_000)] | None = None
+    boundary_longitude_deg: Annotated[list[Longitude], Field(max_length=10_000)] | None = None
+    boundary_source: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> SiteSpec:
+        _check_boundary(self.boundary_latitude_deg, self.boundary_longitude_deg)
         if (self.ellipse_major_km is None) != (self.ellipse_minor_km is None):
             raise KeyProblem(
                 "ellipse_minor_km", self.ellipse_minor_km, "given together with ellipse_major_km"
@@ -55,3 +63,26 @@ class SiteSpec(Section):
                 f"grid_half_width_m = {2 * self.grid_half_width_m:.0f} m",
             )
         return self
+
+
+def _check_boundary(lat: list[float] | None, lon: list[float] | None) -> None:
+    """A boundary is both lists, of equal length, at least a triangle, and closed."""
+    if lat is None and lon is None:
+        return
+    if lat is None or lon is None:
+        given = "boundary_longitude_deg" if lat is None else "boundary_latitude_deg"
+        raise KeyProblem(given, "set", "given together with the other boundary list")
+    if len(lon) != len(lat):
+        raise KeyProblem(
+            "boundary_longitude_deg", len(lon), f"{len(lat)} values, one per boundary latitude"
+        )
+    if len(lat) < 4:
+        raise KeyProblem(
+            "boundary_latitude_deg", len(lat), "at least 4 vertices (a triangle, closed)"
+        )
+    if lat[0] != lat[-1] or lon[0] != lon[-1]:
+        raise KeyProblem(
+            "boundary_latitude_deg",
+            f"first ({lat[0]:g}, {lon[0]:g}), last ({lat[-1]:g}, {lon[-1]:g})",
+            "a closed polygon: the last vertex equal to the first",
+        )

@@ -130,6 +130,8 @@ def mc_site_map(columns: dict[str, np.ndarray], summary: dict, mission=None) -> 
     near.set_title(f"{summary.get('mission', '')}: {summary.get('cases', 0)} cases, 99 % ellipses")
     far.set_title("every body (km)")
     for ax in (near, far):
+        if not ax.get_legend_handles_labels()[0]:  # a capsule has no near-field hardware
+            continue
         legend = ax.legend(fontsize=7, markerscale=4, loc="best")
         for handle in legend.legend_handles:
             handle.set_alpha(1.0)

@@ -44,7 +44,7 @@ from skycrane.errors import SkycraneError
 from skycrane.output import export, plots, plots_capsule
 from skycrane.output import report_capsule as capsule
 from skycrane.output.guidance_errors import guidance_errors
-from skycrane.output.text import event_label
+from skycrane.output.text import airbag_lines, event_label
 
 __all__ = [
     "FigureBlock",
@@ -483,6 +483,10 @@ def figure_captions(result, mission) -> dict[str, str]:
         out["site_map"] += (
             f" The {landed} is {result.touchdown['miss_distance_m']:,.0f} m from the target."
         )
+        if "airbag_peak_deceleration_g" in result.touchdown:
+            out["site_map"] += "".join(
+                f" {line[0].upper()}{line[1:]}." for line in airbag_lines(result.touchdown)
+            )
     errors = guidance_errors(result, mission)
     if errors is not None:
         end = errors.at(errors.t_guided_end_s)

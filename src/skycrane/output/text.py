@@ -343,10 +343,19 @@ def outcome_lines(result) -> list[str]:
             f"{td['miss_distance_m']:.1f} m from the target"
         )
         propellant = result.propellant_remaining_kg
+        left = (
+            ""
+            if propellant is None or math.isnan(propellant)
+            else f"; propellant left {propellant:.1f} kg"
+        )
         if result.ok:
-            lines.append(f"touchdown: {speeds}; propellant left {propellant:.1f} kg")
-        else:
+            lines.append(f"touchdown: {speeds}{left}")
+        elif "airbag_peak_deceleration_g" not in td:
             lines.append(f"the rover hit the ground (not a landing): {speeds}")
+        else:
+            lines.append(f"touchdown: {speeds}")
+        if "airbag_peak_deceleration_g" in td:
+            lines.extend(airbag_lines(td))
     if not result.ok:
         text = result.status_text
         said = text.startswith("during ")  # the reason already names its phase
@@ -354,7 +363,45 @@ def outcome_lines(result) -> list[str]:
     return lines
 
 
+def airbag_lines(td: dict) -> list[str]:
+    """The airbag landing and the landing rules' surface-wind check, in words."""
+    bounce = (
+        f"rebound {td['rebound_height_m']:.2f} m at {td['rebound_speed_m_s']:.2f} m/s"
+        if td["rebound_speed_m_s"] > 0.0
+        else "no rebound"
+    )
+    bottom = td["airbag_bottoming_speed_m_s"]
+    stroke = (
+        f"out of stroke at {bottom:.2f} m/s"
+        if bottom > 0.0
+        else f"stroke {td['airbag_stroke_m']:.2f} m"
+    )
+    wind, limit = td["surface_wind_m_s"], td["surface_wind_max_m_s"]
+    verdict = "PASS" if wind <= limit else "FAIL"
+    return [
+        f"airbags: peak deceleration {td['airbag_peak_deceleration_g']:.1f} g, {stroke}, "
+        f"{bounce}, sliding {td['slide_speed_m_s']:.2f} m/s at the end of the contact",
+        f"surface wind {wind:.2f} m/s against the landing rules' {limit:.2f} m/s: {verdict}",
+    ]
+
+
 # --- the Monte Carlo's console tables (printed by skycrane.cli_mc) ----------------------
+
+
+def boundary_line(b: dict) -> str:
+    """The probability that hardware lands outside the range's boundary, in words."""
+
+    def said(p: dict) -> str:
+        if p["probability"] is None:
+            return "no cases"
+        low, high = p["ci95"]
+        return (
+            f"{100 * p['probability']:.2f} % ({p['outside']} of {p['cases']}; "
+            f"95 % interval {100 * low:.2f}-{100 * high:.2f} %)"
+        )
+
+    parts = ", ".join(f"{name.replace('_', ' ')} {said(p)}" for name, p in b["bodies"].items())
+    return f"outside the range's boundary: any part {said(b['any_part'])}; {parts}"
 
 
 def percentile_row(column: str, p: dict) -> tuple[str, ...]:
