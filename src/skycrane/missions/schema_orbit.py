@@ -173,6 +173,15 @@ def check_start(spec) -> None:
                     f"a time >= {last:g} s (the epoch or an earlier timed event)",
                 )
             last = ev.t_s
+        if ev.trigger == "time_from_start" and ev.burn is not None:
+            limit = spec.simulation.time_limit_s
+            if ev.t_s + ev.burn.duration_s > limit:
+                raise KeyProblem(
+                    f"sequence.events[{k}].t_s",
+                    ev.t_s,
+                    f"a burn that ends within simulation.time_limit_s = {limit:g} s of the epoch "
+                    "(the entry interface is searched for within it)",
+                )
         if ev.burn is not None and burn_end_name(ev.name) in names:
             raise KeyProblem(
                 f"sequence.events[{k}].name",
