@@ -12,9 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import skycrane
 from skycrane.api import check
+from skycrane.cli import app
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.missions.loader import preset_path
@@ -196,6 +198,20 @@ def test_a_burn_too_small_to_deorbit_is_refused_with_its_perigee(tmp_path):
     assert err.value.field == "sequence.events[0].burn.thrust_n"
     perigee_km = float(str(err.value).split("leaves it at ")[1].split(" km")[0])
     assert 360.0 < perigee_km < 400.0
+
+
+def test_skycrane_check_and_run_refuse_the_small_burn_alike(tmp_path):
+    """Bad input through the command line: `check` and `run` exit 2 with the same one-line
+    error naming the burn, and no traceback (check equals run)."""
+    path = tmp_path / "small.toml"
+    path.write_text(MISSION.read_text().replace("duration_s = 58.0", "duration_s = 5.0", 1))
+    runner = CliRunner()
+    outputs = [runner.invoke(app, [command, str(path)]) for command in ("check", "run")]
+    for result in outputs:
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        assert "sequence.events[0].burn.thrust_n" in result.output
+    assert outputs[0].output.strip().splitlines()[-1] == outputs[1].output.strip().splitlines()[-1]
 
 
 def test_a_burn_still_burning_at_entry_is_refused(tmp_path):
