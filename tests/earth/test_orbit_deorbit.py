@@ -275,3 +275,8 @@ def test_orbit_input_is_checked(tmp_path):
     (tmp_path / "burn.toml").write_text(text.replace('guidance = "skip"', burn, 1))
     with pytest.raises(InputError, match=r"sequence.events\[0\].burn.*\[orbit\]"):
         skycrane.load_mission(tmp_path / "burn.toml")
+    dispersed = "[dispersions.parameters]\ndeorbit_burn_thrust_error = { distribution = "
+    dispersed += '"normal", mean = 0.0, std = 0.01 }\n'
+    (tmp_path / "no_burn.toml").write_text(text + "\n[dispersions]\n" + dispersed)
+    with pytest.raises(InputError, match="a sequence event with a burn"):
+        skycrane.load_mission(tmp_path / "no_burn.toml")

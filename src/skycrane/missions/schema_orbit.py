@@ -126,6 +126,13 @@ def check_start(spec) -> None:
         given = "both" if spec.entry is not None else "neither"
         raise KeyProblem("entry", given, "exactly one of [entry] and [orbit]")
     events = [] if spec.sequence is None else spec.sequence.events
+    dispersed = () if spec.dispersions is None else spec.dispersions.parameters
+    if "deorbit_burn_thrust_error" in dispersed and not any(ev.burn for ev in events):
+        raise KeyProblem(
+            "dispersions.parameters.deorbit_burn_thrust_error",
+            "deorbit_burn_thrust_error",
+            "a sequence event with a burn to disperse",
+        )
     if spec.orbit is None:
         for k, ev in enumerate(events):
             if ev.trigger == "time_from_start" or ev.burn is not None:
