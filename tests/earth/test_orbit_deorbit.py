@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import skycrane
+from skycrane.analysis.phasing import phase_orbit, with_phase
 from skycrane.api import check
 from skycrane.cli import app
 from skycrane.contract import layout as L
@@ -280,3 +281,17 @@ def test_orbit_input_is_checked(tmp_path):
     (tmp_path / "no_burn.toml").write_text(text + "\n[dispersions]\n" + dispersed)
     with pytest.raises(InputError, match="a sequence event with a burn"):
         skycrane.load_mission(tmp_path / "no_burn.toml")
+
+
+def test_phasing_recovers_the_angles_that_land_at_white_sands():
+    """Invariant of the solve (analysis.phasing): started 0.5 deg of RAAN and 1 deg of true
+    anomaly away (~100 km of miss), Newton's method lands the capsule within 500 m of WSSH
+    again, at the angles the test mission was phased with (to 0.01 deg: 500 m is 0.005 deg
+    of the orbit)."""
+    mission = skycrane.load_mission(MISSION)
+    orbit = mission.spec.orbit
+    start = with_phase(mission, orbit.raan_deg + 0.5, orbit.true_anomaly_deg - 1.0)
+    raan, nu, miss_m = phase_orbit(start, 32.94, -106.42)
+    assert miss_m <= 500.0
+    assert raan == pytest.approx(orbit.raan_deg, abs=0.01)
+    assert nu == pytest.approx(orbit.true_anomaly_deg, abs=0.01)
