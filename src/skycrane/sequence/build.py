@@ -248,9 +248,10 @@ def _trigger(mission: Mission, ev, where: str, index: dict[str, int]) -> tuple[f
 def entry_reference(mission: Mission) -> tuple[np.ndarray, np.ndarray] | None:
     """The terminal point controller's reference table and gains, or None (constant bank).
 
-    The memoised solve :func:`skycrane.sequence.preflight.entry_guidance`.
+    The memoised solve :func:`skycrane.sequence.preflight.entry_guidance`, from the
+    mission's entry state or, from orbit, the predicted one (:func:`prepare`).
     """
-    return entry_guidance(mission, entry_state(mission))
+    return prepare(mission).entry_guidance
 
 
 def back_propagate(mission: Mission, y_entry: np.ndarray, duration_s: float) -> np.ndarray:
