@@ -57,6 +57,7 @@ from skycrane.propagate.kernel import RawBatch
 from skycrane.reduction_heating import heating_columns
 from skycrane.sequence.bodies import BodyFlights
 from skycrane.sequence.build import Batch
+from skycrane.sequence.orbit_start import with_burn_ends
 
 __all__ = [
     "BODY_FIELDS",
@@ -425,9 +426,10 @@ def _crashed(mission: Mission, exceeded: np.ndarray, failures: np.ndarray) -> np
 
 
 def sequence_events(mission: Mission) -> tuple:
-    """The mission's ``[[sequence.events]]`` (none for an entry-only flight)."""
+    """The mission's ``[[sequence.events]]`` as flown, each burn followed by its end event
+    (none for an entry-only flight)."""
     sequence = mission.spec.sequence
-    return () if sequence is None else tuple(sequence.events)
+    return () if sequence is None else tuple(with_burn_ends(sequence.events))
 
 
 def _tuples(rows: list[list[str]]) -> np.ndarray:

@@ -167,16 +167,21 @@ def test_dense_output_order_and_ends(flight_state):
     assert np.all(order > 4.3), (order, errs)
 
 
-def test_update_commands_equals_a_new_rhs(flight_state):
-    """Invariant: patching the thrust and bank terms gives the full right-hand side."""
+@pytest.mark.parametrize("burn_n", [0.0, 2.5e4])
+def test_update_commands_equals_a_new_rhs(flight_state, burn_n):
+    """Invariant: patching the thrust and bank terms gives the full right-hand side, with
+    or without an orbital burn under way (which the patch leaves in place)."""
     t, y, p, mem, model = flight_state
     mem = mem.copy()
     mem[L.M_ENGINES_ON] = 1.0
     mem[L.M_THRUST_X : L.M_THRUST_Z + 1] = (1.0e4, -2.0e4, 3.0e4)
+    mem[L.M_BURN_THRUST_N] = burn_n
+    mem[L.M_BURN_ISP_S] = 290.0
     f = np.empty(L.N_STATE)
     aux = np.empty(L.N_AUX)
     rhs(t, y, p, mem, model, f, aux)
-    before = np.array(thrust_terms(y, p, mem)[:3])
+    ax, ay, az, thrust, dm = thrust_terms(y, p, mem)
+    before = np.array([ax, ay, az, dm, thrust])
     mem[L.M_THRUST_X : L.M_THRUST_Z + 1] = (-5.0e3, 1.0e4, 2.5e4)
     mem[L.M_BANK_CMD] = -0.7
     mem[L.M_BANK0] = y[L.S_BANK]

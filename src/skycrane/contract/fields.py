@@ -150,7 +150,10 @@ PARAMS = (
         "P_T_MAX_S",
         "s",
         "time limit after the case's start time",
-        Preflight("simulation.time_limit_s minus sequence.start_t_s"),
+        Preflight(
+            "simulation.time_limit_s minus the start time: sequence.start_t_s, or from orbit "
+            "the predicted entry (sequence.orbit_start)"
+        ),
     ),
     Field("P_TGT", "m", "landing target, planet-fixed", Derived("from [target]"), axes="XYZ"),
     Field(
@@ -298,6 +301,13 @@ PARAMS = (
         Key("parachute.opening_load_factor"),
     ),
     Field(
+        "P_ENTRY_ALT_M",
+        "m",
+        "entry-interface altitude of a flight that starts in orbit: still above it at the time "
+        "limit is ST_NOT_DEORBITED (0: the flight starts at or after entry)",
+        Derived("orbit.entry_interface_altitude_m with an [orbit] section, else 0"),
+    ),
+    Field(
         "P_RETARGET",
         "-",
         "1: safe-target selection retargets powered descent",
@@ -336,6 +346,13 @@ PARAMS = (
         "achieved over commanded thrust, minus 1",
         Fixed(0.0, "nominal"),
         disperse=(Disperse("engine_thrust_error", "set"),),
+    ),
+    Field(
+        "P_BURN_THRUST_ERROR",
+        "-",
+        "achieved over planned thrust of an orbital burn (the deorbit burn), minus 1",
+        Fixed(0.0, "nominal"),
+        disperse=(Disperse("deorbit_burn_thrust_error", "set"),),
     ),
     Field(
         "P_WIND_SCALE_ERROR",
@@ -422,6 +439,13 @@ MEMORY = (
         size=MAX_CLUSTERS,
     ),
     Field("M_THRUST", "N", "held thrust command, planet-fixed", Kernel(0.0), axes="XYZ"),
+    Field(
+        "M_BURN_THRUST_N",
+        "N",
+        "thrust of the orbital burn under way, along the inertial anti-velocity (0: none)",
+        Kernel(0.0),
+    ),
+    Field("M_BURN_ISP_S", "s", "specific impulse of the orbital burn under way", Kernel(1.0)),
     Field("M_PD_MODE", "enum", "powered-descent mode, one of PD_*", Kernel(0.0)),
     Field("M_PD_MODE_T0", "s", "time the powered-descent mode began", Kernel(0.0)),
     Field("M_TD_TIMER", "s", "touchdown detector's persistence timer", Kernel(0.0)),
@@ -618,6 +642,12 @@ SEQUENCE_ROWS = (
     Field("SQ_STOP", "-", "1: the main vehicle's flight ends at this event"),
     Field("SQ_BANK", "rad", "NaN keep, else the bank command to hold"),
     Field(
+        "SQ_BURN_THRUST_N",
+        "N",
+        "NaN keep, else the orbital burn's thrust from this event on (0: the burn ends)",
+    ),
+    Field("SQ_BURN_ISP_S", "s", "the orbital burn's specific impulse (with SQ_BURN_THRUST_N)"),
+    Field(
         "SQ_NAV",
         "enum",
         "1: terrain-relative fix (P_TRN_*) if inside the LVS envelope; 2: the radar "
@@ -674,16 +704,17 @@ CODES = {
     ),
 }
 """``CODES[prefix][k]`` is code k, constant ``{prefix}_{NAME}`` (``TR_ALTITUDE_BELOW``)."""
-EVENT_TRIGGERS = (*CODES["TR"][:6], "parachute_trigger", "sufr_lead")
+EVENT_TRIGGERS = (*CODES["TR"][:6], "parachute_trigger", "sufr_lead", "time_from_start")
 """Triggers a mission file's ``[[sequence.events]]`` may name: the kernel's codes but the
 range trigger and the powered-descent hand-over, which ``parachute_trigger`` (the
-``[parachute.deploy]`` trigger, velocity, Mach or range) and ``guidance = "powered"`` stand for."""
+``[parachute.deploy]`` trigger, velocity, Mach or range) and ``guidance = "powered"`` stand for;
+and ``time_from_start`` (seconds after an ``[orbit]``'s epoch), which packs as ``time``."""
 CODE_ALIASES = {"TR_AGL_BELOW": "TR_ALTITUDE_ABOVE_GROUND_BELOW"}
 """Short constant names kept for the compiled code's readability."""
 
 STATUS = (
     ("ST_STOPPED", "flight complete"),
-    ("ST_GROUND", "hit the ground before the planned end"),
+    ("ST_GROUND", "hit the ground before the planned end (a capsule: with no parachute open)"),
     ("ST_TIME_LIMIT", "time limit reached before the planned end"),
     ("ST_NONFINITE", "integration failed (non-finite state or step-size collapse)"),
     ("ST_MAX_STEPS", "step budget exhausted"),
@@ -691,6 +722,10 @@ STATUS = (
     (
         "ST_SKIP_OUT",
         "left the atmosphere for good (skip-out: its osculating orbit misses the atmosphere)",
+    ),
+    (
+        "ST_NOT_DEORBITED",
+        "did not deorbit: still above the entry interface at the time limit",
     ),
 )
 """Per-case termination status codes, in order, with their wording."""

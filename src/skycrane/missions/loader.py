@@ -41,7 +41,8 @@ from skycrane.atmosphere import (
 from skycrane.atmosphere.us76 import DEFAULT_TOP_M as US76_DEFAULT_TOP_M
 from skycrane.errors import InputError, terminal_safe
 from skycrane.missions.provenance import Provenance, provenance
-from skycrane.missions.schema import KeyProblem, MissionSpec
+from skycrane.missions.schema import KeyProblem, MissionSpec, entry_altitude_m
+from skycrane.missions.schema_orbit import check_orbit_against, start_altitude_m
 from skycrane.planets import EARTH, Planet, planet_by_name, with_overrides
 from skycrane.terrain.grid import LocalTerrain
 from skycrane.terrain.observed import ObservedPosition, read_observed
@@ -320,6 +321,11 @@ def _allowed_keys(loc: tuple) -> str:
 
 def _build(spec: MissionSpec, label: str, base_dir: Path, user_keys: tuple[str, ...]) -> Mission:
     planet = _planet(spec)
+    if spec.orbit is not None:
+        try:
+            check_orbit_against(spec.orbit, planet.mu_m3_s2, planet.equatorial_radius_m)
+        except KeyProblem as exc:
+            raise InputError(f"orbit.{exc.key}", exc.value, exc.expected) from None
     atmosphere = _atmosphere(spec, base_dir)
     wind_spec = spec.atmosphere.wind
     try:
@@ -357,8 +363,8 @@ def _build(spec: MissionSpec, label: str, base_dir: Path, user_keys: tuple[str, 
     if k_heat is None:
         k_heat = SUTTON_GRAVES_MARS if spec.planet.name == "mars" else SUTTON_GRAVES_AIR
     _check_heating(spec)
-    if spec.target.altitude_m >= spec.entry.altitude_m:
-        raise InputError("target.altitude_m", spec.target.altitude_m, "below entry.altitude_m")
+    if spec.target.altitude_m >= entry_altitude_m(spec):
+        raise InputError("target.altitude_m", spec.target.altitude_m, "below the entry interface")
     check_atmosphere_coverage(spec, atmosphere)
     _check_dispersion_tables(spec, base_dir)
     terrain = site_terrain(spec.site, spec.target, planet, base_dir)
@@ -418,8 +424,9 @@ def _atmosphere(spec: MissionSpec, base_dir: Path) -> AtmosphereTable:
     atm = spec.atmosphere
     if atm.model == "mars_gram_average":
         return mars_gram_average(gamma=atm.gamma)
-    # the Earth models reach the entry altitude (200 km at least), up to their 1000 km
-    earth_top_m = min(1.0e6, max(US76_DEFAULT_TOP_M, spec.entry.altitude_m))
+    # the Earth models reach the entry altitude, or the orbit's highest (200 km at least), up
+    # to their 1000 km: above it the density (< 3.6e-15 kg/m^3) is taken as nil
+    earth_top_m = min(1.0e6, max(US76_DEFAULT_TOP_M, _start_altitude_m(spec)))
     if atm.model == "us76":
         return us76(top_m=earth_top_m)
     if atm.model == "msis":
@@ -513,7 +520,7 @@ def check_atmosphere_coverage(spec: MissionSpec, atmosphere: AtmosphereTable) ->
         return
     top_m = float(atmosphere.altitude_m[-1])
     bottom_m = float(atmosphere.altitude_m[0])
-    entry_m = spec.entry.altitude_m
+    entry_m = _start_altitude_m(spec)
     if atm.extrapolate_above_m is not None:
         if atm.extrapolate_above_m < entry_m:
             raise InputError(
@@ -535,3 +542,9 @@ def check_atmosphere_coverage(spec: MissionSpec, atmosphere: AtmosphereTable) ->
             f"a table starting at most {DOWNWARD_EXTRAPOLATION_M:g} m above target.altitude_m "
             f"= {spec.target.altitude_m:g} m (it starts at {bottom_m:g} m)",
         )
+
+
+def _start_altitude_m(spec: MissionSpec) -> float:
+    """The highest altitude the flight starts from (schema_orbit.start_altitude_m)."""
+    planet = _planet(spec)
+    return start_altitude_m(spec, planet.mu_m3_s2, planet.equatorial_radius_m)

@@ -8,6 +8,7 @@ silently ignored. Sections:
 ``[planet]``         a preset planet and optional constant overrides
 ``[atmosphere]``     the density/pressure/temperature model and ``[atmosphere.wind]``
 ``[entry]``          the entry-interface state
+``[orbit]``          or: the orbit the flight starts in (:mod:`skycrane.missions.schema_orbit`)
 ``[target]``         the landing target and the surface altitude there
 ``[vehicle.capsule]`` the entry vehicle: mass, geometry, aerodynamic table
 ``[vehicle.heating]`` the stagnation-point heating correlations and pulse threshold
@@ -67,6 +68,7 @@ from skycrane.missions.schema_landing import (
     RoverSpec,
     SequenceSpec,
 )
+from skycrane.missions.schema_orbit import OrbitSpec, burn_end_name, check_start
 from skycrane.missions.schema_site import SiteSpec
 from skycrane.missions.schema_skip import SkipGuidanceSpec
 
@@ -309,7 +311,8 @@ class MissionSpec(Section):
     mission: MissionInfo
     planet: PlanetSpec
     atmosphere: AtmosphereSpec
-    entry: EntrySpec
+    entry: EntrySpec | None = None
+    orbit: OrbitSpec | None = None
     target: TargetSpec
     vehicle: VehicleSpec
     guidance: GuidanceSpec = Field(default_factory=GuidanceSpec)
@@ -334,6 +337,7 @@ class MissionSpec(Section):
 
 def _check_references(spec: MissionSpec) -> None:
     """Cross-section checks: every name a section uses must exist, every trigger be able to fire."""
+    check_start(spec)
     check_cross(spec)
     bodies = spec.bodies
     fragment_of: dict[str, str] = {}
@@ -426,3 +430,12 @@ def _check_references(spec: MissionSpec) -> None:
                 "guidance.entry.mode = 'terminal_point_controller' for 'entry'",
             )
         seen.append(ev.name)
+        if ev.burn is not None:
+            seen.append(burn_end_name(ev.name))
+
+
+def entry_altitude_m(spec: MissionSpec) -> float:
+    """Altitude of the entry interface [m]: ``entry.altitude_m`` or the orbit's."""
+    if spec.entry is not None:
+        return spec.entry.altitude_m
+    return spec.orbit.entry_interface_altitude_m

@@ -136,6 +136,7 @@ def _check_dispersion_support(spec: Any) -> None:
         "parachute_drag_scale": (0.0, False, "a positive parachute drag"),
         "density_scale": (0.0, False, "a positive density"),
         "engine_thrust_error": (-1.0, False, "a positive thrust"),
+        "deorbit_burn_thrust_error": (-1.0, False, "a positive burn thrust"),
         "capsule_mass_delta_kg": (
             -spec.vehicle.capsule.mass_kg,
             False,

@@ -28,6 +28,7 @@ PARAMETERS = {
     "parachute_deploy_delay_s": "delays the parachute's line stretch (clamped at no delay)",
     "engine_thrust_error": "achieved / commanded thrust - 1 of the descent engines",
     "engine_isp_delta_s": "adds to the descent engines' specific impulse",
+    "deorbit_burn_thrust_error": "achieved / planned thrust - 1 of an orbital (deorbit) burn",
     "navigation_east_m": "inertial-navigation position error before the terrain fix, east",
     "navigation_north_m": "... north",
     "navigation_up_m": "... up",

@@ -38,6 +38,7 @@ from skycrane.missions.fields import (
     check_name,
     require_keys,
 )
+from skycrane.missions.schema_orbit import BurnSpec
 from skycrane.vehicle.parachute import DGB_CD, DGB_MACH
 
 
@@ -87,7 +88,9 @@ class EventSpec(Section):
     (``altitude_m`` above the target's surface), ``speed_below``
     (``speed_m_s``), ``mach_below`` (``mach``), ``parachute_trigger`` (the
     ``[parachute.deploy]`` trigger), ``sufr_lead`` (``lead_s`` before the
-    predicted parachute trigger).
+    predicted parachute trigger), ``time_from_start`` (``t_s`` after the
+    ``[orbit]`` epoch). ``burn`` starts a rocket burn, which ends at the event
+    ``<name>_end`` (:mod:`skycrane.missions.schema_orbit`).
     """
 
     name: Annotated[str, Field(min_length=1)]
@@ -110,12 +113,14 @@ class EventSpec(Section):
     release_parachutes: str | None = None
     """Name of a deployed ``[parachute_clusters]`` entry cut away at this event."""
     navigation: Literal["terrain_relative", "radar"] | None = None
+    burn: BurnSpec | None = None
     stop: bool = False
 
     @model_validator(mode="after")
     def _trigger_value(self) -> EventSpec:
         need = {
             "time": ("t_s",),
+            "time_from_start": ("t_s",),
             "time_after": ("after", "delay_s"),
             "altitude_below": ("altitude_m",),
             "altitude_above_ground_below": ("altitude_m",),

@@ -145,6 +145,8 @@ def guidance_errors(result, mission) -> GuidanceErrors | None:
     """
     from skycrane.sequence.build import entry_reference  # the table the kernel flew (cached)
 
+    if mission.spec.guidance.entry.mode != "terminal_point_controller":
+        return None
     guidance = entry_reference(mission)
     if guidance is None:
         return None

@@ -39,6 +39,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from skycrane.analysis.ellipse import Ellipse
+from skycrane.missions.schema import entry_altitude_m
 from skycrane.output.replay_data import STATE_TEXT, HeightGrid, ReplayData, replay_data
 from skycrane.output.report import (
     HtmlBlock,
@@ -489,7 +490,7 @@ def _near_range(data: ReplayData) -> tuple[list[float], list[float]]:
 
 def _readout(data: ReplayData, mission) -> dict[str, list[str]]:
     """The text shown at each frame: time, event, height above ground, speed and Mach."""
-    top = mission.spec.entry.altitude_m - mission.spec.target.altitude_m
+    top = entry_altitude_m(mission.spec) - mission.spec.target.altitude_m
     td = data.t_touchdown_s
     out = {k: [] for k in ("time_text", "event_text", "height_text", "speed_text", "mach_text")}
     rover = data.tracks.get("rover")

@@ -7,7 +7,7 @@ side of it:
 * :func:`apply_sequence_event` carries out one event of the mission's
   sequence: lift on/off (balance-mass ejections move the centre of mass),
   aerodynamic configuration, guidance mode, mortar fire or parachute release,
-  a parachute cluster's deploy or release,
+  a parachute cluster's deploy or release, an orbital burn's start or end,
   navigation fixes and the radar's lock, and jettisons bodies (each recorded in the spawn buffer
   with its separation velocity, its mass removed from the vehicle);
 * :func:`release_rover`: at the sky-crane start the rover hangs on the
@@ -48,6 +48,8 @@ from skycrane.contract.layout import (
     M_AERO_TABLE,
     M_BANK_CMD,
     M_BRIDLES_OUT,
+    M_BURN_ISP_S,
+    M_BURN_THRUST_N,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
     M_CLUSTER_FIRE_T,
@@ -61,6 +63,7 @@ from skycrane.contract.layout import (
     M_SEQ_NEXT,
     M_SPAWNED,
     M_TOUCHED,
+    P_BURN_THRUST_ERROR,
     P_PD0,
     P_ROVER_BODY,
     PDP_BRIDLE_M,
@@ -76,6 +79,8 @@ from skycrane.contract.layout import (
     SQ_AERO,
     SQ_AREA,
     SQ_BANK,
+    SQ_BURN_ISP_S,
+    SQ_BURN_THRUST_N,
     SQ_CHUTE,
     SQ_CLUSTER_DEPLOY,
     SQ_CLUSTER_RELEASE,
@@ -163,6 +168,9 @@ def apply_sequence_event(k, t, y, aux, p, mem, seq, bodies, events, spawn):
     release = int(seq[SQ_CLUSTER_RELEASE, k])
     if release >= 0:
         mem[M_CLUSTER_FIRE_T + release] = math.nan
+    if not math.isnan(seq[SQ_BURN_THRUST_N, k]):  # an orbital burn starts or ends
+        mem[M_BURN_THRUST_N] = seq[SQ_BURN_THRUST_N, k] * (1.0 + p[P_BURN_THRUST_ERROR])
+        mem[M_BURN_ISP_S] = seq[SQ_BURN_ISP_S, k]
     navigation_event(seq[SQ_NAV, k], y, p, mem)  # LVS fix or radar lock (propagate/navigation.py)
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]

@@ -194,7 +194,8 @@ class Workspace(NamedTuple):
     """Root-finding trials."""
     hist: PeakHistory
     thrust_before: np.ndarray
-    """float64[3]: thrust acceleration before a guidance cycle (dynamics.update_commands)."""
+    """float64[5]: the guidance-commanded thrust's acceleration (3), mass flow and thrust before
+    a guidance cycle (dynamics.thrust_terms, for dynamics.update_commands)."""
     sensed: np.ndarray
     """float64[N_SENSED]: what the flight software is given at a cycle (sensing.sense, SN_*)."""
 
@@ -231,7 +232,7 @@ def case_workspace(n_peaks):
         _point(),
         _point(),
         hist,
-        np.empty(3),
+        np.empty(5),
         np.empty(N_SENSED),
     )
 

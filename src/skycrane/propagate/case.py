@@ -28,11 +28,13 @@ import numpy as np
 
 from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE, copy_into, copy_row
 from skycrane.contract.layout import (
+    A_ALT_M,
     A_BANK_RAD,
     A_HEAT_RATE_W_M2,
     EV_GROUND,
     EV_PULSE1_PEAK,
     M_DONE,
+    P_ENTRY_ALT_M,
     P_GROUND_OK,
     P_T_MAX_S,
     PEAK_EVENTS,
@@ -46,6 +48,7 @@ from skycrane.contract.layout import (
     ST_GROUND,
     ST_MAX_STEPS,
     ST_NONFINITE,
+    ST_NOT_DEORBITED,
     ST_SPAWN_OVERFLOW,
     ST_STOPPED,
     ST_TIME_LIMIT,
@@ -198,7 +201,9 @@ def integrate_case(case, model, settings, ws, out):
             n_out = _record(out.traj, n_out, t, now)
             next_out += out_dt
         if t >= t_max - 1e-12:
-            status = ST_TIME_LIMIT
+            # a flight from orbit still above its entry interface never deorbited
+            in_orbit = p[P_ENTRY_ALT_M] > 0.0 and now.aux[A_ALT_M] > p[P_ENTRY_ALT_M]
+            status = ST_NOT_DEORBITED if in_orbit else ST_TIME_LIMIT
         elif n_steps >= max_steps:
             status = ST_MAX_STEPS
     copy_into(out.y_end, y)

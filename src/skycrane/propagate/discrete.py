@@ -32,6 +32,8 @@ from skycrane.contract.layout import (
     GUID_ENTRY,
     GUID_POWERED,
     GUID_SKIP,
+    M_CHUTE_FIRE_T,
+    M_CLUSTER_FIRE_T,
     M_CUT,
     M_DONE,
     M_ETPC_PHASE,
@@ -41,6 +43,8 @@ from skycrane.contract.layout import (
     P_GROUND_OK,
     PD_FLYAWAY,
     PD_SKY_CRANE,
+    SQ_CHUTE,
+    SQ_CLUSTER_DEPLOY,
     SQ_GUIDANCE,
     SQ_REF,
     SQ_TRIGGER,
@@ -76,6 +80,7 @@ from skycrane.propagate.events import (
 )
 from skycrane.propagate.model import (
     BODY_TABLE,
+    CLUSTER_TABLE,
     ENTRY_GAINS,
     ENTRY_REF,
     HAZARD_GRID,
@@ -156,6 +161,27 @@ def settle_sequence(t, at, flight, events, spawn, sensed):
     return True
 
 
+@numba.njit(**STEP_PATH)
+def parachute_open(mem, clusters):
+    """Whether a parachute (the disk-gap-band or a cluster) is deployed now."""
+    if not math.isnan(mem[M_CHUTE_FIRE_T]):
+        return True
+    for c in range(clusters.shape[1]):
+        if not math.isnan(mem[M_CLUSTER_FIRE_T + c]):
+            return True
+    return False
+
+
+@numba.njit(**STEP_PATH)
+def carries_parachutes(model):
+    """Whether the mission's sequence deploys any parachute at all."""
+    seq = model[SEQ_TABLE]
+    for k in range(seq.shape[1]):
+        if seq[SQ_CHUTE, k] == 1.0 or seq[SQ_CLUSTER_DEPLOY, k] >= 0.0:
+            return True
+    return False
+
+
 @numba.njit(**STEP_PATH_INLINE)
 def event_action(first, t, now, flight, events, spawn, sensed):
     """What the located event ``first`` (events.EVK_*, -1: none) does at the step end ``now``.
@@ -170,8 +196,10 @@ def event_action(first, t, now, flight, events, spawn, sensed):
     if first == EVK_GROUND:
         mark_event(EV_GROUND, t, y, events)
         ok = p[P_GROUND_OK] > 0.0 or mem[M_CUT] > 0.0
-        if p[P_GROUND_OK] > 1.0:  # a capsule under its parachutes: this is its touchdown
-            mark_event(EV_TOUCHDOWN, t, y, events)
+        if p[P_GROUND_OK] > 1.0:  # a capsule: its touchdown, if under its parachutes
+            ok = parachute_open(mem, model[CLUSTER_TABLE]) or not carries_parachutes(model)
+            if ok:
+                mark_event(EV_TOUCHDOWN, t, y, events)
         status = ST_STOPPED if ok else ST_GROUND
     elif first == EVK_STOP:
         mark_event(EV_STOP, t, y, events)
@@ -220,7 +248,12 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
     if t >= mem[M_NEXT_GUIDE_T] - 1e-9:
         cycled = guidance == GUID_ENTRY or guidance == GUID_POWERED or guidance == GUID_SKIP
         if cycled:
-            thrust_before[0], thrust_before[1], thrust_before[2], _, _ = thrust_terms(y, p, mem)
+            ax, ay, az, thrust, dm = thrust_terms(y, p, mem)
+            thrust_before[0] = ax
+            thrust_before[1] = ay
+            thrust_before[2] = az
+            thrust_before[3] = dm
+            thrust_before[4] = thrust
         if guidance == GUID_ENTRY:
             if changed:  # an event of this step changed the vehicle: aux is stale
                 rhs(t, y, p, mem, model, f, aux)

@@ -6,7 +6,7 @@ flown by NASA's flight-simulation check-cases, NASA/TM-2015-218675):
 
     dr/dt = v
     dv/dt = g_J2(r) - 2 omega x v - omega x (omega x r) + (F_aero + F_chute + T - B up) / m_c
-    dm/dt = -|T| (1 + f_acs) / (Isp g0 cos(cant))
+    dm/dt = -|T| (1 + f_acs) / (Isp g0 cos(cant)) - T_burn / (Isp_burn g0)
     dW/dt = (F_aero + F_chute + T - B up) . v / m_c   (specific work, for energy bookkeeping)
 
 m is the mass the state carries (the rover's included until the bridles are
@@ -81,6 +81,8 @@ from skycrane.contract.layout import (
     A_THRUST_N,
     M_AERO_TABLE,
     M_BRIDLES_OUT,
+    M_BURN_ISP_S,
+    M_BURN_THRUST_N,
     M_CHUTE_FIRE_T,
     M_CHUTE_V_LS,
     M_CLUSTER_FIRE_T,
@@ -175,11 +177,36 @@ def bridle_tension_n(y, p, mem):
 
 
 @numba.njit(**SCALAR_INLINE)
+def burn_terms(y, p, mem, omega):
+    """``(ax, ay, az, thrust_n, dm_kg_s)`` of an orbital burn (the deorbit burn), or zeros.
+
+    The thrust T (the event's, times 1 + P_BURN_THRUST_ERROR) points along the
+    inertial anti-velocity, -(v + omega x r) / |v + omega x r|: retrograde in
+    the orbit, the direction that lowers the orbital energy fastest per unit of
+    propellant (Vallado 2013, sec. 6.3), re-pointed continuously as an
+    attitude-hold in the local-vertical frame would. The flow is
+    dm/dt = -T / (Isp g0).
+    """
+    thrust = mem[M_BURN_THRUST_N]
+    if thrust <= 0.0:
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    vix = y[3] - omega * y[1]
+    viy = y[4] + omega * y[0]
+    viz = y[5]
+    vi = math.sqrt(vix * vix + viy * viy + viz * viz)
+    if vi <= 0.0:
+        return 0.0, 0.0, 0.0, thrust, -thrust / (mem[M_BURN_ISP_S] * G0_M_S2)
+    a = thrust / (carried_mass_kg(y, p, mem) * vi)
+    return -a * vix, -a * viy, -a * viz, thrust, -thrust / (mem[M_BURN_ISP_S] * G0_M_S2)
+
+
+@numba.njit(**SCALAR_INLINE)
 def thrust_terms(y, p, mem):
     """``(ax, ay, az, thrust_n, dm_kg_s)`` of the held thrust command on the carried mass.
 
     The flow is that of the engines' own thrust, |T| / cos(cant), plus the
     attitude-control fraction: dm/dt = -|T| (1 + f_acs) / (Isp g0 cos(cant)).
+    (An orbital burn is :func:`burn_terms`: guidance does not command it.)
     """
     if mem[M_ENGINES_ON] <= 0.0:
         return 0.0, 0.0, 0.0, 0.0, 0.0
@@ -212,10 +239,11 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
 
     A cycle changes only the held bank and thrust commands, and at the cycle
     time the bank itself is continuous: the derivative differs from the one
-    before by the thrust terms and the bank rate alone. ``thrust_before`` is
-    :func:`thrust_terms` before the cycle. Equal to a new :func:`rhs` call to
-    rounding, at a fraction of its cost. The guidance telemetry in ``aux`` is
-    refreshed too (:func:`record_telemetry`).
+    before by the thrust terms and the bank rate alone. Equal to a new :func:`rhs` call to
+    rounding, at a fraction of its cost; an orbital burn (:func:`burn_terms`),
+    which no cycle commands, stays in ``dy`` as it was. ``thrust_before`` is
+    (ax, ay, az, dm/dt, thrust) of :func:`thrust_terms`. The guidance
+    telemetry in ``aux`` is refreshed too (:func:`record_telemetry`).
     """
     ax, ay, az, thrust, dm = thrust_terms(y, p, mem)
     dax = ax - thrust_before[0]
@@ -224,13 +252,14 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
     dy[3] += dax
     dy[4] += day
     dy[5] += daz
-    dy[S_MASS] = dm
+    burning = mem[M_BURN_THRUST_N] > 0.0  # its flow and thrust stay in dy and aux
+    dy[S_MASS] = dy[S_MASS] + dm - thrust_before[3] if burning else dm
     if mem[M_BRIDLES_OUT] > 0.0:  # both forms of d2s/dt2 carry the stage's thrust along up
         r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
         dy[S_ROVER_DROP_RATE_M_S] += (dax * y[0] + day * y[1] + daz * y[2]) / r
     dy[S_WORK] += dax * y[3] + day * y[4] + daz * y[5]
     dy[S_BANK] = bank_now(t, y, p, mem)[1]
-    aux[A_THRUST_N] = thrust
+    aux[A_THRUST_N] = aux[A_THRUST_N] + thrust - thrust_before[4] if burning else thrust
     record_telemetry(mem, aux)
 
 
@@ -366,9 +395,12 @@ def rhs(t, y, p, mem, model, dy, aux):
     aero_accel = math.sqrt(ax * ax + ay * ay + az * az)
 
     tax, tay, taz, thrust, dm = thrust_terms(y, p, mem)
-    ax += tax
-    ay += tay
-    az += taz
+    bax, bay, baz, burn, burn_dm = burn_terms(y, p, mem, omega)
+    ax += tax + bax
+    ay += tay + bay
+    az += taz + baz
+    thrust += burn
+    dm += burn_dm
     tension = bridle_tension_n(y, p, mem)
     r = math.sqrt(x * x + yy * yy + z * z)
     if tension > 0.0:  # the bridles pull the stage down along the local vertical

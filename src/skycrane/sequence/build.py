@@ -25,17 +25,28 @@ from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.terrain_nav import HazardMap, load_hazard_map, synthetic_hazard_map
 from skycrane.missions.loader import Mission
+from skycrane.missions.schema_landing import EventSpec
+from skycrane.missions.schema_orbit import burn_end_name
 from skycrane.planets import pf_from_lla, velocity_pf_from_local
 from skycrane.propagate.kernel import default_settings
 from skycrane.propagate.model import build_model
 from skycrane.sequence.batch import Batch
+from skycrane.sequence.orbit_start import (
+    burn_propellant_kg,
+    entry_epoch,
+    orbit_state,
+    pre_entry_count,
+    with_burn_ends,
+)
 from skycrane.sequence.pack import nominal_memory, nominal_params, vacuum_params
 from skycrane.sequence.preflight import (
     Preflight,
     check_divert_reach,
     coast_back,
     entry_guidance,
+    memoised,
     mission_digest,
+    read_only,
     safe_target,
     start_state,
 )
@@ -75,11 +86,10 @@ def entry_state(mission: Mission) -> np.ndarray:
 
 
 def _sequence_events(mission: Mission):
+    """The flown events (each burn followed by its end event) and the file's start time."""
     spec = mission.spec
     if spec.sequence is not None:
-        return spec.sequence.events, spec.sequence.start_t_s
-    from skycrane.missions.schema_landing import EventSpec
-
+        return with_burn_ends(spec.sequence.events), spec.sequence.start_t_s
     return [EventSpec(name="parachute_deploy", trigger="parachute_trigger", stop=True)], 0.0
 
 
@@ -101,8 +111,14 @@ def _aero_tables(mission: Mission) -> tuple[list[AeroTable], dict[str, int], dic
     return tables, rows, areas
 
 
-def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """Sequence table (N_SQ_ROWS x events), body table (N_B_ROWS x bodies), body names."""
+def build_sequence(
+    mission: Mission, aero_rows, areas, start_t_s: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Sequence table (N_SQ_ROWS x events), body table (N_B_ROWS x bodies), body names.
+
+    ``start_t_s`` is the start's time from the entry interface: a
+    ``time_from_start`` trigger's t_s is counted from it.
+    """
     spec = mission.spec
     events, _ = _sequence_events(mission)
     body_names = list(spec.bodies)
@@ -111,11 +127,14 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
     seq = np.full((L.N_SQ_ROWS, len(events)), -1.0)
     seq[L.SQ_AREA] = np.nan
     seq[L.SQ_BANK] = np.nan
+    seq[L.SQ_BURN_THRUST_N] = np.nan
+    seq[L.SQ_BURN_ISP_S] = np.nan
     seq[L.SQ_CHUTE] = 0.0
     seq[L.SQ_STOP] = 0.0
     seq[L.SQ_SPAWN_N] = 0.0
     seq[L.SQ_SPAWN0] = 0.0
     bodies_order: list[str] = []
+    burn_ends = {burn_end_name(ev.name) for ev in events if ev.burn is not None}
     index = {}
     for k, ev in enumerate(events):
         where = f"sequence.events[{k}]"
@@ -123,6 +142,14 @@ def build_sequence(mission: Mission, aero_rows, areas) -> tuple[np.ndarray, np.n
             raise InputError(f"{where}.name", ev.name, "a name not used by an earlier event")
         index[ev.name] = k
         seq[L.SQ_TRIGGER, k], seq[L.SQ_VALUE, k] = _trigger(mission, ev, where, index)
+        if ev.trigger == "time_from_start":
+            seq[L.SQ_VALUE, k] += start_t_s
+        if ev.burn is not None:
+            seq[L.SQ_BURN_THRUST_N, k] = ev.burn.thrust_n
+            seq[L.SQ_BURN_ISP_S, k] = ev.burn.isp_s
+        elif ev.name in burn_ends:
+            seq[L.SQ_BURN_THRUST_N, k] = 0.0
+            seq[L.SQ_BURN_ISP_S, k] = 1.0
         if ev.trigger == "time_after":
             seq[L.SQ_REF, k] = index[ev.after]
         if ev.lift is not None:
@@ -204,6 +231,8 @@ def _trigger(mission: Mission, ev, where: str, index: dict[str, int]) -> tuple[f
         return L.TR_RANGE, deploy.range_to_target_m
     if ev.trigger == "time_after" and ev.after not in index:
         raise InputError(f"{where}.after", ev.after, f"the name of an earlier event {list(index)}")
+    if ev.trigger == "time_from_start":
+        return L.TR_TIME, ev.t_s
     value = {
         "time": ev.t_s,
         "time_after": ev.delay_s,
@@ -219,9 +248,10 @@ def _trigger(mission: Mission, ev, where: str, index: dict[str, int]) -> tuple[f
 def entry_reference(mission: Mission) -> tuple[np.ndarray, np.ndarray] | None:
     """The terminal point controller's reference table and gains, or None (constant bank).
 
-    The memoised solve :func:`skycrane.sequence.preflight.entry_guidance`.
+    The memoised solve :func:`skycrane.sequence.preflight.entry_guidance`, from the
+    mission's entry state or, from orbit, the predicted one (:func:`prepare`).
     """
-    return entry_guidance(mission, entry_state(mission))
+    return prepare(mission).entry_guidance
 
 
 def back_propagate(mission: Mission, y_entry: np.ndarray, duration_s: float) -> np.ndarray:
@@ -288,22 +318,36 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     as the batch it serves). Raises :class:`~skycrane.errors.InputError` for
     everything a run would refuse before flying.
     """
-    tables = _pack_tables(mission)
     hazard_map(mission)
     check_mass_budget(mission)
     check_divert_reach(mission)
-    y_entry = entry_state(mission)
-    guidance = entry_guidance(mission, y_entry)
     _, start_t = _sequence_events(mission)
-    y_start = start_state(
-        mission, y_entry, start_t, vacuum_params(mission.reference_area_m2, -start_t)
-    )
+    if mission.spec.orbit is None:
+        y_entry = entry_state(mission)
+        y_start = start_state(
+            mission, y_entry, start_t, vacuum_params(mission.reference_area_m2, -start_t)
+        )
+    else:
+        y_start = read_only(orbit_state(mission))
+        start_t, y_entry = memoised(
+            "entry_epoch", mission_digest(mission), lambda: _entry_epoch(mission, y_start)
+        )
+    guidance = entry_guidance(mission, y_entry)
+    tables = _pack_tables(mission, start_t)
     offset = None
     pd_spec = mission.spec.powered_descent
     if pd_spec is not None and pd_spec.divert_max_m is not None:
-        nominal = _assemble(mission, 1, record_trajectory, tables, guidance, y_start)
+        nominal = _assemble(mission, 1, record_trajectory, tables, guidance, y_start, start_t)
         offset = safe_target(mission, nominal)
-    return Preflight(mission_digest(mission), guidance, y_start, offset, record_trajectory)
+    return Preflight(mission_digest(mission), guidance, y_start, offset, record_trajectory, start_t)
+
+
+def _entry_epoch(mission: Mission, y_epoch: np.ndarray) -> tuple[float, np.ndarray]:
+    """(start time from the entry interface, entry-interface state) of an orbit mission."""
+    events, _ = _sequence_events(mission)
+    from_epoch = _assemble(mission, 1, False, _pack_tables(mission, 0.0), None, y_epoch, 0.0)
+    t_ei, y_ei = entry_epoch(mission, from_epoch, pre_entry_count(mission, events))
+    return -t_ei, read_only(y_ei)
 
 
 def build_batch(
@@ -323,9 +367,15 @@ def build_batch(
     else:
         preflight.require_for(mission, record_trajectory)
         pre = preflight
-    tables = _pack_tables(mission)
+    tables = _pack_tables(mission, pre.start_t_s)
     batch = _assemble(
-        mission, n_cases, record_trajectory, tables, pre.entry_guidance, pre.start_state
+        mission,
+        n_cases,
+        record_trajectory,
+        tables,
+        pre.entry_guidance,
+        pre.start_state,
+        pre.start_t_s,
     )
     if pre.safe_target_offset_m is not None:
         along, cross = pre.safe_target_offset_m
@@ -349,10 +399,10 @@ class _Tables:
     mem: np.ndarray
 
 
-def _pack_tables(mission: Mission) -> _Tables:
+def _pack_tables(mission: Mission, start_t_s: float) -> _Tables:
     tables, aero_rows, areas = _aero_tables(mission)
-    seq, bodies, body_names = build_sequence(mission, aero_rows, areas)
-    p = nominal_params(mission, body_names)
+    seq, bodies, body_names = build_sequence(mission, aero_rows, areas, start_t_s)
+    p = nominal_params(mission, body_names, start_t_s)
     mem = nominal_memory(mission, p)
     return _Tables(tables, aero_rows, seq, bodies, body_names, p, mem)
 
@@ -364,10 +414,12 @@ def _assemble(
     tables: _Tables,
     guidance: tuple[np.ndarray, np.ndarray] | None,
     y_start: np.ndarray,
+    start_t: float,
 ) -> Batch:
-    """The batch of ``n_cases`` nominal cases, without safe-target retargeting."""
+    """The batch of ``n_cases`` nominal cases starting at ``start_t`` from the entry
+    interface, without safe-target retargeting."""
     spec = mission.spec
-    events, start_t = _sequence_events(mission)
+    events, _ = _sequence_events(mission)
     site = hazard_map(mission)
     chute = spec.parachute
     model = build_model(
@@ -410,9 +462,14 @@ def _assemble(
 
 
 def pre_entry_mass_kg(mission: Mission) -> float:
-    """Mass jettisoned before the entry interface (events timed before t = 0)."""
+    """Mass jettisoned or burnt before the entry interface: events timed before t = 0, or
+    from orbit the pre-entry events (sequence.orbit_start) and their burns' propellant."""
     events, _ = _sequence_events(mission)
     bodies = mission.spec.bodies
+    if mission.spec.orbit is not None:
+        pre = events[: pre_entry_count(mission, events)]
+        jettisoned = sum(bodies[name].mass_kg for ev in pre for name in ev.jettison)
+        return jettisoned + burn_propellant_kg(pre)
     return sum(
         bodies[name].mass_kg
         for ev in events

@@ -112,6 +112,9 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_CHUTE_VEHICLE_CDS_M2": lambda m, _: _backshell(m)[2],
     "P_SITE_SCALE_HEIGHT_M": lambda m, _: _site_scale_height_m(m),
     "P_GROUND_OK": lambda m, _: 2.0 if m.spec.sequence and m.spec.sequence.end_on_ground else 0.0,
+    "P_ENTRY_ALT_M": lambda m, _: (
+        0.0 if m.spec.orbit is None else m.spec.orbit.entry_interface_altitude_m
+    ),
     "P_SKIP0": lambda m, _: skip_params(m),
     "P_SKIP_MEM0": lambda m, _: skip_memory(m),
 }
@@ -209,14 +212,19 @@ def field_value(f: Field, mission, body_names: tuple[str, ...]) -> Any:
     return 0.0
 
 
-def nominal_params(mission, body_names: tuple[str, ...]) -> np.ndarray:
-    """The nominal per-case parameter row (layout.P_*), field by declared field."""
+def nominal_params(
+    mission, body_names: tuple[str, ...], start_t_s: float | None = None
+) -> np.ndarray:
+    """The nominal per-case parameter row (layout.P_*), field by declared field, for a flight
+    starting ``start_t_s`` from the entry interface (default: ``sequence.start_t_s``)."""
+    if start_t_s is None:
+        start_t_s = 0.0 if mission.spec.sequence is None else mission.spec.sequence.start_t_s
     p = np.zeros(L.N_PARAMS)
     for f in PARAMS:
         if f.source is not None:
             at = L.INDEX[f.name]
             p[at : at + f.size] = field_value(f, mission, body_names)
-    p[L.P_T_MAX_S] = mission.spec.simulation.time_limit_s - _start_t_s(mission)
+    p[L.P_T_MAX_S] = mission.spec.simulation.time_limit_s - start_t_s
     if _has_descent_stage(mission):
         p[L.P_PD0 : L.P_PD0 + L.N_PD_PARAMS] = pd_block(mission)
     return p
@@ -225,11 +233,6 @@ def nominal_params(mission, body_names: tuple[str, ...]) -> np.ndarray:
 def pd_block(mission) -> np.ndarray:
     """The powered-descent block (layout.PDP_*) of a mission with a descent stage and a rover."""
     return np.array([field_value(f, mission, ()) for f in POWERED_DESCENT], dtype=np.float64)
-
-
-def _start_t_s(mission) -> float:
-    seq = mission.spec.sequence
-    return 0.0 if seq is None else seq.start_t_s
 
 
 def nominal_memory(mission, params_row: np.ndarray) -> np.ndarray:

@@ -52,6 +52,7 @@ from skycrane.guidance.entry_reference import (
     build_entry_reference,
 )
 from skycrane.missions.loader import Mission
+from skycrane.missions.schema import entry_altitude_m
 from skycrane.planets import PC_OMEGA, pf_from_lla
 from skycrane.propagate.kernel import default_memory, default_settings, run_batch
 from skycrane.propagate.model import PLANET, SEQ_TABLE, build_model
@@ -85,6 +86,10 @@ class Preflight:
     record_trajectory : bool
         Whether that nominal flight sampled a trajectory, as the batches it
         serves must (see :func:`safe_target`).
+    start_t_s : float
+        Time of the start from the entry interface: ``sequence.start_t_s``,
+        or from orbit minus the predicted time from the epoch to the entry
+        interface (skycrane.sequence.orbit_start.entry_epoch).
     """
 
     digest: str
@@ -92,6 +97,7 @@ class Preflight:
     start_state: np.ndarray
     safe_target_offset_m: tuple[float, float] | None
     record_trajectory: bool
+    start_t_s: float
 
     def require_for(self, mission: Mission, record_trajectory: bool) -> None:
         """Raise ValueError unless these results serve ``mission``'s batch with that sampling."""
@@ -144,7 +150,7 @@ def clear() -> None:
     _memo.clear()
 
 
-def _memoised(step: str, key: str, solve: Callable[[], object]):
+def memoised(step: str, key: str, solve: Callable[[], object]):
     """``solve()`` once per ``key`` of ``step``; the last few keys are kept."""
     kept = _memo.setdefault(step, OrderedDict())
     if key in kept:
@@ -157,7 +163,7 @@ def _memoised(step: str, key: str, solve: Callable[[], object]):
     return value
 
 
-def _read_only(array: np.ndarray) -> np.ndarray:
+def read_only(array: np.ndarray) -> np.ndarray:
     out = np.array(array, dtype=np.float64)
     out.setflags(write=False)
     return out
@@ -175,7 +181,7 @@ def entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.ndarray, n
     """
     if mission.spec.guidance.entry.mode != "terminal_point_controller":
         return None
-    return _memoised(
+    return memoised(
         "entry_guidance",
         mission_digest(mission),
         lambda: _solve_entry_guidance(mission, y_entry),
@@ -248,7 +254,7 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
         ld,
         speed,
         gamma,
-        spec.entry.altitude_m,
+        entry_altitude_m(spec),
         v_end,
         end_range,
         scale,
@@ -276,7 +282,7 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
             scale_height_m=None,
             ballistic_coefficient_kg_m2=beta,
             lift_to_drag=ld,
-            entry=EntryPoint(speed, gamma, spec.entry.altitude_m),
+            entry=EntryPoint(speed, gamma, entry_altitude_m(spec)),
             bank_profile_deg=(
                 np.asarray(g.reference_speed_m_s),
                 np.asarray(g.reference_bank_deg),
@@ -299,7 +305,7 @@ def _solve_entry_guidance(mission: Mission, y_entry: np.ndarray) -> tuple[np.nda
     gains[G_LD] = ld
     gains[G_V_HA] = g.heading_alignment_speed_m_s
     gains[G_K_HA] = g.heading_alignment_gain
-    return _read_only(table), _read_only(gains)
+    return read_only(table), read_only(gains)
 
 
 # --- step 2: the state at the start of the sequence --------------------------------------
@@ -314,11 +320,11 @@ def start_state(
     ``-start_t_s`` (:func:`skycrane.sequence.pack.vacuum_params`).
     """
     if start_t_s >= 0.0:
-        return _read_only(y_entry)
-    return _memoised(
+        return read_only(y_entry)
+    return memoised(
         "start_state",
         mission_digest(mission),
-        lambda: _read_only(coast_back(mission, y_entry[None], coast_params)[0]),
+        lambda: read_only(coast_back(mission, y_entry[None], coast_params)[0]),
     )
 
 
@@ -377,7 +383,7 @@ def safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
     if powered.size == 0:
         return 0.0, 0.0
     key = mission_digest(mission) + nominal.settings.tobytes().hex()
-    return _memoised("safe_target", key, lambda: _solve_safe_target(mission, nominal))
+    return memoised("safe_target", key, lambda: _solve_safe_target(mission, nominal))
 
 
 def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:

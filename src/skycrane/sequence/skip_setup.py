@@ -44,6 +44,7 @@ from skycrane.guidance.skip_layout import (
     default_skip_params,
     initial_skip_memory,
 )
+from skycrane.missions.schema import entry_altitude_m
 from skycrane.planets import pf_from_lla
 
 _OVERRIDES = (
@@ -116,7 +117,7 @@ def skip_density_table(mission) -> np.ndarray | None:
     g = mission.spec.guidance.skip
     if g is None:
         return None
-    top = max(mission.spec.entry.altitude_m, skip_params(mission)[SP_H_ATM_M])
+    top = max(entry_altitude_m(mission.spec), skip_params(mission)[SP_H_ATM_M])
     spacing = g.density_table_spacing_m
     h = np.arange(0.0, math.ceil(top / spacing) * spacing + 0.5 * spacing, spacing)
     rho = mission.atmosphere.evaluate(h).density_kg_m3 * mission.spec.atmosphere.density_scale
