@@ -23,8 +23,15 @@ PRESETS = ("artemis1", "artemis2", "apollo4")
 
 
 @pytest.fixture(scope="module")
-def flights():
-    return {name: skycrane.simulate(name) for name in PRESETS}
+def flights(tmp_path_factory):
+    """Each preset flown with the final phase on (whatever the preset's own choice)."""
+    folder = tmp_path_factory.mktemp("final_phase")
+    out = {}
+    for name in PRESETS:
+        path = folder / f"{name}.toml"
+        path.write_text(f'base = "{name}"\n[guidance.skip]\nfinal_phase = true\n', "utf-8")
+        out[name] = skycrane.simulate(path)
+    return out
 
 
 def _times(result) -> dict[str, float]:
