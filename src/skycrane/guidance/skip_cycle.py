@@ -22,10 +22,6 @@ the kernel to record as events (``M_SKIP_PHASE``, ``SKIPPH_*``):
   after the exit (to the cycle's resolution);
 * re-entry: the sensed drag rises through the same threshold after apogee.
 
-At the exit the density ratio restarts from 1: it was measured in the pass
-just left, and the next pass measures its own (skip_predict.predict flies the
-rest of a prediction past its exit on the nominal table likewise).
-
 Two hand-overs bracket the predictor-corrector when ``[guidance.skip]`` asks:
 
 * Apollo's initial roll (``initial_roll``): the lift is held up from entry
@@ -87,7 +83,6 @@ from skycrane.guidance.skip_layout import (
     SM_BANK_CMD_RAD,
     SM_INITIAL_ROLL,
     SM_LIFT_SIGN,
-    SM_RHO_RATIO,
     SM_STATUS,
     SP_DIRECT_DRAG_MIN_M_S2,
     SP_DT_CYCLE_S,
@@ -188,8 +183,6 @@ def skip_cycle(t, sensed, p, mem, density):
     mem[M_NEXT_GUIDE_T] = t + sp[SP_DT_CYCLE_S]
     phase, slot = skip_phase(mem[M_SKIP_PHASE], drag, hdot, sp[SP_DIRECT_DRAG_MIN_M_S2])
     mem[M_SKIP_PHASE] = phase
-    if slot == EV_SKIP_EXIT:  # the density ratio was measured in the pass just left
-        sm[SM_RHO_RATIO] = 1.0
     beyond = sm[SM_STATUS] == STATUS_BEYOND_REACH
     gone = False
     if hdot > 0.0 and altitude_m(x, y, z, sp) > sp[SP_H_ATM_M]:

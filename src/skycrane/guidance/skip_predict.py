@@ -296,15 +296,7 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
         turns the predicted track away from the target (at sigma near 90 deg
         by hundreds of km) and biases the downrange short.
     rho_ratio : float
-        Scale on the density table (the filtered sensed/modelled drag ratio)
-        for the pass of the atmosphere the vehicle is in. Once the predicted
-        drag falls below SP_DIRECT_DRAG_MIN_M_S2 while climbing (the skip
-        exit, Apollo's Kepler-phase test) the rest is flown on the nominal
-        table: a ratio measured near the bottom of the first pulse says
-        nothing of the density along the loft and the second entry, thousands
-        of km on and 15-30 km higher. Carried over, a +25-45 % layer at
-        55-65 km under a -20-50 % one at 70-85 km sent 4 of 1,000 dispersed
-        Artemis I cases 29-482 km off target at 20-22 g (measured, E).
+        Scale on the density table (the filtered sensed/modelled drag ratio).
     tgt_unit_pf : float64[3]
         Unit vector to the target, planet-fixed.
     p : float64[N_SKIP_PARAMS]
@@ -339,7 +331,6 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
     direct = p[SP_MODE] == MODE_DIRECT
     drag_min = p[SP_DIRECT_DRAG_MIN_M_S2]
     drag_risen = False
-    pass_ratio = rho_ratio
     t = 0.0
     t_max = p[SP_T_MAX_S]
     max_steps = int(t_max / min(p[SP_DT_ATM_S], p[SP_DT_COAST_S])) + 2
@@ -354,20 +345,19 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
                     return 0.0, gone, t, 0.0
         else:
             dt = p[SP_DT_ATM_S]
-        drag = 0.5 * pass_ratio * guidance_density(h, h_tab, ln_rho_tab) * v2
-        drag /= p[SP_BETA_KG_M2]
-        if drag >= drag_min:
-            drag_risen = True
-        elif direct and drag_risen:
-            return 0.0, PRED_DIRECT_LOFT, t, 0.0
-        elif x * vx + y * vy + z * vz > 0.0:
-            pass_ratio = 1.0  # out of this pass (the Kepler-phase test): the nominal table
+        if direct:
+            drag = 0.5 * rho_ratio * guidance_density(h, h_tab, ln_rho_tab) * v2
+            drag /= p[SP_BETA_KG_M2]
+            if drag >= drag_min:
+                drag_risen = True
+            elif drag_risen:
+                return 0.0, PRED_DIRECT_LOFT, t, 0.0
         sigma = bank_profile_rad(e, e0, ef, sigma0_rad, p)
         ld = p[SP_LD]
         xn, yn, zn, vxn, vyn, vzn = rk4_step(
             (x, y, z, vx, vy, vz),
             dt,
-            pass_ratio,
+            rho_ratio,
             ld * math.cos(sigma),
             lift_sign * ld * math.sin(sigma),
             p,
