@@ -24,12 +24,15 @@ PRESETS = ("artemis1", "artemis2", "apollo4")
 
 @pytest.fixture(scope="module")
 def flights(tmp_path_factory):
-    """Each preset flown with the final phase on (whatever the preset's own choice)."""
+    """Each preset flown with the final phase on and range control to Apollo's 1,000 ft/s
+    (apollo4's own settings; docs/skip_guidance.md, "Measured")."""
     folder = tmp_path_factory.mktemp("final_phase")
     out = {}
     for name in PRESETS:
         path = folder / f"{name}.toml"
-        path.write_text(f'base = "{name}"\n[guidance.skip]\nfinal_phase = true\n', "utf-8")
+        text = f'base = "{name}"\n[guidance.skip]\nfinal_phase = true\n'
+        text += "[guidance.entry]\nheading_alignment_speed_m_s = 304.8\n"
+        path.write_text(text, "utf-8")
         out[name] = skycrane.simulate(path)
     return out
 
