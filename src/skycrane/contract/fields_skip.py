@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from skycrane.contract.declare import Derived, Event, Field, Kernel
 
-SKIP_PARAMS_SIZE = 29
+SKIP_PARAMS_SIZE = 33
 """``skip_layout.N_SKIP_PARAMS``."""
-SKIP_MEMORY_SIZE = 11
+SKIP_MEMORY_SIZE = 12
 """``skip_layout.N_SKIP_MEM``."""
 
 SKIP_PARAMS = (
@@ -76,6 +76,16 @@ SKIP_EVENTS = (
         "EV_SKIP_BEYOND_REACH",
         "the skip guidance first reports the target beyond its reach",
         "guidance_beyond_reach",
+    ),
+    Event(
+        "EV_FINAL_PHASE",
+        "the skip guidance hands over to the Apollo final phase (terminal point controller)",
+        "final_phase",
+    ),
+    Event(
+        "EV_INITIAL_ROLL_END",
+        "Apollo's initial roll (lift up) ends: drag built up and the descent levelled off",
+        "initial_roll_end",
     ),
 )
 

@@ -63,7 +63,14 @@ from skycrane.guidance.entry_layout import (
     REF_V,
 )
 
-__all__ = ["EntryPoint", "EntryReference", "MachAero", "Rotation", "build_entry_reference"]
+__all__ = [
+    "EntryPoint",
+    "EntryReference",
+    "MachAero",
+    "Rotation",
+    "build_entry_reference",
+    "constant_bank_for_range",
+]
 
 DensityFn = Callable[[np.ndarray], np.ndarray]
 
@@ -438,6 +445,86 @@ F3_FLOOR_FRACTION = 0.01
 divides by it)."""
 
 
+def _planar_model(
+    mu_m3_s2: float,
+    planet_radius_m: float,
+    density_kg_m3: DensityFn,
+    scale_height_m: DensityFn | None,
+    ballistic_coefficient_kg_m2: float,
+    lift_to_drag: float,
+    bank_profile_deg: tuple[np.ndarray, np.ndarray],
+    rotation: Rotation | None,
+    aero: MachAero | None,
+) -> _PlanarModel:
+    """The planar model of :func:`build_entry_reference`'s arguments (bank sorted by V)."""
+    bank_v = np.asarray(bank_profile_deg[0], dtype=np.float64)
+    order = np.argsort(bank_v)
+    return _PlanarModel(
+        mu_m3_s2=float(mu_m3_s2),
+        radius_m=float(planet_radius_m),
+        density=density_kg_m3,
+        scale_height=(
+            _numerical_scale_height(density_kg_m3) if scale_height_m is None else scale_height_m
+        ),
+        beta_kg_m2=float(ballistic_coefficient_kg_m2),
+        lift_to_drag=float(lift_to_drag),
+        bank_v_m_s=bank_v[order],
+        bank_rad=np.radians(np.asarray(bank_profile_deg[1], dtype=np.float64))[order],
+        rotation=rotation,
+        aero=aero,
+    )
+
+
+def constant_bank_for_range(
+    range_m: float,
+    bank_limits_deg: tuple[float, float],
+    *,
+    mu_m3_s2: float,
+    planet_radius_m: float,
+    density_kg_m3: DensityFn,
+    ballistic_coefficient_kg_m2: float,
+    lift_to_drag: float,
+    entry: EntryPoint,
+    v_end_m_s: float,
+    rotation: Rotation | None = None,
+    aero: MachAero | None = None,
+) -> float:
+    """The constant bank magnitude (deg) whose reference flight covers ``range_m`` to ``v_end_m_s``.
+
+    Apollo's final phase flies a reference of constant vertical L/D (Graves &
+    Harpold, NASA TN D-6725); this picks the one whose planar flight (the
+    model of :func:`build_entry_reference`, same arguments) from ``entry``
+    covers ``range_m``, by Brent's method between ``bank_limits_deg`` (lift
+    up flies farthest). Raises ValueError, naming the range either limit
+    flies, when ``range_m`` lies outside them.
+    """
+    x0 = np.array([0.0, *entry], dtype=np.float64)
+
+    def flown_m(bank_deg: float) -> float:
+        model = _planar_model(
+            mu_m3_s2,
+            planet_radius_m,
+            density_kg_m3,
+            None,
+            ballistic_coefficient_kg_m2,
+            lift_to_drag,
+            (np.array([0.0, 1.0]), np.array([bank_deg, bank_deg])),
+            rotation,
+            aero,
+        )
+        traj, _, t_end = _fly(model, x0, v_end_m_s)
+        return float(traj(t_end)[0])
+
+    lo, hi = bank_limits_deg
+    far_m, near_m = flown_m(lo), flown_m(hi)
+    if not near_m <= range_m <= far_m:
+        raise ValueError(
+            f"a range of {range_m / 1e3:.0f} km, outside the {near_m / 1e3:.0f}-"
+            f"{far_m / 1e3:.0f} km a constant bank of {lo:g}-{hi:g} deg flies"
+        )
+    return float(brentq(lambda b: flown_m(b) - range_m, lo, hi, xtol=1e-2))
+
+
 def build_entry_reference(
     *,
     mu_m3_s2: float,
@@ -510,21 +597,16 @@ def build_entry_reference(
     end (see docs/entry_guidance.md). The altitude-terminated Apollo values
     are lambda_h = -cot(gamma_f), lambda_V = 0 (Graves & Harpold, TN D-6725).
     """
-    bank_v = np.asarray(bank_profile_deg[0], dtype=np.float64)
-    order = np.argsort(bank_v)
-    model = _PlanarModel(
-        mu_m3_s2=float(mu_m3_s2),
-        radius_m=float(planet_radius_m),
-        density=density_kg_m3,
-        scale_height=(
-            _numerical_scale_height(density_kg_m3) if scale_height_m is None else scale_height_m
-        ),
-        beta_kg_m2=float(ballistic_coefficient_kg_m2),
-        lift_to_drag=float(lift_to_drag),
-        bank_v_m_s=bank_v[order],
-        bank_rad=np.radians(np.asarray(bank_profile_deg[1], dtype=np.float64))[order],
-        rotation=rotation,
-        aero=aero,
+    model = _planar_model(
+        mu_m3_s2,
+        planet_radius_m,
+        density_kg_m3,
+        scale_height_m,
+        ballistic_coefficient_kg_m2,
+        lift_to_drag,
+        bank_profile_deg,
+        rotation,
+        aero,
     )
     x0 = np.array([0.0, *entry], dtype=np.float64)
     traj, t_top, t_end = _fly(model, x0, v_end_m_s)

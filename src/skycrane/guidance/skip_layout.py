@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from skycrane.constants import G0_M_S2
+
 # --- guidance modes ---------------------------------------------------------------
 MODE_SKIP = 0  # the predictor may loft the vehicle out of the sensible atmosphere
 MODE_DIRECT = 1  # a predicted trajectory whose drag falls below SP_DIRECT_DRAG_MIN is rejected
@@ -66,7 +68,17 @@ SP_TGT_Y = 25
 SP_TGT_Z = 26
 SP_DT_CYCLE_S = 27  # guidance period [s] (S: 1 Hz, Johnson, Lu & Stachowiak 2016)
 SP_FLATTENING = 28  # flattening f of the surface altitude is measured from; 0: a sphere (S)
-N_SKIP_PARAMS = 29
+SP_FINAL_MODE = 29  # FINAL_*: hand over to the Apollo final phase, or not (skip_cycle)
+SP_FINAL_V_M_S = 30  # hand-over speed when no skip came first [m/s] (E: circular speed)
+SP_ROLL_DRAG_M_S2 = 31  # initial roll: lift up until this sensed drag... [m/s^2] (R)
+SP_ROLL_HDOT_M_S = 32  # ...and until the altitude rate rises above this [m/s] (R)
+N_SKIP_PARAMS = 33
+
+# --- SP_FINAL_MODE: the hand-over to the Apollo final phase (skip_cycle.final_phase_due) --
+FINAL_NONE = 0  # the predictor-corrector flies to e_f itself
+FINAL_HAND_OVER = 1  # the terminal point controller takes over at the hand-over point
+FINAL_MARK = 2  # record the hand-over point, keep flying: the pre-flight nominal that places
+# the final phase's reference trajectory (sequence/final_phase.py)
 
 # --- memory vector mem ----------------------------------------------------------------------
 SM_SIGMA0_RAD = 0  # sigma_0 of the last solved profile [rad]
@@ -80,7 +92,8 @@ SM_PRED_OUTCOME = 7  # PRED_* of the flown sigma_0's prediction
 SM_REVERSALS = 8  # bank reversals so far
 SM_BANK_CMD_RAD = 9  # signed bank command of the last cycle [rad]
 SM_CROSS_PRED_M = 10  # predicted crossrange at e_f of the flown sigma_0 [m], NaN if none
-N_SKIP_MEM = 11
+SM_INITIAL_ROLL = 11  # 1 while the initial roll holds the lift up, else 0
+N_SKIP_MEM = 12
 
 
 def default_skip_params(
@@ -129,7 +142,12 @@ def default_skip_params(
         above 0.5 m/s^2 of sensed drag (T). Corrector frozen below 1,500 m/s
         (T). Direct mode keeps the drag above 6 ft/s^2 = 1.83 m/s^2 after
         the first rise (R: Apollo's Kepler-phase threshold). Density ratio
-        filter tau = 10 s (T). Cycle 1 s (S).
+        filter tau = 10 s (T). Cycle 1 s (S). No hand-over to a final
+        phase (FINAL_NONE; its speed defaults to the circular speed at
+        SP_H_ATM_M, E). The initial roll, when the memory starts in it
+        (:func:`initial_skip_memory`), holds the lift up until 0.05 g of
+        sensed drag and an altitude rate above -700 ft/s (R: Apollo's
+        initial-roll exit, Graves & Harpold, NASA TN D-6725).
     """
     p = np.zeros(N_SKIP_PARAMS)
     t = np.asarray(target_unit_pf, dtype=np.float64)
@@ -161,12 +179,21 @@ def default_skip_params(
     p[SP_TGT_X], p[SP_TGT_Y], p[SP_TGT_Z] = t
     p[SP_DT_CYCLE_S] = 1.0
     p[SP_FLATTENING] = 0.0
+    p[SP_FINAL_MODE] = float(FINAL_NONE)
+    p[SP_FINAL_V_M_S] = math.sqrt(planet_mu_m3_s2 / (planet_radius_m + p[SP_H_ATM_M]))
+    p[SP_ROLL_DRAG_M_S2] = 0.05 * G0_M_S2
+    p[SP_ROLL_HDOT_M_S] = -700.0 * 0.3048
     return p
 
 
-def initial_skip_memory(sigma0_rad: float) -> np.ndarray:
-    """Memory before the first cycle: the corrector's first guess ``sigma0_rad``, ratio 1."""
+def initial_skip_memory(sigma0_rad: float, initial_roll: bool = False) -> np.ndarray:
+    """Memory before the first cycle: the corrector's first guess ``sigma0_rad``, ratio 1.
+
+    ``initial_roll`` starts the flight in Apollo's initial roll (lift up held,
+    skip_cycle); it needs SP_ROLL_DRAG_M_S2 > 0 to end.
+    """
     mem = np.zeros(N_SKIP_MEM)
+    mem[SM_INITIAL_ROLL] = 1.0 if initial_roll else 0.0
     mem[SM_SIGMA0_RAD] = sigma0_rad
     mem[SM_RHO_RATIO] = 1.0
     mem[SM_E0_J_KG] = math.nan  # no profile solved yet

@@ -66,3 +66,20 @@ class SkipGuidanceSpec(Section):
     """Hypersonic C_D the guidance believes (default: the capsule's at its highest Mach)."""
     lift_to_drag: Annotated[float, Field(gt=0.0, le=5.0)] | None = None
     """L/D the guidance believes (default: the capsule's at its highest Mach)."""
+    final_phase: bool = False
+    """Hand over to the Apollo final phase: the terminal point controller of
+    ``[guidance.entry]`` (gain, heading alignment) on a reference trajectory
+    recomputed pre-flight from the nominal hand-over state (PredGuid's split,
+    Bairstow 2006; docs/skip_guidance.md). Off: the predictor-corrector flies to
+    the final point itself."""
+    final_phase_speed_m_s: Speed | None = None
+    """Hand-over speed when no skip came first: the final phase starts below it while
+    descending (E, default: the circular speed at ``atmosphere_top_m``)."""
+    initial_roll: bool = False
+    """Apollo's initial roll: lift up from entry until ``initial_roll_drag_m_s2`` of
+    sensed drag and an altitude rate above ``initial_roll_altitude_rate_m_s``."""
+    initial_roll_drag_m_s2: Annotated[float, Field(gt=0.0, le=100.0)] | None = None
+    """Sensed drag that may end the initial roll (R, default 0.05 g, Apollo)."""
+    initial_roll_altitude_rate_m_s: Annotated[float, Field(ge=-5.0e3, le=0.0)] | None = None
+    """Altitude rate above which the descent has levelled off (R, default -700 ft/s,
+    Apollo)."""

@@ -22,8 +22,10 @@ from skycrane._jit_options import STEP_PATH, STEP_PATH_INLINE
 from skycrane.contract.layout import (
     EV_BRIDLES_CUT,
     EV_ENGINES_OUT,
+    EV_FINAL_PHASE,
     EV_GROUND,
     EV_HEADING_ALIGNMENT,
+    EV_INITIAL_ROLL_END,
     EV_RANGE_CONTROL,
     EV_SEQ0,
     EV_SKIP_BEYOND_REACH,
@@ -41,8 +43,10 @@ from skycrane.contract.layout import (
     M_NEXT_GUIDE_T,
     M_SEQ_NEXT,
     P_GROUND_OK,
+    P_SKIP0,
     PD_FLYAWAY,
     PD_SKY_CRANE,
+    SN_DRAG_ACCEL_M_S2,
     SQ_CHUTE,
     SQ_CLUSTER_DEPLOY,
     SQ_GUIDANCE,
@@ -58,7 +62,8 @@ from skycrane.contract.layout import (
 )
 from skycrane.guidance.cycles import engines_out, entry_cycle, powered_cycle, powered_start
 from skycrane.guidance.entry_layout import PHASE_HEADING_ALIGNMENT, PHASE_RANGE_CONTROL
-from skycrane.guidance.skip_cycle import skip_cycle
+from skycrane.guidance.skip_cycle import skip_cycle, start_final_phase
+from skycrane.guidance.skip_layout import FINAL_HAND_OVER, SP_FINAL_MODE
 from skycrane.planets.constants import PC_MU
 from skycrane.propagate.actions import (
     MODE_EVENT,
@@ -234,8 +239,10 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
     descent). Entry guidance: guidance.cycles.entry_cycle, then the
     roll response restarts toward the new bank command. Skip-entry guidance:
     guidance.skip_cycle.skip_cycle, the same roll response, its trajectory
-    events (skip exit, apogee, re-entry, target beyond reach) recorded, and
-    ST_SKIP_OUT once the vehicle has left the atmosphere for good. Powered descent:
+    events (skip exit, apogee, re-entry, target beyond reach, initial roll end,
+    final phase) recorded, ST_SKIP_OUT once the vehicle has left the
+    atmosphere for good, and at the final phase the hand-over to the entry
+    guidance (skip_cycle.start_final_phase), whose first cycle runs at once. Powered descent:
     guidance.cycles.powered_cycle, then the new mode's event is recorded.
     Returns (status: layout.ST_SPAWN_OVERFLOW, ST_SKIP_OUT
     or -1, changed, whether a cycle ran).
@@ -274,12 +281,20 @@ def guidance_cycle(t, now, flight, events, spawn, changed, thrust_before, sensed
             if changed:
                 rhs(t, y, p, mem, model, f, aux)
             sense_navigation(t, y, f, aux, p, mem, model[PLANET], sensed)
-            slot, beyond, gone = skip_cycle(t, sensed, p, mem, model[SKIP_DENSITY])
-            anchor_bank(t, y, mem)
+            slot, beyond, gone, roll_end, final = skip_cycle(t, sensed, p, mem, model[SKIP_DENSITY])
             if slot >= 0:
                 record_once(slot, t, y, events.t_s, events.y, events.fired)
             if beyond:
                 record_once(EV_SKIP_BEYOND_REACH, t, y, events.t_s, events.y, events.fired)
+            if roll_end:
+                record_once(EV_INITIAL_ROLL_END, t, y, events.t_s, events.y, events.fired)
+            if final:
+                record_once(EV_FINAL_PHASE, t, y, events.t_s, events.y, events.fired)
+                if p[P_SKIP0 + SP_FINAL_MODE] == FINAL_HAND_OVER:
+                    start_final_phase(sensed[SN_DRAG_ACCEL_M_S2], mem)
+                    seq = model[SEQ_TABLE]
+                    entry_cycle(t, sensed, p, mem, model[ENTRY_REF], model[ENTRY_GAINS], seq)
+            anchor_bank(t, y, mem)
             if gone:
                 status = ST_SKIP_OUT
         elif guidance == GUID_POWERED:

@@ -31,6 +31,7 @@ from skycrane.planets import pf_from_lla, velocity_pf_from_local
 from skycrane.propagate.kernel import default_settings
 from skycrane.propagate.model import build_model
 from skycrane.sequence.batch import Batch
+from skycrane.sequence.final_phase import final_phase_guidance
 from skycrane.sequence.orbit_start import (
     burn_propellant_kg,
     entry_epoch,
@@ -311,7 +312,9 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
 
     Validates the packing first (sequence references, the mass budget, the
     divert's reach), then
-    solves the entry-guidance reference and the state at the start time,
+    solves the entry-guidance reference (or, for a skip entry's Apollo final
+    phase, flies the nominal once to place it: sequence/final_phase.py) and
+    the state at the start time,
     packs the one-case nominal flight and, when safe-target selection
     retargets powered descent, flies it once for the predicted landing
     point's offset (with the trajectory sampling of ``record_trajectory``,
@@ -334,6 +337,10 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
         )
     guidance = entry_guidance(mission, y_entry)
     tables = _pack_tables(mission, start_t)
+    skip = mission.spec.guidance.skip
+    if skip is not None and skip.final_phase:  # the Apollo final phase's reference replaces it
+        nominal = _assemble(mission, 1, False, tables, None, y_start, start_t)
+        guidance = final_phase_guidance(mission, nominal)
     offset = None
     pd_spec = mission.spec.powered_descent
     if pd_spec is not None and pd_spec.divert_max_m is not None:

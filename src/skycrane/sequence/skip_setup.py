@@ -24,6 +24,8 @@ import numpy as np
 
 from skycrane.contract.fields_skip import SKIP_MEMORY_SIZE, SKIP_PARAMS_SIZE
 from skycrane.guidance.skip_layout import (
+    FINAL_HAND_OVER,
+    FINAL_NONE,
     MODE_DIRECT,
     MODE_SKIP,
     SP_DEADBAND_C0_M,
@@ -31,12 +33,16 @@ from skycrane.guidance.skip_layout import (
     SP_DIRECT_DRAG_MIN_M_S2,
     SP_DRAG_ACTIVE_M_S2,
     SP_DT_CYCLE_S,
+    SP_FINAL_MODE,
+    SP_FINAL_V_M_S,
     SP_FLATTENING,
     SP_H_ATM_M,
     SP_H_F_M,
     SP_J2,
     SP_MAX_PRED,
     SP_RATIO_TAU_S,
+    SP_ROLL_DRAG_M_S2,
+    SP_ROLL_HDOT_M_S,
     SP_SIGMA_F_RAD,
     SP_TOL_M,
     SP_V_F_M_S,
@@ -60,6 +66,9 @@ _OVERRIDES = (
     ("freeze_speed_m_s", SP_V_FREEZE_M_S, float),
     ("direct_drag_floor_m_s2", SP_DIRECT_DRAG_MIN_M_S2, float),
     ("density_filter_time_s", SP_RATIO_TAU_S, float),
+    ("final_phase_speed_m_s", SP_FINAL_V_M_S, float),
+    ("initial_roll_drag_m_s2", SP_ROLL_DRAG_M_S2, float),
+    ("initial_roll_altitude_rate_m_s", SP_ROLL_HDOT_M_S, float),
 )
 """``[guidance.skip]`` key, the ``SP_*`` slot it sets, and its conversion to SI."""
 
@@ -97,10 +106,14 @@ def skip_params(mission) -> np.ndarray:
     p[SP_J2] = planet.j2
     p[SP_FLATTENING] = planet.flattening
     p[SP_DT_CYCLE_S] = 1.0 / g.rate_hz
+    p[SP_FINAL_MODE] = float(FINAL_HAND_OVER if g.final_phase else FINAL_NONE)
     for key, slot, convert in _OVERRIDES:
         value = getattr(g, key)
         if value is not None:
             p[slot] = convert(value)
+    if g.final_phase_speed_m_s is None:  # the circular speed at the atmosphere's top set here
+        r_top_m = planet.equatorial_radius_m + p[SP_H_ATM_M]
+        p[SP_FINAL_V_M_S] = math.sqrt(planet.mu_m3_s2 / r_top_m)
     return p
 
 
@@ -109,7 +122,7 @@ def skip_memory(mission) -> np.ndarray:
     g = mission.spec.guidance.skip
     if g is None:
         return np.zeros(SKIP_MEMORY_SIZE)
-    return initial_skip_memory(math.radians(g.initial_bank_deg))
+    return initial_skip_memory(math.radians(g.initial_bank_deg), g.initial_roll)
 
 
 def skip_density_table(mission) -> np.ndarray | None:
