@@ -23,16 +23,15 @@ def main() -> None:
     args = parser.parse_args()
     import numpy as np
 
-    from skycrane.imaging import detect, random_site, render_pair
+    from skycrane.imaging import OrbitalPass, detect, random_site, render_pair
 
     resolution_m = 0.25
     rng = np.random.default_rng(args.seed)
     side_m = args.size * resolution_m
     marks = random_site(rng, side_m, side_m)
     t0 = time.perf_counter()
-    pair = render_pair(
-        rng, marks, (args.size, args.size), resolution_m, shift_px=(0.5, -0.5), gain=0.9
-    )
+    after = OrbitalPass(shift_px=(0.5, -0.5), gain=0.9)
+    pair = render_pair(rng, marks, (args.size, args.size), resolution_m, after=after)
     render_s = time.perf_counter() - t0
     times = []
     for _ in range(args.repeats):

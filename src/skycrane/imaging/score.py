@@ -24,6 +24,7 @@ from skimage import measure, morphology
 from skycrane.imaging.debris import random_site
 from skycrane.imaging.detect import Detection, detect
 from skycrane.imaging.marks import Mark, pixel_grid
+from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.render import render_pair
 
 
@@ -161,13 +162,13 @@ def evaluate_sites(
     seeds,
     size_px: int = 800,
     resolution_m: float = 0.25,
-    shift_px: tuple[float, float] = (0.0, 0.0),
-    gain: float = 1.0,
+    before: OrbitalPass = OrbitalPass(),
+    after: OrbitalPass = OrbitalPass(),
 ) -> SiteStats:
     """Render :func:`~skycrane.imaging.debris.random_site` for each seed, detect and score.
 
-    Each seed gives one ``size_px`` square pair at ``resolution_m`` with the after
-    image shifted by ``shift_px`` (rows, cols) and scaled by ``gain``.
+    Each seed gives one ``size_px`` square pair at ``resolution_m`` seen by the
+    ``before`` and ``after`` passes (sun, pointing error, radiometry).
     """
     n = [0, 0, 0, 0, 0]
     errors: list[float] = []
@@ -177,7 +178,7 @@ def evaluate_sites(
         rng = np.random.default_rng(seed)
         side_m = size_px * resolution_m
         marks = random_site(rng, side_m, side_m)
-        pair = render_pair(rng, marks, (size_px, size_px), resolution_m, shift_px, gain)
+        pair = render_pair(rng, marks, (size_px, size_px), resolution_m, before, after)
         s = score(
             detect(pair.before, pair.after, resolution_m), pair.truth_labels, marks, resolution_m
         )
