@@ -12,10 +12,10 @@ from skycrane.imaging import OrbitalPass, random_site, render_pair
 from skycrane.imaging.photometry import (
     PSF_FWHM_PX,
     Instrument,
+    blur_and_shift,
     browse,
     cast_shadow,
     lambert_cos_incidence,
-    _blur_and_shift,
     observe,
 )
 from skycrane.imaging.surface import ROCK_D_MIN_M, draw_rocks
@@ -69,7 +69,7 @@ def test_camera_psf_noise_and_quantisation():
     rng = np.random.default_rng(0)
     point = np.zeros((64, 64), dtype=np.float32)
     point[32, 32] = 1.0
-    image = _blur_and_shift(point, Instrument().psf_fwhm_px, (0.0, 0.0))
+    image = blur_and_shift(point, Instrument().psf_fwhm_px, (0.0, 0.0))
     cols = np.arange(64) - 32.0
     var = float(np.sum(image * cols[None, :] ** 2) / image.sum())
     fwhm = 2.0 * math.sqrt(2.0 * math.log(2.0) * var)

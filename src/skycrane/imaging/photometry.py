@@ -193,7 +193,7 @@ class Instrument:
     """I/F that fills the converter (a dusty plain at noon is ~0.25)."""
 
 
-def _blur_and_shift(image: np.ndarray, fwhm_px: float, shift_px: tuple[float, float]) -> np.ndarray:
+def blur_and_shift(image: np.ndarray, fwhm_px: float, shift_px: tuple[float, float]) -> np.ndarray:
     """Gaussian PSF and sub-pixel pointing shift in one Fourier product (periodic edges)."""
     rows, cols = image.shape
     f_row = scipy.fft.fftfreq(rows)[:, None]
@@ -218,7 +218,7 @@ def observe(
     of the photo-electron count; ``snr**2`` electrons at the median), quantisation to
     ``instrument.bits`` bits of ``instrument.full_scale_if``.
     """
-    signal = _blur_and_shift(radiance, instrument.psf_fwhm_px, sun.shift_px)
+    signal = blur_and_shift(radiance, instrument.psf_fwhm_px, sun.shift_px)
     signal = sun.gain * signal + sun.offset
     median = max(float(np.median(signal[:: max(1, signal.shape[0] // 256)])), 1e-6)
     electrons_per_if = instrument.snr**2 / median

@@ -98,8 +98,9 @@ def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma_px: float) ->
 def dem_heights(terrain: Any, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray | None:
     """The terrain model's relief on the image grid (bicubic spline), ``[row, col]``.
 
-    ``east_m[col]`` and ``north_m[row]`` are coordinates in the terrain's frame;
-    None when the terrain is flat or does not cover the image.
+    ``east_m[col]`` and ``north_m[row]`` are coordinates in the terrain's frame; beyond
+    the model's edge its edge heights continue.  None when the terrain is flat or does
+    not reach the image.
     """
     if terrain is None or terrain.is_flat:
         return None
@@ -110,9 +111,12 @@ def dem_heights(terrain: Any, east_m: np.ndarray, north_m: np.ndarray) -> np.nda
     if cols.sum() < 4 or rows.sum() < 4:
         return None
     spline = RectBivariateSpline(n[rows], e[cols], terrain.relief_m[np.ix_(rows, cols)])
-    order = np.argsort(north_m)
+    # beyond the model's edge its edge heights continue (a spline would extrapolate)
+    north_in = np.clip(north_m, n[rows][0], n[rows][-1])
+    east_in = np.clip(east_m, e[cols][0], e[cols][-1])
+    order = np.argsort(north_in)
     z = np.empty((north_m.size, east_m.size), dtype=np.float32)
-    z[order] = spline(north_m[order], east_m, grid=True)
+    z[order] = spline(north_in[order], east_in, grid=True)  # east_m increases
     return z - float(np.median(z))
 
 
