@@ -186,7 +186,8 @@ def predict_after(
     filter of the first's: in Fourier space ``H_a(k) = [tan i_a (k . u_a) / (tan i_b (k . u_b))]
     H_b(k)``, a gain and a sub-pixel shift multiply it.  The filter is estimated from the
     pair itself, without knowing either sun, as the Wiener filter ``<H_a H_b*> / <|H_b|^2>``
-    with both spectra averaged over ``spectrum_sigma_bins`` neighbouring frequencies (the
+    with both spectra averaged by a gaussian of ``spectrum_sigma_bins`` frequencies per
+    800 px of image side (the
     spatial counterpart of the chronochrome predictor, Schaum & Stocker 1997, Proc. SPIE
     3071, 2).  New marks are a small part of the scene and are not predicted.
     """
@@ -202,6 +203,12 @@ def predict_after(
     ) / power
     predicted = scipy.fft.irfft2(wiener * hb, s=log_before.shape, workers=-1)
     return (predicted + log_after.mean()).astype(np.float32)
+
+
+def _robust_sigma(values: np.ndarray) -> float:
+    """1.4826 MAD of ``values`` on a <= 512^2 subsample."""
+    sample = values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
+    return 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
 
 
 def darkening_map(
@@ -221,7 +228,10 @@ def darkening_map(
     floor_a = max(float(np.median(after)), 1e-6)
     log_b = np.log(np.maximum(before, 0.02 * floor_b))
     log_a = np.log(np.maximum(after, 0.02 * floor_a))
-    change = predict_after(log_b, log_a, params) - log_a  # > 0: darker than predicted
+    # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
+    # sun) leaves less noise: a small image mostly covered by marks starves the filter.
+    candidates = [predict_after(log_b, log_a, params) - log_a, log_b - log_a]
+    change = min(candidates, key=_robust_sigma)
     # A mark multiplies the albedo, so sky-lit ground under it stays above shadow level
     # and darkens by at most the dust's contrast; a new shadow is darker than both.
     new_shadow = (after < params.shadow_fraction * floor_a) & (
