@@ -351,6 +351,13 @@ def detect(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document.", metavar=_FLAG)
     ] = False,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth",
+            help="A truth.json (from `skycrane image`) to score the detections against [file].",
+        ),
+    ] = None,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
@@ -363,6 +370,7 @@ def detect(
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
     from skycrane.imaging.georef import read_sidecar, sidecar_path
+    from skycrane.imaging.score import score_truth_file
 
     try:
         if not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
@@ -388,11 +396,27 @@ def detect(
         ) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+        scored = (
+            None
+            if truth is None
+            else score_truth_file(found, truth, b.shape, resolution_m, centre_m)
+        )
     except SkycraneError as exc:
         _fail(exc)
     if as_json:
-        typer.echo(json.dumps({"detections": [d.to_dict() for d in found]}, indent=2))
+        doc = {"detections": [d.to_dict() for d in found]}
+        if scored is not None:
+            doc["score"] = scored
+        typer.echo(json.dumps(doc, indent=2))
         return
+    if scored is not None:
+        _stdout().print(
+            escape(
+                f"truth: {scored['found']} of {scored['marks_1m2']} marks >= 1 m² found "
+                f"({scored['recall']:.1%}), {scored['false_detections']} of "
+                f"{scored['detections']} detections false"
+            )
+        )
     table = Table(title=f"{len(found)} darkened regions")
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
     cols += [] if georef is None else ["lat [°]", "lon [°]"]
