@@ -199,19 +199,40 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
     )
 
 
-@app.command(epilog="Example: `skycrane image m2020 -o images --resolution-m 0.5`")
+@app.command(
+    epilog="Example: `skycrane image m2020 -o images --sun-incidence-deg 40 60 "
+    "--sun-azimuth-deg 250 220`"
+)
 def image(
     mission: MissionArg,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Directory to write into [directory].")
     ],
     resolution_m: Annotated[
-        float, typer.Option("--resolution-m", help="Image scale [m/px].")
-    ] = 0.25,
+        float | None,
+        typer.Option(
+            "--resolution-m",
+            help="Image scale [m/px]; default: the finest HiRISE scale (0.25, 0.5, 1, 2, 4) "
+            "at which the rover, descent stage, backshell and heat shield all fit.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris [integer].")] = 0,
     max_size_px: Annotated[
         int, typer.Option("--max-size-px", help="Largest image side [px].")
     ] = 8192,
+    sun_incidence_deg: Annotated[
+        tuple[float, float],
+        typer.Option(
+            "--sun-incidence-deg", help="Sun's angle from the zenith, before and after pass [deg]."
+        ),
+    ] = (45.0, 45.0),
+    sun_azimuth_deg: Annotated[
+        tuple[float, float],
+        typer.Option(
+            "--sun-azimuth-deg",
+            help="Direction to the sun, clockwise from north, before and after pass [deg].",
+        ),
+    ] = (250.0, 250.0),
     misregistration_px: Annotated[
         float,
         typer.Option(
@@ -229,53 +250,85 @@ def image(
 ) -> None:
     """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
 
-    The image is centred on the marks within 3 km of the rover (coordinates are
-    metres east/north of the rover on its tangent plane; the world files carry
-    them). Each image also gets a .geo.json sidecar with the planet and the
-    rover's planetocentric latitude/longitude, so `skycrane detect` reports
-    latitudes and longitudes. A second orbital pass can be imitated with a
-    mis-registration and an illumination change of the after image.
+    The frame holds the near field (rover, descent stage and its fragments, backshell,
+    parachute, heat shield) with a 50 m margin; a warning names any of them left
+    outside. The ground is the mission's site terrain with craters, rocks and ripples,
+    lit by each pass's sun (shadows move between passes) and seen by a HiRISE-class
+    camera. Coordinates are metres east/north of the rover on its tangent plane (the
+    world files carry them); each image also gets a .geo.json sidecar and an 8-bit
+    browse PNG.
     """
     import numpy as np
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from skycrane.api import load_mission, simulate
-    from skycrane.imaging import render_pair, write_pair
-    from skycrane.imaging.landing import marks_from_landing, rover_georeference
+    from skycrane.imaging import OrbitalPass, render_pair, write_pair
+    from skycrane.imaging.landing import (
+        landing_frame,
+        marks_from_landing,
+        rover_georeference,
+        site_heights,
+    )
 
-    if not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
+    if resolution_m is not None and not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
         _fail(InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}"))
     if not 16 <= max_size_px <= 8192:
         _fail(InputError("--max-size-px", max_size_px, "a side of 16 to 8192 pixels"))
     if not illumination_gain > 0.0:
         _fail(InputError("--illumination-gain", illumination_gain, "a positive factor"))
+    if not all(0.0 <= i <= 85.0 for i in sun_incidence_deg):
+        _fail(InputError("--sun-incidence-deg", sun_incidence_deg, "two angles in [0, 85]"))
+    if not all(math.isfinite(a) for a in sun_azimuth_deg):
+        _fail(InputError("--sun-azimuth-deg", sun_azimuth_deg, "two finite compass angles"))
+    shift = (misregistration_px, misregistration_px)
+    before_pass = OrbitalPass(sun_incidence_deg[0], sun_azimuth_deg[0])
+    after_pass = OrbitalPass(
+        sun_incidence_deg[1], sun_azimuth_deg[1], gain=illumination_gain, shift_px=shift
+    )
+    err = Console(stderr=True)
     try:
-        spec = load_mission(mission)
-        result = simulate(spec)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}", markup=False),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task(f"flying {mission}", total=None)
+            spec = load_mission(mission)
+            result = simulate(spec)
+            rng = np.random.default_rng(seed)
+            marks = marks_from_landing(result, spec, rng)
+            frame = landing_frame(marks, resolution_m, max_size_px)
+            georef = rover_georeference(result, spec)
+            size = frame.size_px
+            bar.update(task, description=f"rendering {size} x {size} px")
+            pair = render_pair(
+                rng,
+                marks,
+                shape=(size, size),
+                resolution_m=frame.resolution_m,
+                before=before_pass,
+                after=after_pass,
+                origin_m=frame.centre_m,
+                base_height_m=site_heights(spec, georef, frame),
+            )
+            bar.update(task, description=f"writing {output}")
+            files = write_pair(output, pair, origin_m=frame.centre_m, georef=georef)
     except SkycraneError as exc:
         _fail(exc)
-    rng = np.random.default_rng(seed)
-    marks = marks_from_landing(result, spec, rng)
-    near = [m for m in marks if np.hypot(m.x_m, m.y_m) <= 3000.0] or marks
-    xs = np.array([m.x_m for m in near])
-    ys = np.array([m.y_m for m in near])
-    centre = (float((xs.min() + xs.max()) / 2), float((ys.min() + ys.max()) / 2))
-    extent = float(max(np.ptp(xs), np.ptp(ys))) + 200.0
-    size = int(min(max_size_px, max(256, np.ceil(extent / resolution_m))))
-    pair = render_pair(
-        rng,
-        marks,
-        shape=(size, size),
-        resolution_m=resolution_m,
-        shift_px=(misregistration_px, misregistration_px),
-        gain=illumination_gain,
-        origin_m=centre,
-    )
-    georef = rover_georeference(result, spec)
-    files = write_pair(output, pair, origin_m=centre, georef=georef)
+    if frame.left_out:
+        typer.echo(
+            f"warning: the {frame.resolution_m:g} m/px frame of {size} px leaves out "
+            f"{', '.join(frame.left_out)}; use a coarser --resolution-m or a larger --max-size-px",
+            err=True,
+        )
     out = _stdout()
+    centre = frame.centre_m
     out.print(
         escape(
-            f"{len(marks)} marks; {size} x {size} px at {resolution_m} m/px, "
+            f"{len(marks)} marks; {size} x {size} px at {frame.resolution_m:g} m/px, "
             f"centred {centre[0]:.0f} m east, {centre[1]:.0f} m north of the rover"
             + (
                 ""
@@ -298,6 +351,13 @@ def detect(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document.", metavar=_FLAG)
     ] = False,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth",
+            help="A truth.json (from `skycrane image`) to score the detections against [file].",
+        ),
+    ] = None,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
@@ -305,9 +365,12 @@ def detect(
     .geo.json sidecar (written by `skycrane image`), every detection also gets
     latitude_deg and longitude_deg; otherwise those are null.
     """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
     from skycrane.imaging.georef import read_sidecar, sidecar_path
+    from skycrane.imaging.score import score_truth_file
 
     try:
         if not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
@@ -322,12 +385,38 @@ def detect(
             )
         georef = None if geo is None else geo.georef
         centre_m = (0.0, 0.0) if geo is None else geo.centre_m
-        found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+        err = Console(stderr=True)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}", markup=False),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
+            found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+        scored = (
+            None
+            if truth is None
+            else score_truth_file(found, truth, b.shape, resolution_m, centre_m)
+        )
     except SkycraneError as exc:
         _fail(exc)
     if as_json:
-        typer.echo(json.dumps({"detections": [d.to_dict() for d in found]}, indent=2))
+        doc = {"detections": [d.to_dict() for d in found]}
+        if scored is not None:
+            doc["score"] = scored
+        typer.echo(json.dumps(doc, indent=2))
         return
+    if scored is not None:
+        _stdout().print(
+            escape(
+                f"truth: {scored['found']} of {scored['marks_1m2']} marks >= 1 m² found "
+                f"({scored['recall']:.1%}), {scored['false_detections']} of "
+                f"{scored['detections']} detections false"
+            )
+        )
     table = Table(title=f"{len(found)} darkened regions")
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
     cols += [] if georef is None else ["lat [°]", "lon [°]"]

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from skycrane.errors import InputError
-from skycrane.imaging import GeoReference, detect, load_pair, random_site, render_pair, write_pair
+from skycrane.imaging import (
+    GeoReference,
+    OrbitalPass,
+    detect,
+    load_pair,
+    random_site,
+    render_pair,
+    write_pair,
+)
 from skycrane.imaging.georef import read_sidecar, sidecar_path, world_file_resolution_m
 from skycrane.planets import MARS, great_circle
 
@@ -63,9 +71,8 @@ def test_round_trip_truth_and_detections_in_latitude_longitude(tmp_path):
     rng = np.random.default_rng(4)
     origin = (-310.0, 512.0)  # image centre, metres east/north of the tangent point
     marks = [m.shifted(*origin) for m in random_site(rng, 200.0, 200.0)]
-    pair = render_pair(
-        rng, marks, (800, 800), 0.25, shift_px=(0.5, -0.5), gain=0.9, origin_m=origin
-    )
+    after = OrbitalPass(shift_px=(0.5, -0.5), gain=0.9)
+    pair = render_pair(rng, marks, (800, 800), 0.25, after=after, origin_m=origin)
     files = write_pair(tmp_path, pair, origin_m=origin, georef=JEZERO)
     sidecar = read_sidecar(files["before"], pair.before.shape)
     assert sidecar.georef == JEZERO and sidecar.resolution_m == 0.25

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import skycrane
-from skycrane.imaging.landing import marks_from_landing
+from skycrane.imaging.landing import HIRISE_SCALES_M, NEAR_FIELD, landing_frame, marks_from_landing
 
 
 def _body(name, distance, bearing, speed, angle=None):
@@ -69,3 +69,40 @@ def test_marks_from_stub_landing_with_m2020_masses():
     ballast = next(m for m in marks if m.kind == "balance_mass")
     assert 5.0 < ballast.area_m2 < 20.0
     assert np.hypot(ballast.x_m, ballast.y_m) == pytest.approx(12000.0)
+
+
+def _stub_marks():
+    mission = skycrane.load_mission("m2020")
+    result = SimpleNamespace(
+        bodies=[
+            _body("descent_stage", 700.0, 312.0, 45.0),
+            _body("heat_shield", 1300.0, 135.0, 100.0),
+            _body("backshell", 610.0, 270.0, 34.0),
+            _body("entry_balance_mass_1", 12000.0, 87.0, 520.0),
+            _body("rover", 0.0, 0.0, 0.75),
+        ]
+    )
+    return marks_from_landing(result, mission, np.random.default_rng(0))
+
+
+def test_default_frame_holds_the_near_field():
+    """Invariant: at the default (finest fitting HiRISE) scale every near-field mark lies
+    wholly inside the frame; the balance masses, 12 km away, do not size it."""
+    marks = _stub_marks()
+    frame = landing_frame(marks, max_size_px=8192)
+    assert frame.left_out == ()
+    assert frame.resolution_m in HIRISE_SCALES_M
+    half = 0.5 * frame.size_px * frame.resolution_m
+    for m in marks:
+        if m.kind in NEAR_FIELD:
+            assert abs(m.x_m - frame.centre_m[0]) + m.extent_m <= half
+            assert abs(m.y_m - frame.centre_m[1]) + m.extent_m <= half
+    assert frame.size_px * frame.resolution_m < 5000.0
+
+
+def test_frame_names_the_bodies_it_leaves_out():
+    """Invariant: a forced 0.25 m scale in 2048 px (512 m) cannot hold bodies 0.6-1.3 km
+    apart; the frame says which it leaves out."""
+    frame = landing_frame(_stub_marks(), resolution_m=0.25, max_size_px=2048)
+    assert frame.size_px == 2048
+    assert "heat shield" in frame.left_out

@@ -7,8 +7,13 @@ marks
 debris
     Descent-stage crash fan, fragments and their secondary impacts, other hardware;
     crater scaling of the balance masses.
+surface
+    The ground at image resolution: terrain model, fine relief, craters, rocks,
+    ripples, albedo.
+photometry
+    One orbital pass: Lambert shading with cast shadows, HiRISE-class camera, browse images.
 render
-    Procedural before/after images, PNG + world-file output.
+    Before/after images of the ground and the marks, PNG + world-file output.
 georef
     Image centre on the planet: metres east/north <-> latitude/longitude, sidecars.
 detect
@@ -28,7 +33,9 @@ from skycrane.imaging.detect import Detection, detect, load_image, load_pair
 from skycrane.imaging.georef import GeoReference, read_sidecar
 from skycrane.imaging.marks import KINDS, Mark, rasterise
 from skycrane.imaging.params import DetectParams
+from skycrane.imaging.photometry import Instrument, OrbitalPass
 from skycrane.imaging.render import RenderedPair, render_pair, write_georeferenced, write_pair
+from skycrane.imaging.surface import SurfaceParams
 
 __all__ = [
     "KINDS",
@@ -36,8 +43,11 @@ __all__ = [
     "DetectParams",
     "Detection",
     "GeoReference",
+    "Instrument",
     "Mark",
+    "OrbitalPass",
     "RenderedPair",
+    "SurfaceParams",
     "descent_stage_debris",
     "detect",
     "load_image",

@@ -5,12 +5,14 @@ Pipeline (:func:`detect`):
 1. co-register the after image onto the before image with sub-pixel phase
    correlation (:func:`skimage.registration.phase_cross_correlation`,
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
-2. normalise illumination with a robust linear fit ``after = a * before + b`` on
-   the unchanged majority of pixels (iteratively dropping > 3 MAD residuals);
-3. compute the fractional darkening ``1 - after / before`` of both images after a
-   light gaussian smoothing, estimate its noise with the MAD, and keep regions
-   darker than ``max(k_high * noise, min_darkening)`` with hysteresis down to
-   ``k_low`` (:func:`skimage.filters.apply_hysteresis_threshold`);
+2. predict the after image's log radiance from the before image's with a Wiener
+   filter estimated from the pair (:func:`predict_after`): it carries the change of
+   the sun's shading (incidence and azimuth), of gain and of residual shift;
+3. compute the fractional darkening ``1 - after / predicted`` with pixels in cast
+   shadow in either pass set to no change (shadows move with the sun, non-linearly),
+   after a light gaussian smoothing, estimate its noise with the MAD, and keep regions
+   darker than ``max(k_high * noise, min_darkening)`` outside shadows, grown by
+   hysteresis down to ``k_low`` through every pixel;
 4. measure the regions (:func:`skimage.measure.regionprops`) and classify them by
    size, shape, darkening and layout (:mod:`skycrane.imaging.classify`): main crash,
    secondaries, heat shield, backshell, balance masses, blast zone;
@@ -25,8 +27,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import scipy.fft
 from scipy import ndimage
-from skimage import color, filters, io, measure, morphology
+from skimage import color, io, measure, morphology
 from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
@@ -167,45 +170,108 @@ def register(
     return ndimage.shift(after, shift, order=1, mode="nearest"), shift
 
 
-def normalise_illumination(
-    before: np.ndarray, after: np.ndarray, iterations: int = 3
-) -> np.ndarray:
-    """Map ``after`` to the radiometry of ``before`` by a robust linear fit.
+def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
+    """Gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies."""
+    shifted = scipy.fft.fftshift(values, axes=0)  # continuous across zero row-frequency
+    return scipy.fft.ifftshift(ndimage.gaussian_filter(shifted, sigma_bins), axes=0)
 
-    Fits ``after = a * before + b`` (ordinary least squares, closed form) on a
-    regular subsample of at most ~250 000 pixels, dropping residuals beyond 3 MAD
-    (the changed minority) at each iteration, and returns ``(after - b) / a``.
+
+def predict_after(
+    log_before: np.ndarray, log_after: np.ndarray, params: DetectParams = DetectParams()
+) -> np.ndarray:
+    """The after image's log radiance predicted linearly from the before image's.
+
+    For small slopes, Lambert shading gives ``ln I = ln rho + ln cos i + tan i (grad z . u)``
+    (``u`` towards the sun), so the shading of a second pass is a linear, shift-invariant
+    filter of the first's: in Fourier space ``H_a(k) = [tan i_a (k . u_a) / (tan i_b (k . u_b))]
+    H_b(k)``, a gain and a sub-pixel shift multiply it.  The filter is estimated from the
+    pair itself, without knowing either sun, as the Wiener filter ``<H_a H_b*> / <|H_b|^2>``
+    with both spectra averaged by a gaussian of ``spectrum_sigma_bins`` frequencies per
+    800 px of image side (the
+    spatial counterpart of the chronochrome predictor, Schaum & Stocker 1997, Proc. SPIE
+    3071, 2).  New marks are a small part of the scene and are not predicted.
     """
-    step = max(1, math.ceil(math.sqrt(before.size / 250_000)))
-    x = before[::step, ::step].ravel().astype(np.float64)
-    y = after[::step, ::step].ravel().astype(np.float64)
-    keep = np.ones(x.size, dtype=bool)
-    a, b = 1.0, 0.0
-    for _ in range(iterations):
-        xk, yk = x[keep], y[keep]
-        if xk.size < 10 or np.ptp(xk) == 0.0:
-            break
-        dx = xk - xk.mean()
-        a = float(dx @ (yk - yk.mean())) / float(dx @ dx)
-        b = float(yk.mean()) - a * float(xk.mean())
-        res = y - (a * x + b)
-        mad = float(np.median(np.abs(res[keep] - np.median(res[keep]))))
-        if mad == 0.0:
-            break
-        keep = np.abs(res) < 3.0 * 1.4826 * mad
-    if not np.isfinite(a) or a <= 0.0:
-        a, b = 1.0, 0.0
-    return ((after - b) / a).astype(np.float32)
+    hb = scipy.fft.rfft2(log_before - log_before.mean(), workers=-1)
+    ha = scipy.fft.rfft2(log_after - log_after.mean(), workers=-1)
+    sigma = params.spectrum_sigma_bins * max(log_before.shape) / 800.0
+    cross = ha * np.conj(hb)
+    power = _smooth_spectrum((hb.real**2 + hb.imag**2).astype(np.float32), sigma)
+    power += np.float32(1e-9 * float(power.mean()))
+    wiener = (
+        _smooth_spectrum(cross.real.astype(np.float32), sigma)
+        + 1j * _smooth_spectrum(cross.imag.astype(np.float32), sigma)
+    ) / power
+    predicted = scipy.fft.irfft2(wiener * hb, s=log_before.shape, workers=-1)
+    return (predicted + log_after.mean()).astype(np.float32)
+
+
+def _robust_sigma(values: np.ndarray) -> float:
+    """1.4826 MAD of ``values`` on a <= 512^2 subsample."""
+    sample = values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
+    return 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
 
 
 def darkening_map(
     before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
-) -> np.ndarray:
-    """Fractional darkening ``1 - after / before`` of the smoothed, aligned, normalised pair."""
-    b = ndimage.gaussian_filter(before, params.smooth_sigma_px)
-    a = ndimage.gaussian_filter(after, params.smooth_sigma_px)
-    floor = max(float(np.median(b)) * 0.05, 1e-6)
-    return 1.0 - a / np.maximum(b, floor)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fractional darkening ``1 - after / predicted`` of the aligned pair (:func:`predict_after`):
+    with shadows set to no change, and without (for the extent of regions seeded elsewhere).
+
+    Pixels in cast shadow (darker than ``shadow_fraction`` of the image's median, a
+    little beyond Mars' sky-lit shadows, see :mod:`skycrane.imaging.photometry`) in the
+    before image, or newly in shadow in the after image (darkened by more than
+    ``max_mark_darkening``, more than any mark, whose darkening is the contrast of the
+    disturbed dust), change non-linearly with the sun: they are set to no change, one
+    pixel around them included.  Light gaussian smoothing, median removed.
+    """
+    floor_b = max(float(np.median(before)), 1e-6)
+    floor_a = max(float(np.median(after)), 1e-6)
+    log_b = np.log(np.maximum(before, 0.02 * floor_b))
+    log_a = np.log(np.maximum(after, 0.02 * floor_a))
+    # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
+    # sun) leaves less noise: a small image mostly covered by marks starves the filter.
+    candidates = [predict_after(log_b, log_a, params) - log_a, log_b - log_a]
+    change = min(candidates, key=_robust_sigma)
+    # A mark multiplies the albedo, so sky-lit ground under it stays above shadow level
+    # and darkens by at most the dust's contrast; a new shadow is darker than both.
+    new_shadow = (after < params.shadow_fraction * floor_a) & (
+        change > -math.log(1.0 - params.max_mark_darkening)
+    )
+    shadow = (before < params.shadow_fraction * floor_b) | new_shadow
+    maps = []
+    for values in (np.where(ndimage.binary_dilation(shadow), np.float32(0.0), change), change):
+        smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
+        smooth -= float(np.median(smooth))
+        maps.append((1.0 - np.exp(-smooth)).astype(np.float32))
+    return maps[0], maps[1]
+
+
+def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndarray:
+    """Robust standard deviation of ``change`` in ``block_px`` blocks, at every pixel.
+
+    1.4826 MAD of each block after dropping the pixels beyond ``clip`` global MADs (the
+    marks, which would inflate it), interpolated linearly between block centres, never
+    below half the global value: a constant false-alarm rate where the terrain's shading
+    residual is rough (crater walls, rock fields) and where it is smooth.
+    """
+    sample = change[:: max(1, change.shape[0] // 512), :: max(1, change.shape[1] // 512)]
+    overall = max(1.4826 * float(np.median(np.abs(sample - np.median(sample)))), 1e-6)
+    rows, cols = change.shape
+    step = 2 if block_px >= 16 else 1  # every other pixel: neighbours are correlated anyway
+    sub = change[::step, ::step]
+    n_r, n_c = max(1, rows // block_px), max(1, cols // block_px)
+    b_r, b_c = sub.shape[0] // n_r, sub.shape[1] // n_c
+    blocks = sub[: n_r * b_r, : n_c * b_c].reshape(n_r, b_r, n_c, b_c).swapaxes(1, 2)
+    blocks = blocks.reshape(n_r, n_c, -1).astype(np.float32)
+    outlier = np.abs(blocks) > clip * overall
+    empty = outlier.all(axis=2)  # a block inside a large mark: the global value
+    blocks = np.where(outlier & ~empty[..., None], np.float32(np.nan), blocks)
+    centre = np.nanmedian(blocks, axis=2, keepdims=True)
+    mad = 1.4826 * np.nanmedian(np.abs(blocks - centre), axis=2)
+    mad = np.where(empty, overall, mad)
+    mad = np.maximum(mad, 0.5 * overall).astype(np.float32)
+    zoom = (rows / n_r, cols / n_c)
+    return ndimage.zoom(mad, zoom, order=1, mode="nearest", grid_mode=True)[:rows, :cols]
 
 
 def _major_axis(prop) -> np.ndarray:
@@ -263,17 +329,18 @@ def detect(
     if np.array_equal(a, b):
         return []
     a, _ = register(b, a, params)
-    a = normalise_illumination(b, a)
-    dark = darkening_map(b, a, params)
-    sample = dark[:: max(1, dark.shape[0] // 512), :: max(1, dark.shape[1] // 512)]
-    noise = 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
-    high = max(params.k_high * noise, params.min_darkening)
-    low = max(params.k_low * noise, params.low_fraction * params.min_darkening)
-    mask = filters.apply_hysteresis_threshold(dark, low, high)
+    dark, unmasked = darkening_map(b, a, params)
+    noise = local_noise(dark, params.noise_block_px)
+    high = np.maximum(params.k_high * noise, params.min_darkening)
+    low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
+    # seeds only where no shadow moved; regions grow through shadowed pixels too
+    seeds = dark > high
+    grown = measure.label((unmasked > low) | seeds, connectivity=2)
+    mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
     labels = measure.label(mask, connectivity=2)
-    props = measure.regionprops(labels, intensity_image=dark)
+    props = measure.regionprops(labels, intensity_image=unmasked)
     if not props:
         return []
     kinds = classify(props, resolution_m, params)

@@ -13,6 +13,7 @@ backshell, ``parachute_offset_m`` further along the backshell's bearing.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,9 @@ from skycrane.imaging.debris import (
     parachute_mark,
 )
 from skycrane.imaging.georef import GeoReference
-from skycrane.imaging.marks import Mark
+from skycrane.imaging.marks import Mark, pixel_grid
+from skycrane.imaging.surface import dem_heights
+from skycrane.planets import pf_from_lla, planet_by_name
 
 HARDWARE_SIZE_M = {"heat_shield": 4.5, "backshell": 4.5}
 
@@ -144,3 +147,95 @@ def rover_georeference(result: Any, mission: Any) -> GeoReference | None:
     return GeoReference(
         mission.planet.name, float(rover.latitude_deg), float(rover.longitude_deg), altitude_m
     )
+
+
+HIRISE_SCALES_M = (0.25, 0.5, 1.0, 2.0, 4.0)
+"""HiRISE's ground scales at 1x1, 2x2, 4x4, 8x8 and 16x16 binning [m/pixel] (McEwen et al. 2007)."""
+NEAR_FIELD = {
+    "blast_zone": "rover",
+    "main_crash": "descent stage",
+    "secondary": "descent-stage fragments",
+    "backshell": "backshell",
+    "parachute": "parachute",
+    "heat_shield": "heat shield",
+}
+"""Kinds of mark of the near field (every body but the balance masses, km away) -> body."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Where and how big an image of a landing is.
+
+    Attributes
+    ----------
+    centre_m : tuple of float
+        Image centre, metres east/north of the rover.
+    size_px : int
+        Side of the square image.
+    resolution_m : float
+        Metres per pixel.
+    left_out : tuple of str
+        Near-field bodies whose marks do not lie wholly inside the frame.
+    """
+
+    centre_m: tuple[float, float]
+    size_px: int
+    resolution_m: float
+    left_out: tuple[str, ...]
+
+
+def landing_frame(
+    marks: list[Mark],
+    resolution_m: float | None = None,
+    max_size_px: int = 8192,
+    margin_m: float = 50.0,
+    min_size_px: int = 256,
+) -> Frame:
+    """The square frame that holds the near field (:data:`NEAR_FIELD`) with ``margin_m``.
+
+    With ``resolution_m`` None, the finest HiRISE scale (:data:`HIRISE_SCALES_M`) at which
+    the near field fits in ``max_size_px`` (the coarsest when none does).  Near-field
+    bodies that still fall outside are named in ``left_out``.
+    """
+    near = [m for m in marks if m.kind in NEAR_FIELD] or marks
+    west = min(m.x_m - m.extent_m for m in near) - margin_m
+    east = max(m.x_m + m.extent_m for m in near) + margin_m
+    south = min(m.y_m - m.extent_m for m in near) - margin_m
+    north = max(m.y_m + m.extent_m for m in near) + margin_m
+    side_m = max(east - west, north - south)
+    centre = (0.5 * (west + east), 0.5 * (south + north))
+    if resolution_m is None:
+        fits = [r for r in HIRISE_SCALES_M if side_m <= max_size_px * r]
+        resolution_m = fits[0] if fits else HIRISE_SCALES_M[-1]
+    size = int(min(max_size_px, max(min_size_px, math.ceil(side_m / resolution_m))))
+    half = 0.5 * size * resolution_m
+    left_out = sorted(
+        {
+            NEAR_FIELD[m.kind]
+            for m in near
+            if m.kind in NEAR_FIELD
+            and (
+                abs(m.x_m - centre[0]) + m.extent_m > half
+                or abs(m.y_m - centre[1]) + m.extent_m > half
+            )
+        }
+    )
+    return Frame(centre, size, resolution_m, tuple(left_out))
+
+
+def site_heights(mission: Any, georef: GeoReference | None, frame: Frame) -> np.ndarray | None:
+    """The mission's site terrain (``mission.terrain``) on the frame's pixel grid [m].
+
+    The rover's rest point is placed in the terrain's frame (the target's tangent plane)
+    from its latitude and longitude; None without a georeference or a terrain model.
+    """
+    terrain = getattr(mission, "terrain", None)
+    if georef is None or terrain is None or terrain.is_flat:
+        return None
+    planet = planet_by_name(georef.planet)
+    rover_pf = pf_from_lla(georef.latitude_deg, georef.longitude_deg, georef.altitude_m, planet)
+    rover_e, rover_n = terrain.local_from_pf(rover_pf)
+    xs, ys = pixel_grid((frame.size_px, frame.size_px), frame.resolution_m)
+    east = float(rover_e) + frame.centre_m[0] + xs
+    north = float(rover_n) + frame.centre_m[1] + ys
+    return dem_heights(terrain, east, north)

@@ -16,6 +16,10 @@ class DetectParams:
     """Tunable thresholds of :func:`~skycrane.imaging.detect.detect` and its classification."""
 
     smooth_sigma_px: float = 1.0
+    spectrum_sigma_bins: float = 2.0
+    shadow_fraction: float = 0.45
+    max_mark_darkening: float = 0.3
+    noise_block_px: int = 64
     k_high: float = 6.0
     k_low: float = 3.0
     low_fraction: float = 0.6

@@ -1,13 +1,14 @@
 """Orbital before/after images of a landing site.
 
-The *before* image is a seeded procedural terrain of bright reddish dust: a
-mean albedo with gaussian-filtered noise at three scales (regional tone,
-dune-scale texture and small-scale albedo variation) and a gently shaded relief.
-The *after* image multiplies it by each mark's transmission (soft-edged, see
-:func:`skycrane.imaging.marks.rasterise`), then optionally applies what a
-second orbital pass brings: a linear illumination change (gain and offset) and
-a sub-pixel mis-registration (:func:`scipy.ndimage.shift`).  Each image gets its
-own sensor noise.  Images are float32 reflectance-like values in ``[0, 1]``.
+The ground (:mod:`skycrane.imaging.surface`: the site's terrain model plus fine
+relief, small craters, rocks, ripples and albedo variation) is seen twice by a
+HiRISE-class camera (:mod:`skycrane.imaging.photometry`).  Each pass has its own
+sun (incidence and azimuth, so shading and cast shadows move between passes),
+pointing error, radiometric gain and offset, PSF, shot noise and 14-bit
+quantisation.  Between the passes the landing darkens the ground: the after
+pass sees the albedo times each mark's transmission (soft-edged, see
+:func:`skycrane.imaging.marks.rasterise`).  Images are float32 in ``[0, 1]``
+(DN over the converter's full scale).
 """
 
 from __future__ import annotations
@@ -17,29 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 from skimage import io
 
 from skycrane.imaging.georef import GeoReference, write_sidecar
 from skycrane.imaging.marks import Mark, rasterise
+from skycrane.imaging.photometry import Instrument, OrbitalPass, browse, observe, radiance_factor
+from skycrane.imaging.surface import SurfaceParams, make_surface
 
 HIRISE_RESOLUTION_M = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class TerrainParams:
-    """Tunable appearance of the procedural terrain."""
-
-    mean_albedo: float = 0.5
-    regional_amplitude: float = 0.06
-    regional_sigma_m: float = 40.0
-    texture_amplitude: float = 0.04
-    texture_sigma_m: float = 2.0
-    speckle_amplitude: float = 0.025
-    speckle_sigma_m: float = 0.3
-    relief_amplitude: float = 0.05
-    relief_sigma_m: float = 6.0
-    sensor_noise: float = 0.004
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,56 +37,8 @@ class RenderedPair:
     resolution_m: float
     marks: list[Mark]
     truth_labels: np.ndarray
-    shift_px: tuple[float, float]
-    gain: float
-    offset: float
-
-
-def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma_px: float) -> np.ndarray:
-    """Unit-variance gaussian-filtered white noise (coarse grid + zoom for long correlations)."""
-    factor = int(sigma_px // 3)
-    if factor >= 2:
-        coarse_shape = tuple(-(-n // factor) + 4 for n in shape)
-        coarse = ndimage.gaussian_filter(
-            rng.standard_normal(coarse_shape, dtype=np.float32), sigma_px / factor
-        )
-        field = ndimage.zoom(coarse, factor, order=1)[: shape[0], : shape[1]]
-    else:
-        field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma_px)
-    std = float(field.std())
-    return field / std if std > 0 else field
-
-
-def render_before(
-    rng: np.random.Generator,
-    shape: tuple[int, int],
-    resolution_m: float = HIRISE_RESOLUTION_M,
-    params: TerrainParams = TerrainParams(),
-) -> np.ndarray:
-    """Noise-free procedural terrain (reflectance in ``[0, 1]``, float32).
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        Seeded generator.
-    shape : tuple of int
-        ``(rows, cols)``.
-    resolution_m : float
-        Metres per pixel; the terrain scales are given in metres.
-    params : TerrainParams
-        Amplitudes and correlation lengths.
-    """
-    p = params
-    img = np.full(shape, p.mean_albedo, dtype=np.float32)
-    img *= 1.0 + p.regional_amplitude * _noise(rng, shape, p.regional_sigma_m / resolution_m)
-    img *= 1.0 + p.texture_amplitude * _noise(rng, shape, p.texture_sigma_m / resolution_m)
-    img *= 1.0 + p.speckle_amplitude * _noise(
-        rng, shape, max(p.speckle_sigma_m / resolution_m, 0.5)
-    )
-    height = _noise(rng, shape, p.relief_sigma_m / resolution_m)
-    slope_east = ndimage.sobel(height, axis=1) / 8.0 * (p.relief_sigma_m / resolution_m)
-    img *= 1.0 + p.relief_amplitude * slope_east  # sun from the west
-    return np.clip(img, 0.0, 1.0)
+    before_pass: OrbitalPass
+    after_pass: OrbitalPass
 
 
 def render_pair(
@@ -108,56 +46,56 @@ def render_pair(
     marks: list[Mark],
     shape: tuple[int, int] = (1024, 1024),
     resolution_m: float = HIRISE_RESOLUTION_M,
-    shift_px: tuple[float, float] = (0.0, 0.0),
-    gain: float = 1.0,
-    offset: float = 0.0,
+    before: OrbitalPass = OrbitalPass(),
+    after: OrbitalPass = OrbitalPass(),
     origin_m: tuple[float, float] = (0.0, 0.0),
-    params: TerrainParams = TerrainParams(),
+    surface: SurfaceParams = SurfaceParams(),
+    instrument: Instrument = Instrument(),
+    base_height_m: np.ndarray | None = None,
 ) -> RenderedPair:
     """Render a before image and an after image carrying every mark.
 
     Parameters
     ----------
     rng : numpy.random.Generator
-        Seeded generator.
+        Seeded generator; the only source of randomness.
     marks : list of Mark
         Truth marks, metres east/north of ``origin_m``.
     shape : tuple of int
         ``(rows, cols)``.
     resolution_m : float
         Metres per pixel.
-    shift_px : tuple of float
-        ``(rows, cols)`` mis-registration of the after image (the second pass).
-    gain, offset : float
-        Illumination change of the after image: ``after = gain * scene + offset``.
+    before, after : OrbitalPass
+        Sun, pointing error and radiometry of each pass.
     origin_m : tuple of float
         Position of the image centre in the marks' frame.
-    params : TerrainParams
-        Terrain appearance.
+    surface : SurfaceParams
+        Statistics and appearance of the ground.
+    instrument : Instrument
+        The camera.
+    base_height_m : ndarray, optional
+        The site's terrain model on the image grid
+        (:func:`skycrane.imaging.surface.dem_heights`).
 
     Returns
     -------
     RenderedPair
-        Images, the truth marks and the truth label mask (in the before frame).
+        Images, the truth marks and the truth label mask (in the ground frame).
     """
-    scene = render_before(rng, shape, resolution_m, params)
+    ground = make_surface(rng, shape, resolution_m, surface, base_height_m)
     transmission, labels, _ = rasterise(marks, shape, resolution_m, origin_m=origin_m)
-    changed = scene * transmission
-    if shift_px != (0.0, 0.0):
-        changed = ndimage.shift(changed, shift_px, order=3, mode="reflect")
-    changed = gain * changed + offset
-    noise = params.sensor_noise
-    before = scene + noise * rng.standard_normal(shape, dtype=np.float32)
-    after = changed + noise * rng.standard_normal(shape, dtype=np.float32)
+    images = []
+    for sun, albedo in ((before, ground.albedo), (after, ground.albedo * transmission)):
+        radiance = radiance_factor(albedo, ground.height_m, resolution_m, sun)
+        images.append(observe(radiance, rng, sun, instrument))
     return RenderedPair(
-        before=np.clip(before, 0.0, 1.0).astype(np.float32),
-        after=np.clip(after, 0.0, 1.0).astype(np.float32),
+        before=images[0],
+        after=images[1],
         resolution_m=resolution_m,
         marks=list(marks),
         truth_labels=labels,
-        shift_px=tuple(float(s) for s in shift_px),
-        gain=gain,
-        offset=offset,
+        before_pass=before,
+        after_pass=after,
     )
 
 
@@ -202,7 +140,7 @@ def write_pair(
     origin_m: tuple[float, float] = (0.0, 0.0),
     georef: GeoReference | None = None,
 ) -> dict[str, Path]:
-    """Write ``before.png``/``after.png`` with world files and ``truth.json``.
+    """Write ``before.png``/``after.png`` with world files, 8-bit browse images and ``truth.json``.
 
     Parameters
     ----------
@@ -221,8 +159,10 @@ def write_pair(
     Returns
     -------
     dict
-        ``before``, ``before_world``, ``after``, ``after_world``, ``truth`` and, with
-        ``georef``, ``before_geo``, ``after_geo``: the files written.
+        ``before``, ``before_world``, ``before_browse``, ``after``, ``after_world``,
+        ``after_browse``, ``truth`` and, with ``georef``, ``before_geo``, ``after_geo``:
+        the files written.  The browse images are 8-bit, at most 2048 px a side
+        (:func:`skycrane.imaging.photometry.browse`).
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -232,6 +172,8 @@ def write_pair(
         files[name], files[name + "_world"] = write_georeferenced(
             out / name, image, pair.resolution_m, origin_m
         )
+        files[name + "_browse"] = out / f"{name}_browse.png"
+        io.imsave(files[name + "_browse"], browse(image), check_contrast=False)
         if georef is not None:
             files[name + "_geo"] = write_sidecar(
                 files[name], georef, image.shape, pair.resolution_m, origin_m

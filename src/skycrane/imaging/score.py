@@ -15,15 +15,19 @@ in any detector, so each blob also has a *group* centroid (all blobs within
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology
 
+from skycrane.errors import InputError
 from skycrane.imaging.debris import random_site
 from skycrane.imaging.detect import Detection, detect
-from skycrane.imaging.marks import Mark, pixel_grid
+from skycrane.imaging.marks import Mark, pixel_grid, rasterise
+from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.render import render_pair
 
 
@@ -161,13 +165,13 @@ def evaluate_sites(
     seeds,
     size_px: int = 800,
     resolution_m: float = 0.25,
-    shift_px: tuple[float, float] = (0.0, 0.0),
-    gain: float = 1.0,
+    before: OrbitalPass = OrbitalPass(),
+    after: OrbitalPass = OrbitalPass(),
 ) -> SiteStats:
     """Render :func:`~skycrane.imaging.debris.random_site` for each seed, detect and score.
 
-    Each seed gives one ``size_px`` square pair at ``resolution_m`` with the after
-    image shifted by ``shift_px`` (rows, cols) and scaled by ``gain``.
+    Each seed gives one ``size_px`` square pair at ``resolution_m`` seen by the
+    ``before`` and ``after`` passes (sun, pointing error, radiometry).
     """
     n = [0, 0, 0, 0, 0]
     errors: list[float] = []
@@ -177,7 +181,7 @@ def evaluate_sites(
         rng = np.random.default_rng(seed)
         side_m = size_px * resolution_m
         marks = random_site(rng, side_m, side_m)
-        pair = render_pair(rng, marks, (size_px, size_px), resolution_m, shift_px, gain)
+        pair = render_pair(rng, marks, (size_px, size_px), resolution_m, before, after)
         s = score(
             detect(pair.before, pair.after, resolution_m), pair.truth_labels, marks, resolution_m
         )
@@ -188,3 +192,47 @@ def evaluate_sites(
         for pair_kinds in s.kinds:
             confusion[pair_kinds] = confusion.get(pair_kinds, 0) + 1
     return SiteStats(*n, errors, confusion, worst)
+
+
+def score_truth_file(
+    detections: list[Detection],
+    path: str | Path,
+    shape: tuple[int, int],
+    resolution_m: float,
+    centre_m: tuple[float, float] = (0.0, 0.0),
+) -> dict:
+    """Score detections against a ``truth.json`` (as :func:`~skycrane.imaging.render.write_pair`
+    writes): recall of marks >= 1 m^2, false detections, position errors and kinds.
+
+    The truth marks are rasterised on the image's grid, whose centre lies at ``centre_m``
+    in the marks' frame (the sidecar's ``centre_x_m``, ``centre_y_m``).
+
+    Raises
+    ------
+    InputError
+        When the file is missing or is not a list of marks.
+    """
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        fields = Mark.__dataclass_fields__
+        marks = [Mark(**{k: v for k, v in t.items() if k in fields}) for t in doc]
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise InputError("--truth", str(path), f"a truth.json list of marks ({exc})") from None
+    _, labels, _ = rasterise(marks, shape, resolution_m, origin_m=centre_m)
+    s = score(detections, labels, marks, resolution_m)
+    by_kind: dict[str, dict[str, int]] = {}
+    for truth_kind, found_kind in s.kinds:
+        entry = by_kind.setdefault(truth_kind, {"found": 0, "named_right": 0})
+        entry["found"] += 1
+        entry["named_right"] += found_kind == EXPECTED_KIND.get(truth_kind, truth_kind)
+    errors = np.asarray(s.position_errors_px)
+    return {
+        "marks_1m2": s.n_truth,
+        "found": s.n_found,
+        "recall": s.recall,
+        "detections": s.n_detections,
+        "false_detections": s.n_false,
+        "position_error_median_px": float(np.median(errors)) if errors.size else None,
+        "position_error_max_px": float(errors.max()) if errors.size else None,
+        "by_kind": by_kind,
+    }

@@ -77,14 +77,22 @@ SITES = {
 
 
 def fractal_surface(
-    n_rows: int, n_cols: int, spacing_m: float, stats: SiteStatistics, rng: np.random.Generator
+    n_rows: int,
+    n_cols: int,
+    spacing_m: float,
+    stats: SiteStatistics,
+    rng: np.random.Generator,
+    rollover_m: float = ROLLOVER_M,
 ) -> np.ndarray:
-    """Self-affine heights [m] with the site's RMS slope at a baseline of ``spacing_m``."""
+    """Self-affine heights [m] with the site's RMS slope at a baseline of ``spacing_m``.
+
+    The spectrum is flat beyond wavelengths of ``rollover_m``.
+    """
     noise = rng.standard_normal((n_rows, n_cols))
     fy = np.fft.fftfreq(n_rows)[:, None]
     fx = np.fft.rfftfreq(n_cols)[None, :]
     f = np.hypot(fx, fy) / spacing_m  # cycles per metre
-    f_roll = 1.0 / ROLLOVER_M
+    f_roll = 1.0 / rollover_m
     amplitude = (f * f + f_roll * f_roll) ** (-0.5 * (stats.hurst + 1.0))  # PSD ~ f^-(2H+2)
     amplitude[0, 0] = 0.0  # no mean
     z = np.fft.irfft2(np.fft.rfft2(noise) * amplitude, s=(n_rows, n_cols))

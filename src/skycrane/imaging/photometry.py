@@ -1,0 +1,242 @@
+"""Light on the ground and the camera that records it: one orbital pass.
+
+Shading
+-------
+The ground is a Lambert reflector lit by the sun's direct beam and by the sky.
+A facet of unit normal ``n`` under a sun of incidence ``i`` (from the zenith)
+and azimuth ``A`` (compass, clockwise from north) receives
+``cos i_loc = n . s``, ``s = (sin i sin A, sin i cos A, cos i)`` east/north/up
+(Lambert 1760; Horn 1981, Proc. IEEE 69(1) 14, eq. 9), so its radiance factor is
+
+.. math:: I/F = \\rho \\, [(1 - f) \\, \\cos i_{loc} \\, L + f \\cos i]
+
+with ``L`` 0 in cast shadow and 1 elsewhere, ``rho`` the Lambert albedo and ``f``
+the diffuse (sky) fraction of the irradiance of flat ground.  Mars' dusty sky
+scatters about a third of the sunlight at a dust optical depth of 0.5 (Haberle,
+McKay, Pollack et al. 1993, "Atmospheric effects on the utility of solar power on
+Mars", in *Resources of Near-Earth Space*, fig. 3): ``f = 0.3`` (tunable), which is
+why shadows on HiRISE images are dark grey, not black.  The sky term is taken
+isotropic and unobstructed.
+
+Cast shadows
+------------
+A point is in shadow when the terrain towards the sun rises above the sun's ray:
+``max_{s > 0} z(p + s u) - s cot i > z(p)``, ``u`` the horizontal unit vector
+towards the sun.  :func:`cast_shadow` evaluates it exactly on digital lines: the
+grid is sheared so that every Bresenham line along the sun's azimuth becomes a
+row, a reversed running maximum (:func:`numpy.maximum.accumulate`) gives the
+horizon of every pixel in one pass, and the mask is sheared back.
+
+Camera
+------
+A HiRISE-class push-broom camera (McEwen et al. 2007, "Mars Reconnaissance
+Orbiter's High Resolution Imaging Science Experiment (HiRISE)", JGR 112
+E05S02): 0.5 m aperture, 1 urad IFOV (0.25-0.32 m/pixel), RED band 570-830 nm,
+14-bit analogue-to-digital conversion, 128-line time delay and integration for a
+signal-to-noise ratio above 150:1 (Bergstrom, Delamere & McEwen 2004, IAC
+paper, "MRO HiRISE: instrument test, calibration and operating constraints").
+The point-spread function is the diffraction core of the aperture, a Gaussian
+of FWHM ``1.03 lambda / D`` = 1.43 urad at the RED band's 694 nm, i.e. 1.43 px
+(:data:`PSF_FWHM_PX`); shot noise is Gaussian with the variance of the
+photo-electron count, the count at the scene's median set by the SNR; then
+14-bit quantisation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.fft
+
+from skycrane.errors import InputError
+
+HIRISE_APERTURE_M = 0.50
+HIRISE_IFOV_RAD = 1.0e-6
+HIRISE_RED_WAVELENGTH_M = 694e-9
+PSF_FWHM_PX = 1.03 * HIRISE_RED_WAVELENGTH_M / HIRISE_APERTURE_M / HIRISE_IFOV_RAD
+"""Diffraction FWHM of HiRISE's 0.5 m aperture at 694 nm, in 1-urad pixels (1.43)."""
+HIRISE_SNR = 150.0
+"""Signal-to-noise ratio at the scene's median with TDI 128 (Bergstrom et al. 2004)."""
+HIRISE_BITS = 14
+DIFFUSE_FRACTION = 0.3
+"""Sky's share of the irradiance of flat ground at dust optical depth ~0.5 (Haberle et al. 1993)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrbitalPass:
+    """Geometry and radiometry of one orbital image of the site.
+
+    Attributes
+    ----------
+    sun_incidence_deg : float
+        Angle of the sun from the zenith, in [0, 85] degrees.
+    sun_azimuth_deg : float
+        Direction *towards* the sun, compass degrees clockwise from north
+        (HiRISE images are taken in the mid-afternoon: sun in the west).
+    gain, offset : float
+        Radiometric change of this pass against a reference (atmospheric
+        opacity, season, calibration): ``I = gain * I/F + offset``.
+    shift_px : tuple of float
+        ``(rows, cols)`` pointing error of this pass against the ground grid.
+    """
+
+    sun_incidence_deg: float = 45.0
+    sun_azimuth_deg: float = 250.0
+    gain: float = 1.0
+    offset: float = 0.0
+    shift_px: tuple[float, float] = (0.0, 0.0)
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.sun_incidence_deg) and 0.0 <= self.sun_incidence_deg <= 85.0):
+            raise InputError(
+                "sun_incidence_deg", self.sun_incidence_deg, "an angle from the zenith in [0, 85]"
+            )
+        if not math.isfinite(self.sun_azimuth_deg):
+            raise InputError("sun_azimuth_deg", self.sun_azimuth_deg, "a finite compass angle")
+        if not (math.isfinite(self.gain) and self.gain > 0.0):
+            raise InputError("gain", self.gain, "a positive factor")
+        if not all(math.isfinite(s) and abs(s) < 64.0 for s in self.shift_px):
+            raise InputError("shift_px", self.shift_px, "a pointing error under 64 px")
+
+
+def lambert_cos_incidence(
+    height_m: np.ndarray, resolution_m: float, incidence_deg: float, azimuth_deg: float
+) -> np.ndarray:
+    """``cos i_loc`` of every facet of ``height_m[row, col]`` (row 0 north), clipped at 0.
+
+    Facet normals from central differences (:func:`numpy.gradient`); see the module
+    docstring for the sun vector.
+    """
+    dz_drow, dz_dcol = np.gradient(np.asarray(height_m, dtype=np.float32), resolution_m)
+    i, a = math.radians(incidence_deg), math.radians(azimuth_deg)
+    s_e, s_n, s_u = math.sin(i) * math.sin(a), math.sin(i) * math.cos(a), math.cos(i)
+    # normal (-dz/de, -dz/dn, 1) / norm with dz/dn = -dz/drow (rows run south)
+    num = -dz_dcol * s_e + dz_drow * s_n + s_u
+    return np.clip(num / np.sqrt(1.0 + dz_dcol**2 + dz_drow**2), 0.0, None).astype(np.float32)
+
+
+def _shadow_east(z: np.ndarray, slope_rows: float, drop_per_col_m: float) -> np.ndarray:
+    """Shadow mask for a sun towards +col, its line climbing ``slope_rows`` rows per column.
+
+    ``|slope_rows| <= 1``; ``drop_per_col_m`` is the fall of the sun's ray per column step.
+    """
+    rows, cols = z.shape
+    offsets = np.round(np.arange(cols) * slope_rows).astype(np.int64)
+    lo, hi = int(offsets.min()), int(offsets.max())
+    sheared = np.full((rows + hi - lo, cols), -np.inf, dtype=np.float32)
+    index = np.arange(rows)[:, None] - offsets[None, :] + hi
+    col_index = np.broadcast_to(np.arange(cols)[None, :], (rows, cols))
+    ray = (np.arange(cols, dtype=np.float32) * np.float32(-drop_per_col_m))[None, :]
+    sheared[index, col_index] = z + ray  # the ray rises towards the sun
+    # horizon of each pixel: the highest ray-lowered terrain strictly towards the sun
+    horizon = np.maximum.accumulate(sheared[:, ::-1], axis=1)[:, ::-1]
+    behind = np.full_like(sheared, -np.inf)
+    behind[:, :-1] = horizon[:, 1:]
+    shade = behind > sheared
+    return shade[index, col_index]
+
+
+def cast_shadow(
+    height_m: np.ndarray, resolution_m: float, incidence_deg: float, azimuth_deg: float
+) -> np.ndarray:
+    """Boolean mask of the pixels of ``height_m[row, col]`` (row 0 north) in cast shadow.
+
+    Exact on digital lines along the sun's azimuth (see the module docstring); terrain
+    beyond the frame casts no shadow into it.  A step of height ``h`` across the sun's
+    path shades ``h tan(incidence)`` of ground behind it.
+    """
+    z = np.asarray(height_m, dtype=np.float32)
+    a = math.radians(azimuth_deg)
+    d_row, d_col = -math.cos(a), math.sin(a)  # towards the sun, in pixels
+    transpose = abs(d_row) > abs(d_col)
+    if transpose:
+        z, d_row, d_col = z.T, d_col, d_row
+    flip = d_col < 0.0
+    if flip:
+        z, d_col = z[:, ::-1], -d_col
+    slope = d_row / d_col
+    step_m = resolution_m * math.hypot(1.0, slope)
+    drop = step_m / math.tan(math.radians(max(incidence_deg, 1e-3)))
+    mask = _shadow_east(z, slope, drop)
+    if flip:
+        mask = mask[:, ::-1]
+    return mask.T if transpose else mask
+
+
+def radiance_factor(
+    albedo: np.ndarray,
+    height_m: np.ndarray,
+    resolution_m: float,
+    sun: OrbitalPass,
+    diffuse_fraction: float = DIFFUSE_FRACTION,
+) -> np.ndarray:
+    """I/F of the ground for one pass: Lambert direct beam with cast shadows, plus sky."""
+    cos_loc = lambert_cos_incidence(
+        height_m, resolution_m, sun.sun_incidence_deg, sun.sun_azimuth_deg
+    )
+    lit = ~cast_shadow(height_m, resolution_m, sun.sun_incidence_deg, sun.sun_azimuth_deg)
+    cos_i = math.cos(math.radians(sun.sun_incidence_deg))
+    direct = np.float32(1.0 - diffuse_fraction) * cos_loc * lit
+    return (albedo * (direct + np.float32(diffuse_fraction * cos_i))).astype(np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A HiRISE-class camera (see the module docstring for the figures)."""
+
+    psf_fwhm_px: float = PSF_FWHM_PX
+    snr: float = HIRISE_SNR
+    bits: int = HIRISE_BITS
+    full_scale_if: float = 0.5
+    """I/F that fills the converter (a dusty plain at noon is ~0.25)."""
+
+
+def blur_and_shift(image: np.ndarray, fwhm_px: float, shift_px: tuple[float, float]) -> np.ndarray:
+    """Gaussian PSF and sub-pixel pointing shift in one Fourier product (periodic edges)."""
+    rows, cols = image.shape
+    f_row = scipy.fft.fftfreq(rows)[:, None]
+    f_col = scipy.fft.rfftfreq(cols)[None, :]
+    sigma = fwhm_px / (2.0 * math.sqrt(2.0 * math.log(2.0)))
+    transfer = np.exp(-2.0 * (math.pi * sigma) ** 2 * (f_row**2 + f_col**2))
+    transfer = transfer * np.exp(-2j * math.pi * (f_row * shift_px[0] + f_col * shift_px[1]))
+    spectrum = scipy.fft.rfft2(image, workers=-1)
+    spectrum *= transfer.astype(np.complex64)
+    return scipy.fft.irfft2(spectrum, s=image.shape, workers=-1).astype(np.float32)
+
+
+def observe(
+    radiance: np.ndarray,
+    rng: np.random.Generator,
+    sun: OrbitalPass = OrbitalPass(),
+    instrument: Instrument = Instrument(),
+) -> np.ndarray:
+    """What the camera records of a radiance-factor image: values in [0, 1] (DN / full scale).
+
+    PSF and the pass's pointing shift, the pass's gain and offset, shot noise (variance
+    of the photo-electron count; ``snr**2`` electrons at the median), quantisation to
+    ``instrument.bits`` bits of ``instrument.full_scale_if``.
+    """
+    signal = blur_and_shift(radiance, instrument.psf_fwhm_px, sun.shift_px)
+    signal = sun.gain * signal + sun.offset
+    median = max(float(np.median(signal[:: max(1, signal.shape[0] // 256)])), 1e-6)
+    electrons_per_if = instrument.snr**2 / median
+    noise = np.sqrt(np.clip(signal, 0.0, None) / electrons_per_if, dtype=np.float32)
+    signal = signal + noise * rng.standard_normal(signal.shape, dtype=np.float32)
+    levels = float(2**instrument.bits - 1)
+    dn = np.round(np.clip(signal / instrument.full_scale_if, 0.0, 1.0) * levels)
+    return (dn / levels).astype(np.float32)
+
+
+def browse(image: np.ndarray, max_side_px: int = 2048, clip_percent: float = 0.5) -> np.ndarray:
+    """An 8-bit browse image: block-mean reduced to at most ``max_side_px`` a side and
+    linearly stretched between the ``clip_percent`` and ``100 - clip_percent`` percentiles
+    (the HiRISE browse products' stretch)."""
+    from skimage.transform import downscale_local_mean
+
+    factor = max(1, math.ceil(max(image.shape) / max_side_px))
+    small = downscale_local_mean(image, (factor, factor)) if factor > 1 else image
+    lo, hi = np.percentile(small, [clip_percent, 100.0 - clip_percent])
+    scale = 255.0 / (hi - lo) if hi > lo else 0.0
+    return np.round(np.clip((small - lo) * scale, 0.0, 255.0)).astype(np.uint8)

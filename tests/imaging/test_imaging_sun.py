@@ -1,0 +1,36 @@
+"""Change detection when the sun moved between the passes (issue 18).
+
+Real orbital pairs are taken under different suns: shading and shadows move, and
+that is what breaks change detection.  The after pass here has the sun 20 degrees
+lower and 30 degrees round, a 0.5 px pointing error and 10 % less light.
+"""
+
+import numpy as np
+import pytest
+
+from skycrane.imaging import OrbitalPass, detect, render_pair
+from skycrane.imaging.score import evaluate_sites
+
+RES = 0.25
+BEFORE = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
+AFTER = OrbitalPass(sun_incidence_deg=60.0, sun_azimuth_deg=220.0, gain=0.9, shift_px=(0.5, -0.5))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unchanged_ground_under_two_suns_has_no_detections(seed):
+    """Invariant: moved shading and shadows on unchanged ground are not impacts."""
+    rng = np.random.default_rng(100 + seed)
+    pair = render_pair(rng, [], (512, 512), RES, BEFORE, AFTER)
+    assert detect(pair.before, pair.after, RES) == []
+
+
+def test_detection_under_a_moved_sun():
+    """Reference: rendered truth over seeds 0-2.  Every found mark is within 2 px; under
+    10 % of the detections are false on these three sites (3.6 % over 20 seeds, 2 of 38
+    here).  Recall is only a floor against regression: 28 % over 20 seeds
+    (docs/imaging.md), far from the issue's 95 %, an open limit."""
+    stats = evaluate_sites(range(3), 800, RES, BEFORE, AFTER)
+    assert stats.n_truth > 80
+    assert stats.false_fraction < 0.10
+    assert max(stats.position_errors_px) <= 2.0
+    assert stats.recall >= 0.2
