@@ -81,6 +81,21 @@ _MIN_PIPE_WIDTH = 132  # wide enough for the tables' latitude and longitude colu
 MissionArg = Annotated[str, typer.Argument(help="Preset name (m2020, msl) or a mission TOML file.")]
 
 
+def _spinner(err: Console):  # -> rich.progress.Progress, imported only when one is shown
+    """A transient spinner with the elapsed time on stderr; a pipe or a log gets no spinner
+    lines, and paths and names in the description are not read as markup."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
 def _stdout() -> Console:
     """A console on standard output, at least 132 columns wide when that is not a terminal.
 
@@ -259,7 +274,6 @@ def image(
     browse PNG.
     """
     import numpy as np
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from skycrane.api import load_mission, simulate
     from skycrane.imaging import OrbitalPass, render_pair, write_pair
@@ -287,14 +301,7 @@ def image(
     )
     err = Console(stderr=True)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}", markup=False),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
+        with _spinner(err) as bar:
             task = bar.add_task(f"flying {mission}", total=None)
             spec = load_mission(mission)
             result = simulate(spec)
@@ -365,7 +372,6 @@ def detect(
     .geo.json sidecar (written by `skycrane image`), every detection also gets
     latitude_deg and longitude_deg; otherwise those are null.
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
@@ -386,14 +392,7 @@ def detect(
         georef = None if geo is None else geo.georef
         centre_m = (0.0, 0.0) if geo is None else geo.centre_m
         err = Console(stderr=True)
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}", markup=False),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
+        with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
         scored = (
@@ -464,8 +463,6 @@ def report(
     """
     import time
 
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from skycrane.api import load_mission, simulate
     from skycrane.output.replay import replay_section
     from skycrane.output.report import REPORT_NAME, write_report
@@ -473,14 +470,7 @@ def report(
     t0 = time.perf_counter()
     err = Console(stderr=True)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}", markup=False),  # paths and names are not markup
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,  # a pipe or a log gets no spinner lines
-        ) as bar:
+        with _spinner(err) as bar:
             task = bar.add_task(f"loading {mission}", total=None)
             spec = load_mission(mission)
             extra = []

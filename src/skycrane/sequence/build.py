@@ -34,6 +34,7 @@ from skycrane.sequence.batch import Batch
 from skycrane.sequence.final_phase import final_phase_guidance
 from skycrane.sequence.orbit_start import (
     burn_propellant_kg,
+    capsule_state,
     entry_epoch,
     orbit_state,
     pre_entry_count,
@@ -78,12 +79,7 @@ def entry_state(mission: Mission) -> np.ndarray:
     )
     if e.velocity_frame == "inertial":
         v = v - np.cross([0.0, 0.0, planet.rotation_rad_s], r)
-    y = np.zeros(L.N_STATE)
-    y[0:3] = r
-    y[3:6] = v
-    y[L.S_MASS] = mission.spec.vehicle.capsule.mass_kg
-    y[L.S_BANK] = math.radians(mission.spec.guidance.entry.bank_deg)
-    return y
+    return capsule_state(mission, r, v)
 
 
 def _sequence_events(mission: Mission):

@@ -57,7 +57,7 @@ from skycrane.planets import lla_from_pf, pf_from_lla
 from skycrane.propagate.kernel import run_batch
 from skycrane.sequence import reference_cache
 from skycrane.sequence.batch import Batch
-from skycrane.sequence.preflight import _memoised, _read_only, mission_digest, reference_rotation
+from skycrane.sequence.preflight import memoised, mission_digest, read_only, reference_rotation
 from skycrane.sequence.skip_setup import believed_vehicle, skip_params
 
 __all__ = ["final_phase_guidance", "hand_over_state"]
@@ -73,7 +73,7 @@ def final_phase_guidance(mission: Mission, nominal: Batch) -> tuple[np.ndarray, 
     flight that never reaches the hand-over or whose range to go there no
     constant bank can fly.
     """
-    return _memoised("final_phase", mission_digest(mission), lambda: _solve(mission, nominal))
+    return memoised("final_phase", mission_digest(mission), lambda: _solve(mission, nominal))
 
 
 def hand_over_state(nominal: Batch) -> np.ndarray | None:
@@ -156,4 +156,4 @@ def _solve(mission: Mission, nominal: Batch) -> tuple[np.ndarray, np.ndarray]:
             f"{altitude / 1e3:.1f} km, {range_m / 1e3:.0f} km to go) a final-phase "
             f"reference can fly from ({exc})",
         ) from None
-    return _read_only(table), _read_only(gains)
+    return read_only(table), read_only(gains)

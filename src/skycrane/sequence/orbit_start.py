@@ -49,9 +49,15 @@ def orbit_state(mission: Mission) -> np.ndarray:
     r_i, v_i = inertial_state(orbit, planet.mu_m3_s2, planet.equatorial_radius_m)
     theta = earth_rotation_angle_rad(orbit.epoch())
     r, v = inertial_to_planet_fixed(r_i, v_i, theta, planet.rotation_rad_s)
+    return capsule_state(mission, r, v)
+
+
+def capsule_state(mission: Mission, r_pf_m: np.ndarray, v_rel_pf_m_s: np.ndarray) -> np.ndarray:
+    """Planet-fixed state vector (layout.S_*) of the capsule at a position and planet-relative
+    velocity: the capsule's mass and the entry guidance's initial bank, the rest zero."""
     y = np.zeros(L.N_STATE)
-    y[0:3] = r
-    y[3:6] = v
+    y[0:3] = r_pf_m
+    y[3:6] = v_rel_pf_m_s
     y[L.S_MASS] = mission.spec.vehicle.capsule.mass_kg
     y[L.S_BANK] = math.radians(mission.spec.guidance.entry.bank_deg)
     return y
