@@ -157,6 +157,7 @@ def _starliner_with(text: str, tmp_path):
             "boundary_longitude_deg = [-107.0, -106.0, -107.0]\n",
             "boundary_longitude_deg",
         ),
+        ('[site]\nboundary_bodies = ["capsule", "heat_sheild"]\n', "site.boundary_bodies[1]"),
         ("[vehicle.airbags]\nvent_open_pressure_pa = 100000.0\n", "vent_open_pressure_pa"),
     ],
 )

@@ -7,7 +7,8 @@ geodesic edge is metres). A rest point is inside when it lies in the polygon
 (even-odd rule, :meth:`matplotlib.path.Path.contains_points`).
 
 For every body with rest points and for "any part" (a case is outside when at
-least one of its bodies with a finite rest point is), the summary gives the
+least one of the bodies the boundary must hold, ``[site] boundary_bodies``, all
+when unset, has a finite rest point outside), the summary gives the
 count of cases outside, the probability and its exact binomial (Clopper-Pearson)
 95 % confidence interval (:meth:`scipy.stats.binomtest`), over the population
 of landed cases.
@@ -72,8 +73,10 @@ def outside_summary(column, bodies: list[str], landed: np.ndarray, site) -> dict
         out = rests & ~inside_boundary(
             lat, lon, site.boundary_latitude_deg, site.boundary_longitude_deg
         )
-        any_out |= out
-        per_body[body] = outside_probability(out[rests])
+        held = site.boundary_bodies is None or body in site.boundary_bodies
+        if held:
+            any_out |= out
+        per_body[body] = {**outside_probability(out[rests]), "held": held}
     return {
         "source": site.boundary_source,
         "any_part": outside_probability(any_out),

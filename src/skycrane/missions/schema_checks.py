@@ -35,6 +35,12 @@ def check_cross(spec: Any) -> None:
             f"at least {(sim.time_limit_s - start) / MAX_SAMPLES:g} s, so that the "
             f"{sim.time_limit_s - start:g} s flight is sampled at most {MAX_SAMPLES:,} times",
         )
+    held = spec.site.boundary_bodies or []
+    for j, name in enumerate(held):
+        if name != "capsule" and name not in spec.bodies:
+            raise KeyProblem(
+                f"site.boundary_bodies[{j}]", name, f"'capsule' or one of {sorted(spec.bodies)}"
+            )
     pd = spec.powered_descent
     if pd is not None:
         if spec.sequence is not None and spec.sequence.end_on_ground:

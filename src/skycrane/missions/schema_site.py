@@ -14,7 +14,8 @@ spread); ``observed_positions_file`` a GeoJSON of where hardware was found.
 ``boundary_latitude_deg``/``boundary_longitude_deg`` outline the range the
 landing and every jettisoned part must stay in: a closed polygon (its first
 vertex repeated last) that the Monte Carlo reports the probability of leaving
-(:mod:`skycrane.analysis.boundary`).
+(:mod:`skycrane.analysis.boundary`); ``boundary_bodies`` names the parts it must
+hold (unset: all).
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class SiteSpec(Section):
     boundary_latitude_deg: Annotated[list[Latitude], Field(max_length=10_000)] | None = None
     boundary_longitude_deg: Annotated[list[Longitude], Field(max_length=10_000)] | None = None
     boundary_source: str = ""
+    boundary_bodies: Annotated[list[str], Field(min_length=1, max_length=64)] | None = None
+    """The bodies the boundary must hold ("capsule" and ``[bodies]`` names); unset: every body
+    with a rest point. A service module disposed of before entry falls far up-range by design,
+    so it is reported per body but left out of "any part"."""
 
     @model_validator(mode="after")
     def _consistent(self) -> SiteSpec:

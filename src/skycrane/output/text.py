@@ -400,8 +400,11 @@ def boundary_line(b: dict) -> str:
             f"95 % interval {100 * low:.2f}-{100 * high:.2f} %)"
         )
 
-    parts = ", ".join(f"{name.replace('_', ' ')} {said(p)}" for name, p in b["bodies"].items())
-    return f"outside the range's boundary: any part {said(b['any_part'])}; {parts}"
+    parts = ", ".join(
+        f"{name.replace('_', ' ')}{'' if p.get('held', True) else ' (not held)'} {said(p)}"
+        for name, p in b["bodies"].items()
+    )
+    return f"outside the range's boundary: any part held {said(b['any_part'])}; {parts}"
 
 
 def percentile_row(column: str, p: dict) -> tuple[str, ...]:
