@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from skycrane.contract import layout as L
-from skycrane.propagate.bundles import EventRecord, Flight, Point, SpawnBuffer
+from skycrane.propagate.bundles import N_THRUST_BEFORE, EventRecord, Flight, Point, SpawnBuffer
 from skycrane.propagate.discrete import discrete_updates, event_action, settle_sequence
 from skycrane.propagate.dynamics import rhs
 from skycrane.propagate.events import EVK_GROUND, EVK_SEQ
@@ -85,7 +85,7 @@ def test_jettison_conserves_mass_and_refreshes_the_derivative(coast):
     mass_before = now.y[L.S_MASS]
     v_before = now.y[3:6].copy()
     status, changed = discrete_updates(
-        EVK_SEQ, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+        EVK_SEQ, t, now, flight, events, spawn, np.empty(N_THRUST_BEFORE), np.empty(L.N_SENSED)
     )
     assert (status, changed) == (-1, True)
     assert now.y[L.S_MASS] + spawn.y[0, L.S_MASS] == pytest.approx(mass_before, rel=1e-15)
@@ -116,7 +116,7 @@ def test_full_spawn_buffer_is_reported(coast):
     t, now, flight, events, spawn = _case(coast, _sequence([t], spawn_first=True), max_spawn=0)
     mass_before = now.y[L.S_MASS]
     status, _ = discrete_updates(
-        EVK_SEQ, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+        EVK_SEQ, t, now, flight, events, spawn, np.empty(N_THRUST_BEFORE), np.empty(L.N_SENSED)
     )
     assert status == L.ST_SPAWN_OVERFLOW
     assert now.y[L.S_MASS] == mass_before
@@ -134,13 +134,13 @@ def test_guidance_cycle_runs_when_due(coast):
     f_before = now.f.copy()
     mem_before = mem.copy()
     assert discrete_updates(
-        -1, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+        -1, t, now, flight, events, spawn, np.empty(N_THRUST_BEFORE), np.empty(L.N_SENSED)
     ) == (-1, False)
     np.testing.assert_array_equal(now.f, f_before)
     np.testing.assert_array_equal(mem, mem_before)
     mem[L.M_NEXT_GUIDE_T] = t  # due now
     assert discrete_updates(
-        -1, t, now, flight, events, spawn, np.empty(3), np.empty(L.N_SENSED)
+        -1, t, now, flight, events, spawn, np.empty(N_THRUST_BEFORE), np.empty(L.N_SENSED)
     ) == (-1, False)
     assert mem[L.M_NEXT_GUIDE_T] == t + flight.p[L.P_ENTRY_DT_S]
     f, aux = _fresh_derivative(t, now, flight)

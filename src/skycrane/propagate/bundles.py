@@ -24,6 +24,10 @@ from skycrane._jit_options import ALLOCATING, SCALAR_INLINE
 from skycrane.contract.layout import N_AUX, N_MEM, N_SENSED, N_STATE
 from skycrane.propagate.events import N_EVK
 
+N_THRUST_BEFORE = 5
+"""Length of Workspace.thrust_before: acceleration (3), mass flow, thrust
+(dynamics.thrust_terms)."""
+
 
 class BatchInputs(NamedTuple):
     """Where each case of a batch starts (n cases)."""
@@ -194,8 +198,8 @@ class Workspace(NamedTuple):
     """Root-finding trials."""
     hist: PeakHistory
     thrust_before: np.ndarray
-    """float64[5]: the guidance-commanded thrust's acceleration (3), mass flow and thrust before
-    a guidance cycle (dynamics.thrust_terms, for dynamics.update_commands)."""
+    """float64[N_THRUST_BEFORE]: the guidance-commanded thrust's acceleration (3), mass flow
+    and thrust before a guidance cycle (dynamics.thrust_terms, for dynamics.update_commands)."""
     sensed: np.ndarray
     """float64[N_SENSED]: what the flight software is given at a cycle (sensing.sense, SN_*)."""
 
@@ -232,7 +236,7 @@ def case_workspace(n_peaks):
         _point(),
         _point(),
         hist,
-        np.empty(5),
+        np.empty(N_THRUST_BEFORE),
         np.empty(N_SENSED),
     )
 
