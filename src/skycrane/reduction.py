@@ -51,7 +51,7 @@ from skycrane.contract import layout as L
 from skycrane.contract.columns import BODY_COLUMNS, EVENT_COLUMNS
 from skycrane.landing_airbag import airbag_columns
 from skycrane.missions.loader import Mission
-from skycrane.planets import great_circle, lla_from_pf, local_from_velocity_pf
+from skycrane.planets import east_north_m, great_circle, lla_from_pf, local_from_velocity_pf
 from skycrane.propagate.derived import derived_cases
 from skycrane.propagate.kernel import RawBatch
 from skycrane.reduction_heating import heating_columns
@@ -613,11 +613,10 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
     radius = planet.mean_radius_m
     for name, y in rest.items():
         lat, lon, _ = lla_from_pf(y[:, 0:3], planet)
-        d, bearing = great_circle(tgt.latitude_deg, tgt.longitude_deg, lat, lon, radius)
-        b = np.radians(bearing)
+        east, north = east_north_m(tgt.latitude_deg, tgt.longitude_deg, lat, lon, radius)
         key = f"body.{name}."
-        table[key + "east_m"] = d * np.sin(b)
-        table[key + "north_m"] = d * np.cos(b)
+        table[key + "east_m"] = east
+        table[key + "north_m"] = north
         table[key + "latitude_deg"] = lat
         table[key + "longitude_deg"] = lon
         if anchor is not None:
@@ -629,7 +628,7 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
         detail[key + "impact_angle_deg"] = angle
         detail[key + "impact_azimuth_deg"] = azimuth
         if name == anchor:
-            miss_m = d  # the great-circle distance itself, not hypot(east, north)
+            miss_m = np.hypot(east, north)  # the great-circle distance (the projection keeps it)
     if anchor is not None:
         table["touchdown.miss_distance_m"] = miss_m
     return tuple(rest)

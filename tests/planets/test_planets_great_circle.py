@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from skycrane.planets import MARS, destination, great_circle
+from skycrane.planets import MARS, destination, east_north_m, great_circle
 
 R = MARS.mean_radius_m
 
@@ -67,3 +67,23 @@ def test_destination_known_point() -> None:
     assert lat2 == pytest.approx(90.0, abs=1e-12)
     lat2, lon2 = destination(0.0, 170.0, 90.0, R * math.radians(20.0), R)
     assert (lat2, lon2) == pytest.approx((0.0, -170.0), abs=1e-12)
+
+
+def test_east_north_is_azimuthal_equidistant() -> None:
+    """Analytic (Snyder 1987, sec. 25): a point reached by ``destination`` at bearing b and
+    distance d lies at d (sin b, cos b) on the azimuthal-equidistant plane; along the equator
+    it is due east at R dlon, along a meridian due north at R dlat."""
+    rng = np.random.default_rng(11)
+    lat0 = rng.uniform(-80.0, 80.0, 200)
+    lon0 = rng.uniform(-180.0, 180.0, 200)
+    bearing = rng.uniform(0.0, 360.0, 200)
+    dist = rng.uniform(1.0, 2.0e6, 200)
+    lat, lon = destination(lat0, lon0, bearing, dist, R)
+    east, north = east_north_m(lat0, lon0, lat, lon, R)
+    b = np.radians(bearing)
+    np.testing.assert_allclose(east, dist * np.sin(b), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(north, dist * np.cos(b), rtol=1e-9, atol=1e-6)
+    e, n = east_north_m(0.0, 179.5, 0.0, -179.5, R)  # across the antimeridian
+    assert (e, n) == pytest.approx((R * math.radians(1.0), 0.0), abs=1e-6)
+    e, n = east_north_m(10.0, 30.0, 12.0, 30.0, R)
+    assert (e, n) == pytest.approx((0.0, R * math.radians(2.0)), abs=1e-6)

@@ -13,14 +13,13 @@ follow are then outputs, to compare with a flight's published timeline.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.missions.loader import Mission
-from skycrane.planets import lla_from_pf
+from skycrane.planets import east_north_m, lla_from_pf
 from skycrane.propagate.kernel import run_batch
 from skycrane.sequence.build import build_batch
 
@@ -37,7 +36,7 @@ def with_phase(mission: Mission, raan_deg: float, true_anomaly_deg: float) -> Mi
 
 
 def touchdown_offset_m(mission: Mission, latitude_deg: float, longitude_deg: float) -> np.ndarray:
-    """(east, north) [m] of the nominal flight's touchdown from a site (local, small-angle)."""
+    """(east, north) [m] of the nominal flight's touchdown from a site (planets.east_north_m)."""
     batch = build_batch(mission, 1, record_trajectory=False)
     raw = run_batch(batch.t0_s, batch.y0, batch.params, batch.mem0, batch.model, batch.settings)
     if not raw.event_fired[0, L.EV_TOUCHDOWN]:
@@ -47,9 +46,8 @@ def touchdown_offset_m(mission: Mission, latitude_deg: float, longitude_deg: flo
             f"an orbit whose nominal flight lands ({L.STATUS_TEXT[int(raw.status[0])]})",
         )
     lat, lon, _ = lla_from_pf(raw.event_y[0, L.EV_TOUCHDOWN, 0:3], mission.planet)
-    radius = mission.planet.mean_radius_m
-    d_lon = (float(lon) - longitude_deg + 180.0) % 360.0 - 180.0
-    return radius * np.radians([d_lon * math.cos(math.radians(latitude_deg)), lat - latitude_deg])
+    east, north = east_north_m(latitude_deg, longitude_deg, lat, lon, mission.planet.mean_radius_m)
+    return np.array([east, north], dtype=float)
 
 
 def phase_orbit(

@@ -121,17 +121,27 @@ def _mark_events(ax: Axes, events, xs, ys, runs: list[list[int]] | None = None) 
     texts = ["\n".join(events[i].name.replace("_", " ") for i in run) for run in runs]
     lx = [xs[run[0]] for run in runs]
     ly = [ys[run[0]] for run in runs]
-    offsets = _label_offsets(ax, lx, ly, texts, _LABEL_STYLE["fontsize"])
-    for run, x, y, text, (dx, dy) in zip(runs, lx, ly, texts, offsets, strict=True):
-        far = np.hypot(dx, dy) > 10.0
+    gids = ["event:" + ",".join(events[i].name for i in run) for run in runs]
+    _annotate_apart(ax, lx, ly, texts, gids)
+
+
+def _annotate_apart(ax: Axes, xs, ys, texts, gids=None, bbox=None) -> None:
+    """Text labels at points (xs, ys), placed apart (:func:`_label_offsets`), each joined to
+    its point by a leader line when it stands off more than 10 points; ``gids`` name them."""
+    offsets = _label_offsets(ax, xs, ys, texts, _LABEL_STYLE["fontsize"])
+    gids = [None] * len(texts) if gids is None else gids
+    for x, y, text, gid, (dx, dy) in zip(xs, ys, texts, gids, offsets, strict=True):
         ax.annotate(
             text,
             (x, y),
             xytext=(dx, dy),
             ha="left" if dx >= 0 else "right",
             va="center",
-            gid="event:" + ",".join(events[i].name for i in run),
-            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"} if far else None,
+            gid=gid,
+            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"}
+            if np.hypot(dx, dy) > 10.0
+            else None,
+            bbox=bbox,
             **_LABEL_STYLE,
         )
 

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import ScalarFormatter
 
-from skycrane.planets import enu_matrix, pf_from_lla
+from skycrane.output.replay_data import local_east_north_m
 from skycrane.terrain.shade import terrain_shade
 
 BODY_COLORS = {
@@ -60,15 +60,6 @@ def plain_numbers(ax: Axes) -> None:
         fmt = ScalarFormatter(useOffset=False)
         fmt.set_scientific(False)
         axis.set_major_formatter(fmt)
-
-
-def local_east_north_m(lat_deg, lon_deg, mission) -> np.ndarray:
-    """East and north [m] of points (at the target's altitude) from the target, shape (..., 2)."""
-    planet, tgt = mission.planet, mission.spec.target
-    origin = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet)
-    rot = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
-    p = pf_from_lla(np.asarray(lat_deg, float), np.asarray(lon_deg, float), tgt.altitude_m, planet)
-    return ((p - origin) @ rot.T)[..., :2]
 
 
 def draw_hillshade(ax: Axes, terrain, scale: float = 1.0) -> bool:
@@ -131,7 +122,7 @@ def draw_observed(ax: Axes, mission, scale: float = 1.0) -> np.ndarray:
         return np.zeros((0, 2))
     lat = [o.latitude_deg for o in observed]
     lon = [o.longitude_deg for o in observed]
-    en = np.atleast_2d(local_east_north_m(lat, lon, mission))
+    en = np.column_stack(local_east_north_m(lat, lon, mission))
     for k, (o, (e, n)) in enumerate(zip(observed, en, strict=True)):
         ax.scatter(
             [e / scale],

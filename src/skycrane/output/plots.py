@@ -26,12 +26,11 @@ from matplotlib.figure import Figure
 from skycrane.contract.columns import ALTITUDE, ALTITUDE_ABOVE_GROUND, HEIGHT_LABELS
 from skycrane.output import guidance_errors as _guidance
 from skycrane.output import plots_capsule
-from skycrane.output.event_labels import LABEL_STYLE as _LABEL_STYLE
 from skycrane.output.event_labels import event_lines
 from skycrane.output.figure_parts import (
     _GROUND_STYLE,
+    _annotate_apart,
     _event_time,
-    _label_offsets,
     _mark_events,
     _no_phase,
     _one_axes,
@@ -45,9 +44,9 @@ from skycrane.output.map_layers import (
     draw_hillshade,
     draw_observed,
     draw_published_ellipse,
-    local_east_north_m,
     plain_numbers,
 )
+from skycrane.output.replay_data import local_east_north_m
 from skycrane.reduction import lands_itself as is_capsule
 
 NEAR_FIELD_M = 3000.0
@@ -395,24 +394,12 @@ def _merge_coincident(ax: Axes, items, min_pt: float = 12.0):
 
 def _label_points(a: Axes, items) -> None:
     """Labels at (x, y, text) items, coincident ones merged (:func:`_merge_coincident`),
-    placed apart (:func:`_label_offsets`) with leader lines."""
+    placed apart with leader lines (:func:`_annotate_apart`)."""
     if not items:
         return
     xs, ys, texts = zip(*_merge_coincident(a, items), strict=True)
-    offsets = _label_offsets(a, xs, ys, texts, _LABEL_STYLE["fontsize"])
-    for x, y, text, (dx, dy) in zip(xs, ys, texts, offsets, strict=True):
-        a.annotate(
-            text,
-            (x, y),
-            xytext=(dx, dy),
-            ha="left" if dx >= 0 else "right",
-            va="center",
-            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"}
-            if np.hypot(dx, dy) > 10.0
-            else None,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
-            **_LABEL_STYLE,
-        )
+    bbox = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7}
+    _annotate_apart(a, xs, ys, texts, bbox=bbox)
 
 
 def _body_style(name: str, color: str) -> tuple[dict, str]:
@@ -479,7 +466,7 @@ def site_map(result, mission, ax=None) -> Figure:
     far.set_title("all hardware, with the published landing ellipse", fontsize=9)
     track = _flyaway_track(result)
     if track is not None:
-        en = local_east_north_m(*track, mission)
+        en = np.column_stack(local_east_north_m(*track, mission))
         near.plot(
             en[:, 0],
             en[:, 1],

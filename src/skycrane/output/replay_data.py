@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
-from skycrane.planets import great_circle
+from skycrane.planets import east_north_m
 
 __all__ = [
     "AT_REST",
@@ -185,11 +185,10 @@ class ReplayData:
 def local_east_north_m(lat_deg, lon_deg, mission) -> tuple[np.ndarray, np.ndarray]:
     """East and north of the target [m] on the azimuthal-equidistant plane (as the reduction)."""
     tgt = mission.spec.target
-    d, bearing = great_circle(
+    east, north = east_north_m(
         tgt.latitude_deg, tgt.longitude_deg, lat_deg, lon_deg, mission.planet.mean_radius_m
     )
-    b = np.radians(bearing)
-    return np.asarray(d * np.sin(b), dtype=float), np.asarray(d * np.cos(b), dtype=float)
+    return np.asarray(east, dtype=float), np.asarray(north, dtype=float)
 
 
 def _track(name, traj, mission, ground, keep=None, t_start=None, t_rest=None, status=""):

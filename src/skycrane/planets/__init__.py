@@ -20,6 +20,7 @@ from skycrane.planets.constants import (
 from skycrane.planets.geodesy import (
     altitude_m,
     destination,
+    east_north_m,
     enu_matrix,
     great_circle,
     inertial_from_pf,
@@ -51,6 +52,7 @@ __all__ = [
     "Planet",
     "altitude_m",
     "destination",
+    "east_north_m",
     "enu_matrix",
     "gravity",
     "gravity_j2",

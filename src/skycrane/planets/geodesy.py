@@ -39,11 +39,12 @@ from skycrane._jit_options import PYTHON_ERRORS, SCALAR
 from skycrane.planets._arrays import vec3, wrap_360
 from skycrane.planets.constants import PC_CONV, PLANETOCENTRIC, Planet
 from skycrane.planets.rotation import inertial_from_pf, pf_from_inertial
-from skycrane.planets.sphere import destination, great_circle
+from skycrane.planets.sphere import destination, east_north_m, great_circle
 
 __all__ = [
     "altitude_m",
     "destination",
+    "east_north_m",
     "enu_matrix",
     "great_circle",
     "inertial_from_pf",

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from skycrane.planets._arrays import wrap_360
 
-__all__ = ["destination", "great_circle"]
+__all__ = ["destination", "east_north_m", "great_circle"]
 
 
 def great_circle(
@@ -70,6 +70,27 @@ def great_circle(
     north = np.sin(dlat) + 2.0 * np.sin(lat1) * np.cos(lat2) * s2_dlon
     bearing = wrap_360(np.degrees(np.arctan2(east, north)))
     return distance[()], bearing[()]
+
+
+def east_north_m(
+    lat0_deg: ArrayLike,
+    lon0_deg: ArrayLike,
+    lat_deg: ArrayLike,
+    lon_deg: ArrayLike,
+    radius_m: ArrayLike,
+) -> tuple[np.ndarray, np.ndarray]:
+    """East and north [m] of points from an origin on the azimuthal-equidistant plane.
+
+    The point lies at the great-circle distance d and initial bearing b of
+    :func:`great_circle` from the origin: (east, north) = d (sin b, cos b)
+    (Snyder 1987, "Map Projections: A Working Manual", USGS PP 1395, sec. 25,
+    spherical form). Distances from the origin are exact; the frame every
+    east/north figure of skycrane is given in (the reduction's columns, maps,
+    replays).
+    """
+    d, bearing = great_circle(lat0_deg, lon0_deg, lat_deg, lon_deg, radius_m)
+    b = np.radians(bearing)
+    return d * np.sin(b), d * np.cos(b)
 
 
 def destination(
