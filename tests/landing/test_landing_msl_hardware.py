@@ -39,7 +39,7 @@ HIRISE = {
     "heat_shield": ((1200.0, 1500.0), 135.0, 67.5),
 }
 MISSES = {
-    "descent_stage": "flyaway to depletion with too much propellant at touchdown",
+    "descent_stage": "6.8 km: the 45-degree flyaway burns the 112 kg left at the cut",
     "backshell": "separation where MSL's entry puts the parachute (too high)",
     "heat_shield": "separation too high; no wind or glide of the shield modelled",
 }
