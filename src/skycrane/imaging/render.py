@@ -22,7 +22,14 @@ from skimage import io
 
 from skycrane.imaging.georef import GeoReference, write_sidecar
 from skycrane.imaging.marks import Mark, rasterise
-from skycrane.imaging.photometry import Instrument, OrbitalPass, browse, observe, radiance_factor
+from skycrane.imaging.photometry import (
+    Instrument,
+    OrbitalPass,
+    browse,
+    facet_slopes,
+    observe,
+    radiance_factor,
+)
 from skycrane.imaging.surface import SurfaceParams, make_surface
 
 HIRISE_RESOLUTION_M = 0.25
@@ -84,9 +91,10 @@ def render_pair(
     """
     ground = make_surface(rng, shape, resolution_m, surface, base_height_m)
     transmission, labels, _ = rasterise(marks, shape, resolution_m, origin_m=origin_m)
+    slopes = facet_slopes(ground.height_m, resolution_m)
     images = []
     for sun, albedo in ((before, ground.albedo), (after, ground.albedo * transmission)):
-        radiance = radiance_factor(albedo, ground.height_m, resolution_m, sun)
+        radiance = radiance_factor(albedo, ground.height_m, resolution_m, sun, slopes=slopes)
         images.append(observe(radiance, rng, sun, instrument))
     return RenderedPair(
         before=images[0],
