@@ -30,8 +30,9 @@ def test_rasterised_area_and_centroid_match_geometry(mark):
 
 
 def test_transmission_is_one_minus_darkening_inside():
-    """Invariant: after = before * (1 - darkening) in a mark's interior, untouched outside."""
-    mark = Mark(0.0, 0.0, 5.0, 5.0, 0.0, 0.3, "blast_zone")
+    """Invariant: after = before * (1 - darkening) in a uniformly disturbed mark's interior,
+    untouched outside."""
+    mark = Mark(0.0, 0.0, 5.0, 5.0, 0.0, 0.3, "heat_shield")
     trans, _, _ = rasterise([mark], (101, 101), 0.2)
     assert trans[50, 50] == pytest.approx(0.7)
     assert trans[0, 0] == 1.0

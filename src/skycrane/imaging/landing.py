@@ -87,7 +87,7 @@ def marks_from_landing(
     """
     params = DebrisParams() if params is None else params
     georef = rover_georeference(result, mission)
-    marks = [blast_zone_mark(0.0, 0.0, blast_radius_m)]
+    marks = [blast_zone_mark(0.0, 0.0, blast_radius_m, ray_seed=int(rng.integers(1, 2**31)))]
     spec_bodies = mission.spec.bodies
     for body in result.bodies:
         if body.distance_from_rover_m is None or body.bearing_from_rover_deg is None:
