@@ -74,6 +74,7 @@ FORBIDDEN_ZONE_DEG = 20.0
 N_RAYS = 24
 RAY_WIDTH_RAD = math.radians(3.0)
 RAY_GAIN = 1.5
+RAY_TABLE_SIZE = 4096
 """Rays carry up to ``1 + RAY_GAIN`` times the ejecta of the blanket between them."""
 
 
@@ -223,18 +224,18 @@ def fan_half_angle_rad(impact_angle_deg: float) -> float:
 
 def _rays(seed: int, phi_rad: np.ndarray) -> np.ndarray:
     """``1 + RAY_GAIN sum_k a_k exp(-(phi - phi_k)^2 / 2 width_k^2)`` over :data:`N_RAYS`
-    seeded rays (amplitudes ``a_k`` uniform in 0-1), or 1 for ``seed == 0``."""
+    seeded rays (amplitudes ``a_k`` uniform in 0-1), or 1 for ``seed == 0``; tabulated
+    on :data:`RAY_TABLE_SIZE` azimuths and interpolated."""
     if seed == 0:
         return np.ones_like(phi_rad)
     rng = np.random.default_rng(seed)
     centres = rng.uniform(-math.pi, math.pi, N_RAYS)
     widths = RAY_WIDTH_RAD * rng.uniform(0.5, 1.5, N_RAYS)
     gains = rng.uniform(0.0, 1.0, N_RAYS)
-    out = np.ones_like(phi_rad)
-    for centre, width, gain in zip(centres, widths, gains, strict=True):
-        gap = np.angle(np.exp(1j * (phi_rad - centre)))  # wrapped to (-pi, pi]
-        out += RAY_GAIN * gain * np.exp(-0.5 * (gap / width) ** 2)
-    return out
+    table_phi = np.linspace(-math.pi, math.pi, RAY_TABLE_SIZE)
+    gap = np.angle(np.exp(1j * (table_phi[:, None] - centres[None, :])))  # wrapped
+    table = 1.0 + RAY_GAIN * (gains * np.exp(-0.5 * (gap / widths) ** 2)).sum(axis=1)
+    return np.interp(phi_rad, table_phi, table).astype(phi_rad.dtype, copy=False)
 
 
 def _signed_distance(mark: Mark, dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

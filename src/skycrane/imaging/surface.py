@@ -272,8 +272,10 @@ def make_surface(
     """
     p = params
     side = max(shape)
-    z = fractal_surface(side, side, resolution_m, p.site, rng, rollover_m=p.rollover_m)
-    z = z[: shape[0], : shape[1]].astype(np.float32)
+    z = fractal_surface(
+        side, side, resolution_m, p.site, rng, rollover_m=p.rollover_m, dtype=np.float32
+    )
+    z = np.ascontiguousarray(z[: shape[0], : shape[1]])
     z += _craters(rng, shape, resolution_m, p)
     rocks = _rocks(rng, shape, resolution_m, p.site.rock_abundance)
     ripples, sand = _ripples(rng, shape, resolution_m, p)

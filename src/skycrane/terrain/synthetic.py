@@ -85,15 +85,17 @@ def fractal_surface(
     stats: SiteStatistics,
     rng: np.random.Generator,
     rollover_m: float = ROLLOVER_M,
+    dtype: type = np.float64,
 ) -> np.ndarray:
     """Self-affine heights [m] with the site's RMS slope at a baseline of ``spacing_m``.
 
-    The spectrum is flat beyond wavelengths of ``rollover_m``.
+    The spectrum is flat beyond wavelengths of ``rollover_m``.  ``dtype`` is that of the
+    transforms and the result (the same random draws either way).
     """
-    noise = rng.standard_normal((n_rows, n_cols))
+    noise = rng.standard_normal((n_rows, n_cols)).astype(dtype, copy=False)
     fy = scipy.fft.fftfreq(n_rows)[:, None]
     fx = scipy.fft.rfftfreq(n_cols)[None, :]
-    amplitude = (fx / spacing_m) ** 2 + (fy / spacing_m) ** 2  # (cycles per metre)^2
+    amplitude = ((fx / spacing_m) ** 2 + (fy / spacing_m) ** 2).astype(dtype)  # (cycles/m)^2
     amplitude += 1.0 / rollover_m**2
     np.power(amplitude, -0.5 * (stats.hurst + 1.0), out=amplitude)  # PSD ~ f^-(2H+2)
     amplitude[0, 0] = 0.0  # no mean
@@ -106,7 +108,8 @@ def fractal_surface(
     count = (n_rows - 1) * n_cols + n_rows * (n_cols - 1)
     rms_now = np.sqrt(sum_sq / count) / spacing_m
     target = np.tan(np.radians(stats.rms_slope_1m_deg)) * spacing_m ** (stats.hurst - 1.0)
-    return z * (target / rms_now)
+    z *= target / rms_now
+    return z
 
 
 def draw_craters(
