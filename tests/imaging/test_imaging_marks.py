@@ -14,6 +14,7 @@ from skycrane.imaging.render import world_file_lines, write_georeferenced
     [
         Mark(3.0, -2.0, 6.0, 3.0, 0.4, 0.3, "heat_shield"),
         Mark(-4.0, 1.0, 15.0, 3.0, 1.0, 0.45, "main_crash", shape="fan", half_angle_rad=0.7),
+        Mark(2.0, 3.0, 12.0, 3.0, 1.0, 0.45, "main_crash", shape="fan", half_angle_rad=math.pi),
     ],
 )
 def test_rasterised_area_and_centroid_match_geometry(mark):

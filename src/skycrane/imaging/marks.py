@@ -148,8 +148,8 @@ class Mark:
         alpha, radius, r0 = self.half_angle_rad, self.semi_major_m, self.semi_minor_m
         a_sector = alpha * radius**2
         d_sector = 2.0 * radius * math.sin(alpha) / (3.0 * alpha)  # sector centroid from apex
-        a_disc = (math.pi - alpha) * r0**2  # rear part of the crater disc
-        d_disc = -2.0 * r0 * math.sin(alpha) / (3.0 * (math.pi - alpha))
+        a_disc = (math.pi - alpha) * r0**2  # rear part of the crater disc (none when alpha = pi)
+        d_disc = -2.0 * r0 * math.sin(alpha) / (3.0 * (math.pi - alpha)) if a_disc > 0.0 else 0.0
         d = (a_sector * d_sector + a_disc * d_disc) / (a_sector + a_disc)
         return (
             self.x_m + d * math.cos(self.orientation_rad),
