@@ -242,7 +242,7 @@ def image(
     seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris [integer].")] = 0,
     max_size_px: Annotated[
         int | None,
-        typer.Option("--max-size-px", help="Largest image side [px]; default 4096."),
+        typer.Option("--max-size-px", help="Largest image side [px]; default 6400."),
     ] = None,
     sun_incidence_deg: Annotated[
         tuple[float, float],

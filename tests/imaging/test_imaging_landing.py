@@ -108,9 +108,9 @@ def test_whole_landing_frame_holds_the_near_field():
 
 def test_default_frame_holds_what_fits_with_the_rover_at_hirise_scale():
     """Invariant: the default frame is HiRISE's 0.25 m/px within DEFAULT_FRAME_PX; it holds
-    the rover, the descent stage (700 m NW) and the backshell (610 m W), which fit in 1 km
-    together, and names the heat shield (1.3 km SE) it leaves out; every body it does not
-    name lies wholly inside."""
+    the rover, the descent stage (700 m NW) and the backshell (610 m W), which fit in 1.5 km
+    together, and names the heat shield (1.3 km SE, 1.6 km east of the backshell) it leaves
+    out; every body it does not name lies wholly inside."""
     marks = _stub_marks()
     frame = landing_frame(marks)
     assert frame.resolution_m == 0.25 and frame.size_px <= DEFAULT_FRAME_PX

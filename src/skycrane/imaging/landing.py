@@ -160,8 +160,11 @@ NEAR_FIELD = {
     "heat_shield": "heat shield",
 }
 """Kinds of mark of the near field (every body but the balance masses, km away) -> body."""
-DEFAULT_FRAME_PX = 4096
-"""Default image side [px]: 1 km at 0.25 m/px, rendered in seconds (docs/imaging.md)."""
+DEFAULT_FRAME_PX = 6400
+"""Default image side [px]: 1.6 km at 0.25 m/px, which holds the rover, backshell and heat
+shield of the simulated MSL and Mars 2020 landings (heat shield 0.76-0.86 km east, backshell
+0.33-0.55 km west of the rover: 1.54 km with their marks and 50 m margins for Mars 2020);
+see docs/imaging.md for its time and memory."""
 
 
 @dataclass(frozen=True, slots=True)
