@@ -37,15 +37,17 @@ travel as ``w(phi) = 1 + A cos(phi)`` (:func:`ejecta_azimuth_weight`): symmetric
 zone" (``w = 0`` up-range, ``A = 1``) at 20 degrees (Gault & Wedekind 1978, Proc.
 Lunar Planet. Sci. Conf. 9, 3843; found at the same 20 degrees at 144-260 m/s by
 Hessen et al. 2008, University of Alaska), linear in the angle in between, wider
-below.  Dust is removed where the ejecta is thicker than the dust, with the
-fraction ``f = 1 - exp(-T / t_dust)``; the fan's outline ``semi_major_m`` is where
-``T = t_dust`` down-range, so ``f = 1 - exp(-(R/r)^3 w(phi) / w(0) ray(phi))`` outside
-the crater and 1 inside it.  ``ray(phi)`` lengthens the ejecta along a seeded set
-of narrow rays (``ray_seed``; 0: none), the streaks of fresh impact ejecta.
+below.  Ejecta grains land at random, so the fraction of the dust they cover is
+``f = 1 - exp(-T / t)`` (Poisson coverage, ``t`` a grain layer); the fan's outline
+``semi_major_m`` is where half the dust is covered down-range (``T = t ln 2``), so
+``f = 1 - exp(-ln 2 (R/r)^3 w(phi) / w(0) ray(phi))`` outside the crater and 1 inside.
+``ray(phi)`` lengthens the ejecta along a seeded set of narrow rays (``ray_seed``;
+0: none), the streaks of fresh impact ejecta.
 *Blast zones* (``kind == "blast_zone"``): the plumes scour dust where their shear
 stress beats the dust's threshold; the stress of a jet spreading over the ground
-falls with distance, ``f = 1 - exp(-(R ray(phi) / r)^4)``, ``ray(phi)`` the radial
-streaks the plumes leave.  Other ellipses are uniformly disturbed (``f = 1``).
+falls with distance, ``f = 1 - exp(-ln 2 (R/r)^4 ray(phi))`` (half the dust gone on
+the outline ``R``), ``ray(phi)`` the radial streaks the plumes leave.  Other ellipses
+are uniformly disturbed (``f = 1``).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ N_RAYS = 24
 RAY_WIDTH_RAD = math.radians(3.0)
 RAY_GAIN = 1.5
 RAY_TABLE_SIZE = 4096
+HALF = math.log(2.0)
+"""Mean grain layers that cover half the dust: a graded mark's outline is where f = 1/2."""
 """Rays carry up to ``1 + RAY_GAIN`` times the ejecta of the blanket between them."""
 
 
@@ -250,9 +254,9 @@ def _signed_distance(mark: Mark, dx: np.ndarray, dy: np.ndarray) -> tuple[np.nda
         sd = (rho - 1.0) * math.sqrt(a * b)
         if mark.kind != "blast_zone":
             return sd, np.ones_like(rho)
-        reach = _rays(mark.ray_seed, np.arctan2(v, u)) ** 0.25
         with np.errstate(divide="ignore"):
-            return sd, -np.expm1(-((reach / rho) ** 4))
+            scour = HALF * _rays(mark.ray_seed, np.arctan2(v, u)) / rho**4
+        return sd, -np.expm1(-scour)
     r = np.hypot(u, v)
     phi = np.arctan2(v, u)
     sd_angle = r * np.sin(np.clip(np.abs(phi) - mark.half_angle_rad, -np.pi / 2, np.pi / 2))
@@ -262,7 +266,7 @@ def _signed_distance(mark: Mark, dx: np.ndarray, dy: np.ndarray) -> tuple[np.nda
         ejecta_azimuth_weight(np.zeros(1), mark.impact_angle_deg)[0]
     )
     with np.errstate(divide="ignore"):
-        thickness = (mark.semi_major_m / r) ** 3 * weight * _rays(mark.ray_seed, phi)
+        thickness = HALF * (mark.semi_major_m / r) ** 3 * weight * _rays(mark.ray_seed, phi)
     fraction = np.where(r < mark.semi_minor_m, 1.0, -np.expm1(-thickness))
     return sd, fraction
 
@@ -271,9 +275,9 @@ def _reach_m(mark: Mark) -> float:
     """Radius round ``(x_m, y_m)`` beyond which a mark disturbs under 1 % of the dust
     (rays included)."""
     if mark.shape == "fan":
-        return mark.extent_m * ((1.0 + RAY_GAIN) / 0.01) ** (1.0 / 3.0)
+        return mark.extent_m * (HALF * (1.0 + RAY_GAIN) / 0.01) ** (1.0 / 3.0)
     if mark.kind == "blast_zone":
-        return mark.extent_m * ((1.0 + RAY_GAIN) / 0.01) ** 0.25
+        return mark.extent_m * (HALF * (1.0 + RAY_GAIN) / 0.01) ** 0.25
     return mark.extent_m
 
 
