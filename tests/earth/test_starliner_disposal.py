@@ -3,6 +3,8 @@
 * invariant (issue 16's "every body to rest"): in the nominal flight every service-module
   piece is at rest with a finite position, in the ocean; the heat shields, the drogues and the
   capsule on land;
+* invariant: the Monte Carlo's land/ocean counts per body add up to its landed cases, the
+  service module's pieces in the ocean in every dispersed case;
 * invariant: through the service module's disposal burn the rotating-frame energy changes by
   the work of the non-gravitational forces the kernel integrates (S_WORK), to 0.1 % of it, and
   the mass drops by thrust x duration / (Isp g0); its drawn track flies the same burn;
@@ -29,6 +31,7 @@ from skycrane.cli import app
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 from skycrane.missions.loader import load_mission
+from skycrane.montecarlo import run_monte_carlo
 from skycrane.propagate.kernel import run_batch
 from skycrane.sequence.bodies import body_tracks, fly_bodies
 from skycrane.sequence.build import build_batch
@@ -77,6 +80,21 @@ def test_every_piece_rests_the_service_module_in_the_ocean_the_rest_on_land(flig
     for name in ("capsule", "forward_heat_shield", "drogues", "base_heat_shield"):
         assert bodies[name].status == "at rest", name
         assert bodies[name].surface == LAND, name
+
+
+@pytest.mark.slow
+def test_the_monte_carlo_counts_every_piece_on_land_or_in_the_ocean(tmp_path):
+    """Invariant: per body, its land and ocean counts add up to the landed cases (every body
+    of a landed case is at rest); with the burns' thrust, the air and the winds dispersed, the
+    service module's pieces are in the ocean in every case, the capsule's hardware on land."""
+    run = run_monte_carlo(load_mission("starliner"), 8, 3, tmp_path / "mc")
+    landed = run.summary["landed"]
+    assert landed == 8
+    counts = run.summary["surface"]
+    for piece in ("service_module_core", "service_module_array"):
+        assert counts[f"{SERVICE_MODULE}/{piece}"] == {LAND: 0, OCEAN: landed}
+    for name in ("capsule", "forward_heat_shield", "drogues", "base_heat_shield"):
+        assert counts[name] == {LAND: landed, OCEAN: 0}
 
 
 @pytest.mark.slow
