@@ -410,8 +410,8 @@ def boundary_line(b: dict) -> str:
 
 def surface_line(counts: dict) -> str:
     """Where each body came to rest, land or ocean, over the landed cases, in words."""
-    parts = ", ".join(
-        f"{name.replace('_', ' ')} {c['ocean']} in the ocean, {c['land']} on land"
+    parts = "; ".join(
+        f"{name.replace('_', ' ')}: {c['land']} on land, {c['ocean']} in the ocean"
         for name, c in counts.items()
     )
     return f"at rest (landed cases): {parts}"
