@@ -17,7 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from skycrane._json import finite_json
-from skycrane.output.text import boundary_line, margin_line, percentile_row, readable
+from skycrane.output.text import (
+    boundary_line,
+    margin_line,
+    percentile_row,
+    readable,
+    surface_line,
+)
 
 JSON_KEYS = (
     "cases",
@@ -29,6 +35,7 @@ JSON_KEYS = (
     "crash_distance_m",
     "probability_hardware_within_m",
     "outside_boundary",
+    "surface",
     "throughput_cases_per_s",
 )
 
@@ -122,6 +129,8 @@ def _print_summary(s: dict, run) -> None:
     out.print(t)
     if "outside_boundary" in s:
         out.print(escape(boundary_line(s["outside_boundary"])), soft_wrap=True)
+    if "surface" in s:
+        out.print(escape(surface_line(s["surface"])), soft_wrap=True)
     if "crash_distance_m" in s:
         c = s["crash_distance_m"]
         out.print(

@@ -25,7 +25,8 @@ landing's columns (:data:`skycrane.landing_airbag.AIRBAG_COLUMNS`: the surface
 wind, the bags' peak deceleration, stroke, bottoming speed, the rebound and the
 slide);
 ``body.<name>.east_m|north_m|latitude_deg|longitude_deg|distance_from_rover_m|
-impact_speed_m_s`` for the rover, the descent stage and every jettisoned body.
+impact_speed_m_s|surface`` for the rover, the descent stage and every jettisoned body
+(``surface``: ``"land"`` or ``"ocean"`` under the rest point on Earth, None on Mars).
 East/north are the azimuthal-equidistant coordinates of the rest point about
 the target (great-circle distance along the initial bearing; exact distances
 from the target however far the body fell).
@@ -47,6 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skycrane.analysis.surface import has_sea, surface_kind
 from skycrane.contract import layout as L
 from skycrane.contract.columns import BODY_COLUMNS, EVENT_COLUMNS
 from skycrane.landing_airbag import airbag_columns
@@ -540,6 +542,21 @@ def lands_itself(mission: Mission) -> bool:
     return seq is not None and bool(seq.end_on_ground) and mission.spec.powered_descent is None
 
 
+def _surfaces(where: dict, planet_name: str) -> dict[str, np.ndarray]:
+    """Land or ocean under each body's rest points ``where[name] = (lat_deg, lon_deg)``, in
+    one look-up of the GLOBE mask (skycrane.analysis.surface); None off Earth (no sea) and
+    where a body did not come to rest."""
+    n = {name: len(lat) for name, (lat, _) in where.items()}
+    if not where or not has_sea(planet_name):
+        return {name: np.full(k, None, dtype=object) for name, k in n.items()}
+    kinds = surface_kind(
+        np.concatenate([lat for lat, _ in where.values()]),
+        np.concatenate([lon for _, lon in where.values()]),
+    )
+    cuts = np.cumsum(list(n.values()))[:-1]
+    return dict(zip(where, np.split(kinds, cuts), strict=True))
+
+
 def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ...]:
     """Touchdown, propellant and where every body came to rest; returns the body order.
 
@@ -611,8 +628,10 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
         lat_r, lon_r, _ = lla_from_pf(rest[anchor][:, 0:3], planet)
     tgt = mission.spec.target
     radius = planet.mean_radius_m
+    where = {name: lla_from_pf(y[:, 0:3], planet)[0:2] for name, y in rest.items()}
+    surface = _surfaces(where, planet.name)
     for name, y in rest.items():
-        lat, lon, _ = lla_from_pf(y[:, 0:3], planet)
+        lat, lon = where[name]
         east, north = east_north_m(tgt.latitude_deg, tgt.longitude_deg, lat, lon, radius)
         key = f"body.{name}."
         table[key + "east_m"] = east
@@ -624,6 +643,7 @@ def _hardware(raw, batch, mission, flights, t_e, table, detail) -> tuple[str, ..
             table[key + f"distance_from_{anchor}_m"] = dist
             detail[key + f"bearing_from_{anchor}_deg"] = bearing_r
         table[key + "impact_speed_m_s"] = np.linalg.norm(y[:, 3:6], axis=1)
+        table[key + "surface"] = surface[name]
         angle, azimuth = _impact_direction(y)
         detail[key + "impact_angle_deg"] = angle
         detail[key + "impact_azimuth_deg"] = azimuth

@@ -97,6 +97,7 @@ class BodyRest:
     impact_azimuth_deg: float | None = None  # clockwise from north
     distance_from_capsule_m: float | None = None
     bearing_from_capsule_deg: float | None = None
+    surface: str | None = None  # "land" or "ocean" on Earth (GLOBE mask), None on Mars
 
     @property
     def distance_from_landed_m(self) -> float | None:
@@ -431,6 +432,7 @@ def _bodies(columns: Columns, i: int) -> list[BodyRest]:
                 _value(columns[key + "impact_angle_deg"][i]),
                 _value(columns[key + "impact_azimuth_deg"][i]),
                 **relative,
+                surface=columns[key + "surface"][i],
             )
         )
     return out

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from skycrane.analysis.boundary import outside_summary
 from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
 from skycrane.analysis.sensitivity import group_of, variance_shares_of
+from skycrane.analysis.surface import LAND, OCEAN
 from skycrane.contract import layout as L
 from skycrane.missions.loader import Mission
 
@@ -171,6 +172,9 @@ def summarize(path: str | Path, mission: Mission) -> dict:
     boundary = outside_summary(column, bodies, ok, mission.spec.site)
     if boundary is not None:
         out["outside_boundary"] = boundary
+    surface = surface_counts(pf, bodies, ok)
+    if surface:
+        out["surface"] = surface
     if "rover" in ellipses:
         keys = ("major_km", "minor_km", "azimuth_deg")
         e = ellipses["rover"]["p99"]
@@ -203,6 +207,23 @@ def summarize(path: str | Path, mission: Mission) -> dict:
         out["not_landed"]["percentiles"] = {c: percentiles(column(c)[~ok]) for c in shown}
     out["margins"] = _margins(out["percentiles"], mission)
     out["sensitivity"] = _sensitivity(pf, names)
+    return out
+
+
+def surface_counts(pf: pq.ParquetFile, bodies: list[str], ok: np.ndarray) -> dict:
+    """Per body, how many of the ``ok`` cases it came to rest on land and in the ocean.
+
+    From the table's ``body.<name>.surface`` (skycrane.analysis.surface; Earth only: a
+    body whose column is empty, as on Mars, is left out).
+    """
+    out = {}
+    for body in bodies:
+        name = f"body.{body}.surface"
+        if name not in pf.schema_arrow.names:
+            continue
+        kind = pf.read(columns=[name]).column(name).to_numpy(zero_copy_only=False)[ok]
+        if any(k is not None for k in kind):
+            out[body] = {k: int(np.sum(kind == k)) for k in (LAND, OCEAN)}
     return out
 
 

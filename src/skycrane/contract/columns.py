@@ -46,6 +46,12 @@ BODY_COLUMNS = (
     Column("distance_from_rover_m", "m", "great-circle distance from the rover at rest"),
     Column("impact_speed_m_s", "m/s", "planet-relative speed on reaching the ground"),
     Column(
+        "surface",
+        "-",
+        "land or ocean under the rest point (Earth, GLOBE land mask: "
+        "skycrane.analysis.surface); none on Mars",
+    ),
+    Column(
         "impact_angle_deg",
         "deg",
         "planet-relative flight-path angle below the local horizontal on reaching the ground",

@@ -360,6 +360,13 @@ def _check_references(spec: MissionSpec) -> None:
                     )
                 fragment_of[frag] = name
     check_fragment_cycles(fragment_of)
+    for name, body in bodies.items():
+        if body.disposal_burn is not None and name in fragment_of:
+            raise KeyProblem(
+                f"bodies.{name}.disposal_burn",
+                "disposal_burn",
+                f"a body that separates from the vehicle, not a fragment of '{fragment_of[name]}'",
+            )
     check_cluster_events(spec)
     carriers = [name for name, body in bodies.items() if body.parachute]
     if carriers and spec.parachute is None:

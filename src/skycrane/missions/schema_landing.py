@@ -1,7 +1,8 @@
 """Mission-file sections for the whole landing: bodies, configurations, sequence, descent.
 
 ``[bodies.NAME]``          every piece of hardware that separates: mass, drag, how it
-                           separates, whether it carries the open parachute, break-up
+                           separates, whether it carries the open parachute, break-up,
+                           a disposal burn
 ``[vehicle.configurations.NAME]`` the main vehicle's drag after a change (e.g. after
                            heat-shield separation); ``capsule`` is ``[vehicle.capsule]``
 ``[[sequence.events]]``    the flight sequence as data: each event's trigger and actions
@@ -19,6 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from skycrane.constants import G0_M_S2
 from skycrane.contract.fields import CODES, EVENT_TRIGGERS
 from skycrane.contract.fields_chutes import MAX_REEF
 from skycrane.missions.fields import (
@@ -67,6 +69,18 @@ class BreakupSpec(Section):
     few m/s, like a jettison (GUIDANCE.md 2.3)."""
 
 
+class DisposalBurnSpec(BurnSpec):
+    """A body's own rocket burn, ``delay_s`` after it separates: a service module's disposal.
+
+    Along the inertial anti-velocity like the deorbit burn (its thrust takes the
+    case's ``deorbit_burn_thrust_error``: the same kind of engines), its propellant
+    coming out of the body's ``mass_kg`` (skycrane.sequence.bodies).
+    """
+
+    delay_s: Annotated[float, Field(ge=0.0, le=86_400.0)]
+    """Coast from the separation to the burn's start [s]: at most a day."""
+
+
 class BodySpec(Section):
     """A piece of hardware that separates from the vehicle and is flown to rest."""
 
@@ -77,6 +91,22 @@ class BodySpec(Section):
     separation_direction: Literal[CODES["DV"]] = "none"  # type: ignore[valid-type]
     parachute: bool = False
     breakup: BreakupSpec | None = None
+    disposal_burn: DisposalBurnSpec | None = None
+    """Its own burn after it separates (mass_kg is its mass then, propellant included)."""
+
+    @model_validator(mode="after")
+    def _burn_within_mass(self) -> BodySpec:
+        burn = self.disposal_burn
+        if burn is not None:
+            propellant_kg = burn.thrust_n * burn.duration_s / (burn.isp_s * G0_M_S2)
+            if propellant_kg >= self.mass_kg:
+                raise KeyProblem(
+                    "disposal_burn.duration_s",
+                    burn.duration_s,
+                    f"a burn whose propellant, thrust_n x duration_s / (isp_s g0) = "
+                    f"{propellant_kg:,.0f} kg, is less than mass_kg = {self.mass_kg:g} kg",
+                )
+        return self
 
 
 class EventSpec(Section):

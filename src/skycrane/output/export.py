@@ -51,6 +51,7 @@ def _body_properties(b) -> dict:
         "impact_speed_m_s": b.impact_speed_m_s,
         "impact_angle_deg": b.impact_angle_deg,
         "t_rest_s": b.t_rest_s,
+        "surface": b.surface,
     }
 
 
@@ -157,6 +158,8 @@ def footprint_kml(result, mission) -> str:
             parts.append(f"{b.distance_from_capsule_m:.0f} m from the capsule")
         if b.impact_speed_m_s is not None:
             parts.append(f"impact {b.impact_speed_m_s:.1f} m/s")
+        if b.surface is not None:
+            parts.append(f"on {b.surface}")
         _placemark(folder, b.name, b.latitude_deg, b.longitude_deg, "; ".join(parts))
     return kml_text(kml)
 

@@ -25,7 +25,7 @@ from skycrane.errors import InputError
 from skycrane.montecarlo.chunk import mission_digest
 from skycrane.output.mc_plots import HISTOGRAMS, _ellipse, mc_histograms, mc_site_map
 from skycrane.output.report import FigureBlock, Paragraph, Section, Table
-from skycrane.output.text import boundary_line
+from skycrane.output.text import boundary_line, surface_line
 from skycrane.planets.sphere import destination
 
 
@@ -158,6 +158,8 @@ def monte_carlo_section(mc_dir: str | Path, mission) -> Section:
     )
     if "outside_boundary" in summary:
         blocks.append(Paragraph(boundary_line(summary["outside_boundary"]) + "."))
+    if "surface" in summary:
+        blocks.append(Paragraph(surface_line(summary["surface"]) + "."))
     if "crash_distance_m" in summary:
         c = summary["crash_distance_m"]
         near = summary["probability_hardware_within_m"]

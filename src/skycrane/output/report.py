@@ -355,16 +355,21 @@ HARDWARE_COLUMNS = (
     "impact speed [m/s]",
     "impact angle [°]",
     "at rest E+ [s]",
+    "surface",
 )
 
 
 def hardware_table(result) -> Table:
     """A row per body of ``result.bodies``: rest point, distance and bearing from the rover.
 
-    The impact-angle column only when some body has one.
+    The impact-angle column only when some body has one; the surface (land or ocean,
+    :mod:`skycrane.analysis.surface`) only on Earth.
     """
     angles = any(b.impact_angle_deg is not None for b in result.bodies)
-    columns = HARDWARE_COLUMNS if angles else tuple(c for c in HARDWARE_COLUMNS if "angle" not in c)
+    surface = any(b.surface is not None for b in result.bodies)
+    columns = tuple(
+        c for c in HARDWARE_COLUMNS if (angles or "angle" not in c) and (surface or c != "surface")
+    )
     anchor = (
         "capsule" if any(b.distance_from_capsule_m is not None for b in result.bodies) else "rover"
     )
@@ -382,14 +387,17 @@ def hardware_table(result) -> Table:
         ]
         if angles:
             row.append(_num(b.impact_angle_deg, ".0f"))
-        rows.append((*row, _num(b.t_rest_s, ".1f")))
+        row.append(_num(b.t_rest_s, ".1f"))
+        if surface:
+            row.append(b.surface or "—")
+        rows.append(tuple(row))
     return Table(
         "Where every piece of hardware came to rest: great-circle distance and bearing "
         f"(clockwise from north) from the {anchor}, speed at impact",
         columns,
         tuple(rows),
         id="hardware",
-        numeric=frozenset(columns[2:]),
+        numeric=frozenset(c for c in columns[2:] if c != "surface"),
         row_ids=tuple(b.name for b in result.bodies),
     )
 

@@ -239,7 +239,8 @@ def hardware_table(result, width: int = 80) -> Table:
     """Where every piece of hardware came to rest, relative to the rover; fits ``width``.
 
     A rover that met the ground faster than its landing system allows is
-    ``crashed``, never ``at rest``.
+    ``crashed``, never ``at rest``. On Earth the status says what the piece rests on
+    (``at rest, ocean``: :attr:`BodyRest.surface <skycrane.results.BodyRest.surface>`).
     """
     wide = width >= WIDE_COLUMNS
     table = Table(
@@ -267,7 +268,7 @@ def hardware_table(result, width: int = 80) -> Table:
             fmt(b.bearing_from_landed_deg, ".0f"),
             fmt(b.impact_speed_m_s, ".1f"),
             fmt(b.t_rest_s, ".1f"),
-            escape(b.status),
+            escape(b.status if b.surface is None else f"{b.status}, {b.surface}"),
         ]
         row[1:1] = [fmt(b.latitude_deg, ".4f"), fmt(b.longitude_deg, ".4f")] if wide else []
         table.add_row(*row)
@@ -405,6 +406,15 @@ def boundary_line(b: dict) -> str:
         for name, p in b["bodies"].items()
     )
     return f"outside the range's boundary: any part held {said(b['any_part'])}; {parts}"
+
+
+def surface_line(counts: dict) -> str:
+    """Where each body came to rest, land or ocean, over the landed cases, in words."""
+    parts = "; ".join(
+        f"{name.replace('_', ' ')}: {c['land']} on land, {c['ocean']} in the ocean"
+        for name, c in counts.items()
+    )
+    return f"at rest (landed cases): {parts}"
 
 
 def percentile_row(column: str, p: dict) -> tuple[str, ...]:

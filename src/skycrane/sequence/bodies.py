@@ -6,6 +6,14 @@ through the same compiled kernel: ballistic (drag only, no lift), with the
 open parachute for the backshell, until they reach the ground. A body with a
 ``breakup`` (the cruise stage) stops at its break-up altitude and its
 fragments, each with its own separation velocity, are flown in a third pass.
+A body with a ``disposal_burn`` (a service module) flies it first, on the
+kernel's orbital burn (skycrane.propagate.dynamics.burn_terms, the deorbit
+burn's: thrust along the inertial anti-velocity, times the case's
+``P_BURN_THRUST_ERROR``, mass flow -T / (Isp g0)) in passes of their own: a
+coast of ``delay_s`` from its separation, the burn's ``duration_s`` with the
+burn's memory rows set, then on to break-up or the ground. Each pass is a
+duration after its lanes' start (``P_T_MAX_S``); a body that breaks up or
+lands before its burn ends is done where it stopped.
 
 Model limits (documented, deliberate): a body comes to rest where it first
 reaches the ground: the site's terrain on its local grid around the target
@@ -44,6 +52,10 @@ class BodyFlights:
     status : int64[m]
         Kernel status of its flight (layout.ST_*).
     t_rest_s, y_rest : time and state on reaching the ground (NaN if it did not).
+    t_burn_s : float64[m, 2]
+        Start and end of its disposal burn (NaN: none, or not reached or ended early).
+    y_burn : float64[m, 2, N_STATE]
+        State at them (NaN likewise).
     """
 
     case: np.ndarray
@@ -53,6 +65,8 @@ class BodyFlights:
     status: np.ndarray
     t_rest_s: np.ndarray
     y_rest: np.ndarray
+    t_burn_s: np.ndarray
+    y_burn: np.ndarray
 
 
 def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Mission):
@@ -60,7 +74,8 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
 
     A body inherits its case's parameters (so it flies through that case's
     atmosphere and winds) with the main vehicle's lift, drag scale and stop
-    condition removed, and no heating pulses tracked (only the main vehicle's are reported).
+    condition removed, and no heating pulses tracked (only the main vehicle's
+    are reported). The pass's duration (``P_T_MAX_S``) is :func:`_pass`'s to set.
     """
     spec = mission.spec
     p = batch.params[case].copy()
@@ -69,7 +84,6 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
     p[:, L.P_CD_SCALE] = 1.0
     p[:, L.P_GROUND_OK] = 1.0
     p[:, L.P_STOP_KIND] = L.STOP_NONE
-    p[:, L.P_T_MAX_S] = 1.0e6
     names = np.asarray(rows, dtype=object)
     chute = np.zeros(len(rows), dtype=bool)
     for name in set(rows):
@@ -118,6 +132,91 @@ def fragment_velocities(v_pf_m_s: np.ndarray, r_pf_m: np.ndarray, speed_m_s: flo
     return v_pf_m_s[None, :] + kicks
 
 
+def _stages(mission: Mission, name: str) -> list[tuple[float | None, object]]:
+    """The passes body ``name`` is flown in: (duration [s] or None: to rest, burn or None).
+
+    A body with a disposal burn coasts ``delay_s``, burns ``duration_s``, then flies to rest;
+    a fragment (``parent/name``) and any other body fly to rest at once.
+    """
+    body = mission.spec.bodies.get(name)
+    burn = None if body is None or "/" in name else body.disposal_burn
+    if burn is None:
+        return [(None, None)]
+    return [(burn.delay_s, None), (burn.duration_s, burn), (None, None)]
+
+
+def _pass(batch: Batch, mission: Mission, case, names, t0, y0, rtol, output_dt_s, t_max_s, burns):
+    """One kernel pass of lanes ``names``: at most ``t_max_s[k]`` after ``t0[k]``, lane k
+    burning ``burns[k]`` (a DisposalBurnSpec, or None) at the case's thrust error."""
+    p, mem = _child_params(batch, case, names, mission)
+    p[:, L.P_T_MAX_S] = t_max_s
+    for k, burn in enumerate(burns):
+        if burn is not None:  # as the event action that starts the deorbit burn sets them
+            mem[k, L.M_BURN_THRUST_N] = burn.thrust_n * (1.0 + p[k, L.P_BURN_THRUST_ERROR])
+            mem[k, L.M_BURN_ISP_S] = burn.isp_s
+    settings = default_settings(
+        rtol=rtol,
+        atol=1e-6,
+        max_step_s=batch.settings[L.SET_MAX_STEP_S],
+        output_dt_s=output_dt_s,
+    )
+    return run_batch(t0, y0, p, mem, batch.model, settings, peaks=False, max_spawn=0)
+
+
+def _chain(done: RawBatch, lanes: np.ndarray, then: RawBatch) -> RawBatch:
+    """``done`` with lanes ``lanes`` flown on by ``then``: its end, its events where they fired,
+    the recorded samples appended (the first dropped where it repeats the last), steps added."""
+    fired = then.event_fired
+    out = {
+        "status": done.status.copy(),
+        "t_end_s": done.t_end_s.copy(),
+        "y_end": done.y_end.copy(),
+        "event_t_s": done.event_t_s.copy(),
+        "event_y": done.event_y.copy(),
+        "event_value": done.event_value.copy(),
+        "event_fired": done.event_fired.copy(),
+        "n_steps": done.n_steps.copy(),
+        "n_rejected": done.n_rejected.copy(),
+    }
+    for key in ("status", "t_end_s", "y_end"):
+        out[key][lanes] = getattr(then, key)
+    for key in ("event_t_s", "event_y", "event_value"):
+        rows = out[key][lanes]
+        new = getattr(then, key)
+        mask = fired if new.ndim == 2 else fired[:, :, None]
+        out[key][lanes] = np.where(mask, new, rows)
+    out["event_fired"][lanes] |= fired
+    out["n_steps"][lanes] += then.n_steps
+    out["n_rejected"][lanes] += then.n_rejected
+    width = done.traj_t_s.shape[1] + then.traj_t_s.shape[1]
+    traj_t = np.full((len(done.status), width), np.nan)
+    traj_y = np.full((len(done.status), width, done.traj_y.shape[2]), np.nan)
+    traj_aux = np.full((len(done.status), width, done.traj_aux.shape[2]), np.nan)
+    traj_n = done.traj_n.copy()
+    for i in range(len(done.status)):
+        n = int(done.traj_n[i])
+        traj_t[i, :n] = done.traj_t_s[i, :n]
+        traj_y[i, :n] = done.traj_y[i, :n]
+        traj_aux[i, :n] = done.traj_aux[i, :n]
+    for k, i in enumerate(lanes):
+        n, m = int(traj_n[i]), int(then.traj_n[k])
+        skip = int(n > 0 and m > 0 and then.traj_t_s[k, 0] == traj_t[i, n - 1])
+        traj_t[i, n : n + m - skip] = then.traj_t_s[k, skip:m]
+        traj_y[i, n : n + m - skip] = then.traj_y[k, skip:m]
+        traj_aux[i, n : n + m - skip] = then.traj_aux[k, skip:m]
+        traj_n[i] = n + m - skip
+    return RawBatch(
+        spawn_t_s=done.spawn_t_s,
+        spawn_y=done.spawn_y,
+        spawn_body=done.spawn_body,
+        traj_t_s=traj_t,
+        traj_y=traj_y,
+        traj_aux=traj_aux,
+        traj_n=traj_n,
+        **out,
+    )
+
+
 def _fly(
     batch: Batch,
     mission: Mission,
@@ -129,16 +228,53 @@ def _fly(
     output_dt_s: float = 0.0,
     duration_s: float | None = None,
 ):
-    p, mem = _child_params(batch, case, names, mission)
-    if duration_s is not None:
-        p[:, L.P_T_MAX_S] = duration_s
-    settings = default_settings(
-        rtol=rtol,
-        atol=1e-6,
-        max_step_s=batch.settings[L.SET_MAX_STEP_S],
-        output_dt_s=output_dt_s,
-    )
-    return run_batch(t0, y0, p, mem, batch.model, settings, peaks=False, max_spawn=0)
+    """Every lane flown through its stages (:func:`_stages`) for at most ``duration_s``.
+
+    Returns the lanes' flights as one RawBatch, with the start and end (t, y) of each
+    lane's disposal burn (NaN where it has none or did not fly all of it).
+    """
+    n = len(names)
+    plan = [_stages(mission, name) for name in names]
+    limit = 1.0e6 if duration_s is None else duration_s
+    t_burn = np.full((n, 2), np.nan)
+    y_burn = np.full((n, 2, L.N_STATE), np.nan)
+    going = np.arange(n)
+    t_now, y_now = np.asarray(t0, float), np.asarray(y0, float)
+    raw = None
+    step = 0
+    while going.size:
+        stage = [plan[k][step] for k in going]
+        elapsed = t_now - np.asarray(t0, float)[going]
+        left = limit - elapsed
+        t_max = np.array(
+            [left[j] if d is None else min(d, left[j]) for j, (d, _) in enumerate(stage)]
+        )
+        burns = [b for _, b in stage]
+        piece = _pass(
+            batch,
+            mission,
+            case[going],
+            [names[k] for k in going],
+            t_now,
+            y_now,
+            rtol,
+            output_dt_s,
+            t_max,
+            burns,
+        )
+        raw = piece if raw is None else _chain(raw, going, piece)
+        on = np.array([len(plan[k]) > step + 1 for k in going], dtype=bool)
+        on &= np.isin(piece.status, (L.ST_TIME_LIMIT, L.ST_NOT_DEORBITED))
+        on &= piece.t_end_s - np.asarray(t0, float)[going] < limit * (1.0 - 1e-12)
+        burning = np.array([b is not None for b in burns], dtype=bool)
+        full = burning & on  # the burn flown to its end
+        t_burn[going[full], 0] = t_now[full]
+        y_burn[going[full], 0] = y_now[full]
+        t_burn[going[full], 1] = piece.t_end_s[full]
+        y_burn[going[full], 1] = piece.y_end[full]
+        going, t_now, y_now = going[on], piece.t_end_s[on], piece.y_end[on]
+        step += 1
+    return raw, t_burn, y_burn
 
 
 def body_tracks(
@@ -154,7 +290,8 @@ def body_tracks(
     One lane per body, in the order of ``flights.name``: the flight of
     :func:`fly_bodies` (same parameters and kernel; a body with a break-up
     stops there, its fragments start from it), sampled every ``output_dt_s``
-    and at its end, for at most ``duration_s`` after its separation (which
+    and at the end of each of its passes (a disposal burn's coast and burn, its
+    flight to rest), for at most ``duration_s`` after its separation (which
     bounds the recorded rows). The samples add step breakpoints, so the end
     states differ from ``flights.y_rest`` within the integration tolerance:
     the tracks are for drawing, the rest points are ``flights``'.
@@ -169,7 +306,7 @@ def body_tracks(
         rtol,
         output_dt_s,
         duration_s,
-    )
+    )[0]
 
 
 def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-8) -> BodyFlights:
@@ -179,8 +316,8 @@ def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-
     t0 = main.spawn_t_s[case, slot]
     y0 = main.spawn_y[case, slot]
     if len(case):
-        raw = _fly(batch, mission, case, names, t0, y0, rtol)
-        results = [(case, names, t0, y0, raw)]
+        raw, t_burn, y_burn = _fly(batch, mission, case, names, t0, y0, rtol)
+        results = [(case, names, t0, y0, raw, t_burn, y_burn)]
         broke = np.nonzero(raw.event_fired[:, L.EV_STOP])[0]
         f_case, f_names, f_t0, f_y0 = [], [], [], []
         for i in broke:
@@ -201,12 +338,16 @@ def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-
             fc = np.asarray(f_case)
             ft0 = np.asarray(f_t0)
             fy0 = np.asarray(f_y0)
-            raw_f = _fly(batch, mission, fc, f_names, ft0, fy0, rtol)
-            results.append((fc, f_names, ft0, fy0, raw_f))
+            results.append(
+                (fc, f_names, ft0, fy0, *_fly(batch, mission, fc, f_names, ft0, fy0, rtol))
+            )
     else:
         results = []
     out_case, out_names, out_t0, out_y0, out_st, out_t, out_y = [], [], [], [], [], [], []
-    for c, n, t, y, raw in results:
+    out_tb, out_yb = [], []
+    for c, n, t, y, raw, t_burn, y_burn in results:
+        out_tb.append(t_burn)
+        out_yb.append(y_burn)
         landed = raw.event_fired[:, L.EV_GROUND]
         out_case.append(c)
         out_names.extend(n)
@@ -225,6 +366,8 @@ def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-
             empty.astype(np.int64),
             empty,
             np.zeros((0, L.N_STATE)),
+            np.zeros((0, 2)),
+            np.zeros((0, 2, L.N_STATE)),
         )
     return BodyFlights(
         np.concatenate(out_case),
@@ -234,4 +377,6 @@ def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-
         np.concatenate(out_st),
         np.concatenate(out_t),
         np.concatenate(out_y),
+        np.concatenate(out_tb),
+        np.concatenate(out_yb),
     )
