@@ -238,12 +238,13 @@ def darkening_map(
         change > -math.log(1.0 - params.max_mark_darkening)
     )
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
+    masked = np.where(ndimage.binary_dilation(shadow), np.float32(0.0), change)
     maps = []
-    for values in (np.where(ndimage.binary_dilation(shadow), np.float32(0.0), change), change):
+    for values in (masked, change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
         smooth -= float(np.median(smooth))
         maps.append((1.0 - np.exp(-smooth)).astype(np.float32))
-    return maps[0], maps[1]
+    return maps[0], maps[1], masked.astype(np.float32)
 
 
 def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndarray:
@@ -272,6 +273,77 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     mad = np.maximum(mad, 0.5 * overall).astype(np.float32)
     zoom = (rows / n_r, cols / n_c)
     return ndimage.zoom(mad, zoom, order=1, mode="nearest", grid_mode=True)[:rows, :cols]
+
+
+def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) -> np.ndarray:
+    """Local RMS of the log image's fine detail (scales under ``relief_highpass_px``)."""
+    log_image = np.log(np.maximum(image, 0.02 * max(float(np.median(image)), 1e-6)))
+    detail = log_image - ndimage.gaussian_filter(log_image, params.relief_highpass_px)
+    return np.sqrt(ndimage.gaussian_filter(detail * detail, params.relief_window_px))
+
+
+def relief_noise(
+    change: np.ndarray, contrast: np.ndarray, params: DetectParams = DetectParams()
+) -> np.ndarray:
+    """Noise of ``change`` predicted from the before image's local contrast ``contrast``.
+
+    Fit ``sigma^2 = a + b contrast^2`` to the robust variance of ``change`` in quantile
+    bins of ``contrast``.
+    """
+    step = max(1, change.shape[0] // 512), max(1, change.shape[1] // 512)
+    c = contrast[:: step[0], :: step[1]].ravel()
+    v = change[:: step[0], :: step[1]].ravel()
+    edges = np.quantile(c, np.linspace(0.0, 1.0, params.relief_bins + 1))
+    idx = np.clip(np.searchsorted(edges, c, side="right") - 1, 0, params.relief_bins - 1)
+    centres, variances = [], []
+    for k in range(params.relief_bins):
+        vk = v[idx == k]
+        if vk.size < 50:
+            continue
+        mad = 1.4826 * float(np.median(np.abs(vk - np.median(vk))))
+        centres.append(float(np.median(c[idx == k])) ** 2)
+        variances.append(mad**2)
+    design = np.column_stack([np.ones(len(centres)), centres])
+    (a, b), *_ = np.linalg.lstsq(design, np.asarray(variances), rcond=None)
+    a, b = max(a, 0.0), max(b, 0.0)
+    return np.sqrt(a + b * contrast * contrast).astype(np.float32)
+
+
+def matched_score(
+    residual: np.ndarray, contrast: np.ndarray, params: DetectParams = DetectParams()
+) -> np.ndarray:
+    """Largest over blob scales of the whitened matched-filter score of ``residual``.
+
+    ``residual`` (log units, > 0 darker) is coloured noise of spectrum ``P(k)`` plus the
+    marks.  For a blob of gaussian profile ``S(k)`` the most powerful linear statistic is
+    ``IFFT[S(k) X(k) / P(k)]`` (the matched filter for coloured noise, e.g. Kay 1998,
+    *Fundamentals of Statistical Signal Processing* vol. II, sec. 4.5); ``P`` is the
+    periodogram of the residual clipped at ``clip`` MADs (so that large marks do not
+    enter it), smoothed over neighbouring frequencies.  Each scale's output is divided
+    by its noise, predicted from the before image's local contrast (:func:`relief_noise`).
+    """
+    centred = residual - np.float32(np.median(residual))
+    mad = max(_robust_sigma(centred), 1e-6)
+    clipped = np.clip(centred, -params.spectrum_clip * mad, params.spectrum_clip * mad)
+    spectrum = scipy.fft.rfft2(centred, workers=-1)
+    clipped_spectrum = scipy.fft.rfft2(clipped, workers=-1)
+    sigma = params.spectrum_sigma_bins * max(residual.shape) / 800.0
+    power = _smooth_spectrum(
+        (clipped_spectrum.real**2 + clipped_spectrum.imag**2).astype(np.float32), sigma
+    )
+    power += np.float32(1e-6 * float(power.mean()))
+    whitened = spectrum / power
+    f_row = scipy.fft.fftfreq(residual.shape[0]).astype(np.float32)[:, None]
+    f_col = scipy.fft.rfftfreq(residual.shape[1]).astype(np.float32)[None, :]
+    k2 = f_row**2 + f_col**2
+    best = np.full(residual.shape, -np.inf, dtype=np.float32)
+    for scale in params.blob_scales_px:
+        template = np.exp(np.float32(-2.0 * math.pi**2 * scale**2) * k2)
+        out = scipy.fft.irfft2(whitened * template, s=residual.shape, workers=-1)
+        out = out.astype(np.float32)
+        out -= np.float32(np.median(out))
+        np.maximum(best, out / relief_noise(out, contrast, params), out=best)
+    return best
 
 
 def _major_axis(prop) -> np.ndarray:
@@ -329,12 +401,15 @@ def detect(
     if np.array_equal(a, b):
         return []
     a, _ = register(b, a, params)
-    dark, unmasked = darkening_map(b, a, params)
+    dark, unmasked, residual = darkening_map(b, a, params)
     noise = local_noise(dark, params.noise_block_px)
-    high = np.maximum(params.k_high * noise, params.min_darkening)
+    contrast = relief_contrast(b, params)
+    noise = np.maximum(noise, relief_noise(dark, contrast, params))
     low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
     # seeds only where no shadow moved; regions grow through shadowed pixels too
-    seeds = dark > high
+    seeds = (matched_score(residual, contrast, params) > params.k_high) & (
+        dark > params.min_darkening
+    )
     grown = measure.label((unmasked > low) | seeds, connectivity=2)
     mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
