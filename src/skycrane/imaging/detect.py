@@ -171,9 +171,17 @@ def register(
 
 
 def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
-    """Gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies."""
+    """Near-gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies.
+
+    Three passes of a box of width ``w = sqrt(4 sigma^2 + 1)`` (each of variance
+    ``(w^2 - 1)/12``): a gaussian of ``sigma_bins`` to a few per cent, at a cost that does
+    not grow with ``sigma`` (Wells 1986, IEEE Trans. PAMI 8(2) 234).
+    """
+    width = max(1, 2 * round((math.sqrt(4.0 * sigma_bins**2 + 1.0) - 1.0) / 2.0) + 1)
     shifted = scipy.fft.fftshift(values, axes=0)  # continuous across zero row-frequency
-    return scipy.fft.ifftshift(ndimage.gaussian_filter(shifted, sigma_bins), axes=0)
+    for _ in range(3):
+        shifted = ndimage.uniform_filter(shifted, width)
+    return scipy.fft.ifftshift(shifted, axes=0)
 
 
 def predict_after(
@@ -205,6 +213,11 @@ def predict_after(
     return (predicted + log_after.mean()).astype(np.float32)
 
 
+def _median(values: np.ndarray) -> float:
+    """Median of ``values`` on a <= 512^2 subsample (a full-frame median costs seconds)."""
+    return float(np.median(_subsample(values)))
+
+
 def _robust_sigma(values: np.ndarray) -> float:
     """1.4826 MAD of ``values`` on a <= 512^2 subsample."""
     sample = values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
@@ -224,8 +237,8 @@ def darkening_map(
     disturbed dust), change non-linearly with the sun: they are set to no change, one
     pixel around them included.  Light gaussian smoothing, median removed.
     """
-    floor_b = max(float(np.median(before)), 1e-6)
-    floor_a = max(float(np.median(after)), 1e-6)
+    floor_b = max(_median(before), 1e-6)
+    floor_a = max(_median(after), 1e-6)
     log_b = np.log(np.maximum(before, 0.02 * floor_b))
     log_a = np.log(np.maximum(after, 0.02 * floor_a))
     # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
@@ -242,7 +255,7 @@ def darkening_map(
     maps = []
     for values in (masked, change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
-        smooth -= float(np.median(smooth))
+        smooth -= _median(smooth)
         maps.append((1.0 - np.exp(-smooth)).astype(np.float32))
     return maps[0], maps[1], masked.astype(np.float32)
 
@@ -258,7 +271,7 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     sample = change[:: max(1, change.shape[0] // 512), :: max(1, change.shape[1] // 512)]
     overall = max(1.4826 * float(np.median(np.abs(sample - np.median(sample)))), 1e-6)
     rows, cols = change.shape
-    step = 2 if block_px >= 16 else 1  # every other pixel: neighbours are correlated anyway
+    step = max(1, block_px // 16)  # 16^2 pixels a block: neighbours are correlated anyway
     sub = change[::step, ::step]
     n_r, n_c = max(1, rows // block_px), max(1, cols // block_px)
     b_r, b_c = sub.shape[0] // n_r, sub.shape[1] // n_c
@@ -277,7 +290,7 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
 
 def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) -> np.ndarray:
     """Local RMS of the log image's fine detail (scales under ``relief_highpass_px``)."""
-    log_image = np.log(np.maximum(image, 0.02 * max(float(np.median(image)), 1e-6)))
+    log_image = np.log(np.maximum(image, 0.02 * max(_median(image), 1e-6)))
     detail = log_image - ndimage.gaussian_filter(log_image, params.relief_highpass_px)
     return np.sqrt(ndimage.gaussian_filter(detail * detail, params.relief_window_px))
 
@@ -327,7 +340,7 @@ def matched_score(
     enter it), smoothed over neighbouring frequencies.  Each scale's output is divided
     by its noise, predicted from the before image's local contrast (:func:`relief_noise`).
     """
-    centred = residual - np.float32(np.median(residual))
+    centred = residual - np.float32(_median(residual))
     mad = max(_robust_sigma(centred), 1e-6)
     clipped = np.clip(centred, -params.spectrum_clip * mad, params.spectrum_clip * mad)
     spectrum = scipy.fft.rfft2(centred, workers=-1)
@@ -346,7 +359,7 @@ def matched_score(
         template = np.exp(np.float32(-2.0 * math.pi**2 * scale**2) * k2)
         out = scipy.fft.irfft2(whitened * template, s=residual.shape, workers=-1)
         out = out.astype(np.float32)
-        out -= np.float32(np.median(out))
+        out -= np.float32(_median(out))
         np.maximum(best, out / relief_noise(out, contrast, params), out=best)
     return best
 
