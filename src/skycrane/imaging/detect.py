@@ -33,7 +33,7 @@ from skimage import color, io, measure, morphology
 from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
-from skycrane.imaging.classify import classify
+from skycrane.imaging.classify import classify, classify_brightened
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
 from skycrane.imaging.params import DetectParams
@@ -41,7 +41,8 @@ from skycrane.imaging.params import DetectParams
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """One darkened region.
+    """One region that darkened (an impact, a scar, the blast zone) or brightened
+    (the parachute, fresh hardware).
 
     Attributes
     ----------
@@ -50,7 +51,8 @@ class Detection:
     area_m2 : float
         Area of the region.
     darkening : float
-        Mean fractional darkening ``1 - after/before`` over the region.
+        Mean fractional darkening ``1 - after/before`` over the region; negative for a
+        region that brightened (``-darkening`` is its fractional brightening).
     kind : str
         One of :data:`skycrane.imaging.classify.CLASSES`.
     eccentricity : float
@@ -329,8 +331,9 @@ def relief_noise(
 
 def matched_score(
     residual: np.ndarray, contrast: np.ndarray, params: DetectParams = DetectParams()
-) -> np.ndarray:
-    """Largest over blob scales of the whitened matched-filter score of ``residual``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Largest over blob scales of the whitened matched-filter score of ``residual``, for a
+    darker blob and for a brighter one (the same linear statistic, negated).
 
     ``residual`` (log units, > 0 darker) is coloured noise of spectrum ``P(k)`` plus the
     marks.  For a blob of gaussian profile ``S(k)`` the most powerful linear statistic is
@@ -354,14 +357,42 @@ def matched_score(
     f_row = scipy.fft.fftfreq(residual.shape[0]).astype(np.float32)[:, None]
     f_col = scipy.fft.rfftfreq(residual.shape[1]).astype(np.float32)[None, :]
     k2 = f_row**2 + f_col**2
-    best = np.full(residual.shape, -np.inf, dtype=np.float32)
+    darker = np.full(residual.shape, -np.inf, dtype=np.float32)
+    brighter = np.full(residual.shape, -np.inf, dtype=np.float32)
     for scale in params.blob_scales_px:
         template = np.exp(np.float32(-2.0 * math.pi**2 * scale**2) * k2)
         out = scipy.fft.irfft2(whitened * template, s=residual.shape, workers=-1)
         out = out.astype(np.float32)
         out -= np.float32(_median(out))
-        np.maximum(best, out / relief_noise(out, contrast, params), out=best)
-    return best
+        out /= relief_noise(out, contrast, params)
+        np.maximum(darker, out, out=darker)
+        np.maximum(brighter, -out, out=brighter)
+    return darker, brighter
+
+
+def _regions(
+    score: np.ndarray,
+    change: np.ndarray,
+    unmasked: np.ndarray,
+    thresholds: tuple[np.ndarray, float],
+    min_px: int,
+    params: DetectParams,
+) -> list:
+    """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
+
+    Seeds: matched-filter ``score`` above ``k_high`` where the shadow-masked fractional
+    ``change`` exceeds ``thresholds[1]``; each seed grows through the pixels whose
+    ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too); regions under
+    ``min_px`` pixels are dropped.
+    """
+    low, min_change = thresholds
+    seeds = (score > params.k_high) & (change > min_change)
+    if not seeds.any():
+        return []
+    grown = measure.label((unmasked > low) | seeds, connectivity=2)
+    mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
+    mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
+    return measure.regionprops(measure.label(mask, connectivity=2), intensity_image=unmasked)
 
 
 def _major_axis(prop) -> np.ndarray:
@@ -381,7 +412,7 @@ def detect(
     georef: GeoReference | None = None,
     centre_m: tuple[float, float] = (0.0, 0.0),
 ) -> list[Detection]:
-    """Find the regions that became darker between two co-located grey-scale images.
+    """Find the regions that became darker or brighter between two co-located grey images.
 
     Parameters
     ----------
@@ -424,21 +455,20 @@ def detect(
     contrast = relief_contrast(b, params)
     noise = np.maximum(noise, relief_noise(dark, contrast, params))
     low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
-    # seeds only where no shadow moved; regions grow through shadowed pixels too
-    score = matched_score(residual, contrast, params)
-    seeds = (score > params.k_high) & (dark > params.min_darkening)
-    grown = measure.label((unmasked > low) | seeds, connectivity=2)
-    mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
+    scores = matched_score(residual, contrast, params)
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
-    mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
-    labels = measure.label(mask, connectivity=2)
-    props = measure.regionprops(labels, intensity_image=unmasked)
-    if not props:
+    darker = _regions(scores[0], dark, unmasked, (low, params.min_darkening), min_px, params)
+    # fractional brightening after/predicted - 1 is minus the darkening
+    brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
+    if not darker and not brighter:
         return []
-    kinds = classify(props, resolution_m, params)
+    kinds = classify(darker, resolution_m, params)
+    found = [(p, kind, 1.0) for p, kind in zip(darker, kinds, strict=True)]
+    kinds = classify_brightened(brighter, resolution_m, params)
+    found += [(p, kind, -1.0) for p, kind in zip(brighter, kinds, strict=True)]
     xs, ys = pixel_grid(b.shape, resolution_m)
     out = []
-    for p, kind in zip(props, kinds, strict=True):
+    for p, kind, sign in found:
         r, c = p.centroid
         drow, dcol = _major_axis(p)
         out.append(
@@ -446,7 +476,7 @@ def detect(
                 x_m=float(xs[0] + c * resolution_m),
                 y_m=float(ys[0] - r * resolution_m),
                 area_m2=float(p.area * resolution_m**2),
-                darkening=float(p.intensity_mean),
+                darkening=sign * float(p.intensity_mean),
                 kind=kind,
                 eccentricity=float(p.eccentricity),
                 orientation_rad=math.atan2(-drow, dcol) % math.pi,

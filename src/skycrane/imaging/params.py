@@ -24,6 +24,7 @@ class DetectParams:
     k_low: float = 2.5
     low_fraction: float = 0.6
     min_darkening: float = 0.1
+    min_brightening: float = 0.5
     min_area_m2: float = 0.3
     blob_scales_px: tuple[float, ...] = (2.0, 3.0)
     spectrum_clip: float = 3.0
@@ -47,3 +48,4 @@ class DetectParams:
     backshell_min_area_m2: float = 150.0
     backshell_min_eccentricity: float = 0.7
     heat_shield_min_area_m2: float = 700.0
+    parachute_min_area_m2: float = 25.0
