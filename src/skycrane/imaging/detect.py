@@ -228,7 +228,7 @@ def _robust_sigma(values: np.ndarray) -> float:
 
 def darkening_map(
     before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fractional darkening ``1 - after / predicted`` of the aligned pair (:func:`predict_after`):
     with shadows set to no change, and without (for the extent of regions seeded elsewhere).
 
@@ -236,8 +236,10 @@ def darkening_map(
     little beyond Mars' sky-lit shadows, see :mod:`skycrane.imaging.photometry`) in the
     before image, or newly in shadow in the after image (darkened by more than
     ``max_mark_darkening``, more than any mark, whose darkening is the contrast of the
-    disturbed dust), change non-linearly with the sun: they are set to no change, one
-    pixel around them included.  Light gaussian smoothing, median removed.
+    disturbed dust), change non-linearly with the sun: they are set to no change in the
+    first map, ``shadow_margin_px`` pixels around them included (the penumbra the PSF and
+    the smoothing spread).  Light gaussian smoothing, median removed.  Also returns the
+    unsmoothed log change (> 0 darker) and the dilated shadow mask.
     """
     floor_b = max(_median(before), 1e-6)
     floor_a = max(_median(after), 1e-6)
@@ -253,13 +255,13 @@ def darkening_map(
         change > -math.log(1.0 - params.max_mark_darkening)
     )
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
-    masked = np.where(ndimage.binary_dilation(shadow), np.float32(0.0), change)
+    shadow = ndimage.binary_dilation(shadow, iterations=params.shadow_margin_px)
     maps = []
-    for values in (masked, change):
+    for values in (np.where(shadow, np.float32(0.0), change), change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
         smooth -= _median(smooth)
         maps.append((1.0 - np.exp(-smooth)).astype(np.float32))
-    return maps[0], maps[1], masked.astype(np.float32)
+    return maps[0], maps[1], change.astype(np.float32), shadow
 
 
 def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndarray:
@@ -450,12 +452,14 @@ def detect(
     if np.array_equal(a, b):
         return []
     a, _ = register(b, a, params)
-    dark, unmasked, residual = darkening_map(b, a, params)
+    dark, unmasked, residual, shadow = darkening_map(b, a, params)
     noise = local_noise(dark, params.noise_block_px)
     contrast = relief_contrast(b, params)
     noise = np.maximum(noise, relief_noise(dark, contrast, params))
     low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
     scores = matched_score(residual, contrast, params)
+    for score in scores:  # moved shadows are unknown, not change
+        score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     darker = _regions(scores[0], dark, unmasked, (low, params.min_darkening), min_px, params)
     # fractional brightening after/predicted - 1 is minus the darkening

@@ -19,8 +19,9 @@ class DetectParams:
     spectrum_sigma_bins: float = 2.0
     shadow_fraction: float = 0.45
     max_mark_darkening: float = 0.3
+    shadow_margin_px: int = 3
     noise_block_px: int = 64
-    k_high: float = 7.0
+    k_high: float = 9.0
     k_low: float = 2.5
     low_fraction: float = 0.6
     min_darkening: float = 0.1
