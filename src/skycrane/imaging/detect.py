@@ -177,10 +177,13 @@ def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
 
     Three passes of a box of width ``w = sqrt(4 sigma^2 + 1)`` (each of variance
     ``(w^2 - 1)/12``): a gaussian of ``sigma_bins`` to a few per cent, at a cost that does
-    not grow with ``sigma`` (Wells 1986, IEEE Trans. PAMI 8(2) 234).
+    not grow with ``sigma`` (Wells 1986, IEEE Trans. PAMI 8(2) 234).  Under 2 bins (images
+    under 800 px) odd box widths are too coarse a step and the gaussian itself is cheap.
     """
-    width = max(1, 2 * round((math.sqrt(4.0 * sigma_bins**2 + 1.0) - 1.0) / 2.0) + 1)
     shifted = scipy.fft.fftshift(values, axes=0)  # continuous across zero row-frequency
+    if sigma_bins < 2.0:
+        return scipy.fft.ifftshift(ndimage.gaussian_filter(shifted, sigma_bins), axes=0)
+    width = 2 * round((math.sqrt(4.0 * sigma_bins**2 + 1.0) - 1.0) / 2.0) + 1
     for _ in range(3):
         shifted = ndimage.uniform_filter(shifted, width)
     return scipy.fft.ifftshift(shifted, axes=0)
