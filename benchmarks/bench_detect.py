@@ -8,6 +8,13 @@ mis-registration and a 10 % illumination change, then times
 regions, classification), the best and the worst of a few repeats.
 
     python benchmarks/bench_detect.py [--size 4000] [--repeats 3] [--seed 0]
+
+With ``--sites N`` it instead scores N random sites of ``--size`` pixels (seeds
+0..N-1) under the same sun and under the moved sun
+(:func:`skycrane.imaging.score.evaluate_sites`): recall of marks >= 1 m^2, false
+detections, position errors and classification, the table of docs/imaging.md.
+
+    python benchmarks/bench_detect.py --sites 20 --size 800
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=4000, help="image side, pixels")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sites", type=int, default=0, help="score this many sites instead")
     args = parser.parse_args()
     import numpy as np
 
@@ -29,12 +37,17 @@ def main() -> None:
     from skycrane.imaging.score import score
 
     resolution_m = 0.25
+    before = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
+    after = OrbitalPass(60.0, 220.0, gain=0.9, shift_px=(0.5, -0.5))
+    if args.sites:
+        same_sun = OrbitalPass(40.0, 250.0, gain=0.9, shift_px=(0.5, -0.5))
+        for name, second in (("same sun", same_sun), ("sun moved 20/30 deg", after)):
+            sites(name, args.sites, args.size, before, second)
+        return
     rng = np.random.default_rng(args.seed)
     side_m = args.size * resolution_m
     marks = random_site(rng, side_m, side_m)
     t0 = time.perf_counter()
-    before = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
-    after = OrbitalPass(60.0, 220.0, gain=0.9, shift_px=(0.5, -0.5))
     pair = render_pair(rng, marks, (args.size, args.size), resolution_m, before, after)
     render_s = time.perf_counter() - t0
     times = []
@@ -51,6 +64,30 @@ def main() -> None:
     print(
         f"marks >= 1 m2: {s.n_truth}, found {s.recall:.1%}; "
         f"false detections {s.n_false} / {s.n_detections}"
+    )
+
+
+def sites(name: str, n_sites: int, size_px: int, before, after) -> None:
+    """Print the scores of ``n_sites`` rendered sites seen by ``before`` and ``after``."""
+    import numpy as np
+
+    from skycrane.imaging.score import EXPECTED_KIND, evaluate_sites
+
+    t0 = time.perf_counter()
+    s = evaluate_sites(range(n_sites), size_px, 0.25, before, after)
+    errors = np.asarray(s.position_errors_px)
+    right = sum(n for (t, d), n in s.confusion.items() if d in EXPECTED_KIND.get(t, (t,)))
+    print(
+        f"{name}: {n_sites} sites of {size_px}^2 ({time.perf_counter() - t0:.0f} s): "
+        f"marks >= 1 m2 {s.n_truth}, found {s.recall:.1%}, false {s.n_false} / "
+        f"{s.n_detections} ({s.false_fraction:.1%}), position error median / p95 / max "
+        f"{np.median(errors):.2f} / {np.percentile(errors, 95):.2f} / {errors.max():.2f} px, "
+        f"named right {right} / {s.n_found}"
+    )
+    kinds = sorted({t for t, _ in s.confusion})
+    print(
+        "  by kind (right / found): "
+        + ", ".join("{} {}/{}".format(k, *s.accuracy(k)) for k in kinds)
     )
 
 

@@ -30,6 +30,16 @@ field of :class:`skycrane.imaging.params.DetectParams`.
    backshells (with the parachute); tungsten **balance masses** make small craters
    (5-20 m^2) and regions under ``balance_max_area_m2`` are balance masses.
    Anything else stays ``hardware``.
+
+Regions that **brightened** (:func:`classify_brightened`) are what landed on the dust,
+not what disturbed it: the parachute's canopy and fresh hardware, brighter than the
+dusty ground (HiRISE colour view of Curiosity's white parachute beside the backshell's
+darkened impact, NASA/JPL-Caltech/Univ. of Arizona PIA16142, McEwen, HiRISE release
+"Curiosity on the Move", 6 September 2012).  The canopy (21.5 m across, lying folded,
+a few tens of m^2) is the largest bright thing: regions of at least
+``parachute_min_area_m2`` are the
+``parachute``; smaller ones (rover, descent stage, backshell: 3-4.5 m across) are
+``hardware``.
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ CLASSES = (
     "balance_mass",
     "blast_zone",
     "hardware",
+    "parachute",
 )
 
 
@@ -157,3 +168,11 @@ def classify(props: list, resolution_m: float, params: DetectParams) -> list[str
         elif areas[i] < params.balance_max_area_m2:
             kinds[i] = "balance_mass"
     return kinds
+
+
+def classify_brightened(props: list, resolution_m: float, params: DetectParams) -> list[str]:
+    """Kind of each region that brightened: ``parachute`` or ``hardware`` (module docstring)."""
+    return [
+        "parachute" if p.area * resolution_m**2 >= params.parachute_min_area_m2 else "hardware"
+        for p in props
+    ]

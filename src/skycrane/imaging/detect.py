@@ -33,7 +33,7 @@ from skimage import color, io, measure, morphology
 from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
-from skycrane.imaging.classify import classify
+from skycrane.imaging.classify import classify, classify_brightened
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
 from skycrane.imaging.params import DetectParams
@@ -41,7 +41,8 @@ from skycrane.imaging.params import DetectParams
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """One darkened region.
+    """One region that darkened (an impact, a scar, the blast zone) or brightened
+    (the parachute, fresh hardware).
 
     Attributes
     ----------
@@ -50,7 +51,8 @@ class Detection:
     area_m2 : float
         Area of the region.
     darkening : float
-        Mean fractional darkening ``1 - after/before`` over the region.
+        Mean fractional darkening ``1 - after/before`` over the region; negative for a
+        region that brightened (``-darkening`` is its fractional brightening).
     kind : str
         One of :data:`skycrane.imaging.classify.CLASSES`.
     eccentricity : float
@@ -171,9 +173,20 @@ def register(
 
 
 def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
-    """Gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies."""
+    """Near-gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies.
+
+    Three passes of a box of width ``w = sqrt(4 sigma^2 + 1)`` (each of variance
+    ``(w^2 - 1)/12``): a gaussian of ``sigma_bins`` to a few per cent, at a cost that does
+    not grow with ``sigma`` (Wells 1986, IEEE Trans. PAMI 8(2) 234).  Under 2 bins (images
+    under 800 px) odd box widths are too coarse a step and the gaussian itself is cheap.
+    """
     shifted = scipy.fft.fftshift(values, axes=0)  # continuous across zero row-frequency
-    return scipy.fft.ifftshift(ndimage.gaussian_filter(shifted, sigma_bins), axes=0)
+    if sigma_bins < 2.0:
+        return scipy.fft.ifftshift(ndimage.gaussian_filter(shifted, sigma_bins), axes=0)
+    width = 2 * round((math.sqrt(4.0 * sigma_bins**2 + 1.0) - 1.0) / 2.0) + 1
+    for _ in range(3):
+        shifted = ndimage.uniform_filter(shifted, width)
+    return scipy.fft.ifftshift(shifted, axes=0)
 
 
 def predict_after(
@@ -205,6 +218,11 @@ def predict_after(
     return (predicted + log_after.mean()).astype(np.float32)
 
 
+def _median(values: np.ndarray) -> float:
+    """Median of ``values`` on a <= 512^2 subsample (a full-frame median costs seconds)."""
+    return float(np.median(_subsample(values)))
+
+
 def _robust_sigma(values: np.ndarray) -> float:
     """1.4826 MAD of ``values`` on a <= 512^2 subsample."""
     sample = values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
@@ -213,7 +231,7 @@ def _robust_sigma(values: np.ndarray) -> float:
 
 def darkening_map(
     before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fractional darkening ``1 - after / predicted`` of the aligned pair (:func:`predict_after`):
     with shadows set to no change, and without (for the extent of regions seeded elsewhere).
 
@@ -221,11 +239,13 @@ def darkening_map(
     little beyond Mars' sky-lit shadows, see :mod:`skycrane.imaging.photometry`) in the
     before image, or newly in shadow in the after image (darkened by more than
     ``max_mark_darkening``, more than any mark, whose darkening is the contrast of the
-    disturbed dust), change non-linearly with the sun: they are set to no change, one
-    pixel around them included.  Light gaussian smoothing, median removed.
+    disturbed dust), change non-linearly with the sun: they are set to no change in the
+    first map, ``shadow_margin_px`` pixels around them included (the penumbra the PSF and
+    the smoothing spread).  Light gaussian smoothing, median removed.  Also returns the
+    unsmoothed log change (> 0 darker) and the dilated shadow mask.
     """
-    floor_b = max(float(np.median(before)), 1e-6)
-    floor_a = max(float(np.median(after)), 1e-6)
+    floor_b = max(_median(before), 1e-6)
+    floor_a = max(_median(after), 1e-6)
     log_b = np.log(np.maximum(before, 0.02 * floor_b))
     log_a = np.log(np.maximum(after, 0.02 * floor_a))
     # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
@@ -238,12 +258,13 @@ def darkening_map(
         change > -math.log(1.0 - params.max_mark_darkening)
     )
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
+    shadow = ndimage.binary_dilation(shadow, iterations=params.shadow_margin_px)
     maps = []
-    for values in (np.where(ndimage.binary_dilation(shadow), np.float32(0.0), change), change):
+    for values in (np.where(shadow, np.float32(0.0), change), change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
-        smooth -= float(np.median(smooth))
+        smooth -= _median(smooth)
         maps.append((1.0 - np.exp(-smooth)).astype(np.float32))
-    return maps[0], maps[1]
+    return maps[0], maps[1], change.astype(np.float32), shadow
 
 
 def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndarray:
@@ -257,7 +278,7 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     sample = change[:: max(1, change.shape[0] // 512), :: max(1, change.shape[1] // 512)]
     overall = max(1.4826 * float(np.median(np.abs(sample - np.median(sample)))), 1e-6)
     rows, cols = change.shape
-    step = 2 if block_px >= 16 else 1  # every other pixel: neighbours are correlated anyway
+    step = max(1, block_px // 16)  # 16^2 pixels a block: neighbours are correlated anyway
     sub = change[::step, ::step]
     n_r, n_c = max(1, rows // block_px), max(1, cols // block_px)
     b_r, b_c = sub.shape[0] // n_r, sub.shape[1] // n_c
@@ -272,6 +293,111 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     mad = np.maximum(mad, 0.5 * overall).astype(np.float32)
     zoom = (rows / n_r, cols / n_c)
     return ndimage.zoom(mad, zoom, order=1, mode="nearest", grid_mode=True)[:rows, :cols]
+
+
+def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) -> np.ndarray:
+    """Local RMS of the log image's fine detail (scales under ``relief_highpass_px``)."""
+    log_image = np.log(np.maximum(image, 0.02 * max(_median(image), 1e-6)))
+    detail = log_image - ndimage.gaussian_filter(log_image, params.relief_highpass_px)
+    return np.sqrt(ndimage.gaussian_filter(detail * detail, params.relief_window_px))
+
+
+def _subsample(values: np.ndarray) -> np.ndarray:
+    """Every n-th pixel in each direction, leaving about 512 x 512 (neighbours are correlated)."""
+    return values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
+
+
+def relief_noise(
+    change: np.ndarray, contrast: np.ndarray, params: DetectParams = DetectParams()
+) -> np.ndarray:
+    """Noise of ``change`` at every pixel, predicted from the before image's local contrast.
+
+    The shading that the before image cannot predict is the slope across its sun
+    (``tan i_a sin(dA) grad z . u_b_perp``), statistically proportional to the local
+    relief that also makes the before image's fine contrast: fit
+    ``sigma^2 = a + b contrast^2`` to the robust (1.4826 MAD) variance of ``change`` in
+    ``relief_bins`` equal-count bins of ``contrast``, a heteroscedastic model estimated
+    from the pair itself (Carroll & Ruppert 1988, *Transformation and Weighting in
+    Regression*, ch. 3: variance function estimated from binned residuals).
+    """
+    order = np.argsort(_subsample(contrast).ravel())
+    n_bins = params.relief_bins
+    usable = order.size - order.size % n_bins
+    c = _subsample(contrast).ravel()[order[:usable]].reshape(n_bins, -1)
+    v = _subsample(change).ravel()[order[:usable]].reshape(n_bins, -1)
+    mad = 1.4826 * np.median(np.abs(v - np.median(v, axis=1, keepdims=True)), axis=1)
+    design = np.column_stack([np.ones(n_bins), np.median(c, axis=1) ** 2])
+    (a, b), *_ = np.linalg.lstsq(design, mad**2, rcond=None)
+    floor = 1e-6 * float(np.mean(mad**2)) + np.finfo(np.float32).tiny
+    if b <= 0.0:  # no dependence on relief: a constant noise
+        a, b = float(np.mean(mad**2)), 0.0
+    return np.sqrt(np.float32(max(a, floor)) + np.float32(b) * contrast * contrast)
+
+
+def matched_score(
+    residual: np.ndarray, contrast: np.ndarray, params: DetectParams = DetectParams()
+) -> tuple[np.ndarray, np.ndarray]:
+    """Largest over blob scales of the whitened matched-filter score of ``residual``, for a
+    darker blob and for a brighter one (the same linear statistic, negated).
+
+    ``residual`` (log units, > 0 darker) is coloured noise of spectrum ``P(k)`` plus the
+    marks.  For a blob of gaussian profile ``S(k)`` the most powerful linear statistic is
+    ``IFFT[S(k) X(k) / P(k)]`` (the matched filter for coloured noise, e.g. Kay 1998,
+    *Fundamentals of Statistical Signal Processing* vol. II, sec. 4.5); ``P`` is the
+    periodogram of the residual clipped at ``clip`` MADs (so that large marks do not
+    enter it), smoothed over neighbouring frequencies.  Each scale's output is divided
+    by its noise, predicted from the before image's local contrast (:func:`relief_noise`).
+    """
+    centred = residual - np.float32(_median(residual))
+    mad = max(_robust_sigma(centred), 1e-6)
+    clipped = np.clip(centred, -params.spectrum_clip * mad, params.spectrum_clip * mad)
+    spectrum = scipy.fft.rfft2(centred, workers=-1)
+    clipped_spectrum = scipy.fft.rfft2(clipped, workers=-1)
+    sigma = params.spectrum_sigma_bins * max(residual.shape) / 800.0
+    power = _smooth_spectrum(
+        (clipped_spectrum.real**2 + clipped_spectrum.imag**2).astype(np.float32), sigma
+    )
+    power += np.float32(1e-6 * float(power.mean()))
+    whitened = spectrum / power
+    f_row = scipy.fft.fftfreq(residual.shape[0]).astype(np.float32)[:, None]
+    f_col = scipy.fft.rfftfreq(residual.shape[1]).astype(np.float32)[None, :]
+    k2 = f_row**2 + f_col**2
+    darker = np.full(residual.shape, -np.inf, dtype=np.float32)
+    brighter = np.full(residual.shape, -np.inf, dtype=np.float32)
+    for scale in params.blob_scales_px:
+        template = np.exp(np.float32(-2.0 * math.pi**2 * scale**2) * k2)
+        out = scipy.fft.irfft2(whitened * template, s=residual.shape, workers=-1)
+        out = out.astype(np.float32)
+        out -= np.float32(_median(out))
+        out /= relief_noise(out, contrast, params)
+        np.maximum(darker, out, out=darker)
+        np.maximum(brighter, -out, out=brighter)
+    return darker, brighter
+
+
+def _regions(
+    score: np.ndarray,
+    change: np.ndarray,
+    unmasked: np.ndarray,
+    thresholds: tuple[np.ndarray, float],
+    min_px: int,
+    params: DetectParams,
+) -> list:
+    """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
+
+    Seeds: matched-filter ``score`` above ``k_high`` where the shadow-masked fractional
+    ``change`` exceeds ``thresholds[1]``; each seed grows through the pixels whose
+    ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too); regions under
+    ``min_px`` pixels are dropped.
+    """
+    low, min_change = thresholds
+    seeds = (score > params.k_high) & (change > min_change)
+    if not seeds.any():
+        return []
+    grown = measure.label((unmasked > low) | seeds, connectivity=2)
+    mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
+    mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
+    return measure.regionprops(measure.label(mask, connectivity=2), intensity_image=unmasked)
 
 
 def _major_axis(prop) -> np.ndarray:
@@ -291,7 +417,7 @@ def detect(
     georef: GeoReference | None = None,
     centre_m: tuple[float, float] = (0.0, 0.0),
 ) -> list[Detection]:
-    """Find the regions that became darker between two co-located grey-scale images.
+    """Find the regions that became darker or brighter between two co-located grey images.
 
     Parameters
     ----------
@@ -329,24 +455,27 @@ def detect(
     if np.array_equal(a, b):
         return []
     a, _ = register(b, a, params)
-    dark, unmasked = darkening_map(b, a, params)
+    dark, unmasked, residual, shadow = darkening_map(b, a, params)
     noise = local_noise(dark, params.noise_block_px)
-    high = np.maximum(params.k_high * noise, params.min_darkening)
+    contrast = relief_contrast(b, params)
+    noise = np.maximum(noise, relief_noise(dark, contrast, params))
     low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
-    # seeds only where no shadow moved; regions grow through shadowed pixels too
-    seeds = dark > high
-    grown = measure.label((unmasked > low) | seeds, connectivity=2)
-    mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
+    scores = matched_score(residual, contrast, params)
+    for score in scores:  # moved shadows are unknown, not change
+        score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
-    mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
-    labels = measure.label(mask, connectivity=2)
-    props = measure.regionprops(labels, intensity_image=unmasked)
-    if not props:
+    darker = _regions(scores[0], dark, unmasked, (low, params.min_darkening), min_px, params)
+    # fractional brightening after/predicted - 1 is minus the darkening
+    brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
+    if not darker and not brighter:
         return []
-    kinds = classify(props, resolution_m, params)
+    kinds = classify(darker, resolution_m, params)
+    found = [(p, kind, 1.0) for p, kind in zip(darker, kinds, strict=True)]
+    kinds = classify_brightened(brighter, resolution_m, params)
+    found += [(p, kind, -1.0) for p, kind in zip(brighter, kinds, strict=True)]
     xs, ys = pixel_grid(b.shape, resolution_m)
     out = []
-    for p, kind in zip(props, kinds, strict=True):
+    for p, kind, sign in found:
         r, c = p.centroid
         drow, dcol = _major_axis(p)
         out.append(
@@ -354,7 +483,7 @@ def detect(
                 x_m=float(xs[0] + c * resolution_m),
                 y_m=float(ys[0] - r * resolution_m),
                 area_m2=float(p.area * resolution_m**2),
-                darkening=float(p.intensity_mean),
+                darkening=sign * float(p.intensity_mean),
                 kind=kind,
                 eccentricity=float(p.eccentricity),
                 orientation_rad=math.atan2(-drow, dcol) % math.pi,

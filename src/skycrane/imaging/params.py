@@ -19,12 +19,19 @@ class DetectParams:
     spectrum_sigma_bins: float = 2.0
     shadow_fraction: float = 0.45
     max_mark_darkening: float = 0.3
+    shadow_margin_px: int = 3
     noise_block_px: int = 64
-    k_high: float = 6.0
-    k_low: float = 3.0
+    k_high: float = 9.0
+    k_low: float = 2.5
     low_fraction: float = 0.6
     min_darkening: float = 0.1
+    min_brightening: float = 0.5
     min_area_m2: float = 0.3
+    blob_scales_px: tuple[float, ...] = (2.0, 3.0)
+    spectrum_clip: float = 3.0
+    relief_highpass_px: float = 4.0
+    relief_window_px: float = 3.0
+    relief_bins: int = 20
     register_crop_px: int = 1024
     upsample_factor: int = 20
     secondary_max_area_m2: float = 8.0
@@ -42,3 +49,4 @@ class DetectParams:
     backshell_min_area_m2: float = 150.0
     backshell_min_eccentricity: float = 0.7
     heat_shield_min_area_m2: float = 700.0
+    parachute_min_area_m2: float = 25.0

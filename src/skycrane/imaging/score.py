@@ -126,9 +126,11 @@ def score(
     return Score(n_truth, n_found, len(detections), n_false, errors, kinds)
 
 
-# The parachute's mark lies against the backshell's and merges with it: a region
-# that holds it is reported as the backshell (see skycrane.imaging.classify).
-EXPECTED_KIND = {"parachute": "backshell"}
+# The kinds a detection of each truth kind may be named.  The parachute's mark lies
+# against the backshell's and merges with it when it darkens the ground (the region is
+# reported as the backshell); a canopy brighter than the ground is found on its own, a
+# brightened region, as the parachute (see skycrane.imaging.classify).
+EXPECTED_KIND = {"parachute": ("backshell", "parachute")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +158,9 @@ class SiteStats:
 
     def accuracy(self, kind: str) -> tuple[int, int]:
         """``(correct, found)`` blobs of truth ``kind``; correct when classified as expected."""
-        expected = EXPECTED_KIND.get(kind, kind)
+        expected = EXPECTED_KIND.get(kind, (kind,))
         found = sum(n for (t, _), n in self.confusion.items() if t == kind)
-        return self.confusion.get((kind, expected), 0), found
+        return sum(self.confusion.get((kind, e), 0) for e in expected), found
 
 
 def evaluate_sites(
@@ -224,7 +226,7 @@ def score_truth_file(
     for truth_kind, found_kind in s.kinds:
         entry = by_kind.setdefault(truth_kind, {"found": 0, "named_right": 0})
         entry["found"] += 1
-        entry["named_right"] += found_kind == EXPECTED_KIND.get(truth_kind, truth_kind)
+        entry["named_right"] += found_kind in EXPECTED_KIND.get(truth_kind, (truth_kind,))
     errors = np.asarray(s.position_errors_px)
     return {
         "marks_1m2": s.n_truth,
