@@ -160,7 +160,7 @@ def test_lvs_fix_inside_and_outside_its_envelope():
     for vdown, fixed in ((90.0, True), (130.0, False)):
         y[3] = -vdown
         mem[L.M_NAV_X : L.M_NAV_Z + 1] = (40.0, 800.0, -900.0)
-        nav.navigation_event(nav.NAV_TERRAIN, y, p, mem)
+        nav.navigation_event(L.NAV_TERRAIN, 0.0, y, p, mem)
         expect = (40.0, 12.0, -7.0) if fixed else (40.0, 800.0, -900.0)
         np.testing.assert_allclose(mem[L.M_NAV_X : L.M_NAV_Z + 1], expect)
         assert mem[L.M_LVS_FIX] == (1.0 if fixed else -1.0)

@@ -73,12 +73,14 @@ class Disperse:
 
     ``input`` names the dispersion parameter of the mission file
     (``[dispersions.parameters]``); ``floor`` bounds the result from below
-    (a delay cannot make a time negative).
+    (a delay cannot make a time negative); ``convert`` is as :class:`Key`'s
+    (``deg``: the input is in degrees, the field in radians).
     """
 
     input: str
     op: str
     floor: float | None = None
+    convert: str | None = None
 
 
 Source = Key | Derived | Fixed | Preflight | Kernel

@@ -210,7 +210,8 @@ PARAMS = (
     Field(
         "P_NAV",
         "m",
-        "inertial-navigation position error, planet-fixed",
+        "inertial-navigation position error at the first navigation update and at each "
+        "state update (SQ_NAV), planet-fixed",
         Derived("navigation.position_error_enu_m rotated from east-north-up at the target"),
         axes="XYZ",
     ),
@@ -403,6 +404,22 @@ PARAMS = (
         size=ATM_MAX_NODES,
     ),
     *SKIP_PARAMS,
+    Field(
+        "P_BURN_PITCH_ERROR",
+        "rad",
+        "pointing error of an orbital burn's thrust, in the orbit plane: positive tilts it "
+        "from the anti-velocity toward the radial outward",
+        Fixed(0.0, "nominal"),
+        disperse=(Disperse("deorbit_burn_pitch_error_deg", "set", convert="deg"),),
+    ),
+    Field(
+        "P_BURN_YAW_ERROR",
+        "rad",
+        "pointing error of an orbital burn's thrust, out of the orbit plane: positive tilts it "
+        "toward the orbit normal r x v_inertial",
+        Fixed(0.0, "nominal"),
+        disperse=(Disperse("deorbit_burn_yaw_error_deg", "set", convert="deg"),),
+    ),
 )
 
 # --- per-case memory: guidance and sequence state, changed at step boundaries -------------
@@ -650,8 +667,9 @@ SEQUENCE_ROWS = (
     Field(
         "SQ_NAV",
         "enum",
-        "1: terrain-relative fix (P_TRN_*) if inside the LVS envelope; 2: the radar "
-        "locks and the navigation filter blends toward it from then on",
+        "navigation action, one of NAV_*: 1 terrain-relative fix (P_TRN_*) if inside the LVS "
+        "envelope; 2 the radar locks and the navigation filter blends toward it from then on; "
+        "3 state update (GPS or ground): the errors restart from P_NAV_*, P_NAV_VEL_*",
     ),
 )
 
@@ -702,6 +720,8 @@ CODES = {
         "flyaway",
         "ballistic",
     ),
+    # a sequence event's navigation action (SQ_NAV; propagate/navigation.py, navigation_event)
+    "NAV": ("none", "terrain_relative", "radar", "state_update"),
 }
 """``CODES[prefix][k]`` is code k, constant ``{prefix}_{NAME}`` (``TR_ALTITUDE_BELOW``)."""
 EVENT_TRIGGERS = (*CODES["TR"][:6], "parachute_trigger", "sufr_lead", "time_from_start")
@@ -709,7 +729,10 @@ EVENT_TRIGGERS = (*CODES["TR"][:6], "parachute_trigger", "sufr_lead", "time_from
 range trigger and the powered-descent hand-over, which ``parachute_trigger`` (the
 ``[parachute.deploy]`` trigger, velocity, Mach or range) and ``guidance = "powered"`` stand for;
 and ``time_from_start`` (seconds after an ``[orbit]``'s epoch), which packs as ``time``."""
-CODE_ALIASES = {"TR_AGL_BELOW": "TR_ALTITUDE_ABOVE_GROUND_BELOW"}
+CODE_ALIASES = {
+    "TR_AGL_BELOW": "TR_ALTITUDE_ABOVE_GROUND_BELOW",
+    "NAV_TERRAIN": "NAV_TERRAIN_RELATIVE",
+}
 """Short constant names kept for the compiled code's readability."""
 
 STATUS = (

@@ -13,7 +13,8 @@ NAVIGATION_PARAMS = (
     Field(
         "P_NAV_VEL",
         "m/s",
-        "inertial-navigation velocity error at the first navigation update, planet-fixed",
+        "inertial-navigation velocity error at the first navigation update and at each state "
+        "update (SQ_NAV), planet-fixed",
         Derived("navigation.velocity_error_enu_m_s rotated from east-north-up at the target"),
         axes="XYZ",
     ),

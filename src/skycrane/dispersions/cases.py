@@ -208,6 +208,8 @@ APPLIERS = _appliers()
 
 
 def _apply(rows: np.ndarray, column: int, d: Disperse, values: np.ndarray) -> None:
+    if d.convert == "deg":
+        values = np.radians(values)
     if d.op == "scale":
         rows[:, column] *= values
     elif d.op == "add":

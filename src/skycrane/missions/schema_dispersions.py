@@ -29,6 +29,9 @@ PARAMETERS = {
     "engine_thrust_error": "achieved / commanded thrust - 1 of the descent engines",
     "engine_isp_delta_s": "adds to the descent engines' specific impulse",
     "deorbit_burn_thrust_error": "achieved / planned thrust - 1 of an orbital (deorbit) burn",
+    "deorbit_burn_pitch_error_deg": "an orbital burn's pointing error in the orbit plane, "
+    "positive toward the radial outward",
+    "deorbit_burn_yaw_error_deg": "... out of the orbit plane, positive toward its normal r x v",
     "navigation_east_m": "inertial-navigation position error before the terrain fix, east",
     "navigation_north_m": "... north",
     "navigation_up_m": "... up",

@@ -142,7 +142,9 @@ class EventSpec(Section):
     """Name of a ``[parachute_clusters]`` entry deployed at this event."""
     release_parachutes: str | None = None
     """Name of a deployed ``[parachute_clusters]`` entry cut away at this event."""
-    navigation: Literal["terrain_relative", "radar"] | None = None
+    navigation: Literal[CODES["NAV"][1:]] | None = None  # type: ignore[valid-type]
+    """``terrain_relative`` (LVS fix), ``radar`` (lock), ``state_update`` (GPS or ground: the
+    navigation errors restart from the knowledge errors, skycrane.propagate.navigation)."""
     burn: BurnSpec | None = None
     stop: bool = False
 
@@ -338,7 +340,9 @@ class NavigationSpec(Section):
     event with ``navigation = "terrain_relative"`` (Mars 2020's Lander Vision
     System fix, GUIDANCE.md 3.4) replaces it by ``terrain_relative_error_enu_m``;
     an event with ``navigation = "radar"`` (terminal descent sensor lock) starts
-    the navigation filter's blend toward the radar's altitude and velocity.
+    the navigation filter's blend toward the radar's altitude and velocity; an
+    event with ``navigation = "state_update"`` (a GPS fix or a ground uplink)
+    resets the position and velocity errors to the knowledge errors given here.
     Between updates the errors grow as the IMU propagates them
     (skycrane.propagate.navigation). Every error is zero by default: the
     nominal flight navigates perfectly; a Monte Carlo draws them.

@@ -127,10 +127,11 @@ def check_start(spec) -> None:
         raise KeyProblem("entry", given, "exactly one of [entry] and [orbit]")
     events = [] if spec.sequence is None else spec.sequence.events
     dispersed = () if spec.dispersions is None else spec.dispersions.parameters
-    if "deorbit_burn_thrust_error" in dispersed and not any(ev.burn for ev in events):
+    burn_inputs = [name for name in dispersed if name.startswith("deorbit_burn_")]
+    if burn_inputs and not any(ev.burn for ev in events):
         raise KeyProblem(
-            "dispersions.parameters.deorbit_burn_thrust_error",
-            "deorbit_burn_thrust_error",
+            f"dispersions.parameters.{burn_inputs[0]}",
+            burn_inputs[0],
             "a sequence event with a burn to disperse",
         )
     if spec.orbit is None:

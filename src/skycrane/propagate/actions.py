@@ -8,8 +8,9 @@ side of it:
   sequence: lift on/off (balance-mass ejections move the centre of mass),
   aerodynamic configuration, guidance mode, mortar fire or parachute release,
   a parachute cluster's deploy or release, an orbital burn's start or end,
-  navigation fixes and the radar's lock, and jettisons bodies (each recorded in the spawn buffer
-  with its separation velocity, its mass removed from the vehicle);
+  navigation fixes, state updates and the radar's lock, and jettisons bodies (each
+  recorded in the spawn buffer with its separation velocity, its mass removed from the
+  vehicle);
 * :func:`release_rover`: at the sky-crane start the rover hangs on the
   bridles (GUIDANCE.md 3.1), at their static stretch;
 * :func:`rover_touchdown`: the rover's wheels reach the ground and it stays
@@ -171,7 +172,7 @@ def apply_sequence_event(k, t, y, aux, p, mem, seq, bodies, events, spawn):
     if not math.isnan(seq[SQ_BURN_THRUST_N, k]):  # an orbital burn starts or ends
         mem[M_BURN_THRUST_N] = seq[SQ_BURN_THRUST_N, k] * (1.0 + p[P_BURN_THRUST_ERROR])
         mem[M_BURN_ISP_S] = seq[SQ_BURN_ISP_S, k]
-    navigation_event(seq[SQ_NAV, k], y, p, mem)  # LVS fix or radar lock (propagate/navigation.py)
+    navigation_event(seq[SQ_NAV, k], t, y, p, mem)  # LVS fix, radar lock, state update
     if not math.isnan(seq[SQ_BANK, k]):
         mem[M_BANK_CMD] = seq[SQ_BANK, k]
     guidance = seq[SQ_GUIDANCE, k]

@@ -321,8 +321,10 @@ def discrete_updates(first, t, now, flight, events, spawn, thrust_before, sensed
     (:func:`event_action`), then the guidance cycle runs if one is due
     (:func:`guidance_cycle`), then ``now.f`` and ``now.aux`` are brought up
     to date: recomputed if the configuration changed, else patched for the
-    new commands (dynamics.update_commands). Returns (status: a terminal
-    layout.ST_* or -1, whether the configuration changed).
+    new commands (dynamics.update_commands). A cycle updates the navigation
+    errors, a jump in the navigated height or range: the sequence events whose
+    triggers it carried past zero fire then (:func:`settle_sequence`). Returns
+    (status: a terminal layout.ST_* or -1, whether the configuration changed).
     """
     status, changed = event_action(first, t, now, flight, events, spawn, sensed)
     cycled = False
@@ -335,4 +337,14 @@ def discrete_updates(first, t, now, flight, events, spawn, thrust_before, sensed
         rhs(t, now.y, p, mem, model, now.f, now.aux)
     elif cycled:
         update_commands(t, now.y, p, mem, thrust_before, now.f, now.aux)
+    if status < 0 and cycled:
+        # the cycle brought the navigation errors up to date: a trigger on the navigated
+        # state (height above ground, range) that this jump carried past zero holds now,
+        # where the step's crossing test (above zero before, at or below after) cannot see it
+        k = mem[M_SEQ_NEXT]
+        if not settle_sequence(t, now, flight, events, spawn, sensed):
+            status = ST_SPAWN_OVERFLOW
+        if mem[M_SEQ_NEXT] != k:
+            changed = True
+            rhs(t, now.y, p, mem, model, now.f, now.aux)
     return status, changed

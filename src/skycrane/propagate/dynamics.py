@@ -99,6 +99,8 @@ from skycrane.contract.layout import (
     M_THRUST_Y,
     M_THRUST_Z,
     M_TOUCHED,
+    P_BURN_PITCH_ERROR,
+    P_BURN_YAW_ERROR,
     P_CD_SCALE,
     P_CHUTE_CD_SCALE,
     P_CHUTE_D0_M,
@@ -181,11 +183,15 @@ def burn_terms(y, p, mem, omega):
     """``(ax, ay, az, thrust_n, dm_kg_s)`` of an orbital burn (the deorbit burn), or zeros.
 
     The thrust T (the event's, times 1 + P_BURN_THRUST_ERROR) points along the
-    inertial anti-velocity, -(v + omega x r) / |v + omega x r|: retrograde in
-    the orbit, the direction that lowers the orbital energy fastest per unit of
-    propellant (Vallado 2013, sec. 6.3), re-pointed continuously as an
-    attitude-hold in the local-vertical frame would. The flow is
-    dm/dt = -T / (Isp g0).
+    inertial anti-velocity, -t with t = (v + omega x r) / |v + omega x r|:
+    retrograde in the orbit, the direction that lowers the orbital energy
+    fastest per unit of propellant (Vallado 2013, sec. 6.3), re-pointed
+    continuously as an attitude-hold in the local-vertical frame would. A
+    pointing error tilts it by the pitch p (P_BURN_PITCH_ERROR, in the orbit
+    plane) and the yaw w (P_BURN_YAW_ERROR, out of it):
+    d = -cos p cos w t + sin p q + cos p sin w n, with n = r x t / |r x t| the
+    orbit normal and q = t x n the radial outward normal to t (a unit vector
+    for any p, w). The flow is dm/dt = -T / (Isp g0).
     """
     thrust = mem[M_BURN_THRUST_N]
     if thrust <= 0.0:
@@ -194,10 +200,29 @@ def burn_terms(y, p, mem, omega):
     viy = y[4] + omega * y[0]
     viz = y[5]
     vi = math.sqrt(vix * vix + viy * viy + viz * viz)
+    dm = -thrust / (mem[M_BURN_ISP_S] * G0_M_S2)
     if vi <= 0.0:
-        return 0.0, 0.0, 0.0, thrust, -thrust / (mem[M_BURN_ISP_S] * G0_M_S2)
-    a = thrust / (carried_mass_kg(y, p, mem) * vi)
-    return -a * vix, -a * viy, -a * viz, thrust, -thrust / (mem[M_BURN_ISP_S] * G0_M_S2)
+        return 0.0, 0.0, 0.0, thrust, dm
+    mass = carried_mass_kg(y, p, mem)
+    pitch, yaw = p[P_BURN_PITCH_ERROR], p[P_BURN_YAW_ERROR]
+    tx, ty, tz = vix / vi, viy / vi, viz / vi
+    nx = y[1] * tz - y[2] * ty
+    ny = y[2] * tx - y[0] * tz
+    nz = y[0] * ty - y[1] * tx
+    nn = math.sqrt(nx * nx + ny * ny + nz * nz)
+    if (pitch == 0.0 and yaw == 0.0) or nn <= 0.0:
+        a = thrust / (mass * vi)
+        return -a * vix, -a * viy, -a * viz, thrust, dm
+    a = thrust / mass
+    nx, ny, nz = nx / nn, ny / nn, nz / nn
+    qx = ty * nz - tz * ny
+    qy = tz * nx - tx * nz
+    qz = tx * ny - ty * nx
+    ct, st, cw, sw = math.cos(pitch), math.sin(pitch), math.cos(yaw), math.sin(yaw)
+    dx = -ct * cw * tx + st * qx + ct * sw * nx
+    dy = -ct * cw * ty + st * qy + ct * sw * ny
+    dz = -ct * cw * tz + st * qz + ct * sw * nz
+    return a * dx, a * dy, a * dz, thrust, dm
 
 
 @numba.njit(**SCALAR_INLINE)

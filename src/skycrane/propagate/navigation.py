@@ -38,6 +38,12 @@ to the truth to give guidance its navigated state. This module changes them:
   ``navigation = "terrain_relative"``): inside the LVS envelope the horizontal
   position error becomes the case's P_TRN_* (GUIDANCE.md 3.4); outside it
   the IMU error stays and M_LVS_FIX records -1.
+* :func:`state_update` -- an external update of the whole navigated state
+  (event ``navigation = "state_update"``): a GPS-aided solution's last fix
+  before the plasma blackout, or a ground uplink. The position and velocity
+  errors become the case's knowledge errors again (P_NAV_*, P_NAV_VEL_*) and
+  the free-inertial growth restarts from them at the event; the attitude
+  error (P_IMU_ATT_*) and the accelerometer's errors are the IMU's and stay.
 
 Noise is drawn from a counter-based stream: draw j of a case is a pure
 function of (P_NAV_SEED, j) (SplitMix64, Steele, Lea & Flood, OOPSLA 2014;
@@ -65,6 +71,9 @@ from skycrane.contract.layout import (
     M_NAV_Y,
     M_NAV_Z,
     M_TDS_LOCK,
+    NAV_RADAR,
+    NAV_STATE_UPDATE,
+    NAV_TERRAIN,
     P_ACC_BIAS_X,
     P_ACC_BIAS_Y,
     P_ACC_BIAS_Z,
@@ -74,6 +83,12 @@ from skycrane.contract.layout import (
     P_IMU_ATT_Y,
     P_IMU_ATT_Z,
     P_NAV_SEED,
+    P_NAV_VEL_X,
+    P_NAV_VEL_Y,
+    P_NAV_VEL_Z,
+    P_NAV_X,
+    P_NAV_Y,
+    P_NAV_Z,
     P_TDS_ALT_NOISE_FRAC,
     P_TDS_RATE_HZ,
     P_TDS_TAU_S,
@@ -85,11 +100,6 @@ from skycrane.contract.layout import (
 from skycrane.guidance.terrain_nav import in_lvs_envelope
 from skycrane.planets.constants import PC_A, PC_J2, PC_MU, PC_OMEGA
 from skycrane.planets.gravity import gravity_j2
-
-NAV_RADAR = 2.0
-"""SQ_NAV code of the radar's lock."""
-NAV_TERRAIN = 1.0
-"""SQ_NAV code of the terrain-relative fix."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -266,9 +276,25 @@ def navigation_update(t, y, f, aux, p, mem, planet):
 
 
 @numba.njit(**STEP_PATH)
-def navigation_event(code, y, p, mem):
-    """A sequence event's navigation action (SQ_NAV code): radar lock or terrain-relative fix."""
+def state_update(t, p, mem):
+    """An external update of the navigated state at ``t``: the errors restart from the case's
+    knowledge errors P_NAV_*, P_NAV_VEL_* and grow from ``t`` on (module docstring)."""
+    mem[M_NAV_X] = p[P_NAV_X]
+    mem[M_NAV_Y] = p[P_NAV_Y]
+    mem[M_NAV_Z] = p[P_NAV_Z]
+    mem[M_NAV_VEL_X] = p[P_NAV_VEL_X]
+    mem[M_NAV_VEL_Y] = p[P_NAV_VEL_Y]
+    mem[M_NAV_VEL_Z] = p[P_NAV_VEL_Z]
+    mem[M_NAV_T] = t
+
+
+@numba.njit(**STEP_PATH)
+def navigation_event(code, t, y, p, mem):
+    """A sequence event's navigation action (SQ_NAV, one of NAV_*) at ``t``: terrain-relative
+    fix, radar lock or state update."""
     if code == NAV_TERRAIN:
         terrain_fix(y, p, mem)
     elif code == NAV_RADAR:
         mem[M_TDS_LOCK] = 1.0
+    elif code == NAV_STATE_UPDATE:
+        state_update(t, p, mem)

@@ -173,7 +173,7 @@ def build_sequence(
             seq[L.SQ_CLUSTER_DEPLOY, k] = clusters.index(ev.deploy_parachutes)
         if ev.release_parachutes is not None:
             seq[L.SQ_CLUSTER_RELEASE, k] = clusters.index(ev.release_parachutes)
-        seq[L.SQ_NAV, k] = {"terrain_relative": 1.0, "radar": 2.0}.get(ev.navigation, 0.0)
+        seq[L.SQ_NAV, k] = L.CODE["NAV"][ev.navigation or "none"]
         seq[L.SQ_STOP, k] = 1.0 if ev.stop else 0.0
         seq[L.SQ_SPAWN0, k] = len(bodies_order)
         seq[L.SQ_SPAWN_N, k] = len(ev.jettison)

@@ -407,7 +407,8 @@ def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
             f"selection (powered_descent.divert_max_m) to predict from{why}",
         )
     y = raw.event_y[0, L.EV_SEQ0 + k]
-    trn = bool(np.any(seq[L.SQ_NAV, :k] > 0.0))
+    resets = [c for c in seq[L.SQ_NAV, :k] if c in (L.NAV_TERRAIN, L.NAV_STATE_UPDATE)]
+    trn = bool(resets) and resets[-1] == L.NAV_TERRAIN  # the last reset's position error
     first = L.P_TRN_X if trn else L.P_NAV_X
     nav = nominal.params[0, first : first + 3]
     tgt = nominal.params[0, L.P_TGT_X : L.P_TGT_Z + 1]
