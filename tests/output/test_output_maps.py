@@ -31,14 +31,15 @@ from typer.testing import CliRunner
 import skycrane
 from skycrane.cli import app
 from skycrane.output import mc_plots, plots
-from skycrane.planets import enu_matrix, pf_from_lla
+from skycrane.planets import east_north_m
 
 
 def _enu_m(mission, lat, lon):
-    tgt, planet = mission.spec.target, mission.planet
-    o = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet)
-    rot = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
-    return (rot @ (pf_from_lla(lat, lon, tgt.altitude_m, planet) - o))[:2]
+    """East and north of the target [m] in the frame of the reduction's body columns: the
+    azimuthal-equidistant plane (distance and bearing from the target kept exactly)."""
+    tgt = mission.spec.target
+    e, n = east_north_m(tgt.latitude_deg, tgt.longitude_deg, lat, lon, mission.planet.mean_radius_m)
+    return np.array([e, n])
 
 
 def _drawn(fig):

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
 from skycrane.output import plots
-from skycrane.planets import enu_matrix, pf_from_lla
+from skycrane.planets import east_north_m
 
 
 def _gids(ax, kind, prefix):
@@ -163,10 +163,11 @@ def test_output_powered_descent(result, mission):
 
 
 def _enu_m(mission, lat, lon):
-    tgt, planet = mission.spec.target, mission.planet
-    o = pf_from_lla(tgt.latitude_deg, tgt.longitude_deg, tgt.altitude_m, planet)
-    rot = enu_matrix(tgt.latitude_deg, tgt.longitude_deg, planet)
-    return rot @ (pf_from_lla(lat, lon, tgt.altitude_m, planet) - o)
+    """East and north of the target [m] in the frame of the reduction's body columns: the
+    azimuthal-equidistant plane (distance and bearing from the target kept exactly)."""
+    tgt = mission.spec.target
+    e, n = east_north_m(tgt.latitude_deg, tgt.longitude_deg, lat, lon, mission.planet.mean_radius_m)
+    return np.array([e, n, 0.0])
 
 
 def test_output_site_map_points_at_result_positions(result, mission):
