@@ -48,12 +48,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skycrane.analysis.surface import has_sea, surface_kind
 from skycrane.contract import layout as L
 from skycrane.contract.columns import BODY_COLUMNS, EVENT_COLUMNS
 from skycrane.landing_airbag import airbag_columns
 from skycrane.missions.loader import Mission
 from skycrane.planets import east_north_m, great_circle, lla_from_pf, local_from_velocity_pf
+from skycrane.planets.surface import has_sea, surface_kind
 from skycrane.propagate.derived import derived_cases
 from skycrane.propagate.kernel import RawBatch
 from skycrane.reduction_heating import heating_columns
@@ -544,7 +544,7 @@ def lands_itself(mission: Mission) -> bool:
 
 def _surfaces(where: dict, planet_name: str) -> dict[str, np.ndarray]:
     """Land or ocean under each body's rest points ``where[name] = (lat_deg, lon_deg)``, in
-    one look-up of the GLOBE mask (skycrane.analysis.surface); None off Earth (no sea) and
+    one look-up of the GLOBE mask (skycrane.planets.surface); None off Earth (no sea) and
     where a body did not come to rest."""
     n = {name: len(lat) for name, (lat, _) in where.items()}
     if not where or not has_sea(planet_name):

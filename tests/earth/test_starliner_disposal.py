@@ -26,12 +26,12 @@ import pytest
 from typer.testing import CliRunner
 
 import skycrane
-from skycrane.analysis.surface import LAND, OCEAN, has_sea, surface_kind
 from skycrane.cli import app
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 from skycrane.missions.loader import load_mission
 from skycrane.montecarlo import run_monte_carlo
+from skycrane.planets.surface import LAND, OCEAN, has_sea, surface_kind
 from skycrane.propagate.kernel import run_batch
 from skycrane.sequence.bodies import body_tracks, fly_bodies
 from skycrane.sequence.build import build_batch

@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 from skycrane.analysis.boundary import outside_summary
 from skycrane.analysis.ellipse import empirical_ellipse, gaussian_ellipse
 from skycrane.analysis.sensitivity import group_of, variance_shares_of
-from skycrane.analysis.surface import LAND, OCEAN
 from skycrane.contract import layout as L
 from skycrane.missions.loader import Mission
+from skycrane.planets.surface import LAND, OCEAN
 
 PERCENTILE_COLUMNS = (
     "parachute_deploy.mach",
@@ -213,7 +213,7 @@ def summarize(path: str | Path, mission: Mission) -> dict:
 def surface_counts(pf: pq.ParquetFile, bodies: list[str], ok: np.ndarray) -> dict:
     """Per body, how many of the ``ok`` cases it came to rest on land and in the ocean.
 
-    From the table's ``body.<name>.surface`` (skycrane.analysis.surface; Earth only: a
+    From the table's ``body.<name>.surface`` (skycrane.planets.surface; Earth only: a
     body whose column is empty, as on Mars, is left out).
     """
     out = {}

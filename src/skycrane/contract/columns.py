@@ -49,7 +49,7 @@ BODY_COLUMNS = (
         "surface",
         "-",
         "land or ocean under the rest point (Earth, GLOBE land mask: "
-        "skycrane.analysis.surface); none on Mars",
+        "skycrane.planets.surface); none on Mars",
     ),
     Column(
         "impact_angle_deg",

@@ -363,7 +363,7 @@ def hardware_table(result) -> Table:
     """A row per body of ``result.bodies``: rest point, distance and bearing from the rover.
 
     The impact-angle column only when some body has one; the surface (land or ocean,
-    :mod:`skycrane.analysis.surface`) only on Earth.
+    :mod:`skycrane.planets.surface`) only on Earth.
     """
     angles = any(b.impact_angle_deg is not None for b in result.bodies)
     surface = any(b.surface is not None for b in result.bodies)
