@@ -194,12 +194,28 @@ def _read_with_bases(
             label,
             [InputError("base", base, f"a preset {PRESETS} or an existing file ({base_source})")],
         )
-    base_raw, _, _ = _read_with_bases(base_source, depth + 1)
+    base_raw, base_dir, _ = _read_with_bases(base_source, depth + 1)
+    _anchor_table_file(base_raw, base_dir)
     if found_base is not None:
         found_base.append((base, base_raw))
     merged = _deep_merge(base_raw, raw)
     merged.pop("base", None)
     return merged, path.parent, user_keys
+
+
+def _anchor_table_file(raw: dict[str, Any], base_dir: Path) -> None:
+    """Resolve a base's relative ``atmosphere.table_file`` against the base's directory.
+
+    A relative path means what it meant in the file that wrote it: the msl preset's
+    Gale atmosphere (``atmosphere/data``) must stay found from a file that has
+    ``base = "msl"`` elsewhere.
+    """
+    atmosphere = raw.get("atmosphere")
+    if not isinstance(atmosphere, dict):
+        return
+    table = atmosphere.get("table_file")
+    if isinstance(table, str) and table and not Path(table).is_absolute():
+        atmosphere["table_file"] = str(base_dir / table)
 
 
 def _require_mission_sections(raw: dict[str, Any], label: str) -> None:
