@@ -227,14 +227,23 @@ def image(
         float | None,
         typer.Option(
             "--resolution-m",
-            help="Image scale [m/px]; default: the finest HiRISE scale (0.25, 0.5, 1, 2, 4) "
-            "at which the rover, descent stage, backshell and heat shield all fit.",
+            help="Image scale [m/px]; default: HiRISE's 0.25, or with --whole-landing the "
+            "finest HiRISE scale (0.25, 0.5, 1, 2, 4) at which the whole near field fits.",
         ),
     ] = None,
+    whole_landing: Annotated[
+        bool,
+        typer.Option(
+            "--whole-landing",
+            help="Frame every near-field body (rover, descent stage, backshell, heat shield), "
+            "at a coarser scale if need be; default: those that fit with the rover.",
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris [integer].")] = 0,
     max_size_px: Annotated[
-        int, typer.Option("--max-size-px", help="Largest image side [px].")
-    ] = 8192,
+        int | None,
+        typer.Option("--max-size-px", help="Largest image side [px]; default 6400."),
+    ] = None,
     sun_incidence_deg: Annotated[
         tuple[float, float],
         typer.Option(
@@ -265,19 +274,21 @@ def image(
 ) -> None:
     """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
 
-    The frame holds the near field (rover, descent stage and its fragments, backshell,
-    parachute, heat shield) with a 50 m margin; a warning names any of them left
-    outside. The ground is the mission's site terrain with craters, rocks and ripples,
-    lit by each pass's sun (shadows move between passes) and seen by a HiRISE-class
-    camera. Coordinates are metres east/north of the rover on its tangent plane (the
-    world files carry them); each image also gets a .geo.json sidecar and an 8-bit
-    browse PNG.
+    The frame (at most --max-size-px a side, 0.25 m/px) holds the rover and the
+    near-field bodies (descent stage and its fragments, backshell, parachute, heat
+    shield) that fit with it, with a 50 m margin; a warning names those left outside,
+    and --whole-landing frames them all at a coarser scale. The ground is the
+    mission's site terrain with craters, rocks and ripples, lit by each pass's sun
+    (shadows move between passes) and seen by a HiRISE-class camera. Coordinates
+    are metres east/north of the rover on its tangent plane (the world files carry
+    them); each image also gets a .geo.json sidecar and an 8-bit browse PNG.
     """
     import numpy as np
 
     from skycrane.api import load_mission, simulate
     from skycrane.imaging import OrbitalPass, render_pair, write_pair
     from skycrane.imaging.landing import (
+        DEFAULT_FRAME_PX,
         landing_frame,
         marks_from_landing,
         rover_georeference,
@@ -286,6 +297,7 @@ def image(
 
     if resolution_m is not None and not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
         _fail(InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}"))
+    max_size_px = DEFAULT_FRAME_PX if max_size_px is None else max_size_px
     if not 16 <= max_size_px <= 8192:
         _fail(InputError("--max-size-px", max_size_px, "a side of 16 to 8192 pixels"))
     if not illumination_gain > 0.0:
@@ -307,10 +319,13 @@ def image(
             result = simulate(spec)
             rng = np.random.default_rng(seed)
             marks = marks_from_landing(result, spec, rng)
-            frame = landing_frame(marks, resolution_m, max_size_px)
+            frame = landing_frame(marks, resolution_m, max_size_px, hold_all=whole_landing)
             georef = rover_georeference(result, spec)
             size = frame.size_px
-            bar.update(task, description=f"rendering {size} x {size} px")
+
+            def stage(name: str) -> None:
+                bar.update(task, description=f"rendering {size} x {size} px: {name}")
+
             pair = render_pair(
                 rng,
                 marks,
@@ -320,6 +335,7 @@ def image(
                 after=after_pass,
                 origin_m=frame.centre_m,
                 base_height_m=site_heights(spec, georef, frame),
+                progress=stage,
             )
             bar.update(task, description=f"writing {output}")
             files = write_pair(output, pair, origin_m=frame.centre_m, georef=georef)
@@ -328,7 +344,7 @@ def image(
     if frame.left_out:
         typer.echo(
             f"warning: the {frame.resolution_m:g} m/px frame of {size} px leaves out "
-            f"{', '.join(frame.left_out)}; use a coarser --resolution-m or a larger --max-size-px",
+            f"{', '.join(frame.left_out)}; --whole-landing holds them all at a coarser scale",
             err=True,
         )
     out = _stdout()
