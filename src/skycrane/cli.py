@@ -237,6 +237,7 @@ def image(
             "--whole-landing",
             help="Frame every near-field body (rover, descent stage, backshell, heat shield), "
             "at a coarser scale if need be; default: those that fit with the rover.",
+            metavar=_FLAG,
         ),
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris [integer].")] = 0,
