@@ -27,7 +27,10 @@ JGR 106(E10) 23823, TES albedo).  A mark removes or buries the dust on a fractio
 contrast of complete removal (``1 - 0.14/0.25 = 0.45`` for the crash); fresh
 impacts on Mars are seen exactly so, as dark spots where the dust was blown away
 (Daubar et al. 2013, Icarus 225, 506).  A negative ``darkening`` brightens: the
-white parachute canopy lying on the ground.
+white parachute canopy lying on the ground.  Such a mark is an opaque object, not a
+change of the dust: where it lies its albedo ``1 - darkening`` times the ground's
+replaces whatever lies under it (the backshell's dark mark under the canopy's edge),
+``transmission = (1 - c) T + c (1 - darkening)`` with ``c`` its soft coverage.
 
 *Impact fans* (``"fan"``): the ejecta blanket thins as ``(r / r_c)^-3`` beyond the
 crater rim ``r_c`` (McGetchin, Settle & Head 1973, EPSL 20, 226), and its areal
@@ -76,10 +79,10 @@ FORBIDDEN_ZONE_DEG = 20.0
 N_RAYS = 24
 RAY_WIDTH_RAD = math.radians(3.0)
 RAY_GAIN = 1.5
+"""Rays carry up to ``1 + RAY_GAIN`` times the ejecta of the blanket between them."""
 RAY_TABLE_SIZE = 4096
 HALF = math.log(2.0)
 """Mean grain layers that cover half the dust: a graded mark's outline is where f = 1/2."""
-"""Rays carry up to ``1 + RAY_GAIN`` times the ejecta of the blanket between them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,37 +310,80 @@ def rasterise(
     -------
     transmission : ndarray of float32
         Product over marks of ``1 - darkening * f`` (``f`` the disturbed fraction of
-        the dust, soft-edged by ``coverage`` for uniform marks); multiply the albedo by it.
+        the dust, soft-edged by ``coverage`` for uniform marks), brightening marks laid
+        over what is under them (module docstring); multiply the albedo by it.
     labels : ndarray of int32
         Index + 1 of the mark covering each pixel with coverage >= 0.5 (later marks win),
         0 elsewhere: the truth mask.
     coverage : ndarray of float32
         Maximum soft coverage in ``[0, 1]``.
     """
-    xs, ys = pixel_grid(shape, resolution_m)
-    xs = xs + origin_m[0]
-    ys = ys + origin_m[1]
     transmission = np.ones(shape, dtype=np.float32)
     labels = np.zeros(shape, dtype=np.int32)
     coverage = np.zeros(shape, dtype=np.float32)
-    edge = max(edge_m, 1e-6)
     for index, mark in enumerate(marks, start=1):
-        reach = _reach_m(mark) + edge
-        c0 = int(np.searchsorted(xs, mark.x_m - reach))
-        c1 = int(np.searchsorted(xs, mark.x_m + reach))
-        # ys decreases with row: flip the search.
-        r0 = int(np.searchsorted(-ys, -(mark.y_m + reach)))
-        r1 = int(np.searchsorted(-ys, -(mark.y_m - reach)))
-        if c1 <= c0 or r1 <= r0:
+        found = _mark_window(mark, shape, resolution_m, edge_m, origin_m)
+        if found is None:
             continue
-        dx = xs[None, c0:c1] - mark.x_m
-        dy = ys[r0:r1, None] - mark.y_m
-        sd, fraction = _signed_distance(mark, dx, dy)
-        cov = np.clip(0.5 - sd / edge, 0.0, 1.0).astype(np.float32)
-        if mark.shape == "ellipse" and mark.kind != "blast_zone":
-            fraction = cov  # uniformly disturbed inside, soft-edged
-        window = (slice(r0, r1), slice(c0, c1))
-        transmission[window] *= (1.0 - mark.darkening * fraction).astype(np.float32)
+        window, fraction, cov = found
+        if mark.darkening < 0.0:  # an object lying on the ground hides what is under it
+            below = transmission[window]
+            transmission[window] = below + cov * np.float32(1.0 - mark.darkening) - cov * below
+        else:
+            transmission[window] *= (1.0 - mark.darkening * fraction).astype(np.float32)
         labels[window][cov >= 0.5] = index
         np.maximum(coverage[window], cov, out=coverage[window])
     return transmission, labels, coverage
+
+
+def _mark_window(
+    mark: Mark,
+    shape: tuple[int, int],
+    resolution_m: float,
+    edge_m: float,
+    origin_m: tuple[float, float],
+) -> tuple[tuple[slice, slice], np.ndarray, np.ndarray] | None:
+    """The pixel window a mark reaches, its disturbed fraction ``f`` and its soft coverage
+    of the truth outline there; None when the mark lies outside the grid."""
+    xs, ys = pixel_grid(shape, resolution_m)
+    xs = xs + origin_m[0]
+    ys = ys + origin_m[1]
+    edge = max(edge_m, 1e-6)
+    reach = _reach_m(mark) + edge
+    c0 = int(np.searchsorted(xs, mark.x_m - reach))
+    c1 = int(np.searchsorted(xs, mark.x_m + reach))
+    # ys decreases with row: flip the search.
+    r0 = int(np.searchsorted(-ys, -(mark.y_m + reach)))
+    r1 = int(np.searchsorted(-ys, -(mark.y_m - reach)))
+    if c1 <= c0 or r1 <= r0:
+        return None
+    dx = xs[None, c0:c1] - mark.x_m
+    dy = ys[r0:r1, None] - mark.y_m
+    sd, fraction = _signed_distance(mark, dx, dy)
+    cov = np.clip(0.5 - sd / edge, 0.0, 1.0).astype(np.float32)
+    if mark.shape == "ellipse" and mark.kind != "blast_zone":
+        fraction = cov  # uniformly disturbed inside, soft-edged
+    return (slice(r0, r1), slice(c0, c1)), fraction, cov
+
+
+def footprints(
+    marks: list[Mark],
+    shape: tuple[int, int],
+    resolution_m: float,
+    edge_m: float = 0.3,
+    origin_m: tuple[float, float] = (0.0, 0.0),
+) -> list[tuple[tuple[slice, slice], np.ndarray] | None]:
+    """Each mark's own footprint on the grid: where it disturbs at least half the dust.
+
+    One entry per mark, in order: its window (a pair of slices) and the boolean mask of
+    the pixels in it where the disturbed fraction ``f >= 1/2`` (the soft-edged outline of
+    a uniform mark; the crater, the fan and the rays of an impact where its ejecta cover
+    half the dust; the streaked scour of a blast zone), or None when no pixel is in it.
+    Overlapping marks keep their whole footprints (unlike ``rasterise``'s labels).
+    """
+    out: list[tuple[tuple[slice, slice], np.ndarray] | None] = []
+    for mark in marks:
+        found = _mark_window(mark, shape, resolution_m, edge_m, origin_m)
+        mask = None if found is None else found[1] >= 0.5
+        out.append(None if mask is None or not mask.any() else (found[0], mask))
+    return out
