@@ -448,6 +448,8 @@ def _half_maximum_regions(
         if window is None:
             continue
         basin = basins[window] == index
+        if not (basin & seeds[window]).any():
+            continue  # a peak the matched filter did not confirm
         # the mark's own peak: smaller marks on it and noise spikes opened away
         opened = ndimage.grey_opening(np.where(basin, values[window], 0.0), footprint=PEAK_DISC)
         peak = np.unravel_index(int(np.argmax(opened)), opened.shape)
