@@ -117,6 +117,15 @@ def _fail(exc: SkycraneError) -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
+def _lat_lon(text: str) -> tuple[float, float]:
+    """``"LAT,LON"`` in degrees (``--rover``)."""
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InputError("--rover", text, "LAT,LON in degrees, e.g. 18.4447,77.4508") from None
+    return lat, lon
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"skycrane {__version__}")
@@ -382,16 +391,26 @@ def detect(
             help="A truth.json (from `skycrane image`) to score the detections against [file].",
         ),
     ] = None,
+    rover: Annotated[
+        str | None,
+        typer.Option(
+            "--rover",
+            help="The rover's LAT,LON: every detection also gets east_of_rover_m and "
+            "north_of_rover_m; needs BEFORE's .geo.json sidecar [deg,deg].",
+        ),
+    ] = None,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
     Positions are metres east/north of the image centre. When BEFORE has a
     .geo.json sidecar (written by `skycrane image`), every detection also gets
-    latitude_deg and longitude_deg; otherwise those are null.
+    latitude_deg and longitude_deg; otherwise those are null. With --rover LAT,LON
+    (and the sidecar) every detection also gets east_of_rover_m and north_of_rover_m.
     """
 
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
+    from skycrane.imaging.detect import from_rover
     from skycrane.imaging.georef import read_sidecar, sidecar_path
     from skycrane.imaging.score import score_truth_file
 
@@ -412,6 +431,10 @@ def detect(
         with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+        if rover is not None:
+            if georef is None:
+                raise InputError("--rover", rover, f"a .geo.json sidecar beside {before}")
+            found = from_rover(found, georef, centre_m, _lat_lon(rover))
         scored = (
             None
             if truth is None
@@ -436,12 +459,15 @@ def detect(
     table = Table(title=f"{len(found)} darkened regions")
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
     cols += [] if georef is None else ["lat [°]", "lon [°]"]
+    cols += [] if rover is None else ["east of rover [m]", "north of rover [m]"]
     for col in cols:
         table.add_column(escape(col), justify="left" if col == "kind" else "right")
     for d in found:
         row = [d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"]
         if georef is not None:
             row += [f"{d.latitude_deg:.6f}", f"{d.longitude_deg:.6f}"]
+        if rover is not None:
+            row += [f"{d.east_of_rover_m:.1f}", f"{d.north_of_rover_m:.1f}"]
         table.add_row(*row)
     _stdout().print(table)
 

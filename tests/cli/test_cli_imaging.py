@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 import skycrane
 from skycrane.cli import app
-from skycrane.imaging import render_pair, write_pair
+from skycrane.imaging import GeoReference, render_pair, write_pair
 from skycrane.imaging.debris import random_site
 
 RUNNER = CliRunner()
@@ -85,6 +85,35 @@ def test_detect_bad_input_exits_2(tmp_path) -> None:
         lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("error:"), lines
         assert "Traceback" not in result.output
+
+
+def test_detect_positions_relative_to_the_rover(tmp_path) -> None:
+    """Invariant: with `--rover LAT,LON` every detection's east_of_rover_m/north_of_rover_m
+    is its tangent-plane position less the rover's, the rover put at (30, -12) m by the
+    georeference's own latlon_deg (exact inverse: to a micrometre); without a sidecar,
+    or with a malformed or out-of-range LAT,LON, one error line and exit status 2."""
+    rng = np.random.default_rng(3)
+    pair = render_pair(rng, random_site(rng, 80.0, 80.0), shape=(320, 320), resolution_m=0.25)
+    georef = GeoReference("mars", 18.4447, 77.4508, -2550.0)
+    files = write_pair(tmp_path / "geo", pair, origin_m=(5.0, 7.0), georef=georef)
+    lat, lon = georef.latlon_deg(30.0, -12.0)
+    args = ["detect", str(files["before"]), str(files["after"]), "--json"]
+    result = RUNNER.invoke(app, [*args, "--rover", f"{lat:.12f},{lon:.12f}"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["detections"]
+    assert found
+    for d in found:
+        assert d["east_of_rover_m"] == pytest.approx(5.0 + d["x_m"] - 30.0, abs=1e-6)
+        assert d["north_of_rover_m"] == pytest.approx(7.0 + d["y_m"] + 12.0, abs=1e-6)
+    plain, _ = _pair(tmp_path / "plain")
+    for pair_args, rover in (
+        ([str(plain["before"]), str(plain["after"])], "18.4,77.4"),
+        ([str(files["before"]), str(files["after"])], "north"),
+        ([str(files["before"]), str(files["after"])], "95,77.4"),
+    ):
+        bad = RUNNER.invoke(app, ["detect", *pair_args, "--rover", rover])
+        assert bad.exit_code == 2, bad.output
+        assert bad.stderr.startswith("error:") and len(bad.stderr.strip().splitlines()) == 1
 
 
 def _image(tmp_path, resolution_m, *extra):
