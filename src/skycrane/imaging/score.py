@@ -183,8 +183,12 @@ def score(
 # The kinds a detection of each truth kind may be named.  The parachute's mark lies
 # against the backshell's and merges with it when it darkens the ground (the region is
 # reported as the backshell); a canopy brighter than the ground is found on its own, a
-# brightened region, as the parachute (see skycrane.imaging.classify).
-EXPECTED_KIND = {"parachute": ("backshell", "parachute")}
+# brightened region, as the parachute (see skycrane.imaging.classify).  A secondary
+# lying on the crash's fan is found in the crash's region (its group), the main crash.
+EXPECTED_KIND = {
+    "parachute": ("backshell", "parachute"),
+    "secondary": ("secondary", "main_crash"),
+}
 
 
 @dataclass(frozen=True, slots=True)
