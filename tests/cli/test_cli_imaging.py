@@ -55,7 +55,7 @@ def test_detect_scores_against_truth(tmp_path) -> None:
     """Known truth and invariant: `--truth truth.json` scores the detections of a rendered
     200 m pair (seed 3) exactly as the library scores them against the marks in memory
     (the file's marks are the renderer's); it finds at least 90 % of the marks >= 1 m2
-    (95.7 % over 8 same-sun sites, docs/imaging.md) with < 5 % false detections."""
+    (95.1 % over 8 same-sun sites, docs/imaging.md) with < 5 % false detections."""
     files, marks = _pair(tmp_path, size=800)
     args = ["detect", str(files["before"]), str(files["after"]), "--json"]
     result = RUNNER.invoke(app, [*args, "--truth", str(files["truth"])])

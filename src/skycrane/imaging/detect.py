@@ -408,7 +408,9 @@ def _regions(
         if index not in seeded:
             continue
         low_w = low[window] if np.ndim(low) else low
-        cut = _half_maximum_regions(grown[window] == index, seeds[window], unmasked[window], low_w)
+        cut = _half_maximum_regions(
+            grown[window] == index, seeds[window], unmasked[window], low_w, params.peak_depth
+        )
         cut = segmentation.relabel_sequential(cut)[0]
         labels[window] = np.where(cut > 0, cut + count, labels[window])
         count += int(cut.max())
@@ -423,13 +425,19 @@ is read (secondaries lying on a crash's fan, noise spikes)."""
 
 
 def _half_maximum_regions(
-    region: np.ndarray, seeds: np.ndarray, values: np.ndarray, low: np.ndarray | float
+    region: np.ndarray,
+    seeds: np.ndarray,
+    values: np.ndarray,
+    low: np.ndarray | float,
+    peak_depth: float,
 ) -> np.ndarray:
     """Cut one grown region into the marks it joins: labels of their half-maximum outlines.
 
-    The region is flooded from its seeds (marker-controlled watershed of the change,
-    Beucher & Meyer 1993, in *Mathematical Morphology in Image Processing*, ch. 12):
-    each basin holds one seed's share, split at the saddles between marks.  A mark's
+    The region is flooded from its peaks, the maxima of the change that stand at least
+    ``peak_depth`` growth thresholds ``low`` above their saddles (h-maxima; marker-
+    controlled watershed, Beucher & Meyer 1993, in *Mathematical Morphology in Image
+    Processing*, ch. 12): one basin per peak, split at the saddles between marks; a
+    basin with no matched-filter seed is dropped (a peak nothing confirmed).  A mark's
     outline is where the change falls to half its peak (a mark disturbs the dust
     fully at its centre and half of it on its outline, :mod:`skycrane.imaging.marks`),
     so each basin keeps the connected pixels round its peak that reach half of it.
@@ -438,7 +446,7 @@ def _half_maximum_regions(
     a faint blast zone that a ray of the crash reaches, or a secondary in the crash's
     ejecta, stays apart.
     """
-    depth = float(np.median(low)) if np.ndim(low) else float(low)
+    depth = peak_depth * (float(np.median(low)) if np.ndim(low) else float(low))
     tops = morphology.h_maxima(np.where(region, values, np.float32(0.0)), depth)
     markers = measure.label(tops.astype(bool) & region, connectivity=2)
     if markers.max() == 0:
