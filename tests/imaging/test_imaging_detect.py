@@ -7,6 +7,7 @@ import pytest
 
 from skycrane.errors import InputError
 from skycrane.imaging import OrbitalPass, detect, load_pair, random_site, render_pair, write_pair
+from skycrane.imaging.debris import blast_zone_mark, main_crash_fan
 from skycrane.imaging.score import evaluate_sites, truth_marks
 
 RES = 0.25
@@ -111,6 +112,27 @@ def test_main_crash_and_blast_zone_are_where_the_truth_is():
             named = [d for d in found if d.kind == kind]
             assert count is None or len(named) == count, (seed, kind)
             assert any(np.hypot(d.x_m - x_m, d.y_m - y_m) < reach_m for d in named), (seed, kind)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_rayed_fan_and_a_streaked_blast_zone_are_one_region_each(seed):
+    """Reference: rendered truth; a rayed crash fan (20-60 degree impact) and a streaked
+    blast zone, apart, give exactly two regions, each within 2 px of its mark's footprint
+    centroid with the footprint's area to 15 %: rays and streaks are not cut off."""
+    fan = main_crash_fan(0.0, 0.0, 650.0, 40.0, 70.0 * seed, 30.0 + 10.0 * seed, ray_seed=seed + 1)
+    marks = [fan, blast_zone_mark(-60.0, 40.0, 8.0, ray_seed=seed + 7)]
+    rng = np.random.default_rng(seed)
+    after = OrbitalPass(shift_px=(0.5, -0.5), gain=0.9)
+    pair = render_pair(rng, marks, (SIZE, SIZE), RES, after=after)
+    found = detect(pair.before, pair.after, RES)
+    assert len(found) == 2
+    centre = (SIZE - 1) / 2.0
+    for truth in truth_marks(marks, (SIZE, SIZE), RES):
+        row, col = truth["centroid"]
+        x_m, y_m = (col - centre) * RES, (centre - row) * RES
+        nearest = min(found, key=lambda d: np.hypot(d.x_m - x_m, d.y_m - y_m))
+        assert np.hypot(nearest.x_m - x_m, nearest.y_m - y_m) <= 2.0 * RES, truth["kind"]
+        assert nearest.area_m2 == pytest.approx(truth["area_m2"], rel=0.15), truth["kind"]
 
 
 def test_unchanged_pair_has_no_detections():

@@ -4,8 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from skimage import measure
 
-from skycrane.imaging.marks import Mark, pixel_grid, rasterise
+from skycrane.imaging.marks import Mark, footprints, pixel_grid, rasterise
 from skycrane.imaging.render import world_file_lines, write_georeferenced
 
 
@@ -131,3 +132,39 @@ def test_parachute_brightens_the_ground():
     trans, labels, _ = rasterise([parachute_mark(0.0, 0.0)], (200, 200), 0.25)
     assert trans[labels == 1].min() > 1.5
     assert trans[0, 0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("mark", "area_m2"),
+    [
+        (Mark(3.0, -2.0, 6.0, 3.0, 0.4, 0.35, "heat_shield"), math.pi * 6.0 * 3.0),
+        (Mark(-2.0, 4.0, 9.0, 8.1, 0.0, 0.18, "blast_zone"), math.pi * 9.0 * 8.1),
+        (
+            Mark(1.0, 1.0, 12.0, 3.0, 0.5, 0.45, "main_crash", "fan", math.pi, 5e5, 70.0),
+            math.pi * 12.0**2,
+        ),
+    ],
+)
+def test_footprint_is_where_half_the_dust_is_disturbed(mark, area_m2):
+    """Analytic: without rays a footprint (f >= 1/2) is the outline, pi a b for a uniform
+    ellipse and for a blast zone (f = 1 - exp(-ln 2 / rho^4) = 1/2 at rho = 1), pi R^2
+    for a steep impact's fan ((R/r)^3 = 1); areas to 1 % at 0.1 m/px."""
+    (window, mask), *_ = footprints([mark], (600, 600), 0.1)
+    assert mask.sum() * 0.1**2 == pytest.approx(area_m2, rel=0.01)
+    rows, cols = np.nonzero(mask)
+    xs, ys = pixel_grid((600, 600), 0.1)
+    assert xs[window[1]][cols].mean() == pytest.approx(mark.x_m, abs=0.05)
+    assert ys[window[0]][rows].mean() == pytest.approx(mark.y_m, abs=0.05)
+
+
+def test_footprints_of_overlapping_marks_are_whole_and_rays_keep_one_piece():
+    """Invariant: a secondary lying on the crash's fan does not cut the fan's footprint
+    (rasterise's labels let the later mark win); a rayed fan's footprint is one
+    8-connected piece, rays included, larger than the unrayed outline's."""
+    fan = Mark(0.0, 0.0, 12.0, 3.0, 0.5, 0.45, "main_crash", "fan", math.pi, 5e5, 70.0, 7)
+    secondary = Mark(4.0, 0.0, 2.0, 1.5, 0.0, 0.35, "secondary")
+    both = footprints([fan, secondary], (400, 400), 0.1)
+    assert np.array_equal(both[0][1], footprints([fan], (400, 400), 0.1)[0][1])
+    assert both[1] is not None and both[1][1].sum() * 0.01 == pytest.approx(3.0 * math.pi, 0.05)
+    assert measure.label(both[0][1], connectivity=2).max() == 1
+    assert both[0][1].sum() * 0.01 > math.pi * 12.0**2
