@@ -60,7 +60,7 @@ def main() -> None:
         f"{os.cpu_count()} CPUs): detection {min(times):.2f} s best, {max(times):.2f} s worst "
         f"of {args.repeats}; {len(found)} regions"
     )
-    s = score(found, pair.truth_labels, marks, resolution_m)
+    s = score(found, marks, (args.size, args.size), resolution_m)
     print(
         f"marks >= 1 m2: {s.n_truth}, found {s.recall:.1%}; "
         f"false detections {s.n_false} / {s.n_detections}"

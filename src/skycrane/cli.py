@@ -117,6 +117,15 @@ def _fail(exc: SkycraneError) -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
+def _lat_lon(text: str) -> tuple[float, float]:
+    """``"LAT,LON"`` in degrees (``--rover``)."""
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InputError("--rover", text, "LAT,LON in degrees, e.g. 18.4447,77.4508") from None
+    return lat, lon
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"skycrane {__version__}")
@@ -227,14 +236,24 @@ def image(
         float | None,
         typer.Option(
             "--resolution-m",
-            help="Image scale [m/px]; default: the finest HiRISE scale (0.25, 0.5, 1, 2, 4) "
-            "at which the rover, descent stage, backshell and heat shield all fit.",
+            help="Image scale [m/px]; default: HiRISE's 0.25, or with --whole-landing the "
+            "finest HiRISE scale (0.25, 0.5, 1, 2, 4) at which the whole near field fits.",
         ),
     ] = None,
+    whole_landing: Annotated[
+        bool,
+        typer.Option(
+            "--whole-landing",
+            help="Frame every near-field body (rover, descent stage, backshell, heat shield), "
+            "at a coarser scale if need be; default: those that fit with the rover.",
+            metavar=_FLAG,
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of terrain and debris [integer].")] = 0,
     max_size_px: Annotated[
-        int, typer.Option("--max-size-px", help="Largest image side [px].")
-    ] = 8192,
+        int | None,
+        typer.Option("--max-size-px", help="Largest image side [px]; default 6400."),
+    ] = None,
     sun_incidence_deg: Annotated[
         tuple[float, float],
         typer.Option(
@@ -265,19 +284,21 @@ def image(
 ) -> None:
     """Render before/after orbital images of MISSION's landing site, with a truth list of marks.
 
-    The frame holds the near field (rover, descent stage and its fragments, backshell,
-    parachute, heat shield) with a 50 m margin; a warning names any of them left
-    outside. The ground is the mission's site terrain with craters, rocks and ripples,
-    lit by each pass's sun (shadows move between passes) and seen by a HiRISE-class
-    camera. Coordinates are metres east/north of the rover on its tangent plane (the
-    world files carry them); each image also gets a .geo.json sidecar and an 8-bit
-    browse PNG.
+    The frame (at most --max-size-px a side, 0.25 m/px) holds the rover and the
+    near-field bodies (descent stage and its fragments, backshell, parachute, heat
+    shield) that fit with it, with a 50 m margin; a warning names those left outside,
+    and --whole-landing frames them all at a coarser scale. The ground is the
+    mission's site terrain with craters, rocks and ripples, lit by each pass's sun
+    (shadows move between passes) and seen by a HiRISE-class camera. Coordinates
+    are metres east/north of the rover on its tangent plane (the world files carry
+    them); each image also gets a .geo.json sidecar and an 8-bit browse PNG.
     """
     import numpy as np
 
     from skycrane.api import load_mission, simulate
     from skycrane.imaging import OrbitalPass, render_pair, write_pair
     from skycrane.imaging.landing import (
+        DEFAULT_FRAME_PX,
         landing_frame,
         marks_from_landing,
         rover_georeference,
@@ -286,6 +307,7 @@ def image(
 
     if resolution_m is not None and not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
         _fail(InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}"))
+    max_size_px = DEFAULT_FRAME_PX if max_size_px is None else max_size_px
     if not 16 <= max_size_px <= 8192:
         _fail(InputError("--max-size-px", max_size_px, "a side of 16 to 8192 pixels"))
     if not illumination_gain > 0.0:
@@ -307,10 +329,13 @@ def image(
             result = simulate(spec)
             rng = np.random.default_rng(seed)
             marks = marks_from_landing(result, spec, rng)
-            frame = landing_frame(marks, resolution_m, max_size_px)
+            frame = landing_frame(marks, resolution_m, max_size_px, hold_all=whole_landing)
             georef = rover_georeference(result, spec)
             size = frame.size_px
-            bar.update(task, description=f"rendering {size} x {size} px")
+
+            def stage(name: str) -> None:
+                bar.update(task, description=f"rendering {size} x {size} px: {name}")
+
             pair = render_pair(
                 rng,
                 marks,
@@ -320,6 +345,7 @@ def image(
                 after=after_pass,
                 origin_m=frame.centre_m,
                 base_height_m=site_heights(spec, georef, frame),
+                progress=stage,
             )
             bar.update(task, description=f"writing {output}")
             files = write_pair(output, pair, origin_m=frame.centre_m, georef=georef)
@@ -328,7 +354,7 @@ def image(
     if frame.left_out:
         typer.echo(
             f"warning: the {frame.resolution_m:g} m/px frame of {size} px leaves out "
-            f"{', '.join(frame.left_out)}; use a coarser --resolution-m or a larger --max-size-px",
+            f"{', '.join(frame.left_out)}; --whole-landing holds them all at a coarser scale",
             err=True,
         )
     out = _stdout()
@@ -365,16 +391,26 @@ def detect(
             help="A truth.json (from `skycrane image`) to score the detections against [file].",
         ),
     ] = None,
+    rover: Annotated[
+        str | None,
+        typer.Option(
+            "--rover",
+            help="The rover's LAT,LON: every detection also gets east_of_rover_m and "
+            "north_of_rover_m; needs BEFORE's .geo.json sidecar [deg,deg].",
+        ),
+    ] = None,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
     Positions are metres east/north of the image centre. When BEFORE has a
     .geo.json sidecar (written by `skycrane image`), every detection also gets
-    latitude_deg and longitude_deg; otherwise those are null.
+    latitude_deg and longitude_deg; otherwise those are null. With --rover LAT,LON
+    (and the sidecar) every detection also gets east_of_rover_m and north_of_rover_m.
     """
 
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
+    from skycrane.imaging.detect import from_rover
     from skycrane.imaging.georef import read_sidecar, sidecar_path
     from skycrane.imaging.score import score_truth_file
 
@@ -395,6 +431,10 @@ def detect(
         with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+        if rover is not None:
+            if georef is None:
+                raise InputError("--rover", rover, f"a .geo.json sidecar beside {before}")
+            found = from_rover(found, georef, centre_m, _lat_lon(rover))
         scored = (
             None
             if truth is None
@@ -419,12 +459,15 @@ def detect(
     table = Table(title=f"{len(found)} darkened regions")
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
     cols += [] if georef is None else ["lat [°]", "lon [°]"]
+    cols += [] if rover is None else ["east of rover [m]", "north of rover [m]"]
     for col in cols:
         table.add_column(escape(col), justify="left" if col == "kind" else "right")
     for d in found:
         row = [d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"]
         if georef is not None:
             row += [f"{d.latitude_deg:.6f}", f"{d.longitude_deg:.6f}"]
+        if rover is not None:
+            row += [f"{d.east_of_rover_m:.1f}", f"{d.north_of_rover_m:.1f}"]
         table.add_row(*row)
     _stdout().print(table)
 

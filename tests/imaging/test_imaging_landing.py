@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 import skycrane
-from skycrane.imaging.landing import HIRISE_SCALES_M, NEAR_FIELD, landing_frame, marks_from_landing
+from skycrane.imaging.landing import (
+    DEFAULT_FRAME_PX,
+    HIRISE_SCALES_M,
+    NEAR_FIELD,
+    landing_frame,
+    marks_from_landing,
+)
 
 
 def _body(name, distance, bearing, speed, angle=None):
@@ -85,11 +91,11 @@ def _stub_marks():
     return marks_from_landing(result, mission, np.random.default_rng(0))
 
 
-def test_default_frame_holds_the_near_field():
-    """Invariant: at the default (finest fitting HiRISE) scale every near-field mark lies
-    wholly inside the frame; the balance masses, 12 km away, do not size it."""
+def test_whole_landing_frame_holds_the_near_field():
+    """Invariant: with ``hold_all``, at the finest fitting HiRISE scale every near-field mark
+    lies wholly inside the frame; the balance masses, 12 km away, do not size it."""
     marks = _stub_marks()
-    frame = landing_frame(marks, max_size_px=8192)
+    frame = landing_frame(marks, max_size_px=8192, hold_all=True)
     assert frame.left_out == ()
     assert frame.resolution_m in HIRISE_SCALES_M
     half = 0.5 * frame.size_px * frame.resolution_m
@@ -100,9 +106,28 @@ def test_default_frame_holds_the_near_field():
     assert frame.size_px * frame.resolution_m < 5000.0
 
 
+def test_default_frame_holds_what_fits_with_the_rover_at_hirise_scale():
+    """Invariant: the default frame is HiRISE's 0.25 m/px within DEFAULT_FRAME_PX; it holds
+    the rover, the descent stage (700 m NW) and the backshell (610 m W), which fit in 1.5 km
+    together, and names the heat shield (1.3 km SE, 1.6 km east of the backshell) it leaves
+    out; every body it does not name lies wholly inside."""
+    marks = _stub_marks()
+    frame = landing_frame(marks)
+    assert frame.resolution_m == 0.25 and frame.size_px <= DEFAULT_FRAME_PX
+    assert frame.left_out == ("heat shield",)
+    half = 0.5 * frame.size_px * frame.resolution_m
+    for m in marks:
+        if m.kind in NEAR_FIELD and NEAR_FIELD[m.kind] not in frame.left_out:
+            assert abs(m.x_m - frame.centre_m[0]) + m.extent_m <= half
+            assert abs(m.y_m - frame.centre_m[1]) + m.extent_m <= half
+
+
 def test_frame_names_the_bodies_it_leaves_out():
     """Invariant: a forced 0.25 m scale in 2048 px (512 m) cannot hold bodies 0.6-1.3 km
-    apart; the frame says which it leaves out."""
-    frame = landing_frame(_stub_marks(), resolution_m=0.25, max_size_px=2048)
+    apart; the whole-landing frame says which it leaves out, and the default frame, which
+    then holds only the rover, names every other body."""
+    frame = landing_frame(_stub_marks(), resolution_m=0.25, max_size_px=2048, hold_all=True)
     assert frame.size_px == 2048
     assert "heat shield" in frame.left_out
+    rover_only = landing_frame(_stub_marks(), resolution_m=0.25, max_size_px=2048)
+    assert set(rover_only.left_out) == set(NEAR_FIELD.values()) - {"rover"}

@@ -25,10 +25,11 @@ field of :class:`skycrane.imaging.params.DetectParams`.
    (80-105 m/s, 1.2-2.4 MJ, marks over ~1000 m^2), so regions of at least
    ``heat_shield_min_area_m2`` are heat shields; the **backshell** comes down under
    its parachute (25-36 m/s, 0.1-0.4 MJ, 230-470 m^2) with the canopy lying against
-   it, which makes its region elongated: regions of at least
-   ``backshell_min_area_m2`` and eccentricity ``backshell_min_eccentricity`` are
-   backshells (with the parachute); tungsten **balance masses** make small craters
-   (5-20 m^2) and regions under ``balance_max_area_m2`` are balance masses.
+   it: regions of at least ``backshell_min_area_m2`` that are elongated (eccentricity
+   ``backshell_min_eccentricity``, a canopy that darkened the ground with them) or
+   have a brightened canopy (below) against them are backshells; tungsten **balance
+   masses** make small craters (5-20 m^2) and regions under ``balance_max_area_m2``
+   are balance masses.
    Anything else stays ``hardware``.
 
 Regions that **brightened** (:func:`classify_brightened`) are what landed on the dust,
@@ -116,11 +117,27 @@ def _main_crash(
     return None if best is None else (best, best_axis)
 
 
-def classify(props: list, resolution_m: float, params: DetectParams) -> list[str]:
+def _beside_canopy(prop, canopies: list, resolution_m: float, params: DetectParams) -> bool:
+    """Whether a brightened region of a canopy's size (:func:`classify_brightened`) lies
+    against ``prop``: centroids closer than the sum of the two regions' radii plus 1 m."""
+    for canopy in canopies:
+        if canopy.area * resolution_m**2 < params.parachute_min_area_m2:
+            continue
+        gap = np.hypot(*(np.asarray(prop.centroid) - np.asarray(canopy.centroid)))
+        reach = 0.5 * (prop.axis_major_length + canopy.axis_major_length) + 1.0 / resolution_m
+        if gap <= reach:
+            return True
+    return False
+
+
+def classify(
+    props: list, resolution_m: float, params: DetectParams, brightened: list = ()
+) -> list[str]:
     """Kind of each region (:data:`CLASSES`) from ``skimage.measure.regionprops``.
 
-    ``props`` must carry the darkening map as intensity image.  See the module
-    docstring for the rules.
+    ``props`` must carry the darkening map as intensity image; ``brightened`` are the
+    regions that brightened (a canopy among them names the backshell beside it).  See
+    the module docstring for the rules.
     """
     areas = np.array([p.area for p in props], dtype=np.float64) * resolution_m**2
     centroids = np.array([p.centroid for p in props], dtype=np.float64).reshape(-1, 2)
@@ -160,9 +177,9 @@ def classify(props: list, resolution_m: float, params: DetectParams) -> list[str
             continue
         if areas[i] >= params.heat_shield_min_area_m2:
             kinds[i] = "heat_shield"
-        elif (
-            areas[i] >= params.backshell_min_area_m2
-            and p.eccentricity >= params.backshell_min_eccentricity
+        elif areas[i] >= params.backshell_min_area_m2 and (
+            p.eccentricity >= params.backshell_min_eccentricity
+            or _beside_canopy(p, brightened, resolution_m, params)
         ):
             kinds[i] = "backshell"
         elif areas[i] < params.balance_max_area_m2:

@@ -67,7 +67,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skycrane.imaging.marks import Mark
+from skycrane.imaging.marks import Mark, fan_half_angle_rad
 
 MARS_G_M_S2 = 3.71
 
@@ -78,8 +78,6 @@ class DebrisParams:
 
     radius_coeff_m: float = 0.17
     radius_exponent: float = 1.0 / 3.0
-    fan_half_angle_min_deg: float = 20.0
-    fan_half_angle_max_deg: float = 60.0
     crater_fraction: float = 0.25
     main_darkening: float = 0.45
     fragment_mass_fraction: float = 0.15
@@ -164,8 +162,15 @@ def main_crash_fan(
     heading_deg: float,
     impact_angle_deg: float,
     params: DebrisParams = DebrisParams(),
+    ray_seed: int = 0,
 ) -> Mark:
     """The dark fan of the descent stage's crash, opening along its direction of travel.
+
+    Its ejecta thin as ``(r/r_c)^-3`` and are spread round the crater by the impact
+    angle: evenly above 45 degrees, none up-range at 20 degrees and below (Gault &
+    Wedekind 1978; :func:`skycrane.imaging.marks.ejecta_azimuth_weight`); the truth
+    outline's half opening is where their reach halves
+    (:func:`skycrane.imaging.marks.fan_half_angle_rad`).
 
     Parameters
     ----------
@@ -179,14 +184,12 @@ def main_crash_fan(
         Flight-path angle below the horizontal; steeper impacts open wider fans.
     params : DebrisParams
         Tunable numbers.
+    ray_seed : int
+        Seed of the ejecta rays (0: none).
     """
     energy = 0.5 * mass_kg * speed_m_s**2
     length = disturbed_radius_m(energy, params)
-    steep = math.sin(math.radians(min(max(impact_angle_deg, 0.0), 90.0)))
-    half = (
-        params.fan_half_angle_min_deg
-        + (params.fan_half_angle_max_deg - params.fan_half_angle_min_deg) * steep
-    )
+    angle = min(max(impact_angle_deg, 0.0), 90.0)
     return Mark(
         x_m=x_m,
         y_m=y_m,
@@ -196,8 +199,10 @@ def main_crash_fan(
         darkening=params.main_darkening,
         kind="main_crash",
         shape="fan",
-        half_angle_rad=math.radians(half),
+        half_angle_rad=fan_half_angle_rad(angle),
         energy_j=energy,
+        impact_angle_deg=angle,
+        ray_seed=ray_seed,
     )
 
 
@@ -296,7 +301,10 @@ def descent_stage_debris(
     list of Mark
         The ``"main_crash"`` fan first, then the ``"secondary"`` marks.
     """
-    fan = main_crash_fan(x_m, y_m, mass_kg, speed_m_s, heading_deg, impact_angle_deg, params)
+    ray_seed = int(rng.integers(1, 2**31))
+    fan = main_crash_fan(
+        x_m, y_m, mass_kg, speed_m_s, heading_deg, impact_angle_deg, params, ray_seed
+    )
     return [fan, *secondary_impacts(rng, x_m, y_m, mass_kg, speed_m_s, heading_deg, params)]
 
 
@@ -356,13 +364,20 @@ def balance_mass_mark(
     )
 
 
+CANOPY_ALBEDO = 0.6
+"""Lambert albedo of the white canopy as it lies, folded and dusted (assumed; tunable)."""
+GROUND_ALBEDO = 0.25
+"""Lambert albedo of the dusty plain (:class:`skycrane.imaging.surface.SurfaceParams`)."""
+
+
 def parachute_mark(
     x_m: float, y_m: float, canopy_diameter_m: float = 21.5, orientation_rad: float = 0.0
 ) -> Mark:
-    """The parachute lying collapsed downwind of the backshell: a long, low-contrast ellipse.
+    """The parachute lying collapsed downwind of the backshell: a long, *bright* ellipse.
 
-    On real orbital images the canopy is *brighter* than the ground; the model
-    renders the scuffed, shadowed strip it lies in as a mild darkening instead.
+    On HiRISE's images of the MSL and Mars 2020 landings the canopy is the brightest
+    thing on the ground; it covers ``0.3 D x 0.12 D`` semi-axes of its diameter ``D``
+    and has the darkening ``1 - CANOPY_ALBEDO / GROUND_ALBEDO`` (negative: brighter).
     """
     return Mark(
         x_m,
@@ -370,16 +385,22 @@ def parachute_mark(
         0.3 * canopy_diameter_m,
         0.12 * canopy_diameter_m,
         orientation_rad,
-        0.3,
+        1.0 - CANOPY_ALBEDO / GROUND_ALBEDO,
         "parachute",
     )
 
 
 def blast_zone_mark(
-    x_m: float = 0.0, y_m: float = 0.0, radius_m: float = 10.0, darkening: float = 0.18
+    x_m: float = 0.0,
+    y_m: float = 0.0,
+    radius_m: float = 10.0,
+    darkening: float = 0.18,
+    ray_seed: int = 0,
 ) -> Mark:
-    """Engine-blast zone around the rover (tunable radius; Perseverance's was ~20 m across)."""
-    return Mark(x_m, y_m, radius_m, radius_m * 0.9, 0.0, darkening, "blast_zone")
+    """Engine-blast zone around the rover (tunable radius; Perseverance's was ~20 m across):
+    the plumes' scour falls off as ``(R/r)^4`` with radial streaks (``ray_seed``, 0: none;
+    :mod:`skycrane.imaging.marks`)."""
+    return Mark(x_m, y_m, radius_m, radius_m * 0.9, 0.0, darkening, "blast_zone", ray_seed=ray_seed)
 
 
 # Masses (mission presets) and impact speeds (simulated) of MSL and Mars 2020 hardware:
@@ -448,7 +469,11 @@ def random_site(
     """
     hw, hh = 0.5 * width_m, 0.5 * height_m
     rover = (rng.uniform(-0.35, 0.35) * hw, rng.uniform(-0.35, 0.35) * hh)
-    marks = [blast_zone_mark(*rover, radius_m=float(rng.uniform(6.0, 10.0)))]
+    marks = [
+        blast_zone_mark(
+            *rover, radius_m=float(rng.uniform(6.0, 10.0)), ray_seed=int(rng.integers(1, 2**31))
+        )
+    ]
     heading = float(rng.uniform(0.0, 360.0))
     th = _math_angle(heading)
     dist = float(rng.uniform(25.0, 40.0))

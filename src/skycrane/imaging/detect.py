@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import scipy.fft
 from scipy import ndimage
-from skimage import color, io, measure, morphology
+from skimage import color, io, measure, morphology, segmentation
 from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
@@ -62,6 +62,9 @@ class Detection:
     latitude_deg, longitude_deg : float or None
         Centroid on the planet (planetocentric for Mars) when the images are
         georeferenced (:mod:`skycrane.imaging.georef`), else None.
+    east_of_rover_m, north_of_rover_m : float or None
+        Centroid, metres east and north of the rover on the before image's tangent
+        plane, when a rover position is given (:func:`from_rover`), else None.
     """
 
     x_m: float
@@ -73,6 +76,8 @@ class Detection:
     orientation_rad: float
     latitude_deg: float | None = None
     longitude_deg: float | None = None
+    east_of_rover_m: float | None = None
+    north_of_rover_m: float | None = None
 
     def to_dict(self) -> dict:
         """Plain-dict form."""
@@ -387,17 +392,122 @@ def _regions(
 
     Seeds: matched-filter ``score`` above ``k_high`` where the shadow-masked fractional
     ``change`` exceeds ``thresholds[1]``; each seed grows through the pixels whose
-    ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too); regions under
-    ``min_px`` pixels are dropped.
+    ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too), and each grown
+    region is cut into marks (:func:`_half_maximum_regions`); regions under ``min_px``
+    pixels are dropped.
     """
     low, min_change = thresholds
     seeds = (score > params.k_high) & (change > min_change)
     if not seeds.any():
         return []
     grown = measure.label((unmasked > low) | seeds, connectivity=2)
-    mask = np.isin(grown, np.unique(grown[seeds])) & (grown > 0)
-    mask = morphology.remove_small_objects(mask, max_size=min_px - 1) if min_px > 1 else mask
-    return measure.regionprops(measure.label(mask, connectivity=2), intensity_image=unmasked)
+    seeded = set(np.unique(grown[seeds]).tolist()) - {0}
+    labels = np.zeros(grown.shape, dtype=np.int32)
+    count = 0
+    for index, window in enumerate(ndimage.find_objects(grown), start=1):
+        if index not in seeded:
+            continue
+        low_w = low[window] if np.ndim(low) else low
+        cut = _half_maximum_regions(
+            grown[window] == index, seeds[window], unmasked[window], low_w, params.peak_depth
+        )
+        cut = segmentation.relabel_sequential(cut)[0]
+        labels[window] = np.where(cut > 0, cut + count, labels[window])
+        count += int(cut.max())
+    sizes = np.bincount(labels.ravel())
+    labels[sizes[labels] < min_px] = 0
+    return measure.regionprops(labels, intensity_image=unmasked)
+
+
+PEAK_DISC = morphology.disk(2)
+"""Structuring element that opens away what is under 5 px across before a mark's peak
+is read (secondaries lying on a crash's fan, noise spikes)."""
+
+
+def _half_maximum_regions(
+    region: np.ndarray,
+    seeds: np.ndarray,
+    values: np.ndarray,
+    low: np.ndarray | float,
+    peak_depth: float,
+) -> np.ndarray:
+    """Cut one grown region into the marks it joins: labels of their half-maximum outlines.
+
+    The region is flooded from its peaks, the maxima of the change that stand at least
+    ``peak_depth`` growth thresholds ``low`` above their saddles (h-maxima; marker-
+    controlled watershed, Beucher & Meyer 1993, in *Mathematical Morphology in Image
+    Processing*, ch. 12): one basin per peak, split at the saddles between marks; a
+    basin with no matched-filter seed is dropped (a peak nothing confirmed).  A mark's
+    outline is where the change falls to half its peak (a mark disturbs the dust
+    fully at its centre and half of it on its outline, :mod:`skycrane.imaging.marks`),
+    so each basin keeps the connected pixels round its peak that reach half of it.
+    Two such pieces are one mark (a crash's core and its rays, seeded apart) when they
+    touch inside the half-maximum outline of the higher one (:func:`_join_pieces`);
+    a faint blast zone that a ray of the crash reaches, or a secondary in the crash's
+    ejecta, stays apart.
+    """
+    depth = peak_depth * (float(np.median(low)) if np.ndim(low) else float(low))
+    tops = morphology.h_maxima(np.where(region, values, np.float32(0.0)), depth)
+    markers = measure.label(tops.astype(bool) & region, connectivity=2)
+    if markers.max() == 0:
+        markers = measure.label(seeds & region, connectivity=2)
+    if markers.max() > 1:
+        basins = segmentation.watershed(-values, markers, mask=region)
+    else:
+        basins = region.astype(np.int32)
+    pieces = np.zeros(region.shape, dtype=np.int32)
+    peaks = {}
+    for index, window in enumerate(ndimage.find_objects(basins), start=1):
+        if window is None:
+            continue
+        basin = basins[window] == index
+        if not (basin & seeds[window]).any():
+            continue  # a peak the matched filter did not confirm
+        # the mark's own peak: smaller marks on it and noise spikes opened away
+        opened = ndimage.grey_opening(np.where(basin, values[window], 0.0), footprint=PEAK_DISC)
+        peak = np.unravel_index(int(np.argmax(opened)), opened.shape)
+        floor = np.maximum(0.5 * opened[peak], low[window] if np.ndim(low) else low)
+        around = measure.label(basin & (values[window] >= floor), connectivity=2)
+        if around[peak]:
+            pieces[window][around == around[peak]] = index
+            peaks[index] = float(opened[peak])
+    return _join_pieces(pieces, values, peaks)
+
+
+def _join_pieces(pieces: np.ndarray, values: np.ndarray, peaks: dict[int, float]) -> np.ndarray:
+    """Relabel ``pieces``, joining two whose contact is inside the half-maximum outline of
+    the higher one (both sides reach half its ``peaks`` value) along at least the smaller
+    piece's width (``sqrt`` of its area, in 4-neighbour pixel pairs): the pieces of one
+    mark's plateau, cut apart by the watershed, share long contacts; a ray or a smaller
+    mark touching it at one end does not (see :func:`_half_maximum_regions`)."""
+    parent = {index: index for index in peaks}
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            index = parent[index]
+        return index
+
+    areas = np.bincount(pieces.ravel())
+    rows, cols = pieces.shape
+    strong: dict[tuple[int, int], int] = {}
+    for near, far in (
+        ((slice(0, rows), slice(0, cols - 1)), (slice(0, rows), slice(1, cols))),
+        ((slice(0, rows - 1), slice(0, cols)), (slice(1, rows), slice(0, cols))),
+    ):
+        a, b = pieces[near], pieces[far]
+        contact = (a > 0) & (b > 0) & (a != b)
+        saddles = np.minimum(values[near][contact], values[far][contact])
+        for i, j, saddle in zip(a[contact], b[contact], saddles, strict=True):
+            pair = (int(min(i, j)), int(max(i, j)))
+            if saddle >= 0.5 * max(peaks[pair[0]], peaks[pair[1]]):
+                strong[pair] = strong.get(pair, 0) + 1
+    for (i, j), length in strong.items():
+        if length >= math.sqrt(min(areas[i], areas[j])):
+            parent[root(i)] = root(j)
+    lut = np.zeros(max(peaks, default=0) + 1, dtype=np.int32)
+    for index in peaks:
+        lut[index] = root(index)
+    return lut[pieces]
 
 
 def _major_axis(prop) -> np.ndarray:
@@ -469,7 +579,7 @@ def detect(
     brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
     if not darker and not brighter:
         return []
-    kinds = classify(darker, resolution_m, params)
+    kinds = classify(darker, resolution_m, params, brighter)
     found = [(p, kind, 1.0) for p, kind in zip(darker, kinds, strict=True)]
     kinds = classify_brightened(brighter, resolution_m, params)
     found += [(p, kind, -1.0) for p, kind in zip(brighter, kinds, strict=True)]
@@ -499,3 +609,35 @@ def detect(
             for d, la, lo in zip(out, np.atleast_1d(lat), np.atleast_1d(lon), strict=True)
         ]
     return out
+
+
+def from_rover(
+    detections: list[Detection],
+    georef: GeoReference,
+    centre_m: tuple[float, float],
+    rover_deg: tuple[float, float],
+) -> list[Detection]:
+    """The detections with their positions relative to the rover at ``rover_deg``
+    (latitude, longitude): both placed on the tangent plane of ``georef`` (the rover by
+    :meth:`~skycrane.imaging.georef.GeoReference.enu_m`, exact for planetocentric
+    latitude), whose point ``centre_m`` is the image centre.
+
+    Raises
+    ------
+    InputError
+        When the rover's latitude or longitude is not a finite angle in range.
+    """
+    lat, lon = rover_deg
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise InputError("rover latitude", lat, "degrees in [-90, 90]")
+    if not (math.isfinite(lon) and -360.0 <= lon <= 360.0):
+        raise InputError("rover longitude", lon, "degrees in [-360, 360]")
+    east, north = (float(v) for v in georef.enu_m(lat, lon))
+    return [
+        replace(
+            d,
+            east_of_rover_m=centre_m[0] + d.x_m - east,
+            north_of_rover_m=centre_m[1] + d.y_m - north,
+        )
+        for d in detections
+    ]

@@ -87,7 +87,7 @@ def marks_from_landing(
     """
     params = DebrisParams() if params is None else params
     georef = rover_georeference(result, mission)
-    marks = [blast_zone_mark(0.0, 0.0, blast_radius_m)]
+    marks = [blast_zone_mark(0.0, 0.0, blast_radius_m, ray_seed=int(rng.integers(1, 2**31)))]
     spec_bodies = mission.spec.bodies
     for body in result.bodies:
         if body.distance_from_rover_m is None or body.bearing_from_rover_deg is None:
@@ -160,6 +160,11 @@ NEAR_FIELD = {
     "heat_shield": "heat shield",
 }
 """Kinds of mark of the near field (every body but the balance masses, km away) -> body."""
+DEFAULT_FRAME_PX = 6400
+"""Default image side [px]: 1.6 km at 0.25 m/px, which holds the rover, backshell and heat
+shield of the simulated MSL and Mars 2020 landings (heat shield 0.76-0.86 km east, backshell
+0.33-0.55 km west of the rover: 1.54 km with their marks and 50 m margins for Mars 2020);
+see docs/imaging.md for its time and memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,24 +189,61 @@ class Frame:
     left_out: tuple[str, ...]
 
 
+def _bounds(marks: list[Mark], margin_m: float) -> tuple[float, float, float, float]:
+    """West, east, south, north edges [m] of the box round ``marks``, ``margin_m`` wider."""
+    return (
+        min(m.x_m - m.extent_m for m in marks) - margin_m,
+        max(m.x_m + m.extent_m for m in marks) + margin_m,
+        min(m.y_m - m.extent_m for m in marks) - margin_m,
+        max(m.y_m + m.extent_m for m in marks) + margin_m,
+    )
+
+
+def _held_bodies(near: list[Mark], side_cap_m: float, margin_m: float) -> list[Mark]:
+    """The marks of the near-field bodies that fit one ``side_cap_m`` square together:
+    the rover's first, then each body's (all its marks) in order of its distance from
+    the rover, skipping a body that would burst the square."""
+    bodies: dict[str, list[Mark]] = {}
+    for m in near:
+        bodies.setdefault(NEAR_FIELD[m.kind], []).append(m)
+    order = sorted(
+        bodies,
+        key=lambda b: (b != "rover", min(math.hypot(m.x_m, m.y_m) for m in bodies[b])),
+    )
+    held: list[Mark] = []
+    for body in order:
+        west, east, south, north = _bounds(held + bodies[body], margin_m)
+        if not held or max(east - west, north - south) <= side_cap_m:
+            held += bodies[body]
+    return held
+
+
 def landing_frame(
     marks: list[Mark],
     resolution_m: float | None = None,
-    max_size_px: int = 8192,
+    max_size_px: int = DEFAULT_FRAME_PX,
     margin_m: float = 50.0,
     min_size_px: int = 256,
+    hold_all: bool = False,
 ) -> Frame:
-    """The square frame that holds the near field (:data:`NEAR_FIELD`) with ``margin_m``.
+    """The square frame of a landing's near field (:data:`NEAR_FIELD`) with ``margin_m``.
 
-    With ``resolution_m`` None, the finest HiRISE scale (:data:`HIRISE_SCALES_M`) at which
-    the near field fits in ``max_size_px`` (the coarsest when none does).  Near-field
-    bodies that still fall outside are named in ``left_out``.
+    By default the image is at ``resolution_m`` (HiRISE's finest 0.25 m when None) and
+    at most ``max_size_px`` a side, and holds the rover and every other near-field body
+    that fits with it, nearest first (a crash kilometres away would otherwise make the
+    frame huge).  With ``hold_all`` it holds the whole near field at the finest HiRISE
+    scale (:data:`HIRISE_SCALES_M`) that fits ``max_size_px`` (the coarsest when none
+    does), or at ``resolution_m`` when given.  Bodies whose marks do not lie wholly inside
+    are named in ``left_out``.
     """
     near = [m for m in marks if m.kind in NEAR_FIELD] or marks
-    west = min(m.x_m - m.extent_m for m in near) - margin_m
-    east = max(m.x_m + m.extent_m for m in near) + margin_m
-    south = min(m.y_m - m.extent_m for m in near) - margin_m
-    north = max(m.y_m + m.extent_m for m in near) + margin_m
+    if resolution_m is None and not hold_all:
+        resolution_m = HIRISE_SCALES_M[0]
+    if hold_all or not any(m.kind in NEAR_FIELD for m in near):
+        held = near
+    else:
+        held = _held_bodies(near, max_size_px * resolution_m, margin_m)
+    west, east, south, north = _bounds(held, margin_m)
     side_m = max(east - west, north - south)
     centre = (0.5 * (west + east), 0.5 * (south + north))
     if resolution_m is None:

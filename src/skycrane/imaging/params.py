@@ -27,6 +27,7 @@ class DetectParams:
     min_darkening: float = 0.1
     min_brightening: float = 0.5
     min_area_m2: float = 0.3
+    peak_depth: float = 2.0
     blob_scales_px: tuple[float, ...] = (2.0, 3.0)
     spectrum_clip: float = 3.0
     relief_highpass_px: float = 4.0

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.fft
@@ -101,41 +102,84 @@ class OrbitalPass:
             raise InputError("shift_px", self.shift_px, "a pointing error under 64 px")
 
 
+class FacetSlopes(NamedTuple):
+    """Slopes of the facets of a height grid, shared by the passes that light it."""
+
+    dz_de: np.ndarray
+    """East slope ``dz/de`` [m/m], float32."""
+    dz_dn: np.ndarray
+    """North slope ``dz/dn`` [m/m] (rows run south), float32."""
+    inverse_norm: np.ndarray
+    """``1 / |(-dz/de, -dz/dn, 1)|``, float32."""
+
+
+def facet_slopes(height_m: np.ndarray, resolution_m: float) -> FacetSlopes:
+    """Facet slopes of ``height_m[row, col]`` (row 0 north) by central differences
+    (:func:`numpy.gradient`)."""
+    dz_drow, dz_de = np.gradient(np.asarray(height_m, dtype=np.float32), resolution_m)
+    dz_dn = np.negative(dz_drow, out=dz_drow)
+    norm = dz_de * dz_de
+    norm += dz_dn * dz_dn
+    norm += np.float32(1.0)
+    np.sqrt(norm, out=norm)
+    return FacetSlopes(dz_de, dz_dn, np.reciprocal(norm, out=norm))
+
+
 def lambert_cos_incidence(
-    height_m: np.ndarray, resolution_m: float, incidence_deg: float, azimuth_deg: float
+    height_m: np.ndarray | None,
+    resolution_m: float,
+    incidence_deg: float,
+    azimuth_deg: float,
+    slopes: FacetSlopes | None = None,
 ) -> np.ndarray:
     """``cos i_loc`` of every facet of ``height_m[row, col]`` (row 0 north), clipped at 0.
 
-    Facet normals from central differences (:func:`numpy.gradient`); see the module
-    docstring for the sun vector.
+    Facet normals ``(-dz/de, -dz/dn, 1)`` from :func:`facet_slopes` (or ``slopes``, when
+    the caller has them); see the module docstring for the sun vector.
     """
-    dz_drow, dz_dcol = np.gradient(np.asarray(height_m, dtype=np.float32), resolution_m)
+    if slopes is None:
+        slopes = facet_slopes(height_m, resolution_m)
     i, a = math.radians(incidence_deg), math.radians(azimuth_deg)
     s_e, s_n, s_u = math.sin(i) * math.sin(a), math.sin(i) * math.cos(a), math.cos(i)
-    # normal (-dz/de, -dz/dn, 1) / norm with dz/dn = -dz/drow (rows run south)
-    num = -dz_dcol * s_e + dz_drow * s_n + s_u
-    return np.clip(num / np.sqrt(1.0 + dz_dcol**2 + dz_drow**2), 0.0, None).astype(np.float32)
+    num = slopes.dz_de * np.float32(-s_e)
+    num -= slopes.dz_dn * np.float32(s_n)
+    num += np.float32(s_u)
+    num *= slopes.inverse_norm
+    return np.clip(num, 0.0, None, out=num)
 
 
 def _shadow_east(z: np.ndarray, slope_rows: float, drop_per_col_m: float) -> np.ndarray:
     """Shadow mask for a sun towards +col, its line climbing ``slope_rows`` rows per column.
 
     ``|slope_rows| <= 1``; ``drop_per_col_m`` is the fall of the sun's ray per column step.
+    The digital line through ``(r, j)`` continues at ``(r + o[j+1] - o[j], j + 1)``,
+    ``o[j] = round(j slope_rows)``, so the horizon ``H[r, j] = max_{s >= 1} z(line, j + s)
+    - s drop`` obeys ``H[r, j] = max(z, H)[r + o[j+1] - o[j], j + 1] - drop``: one sweep
+    of the columns away from the sun, each a vector operation over the rows.
     """
     rows, cols = z.shape
     offsets = np.round(np.arange(cols) * slope_rows).astype(np.int64)
-    lo, hi = int(offsets.min()), int(offsets.max())
-    sheared = np.full((rows + hi - lo, cols), -np.inf, dtype=np.float32)
-    index = np.arange(rows)[:, None] - offsets[None, :] + hi
-    col_index = np.broadcast_to(np.arange(cols)[None, :], (rows, cols))
-    ray = (np.arange(cols, dtype=np.float32) * np.float32(-drop_per_col_m))[None, :]
-    sheared[index, col_index] = z + ray  # the ray rises towards the sun
-    # horizon of each pixel: the highest ray-lowered terrain strictly towards the sun
-    horizon = np.maximum.accumulate(sheared[:, ::-1], axis=1)[:, ::-1]
-    behind = np.full_like(sheared, -np.inf)
-    behind[:, :-1] = horizon[:, 1:]
-    shade = behind > sheared
-    return shade[index, col_index]
+    steps = np.diff(offsets)  # 0 or +-1
+    columns = np.ascontiguousarray(z.T)  # columns[j] is column j, contiguous
+    shade = np.zeros((cols, rows), dtype=bool)
+    drop = np.float32(drop_per_col_m)
+    top = np.full(rows, -np.inf, dtype=np.float32)  # max(z, H) of the column towards the sun
+    horizon = np.empty(rows, dtype=np.float32)
+    for j in range(cols - 2, -1, -1):
+        np.maximum(columns[j + 1], top, out=top)
+        top -= drop
+        step = int(steps[j])
+        if step == 0:
+            horizon[:] = top
+        elif step > 0:
+            horizon[:-step] = top[step:]
+            horizon[-step:] = -np.inf
+        else:
+            horizon[-step:] = top[:step]
+            horizon[:-step] = -np.inf
+        np.greater(horizon, columns[j], out=shade[j])
+        top, horizon = horizon, top
+    return shade.T
 
 
 def cast_shadow(
@@ -171,15 +215,20 @@ def radiance_factor(
     resolution_m: float,
     sun: OrbitalPass,
     diffuse_fraction: float = DIFFUSE_FRACTION,
+    slopes: FacetSlopes | None = None,
 ) -> np.ndarray:
-    """I/F of the ground for one pass: Lambert direct beam with cast shadows, plus sky."""
-    cos_loc = lambert_cos_incidence(
-        height_m, resolution_m, sun.sun_incidence_deg, sun.sun_azimuth_deg
+    """I/F of the ground for one pass: Lambert direct beam with cast shadows, plus sky.
+
+    ``slopes`` (:func:`facet_slopes` of ``height_m``) saves recomputing them per pass.
+    """
+    radiance = lambert_cos_incidence(
+        height_m, resolution_m, sun.sun_incidence_deg, sun.sun_azimuth_deg, slopes
     )
-    lit = ~cast_shadow(height_m, resolution_m, sun.sun_incidence_deg, sun.sun_azimuth_deg)
-    cos_i = math.cos(math.radians(sun.sun_incidence_deg))
-    direct = np.float32(1.0 - diffuse_fraction) * cos_loc * lit
-    return (albedo * (direct + np.float32(diffuse_fraction * cos_i))).astype(np.float32)
+    radiance[cast_shadow(height_m, resolution_m, sun.sun_incidence_deg, sun.sun_azimuth_deg)] = 0
+    radiance *= np.float32(1.0 - diffuse_fraction)
+    radiance += np.float32(diffuse_fraction * math.cos(math.radians(sun.sun_incidence_deg)))
+    radiance *= albedo
+    return radiance
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,16 +243,23 @@ class Instrument:
 
 
 def blur_and_shift(image: np.ndarray, fwhm_px: float, shift_px: tuple[float, float]) -> np.ndarray:
-    """Gaussian PSF and sub-pixel pointing shift in one Fourier product (periodic edges)."""
+    """Gaussian PSF and sub-pixel pointing shift in one Fourier product (periodic edges).
+
+    Both are separable, so the transfer function is applied as a column factor times a
+    row factor and never formed on the whole grid.
+    """
     rows, cols = image.shape
-    f_row = scipy.fft.fftfreq(rows)[:, None]
-    f_col = scipy.fft.rfftfreq(cols)[None, :]
     sigma = fwhm_px / (2.0 * math.sqrt(2.0 * math.log(2.0)))
-    transfer = np.exp(-2.0 * (math.pi * sigma) ** 2 * (f_row**2 + f_col**2))
-    transfer = transfer * np.exp(-2j * math.pi * (f_row * shift_px[0] + f_col * shift_px[1]))
-    spectrum = scipy.fft.rfft2(image, workers=-1)
-    spectrum *= transfer.astype(np.complex64)
-    return scipy.fft.irfft2(spectrum, s=image.shape, workers=-1).astype(np.float32)
+
+    def transfer(freq: np.ndarray, shift: float) -> np.ndarray:
+        return np.exp(-2.0 * (math.pi * sigma * freq) ** 2 - 2j * math.pi * freq * shift).astype(
+            np.complex64
+        )
+
+    spectrum = scipy.fft.rfft2(np.asarray(image, dtype=np.float32), workers=-1)
+    spectrum *= transfer(scipy.fft.fftfreq(rows), shift_px[0])[:, None]
+    spectrum *= transfer(scipy.fft.rfftfreq(cols), shift_px[1])[None, :]
+    return scipy.fft.irfft2(spectrum, s=image.shape, workers=-1).astype(np.float32, copy=False)
 
 
 def observe(
@@ -219,14 +275,21 @@ def observe(
     ``instrument.bits`` bits of ``instrument.full_scale_if``.
     """
     signal = blur_and_shift(radiance, instrument.psf_fwhm_px, sun.shift_px)
-    signal = sun.gain * signal + sun.offset
+    signal *= np.float32(sun.gain)
+    signal += np.float32(sun.offset)
     median = max(float(np.median(signal[:: max(1, signal.shape[0] // 256)])), 1e-6)
     electrons_per_if = instrument.snr**2 / median
-    noise = np.sqrt(np.clip(signal, 0.0, None) / electrons_per_if, dtype=np.float32)
-    signal = signal + noise * rng.standard_normal(signal.shape, dtype=np.float32)
+    noise = np.clip(signal, 0.0, None)
+    noise *= np.float32(1.0 / electrons_per_if)
+    np.sqrt(noise, out=noise)
+    noise *= rng.standard_normal(signal.shape, dtype=np.float32)
+    signal += noise
     levels = float(2**instrument.bits - 1)
-    dn = np.round(np.clip(signal / instrument.full_scale_if, 0.0, 1.0) * levels)
-    return (dn / levels).astype(np.float32)
+    signal *= np.float32(levels / instrument.full_scale_if)
+    np.clip(signal, 0.0, levels, out=signal)
+    np.round(signal, out=signal)
+    signal *= np.float32(1.0 / levels)
+    return signal
 
 
 def browse(image: np.ndarray, max_side_px: int = 2048, clip_percent: float = 0.5) -> np.ndarray:

@@ -14,6 +14,7 @@ pass sees the albedo times each mark's transmission (soft-edged, see
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,14 @@ from skimage import io
 
 from skycrane.imaging.georef import GeoReference, write_sidecar
 from skycrane.imaging.marks import Mark, rasterise
-from skycrane.imaging.photometry import Instrument, OrbitalPass, browse, observe, radiance_factor
+from skycrane.imaging.photometry import (
+    Instrument,
+    OrbitalPass,
+    browse,
+    facet_slopes,
+    observe,
+    radiance_factor,
+)
 from skycrane.imaging.surface import SurfaceParams, make_surface
 
 HIRISE_RESOLUTION_M = 0.25
@@ -52,6 +60,7 @@ def render_pair(
     surface: SurfaceParams = SurfaceParams(),
     instrument: Instrument = Instrument(),
     base_height_m: np.ndarray | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RenderedPair:
     """Render a before image and an after image carrying every mark.
 
@@ -76,17 +85,27 @@ def render_pair(
     base_height_m : ndarray, optional
         The site's terrain model on the image grid
         (:func:`skycrane.imaging.surface.dem_heights`).
+    progress : callable, optional
+        Called with the name of each stage as it starts (``"ground (1/4)"``, ...).
 
     Returns
     -------
     RenderedPair
         Images, the truth marks and the truth label mask (in the ground frame).
     """
+    report = progress or (lambda _stage: None)
+    report("ground (1/4)")
     ground = make_surface(rng, shape, resolution_m, surface, base_height_m)
+    report("marks (2/4)")
     transmission, labels, _ = rasterise(marks, shape, resolution_m, origin_m=origin_m)
+    slopes = facet_slopes(ground.height_m, resolution_m)
     images = []
-    for sun, albedo in ((before, ground.albedo), (after, ground.albedo * transmission)):
-        radiance = radiance_factor(albedo, ground.height_m, resolution_m, sun)
+    for stage, sun, albedo in (
+        ("before pass (3/4)", before, ground.albedo),
+        ("after pass (4/4)", after, ground.albedo * transmission),
+    ):
+        report(stage)
+        radiance = radiance_factor(albedo, ground.height_m, resolution_m, sun, slopes=slopes)
         images.append(observe(radiance, rng, sun, instrument))
     return RenderedPair(
         before=images[0],

@@ -1,16 +1,21 @@
 """Scoring detections against the truth of a rendered pair.
 
-The truth is the set of connected *blobs* of the truth mask (pixels covered
->= 50 % by a mark); a blob's position is the centroid of its covered pixels and
-its area their count.  Blobs closer than ``merge_px`` pixels blur into one region
-in any detector, so each blob also has a *group* centroid (all blobs within
-``merge_px`` joined).
+The truth is the renderer's own list of marks: each mark is **one** truth, whatever
+its shape, with its footprint (the pixels where it disturbs at least half the dust,
+:func:`skycrane.imaging.marks.footprints`: a rayed crash fan or a streaked blast zone
+is one mark, not the pieces a threshold would cut it into), the centroid of that
+footprint and its area in the frame.  Marks whose footprints come within ``merge_px``
+pixels of each other blur into one region in any detector (a secondary on the crash's
+fan), so each mark also belongs to a *group*, with the centroid of the group's
+footprints.
 
-* a blob is **found** when a detection's centroid lies within ``tol_px`` of the
-  blob's centroid or of its group's centroid;
-* a detection is **false** when no blob centroid lies within ``tol_px`` and its
-  centroid is not on the truth mask either (a piece of a real mark is not false,
-  only imprecise).
+* every detection whose centroid lies on a mark's footprint (grown by ``tol_px``)
+  belongs to that mark; those of one mark are merged into one, at their area-weighted
+  centroid, named by the largest of them (a mark found in pieces is found once);
+* a mark is **found** when the merged detection of the mark lies within ``tol_px`` of
+  the mark's centroid, or the merged detection of its group (every detection on the
+  group's footprints) within ``tol_px`` of the group's centroid;
+* a detection is **false** when it lies on no mark's footprint grown by ``tol_px``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from skimage import measure, morphology
 from skycrane.errors import InputError
 from skycrane.imaging.debris import random_site
 from skycrane.imaging.detect import Detection, detect
-from skycrane.imaging.marks import Mark, pixel_grid, rasterise
+from skycrane.imaging.marks import Mark, footprints, pixel_grid
 from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.render import render_pair
 
@@ -35,16 +40,16 @@ from skycrane.imaging.render import render_pair
 class Score:
     """Outcome of :func:`score`."""
 
-    n_truth: int  # blobs with area >= min_area_m2
+    n_truth: int  # marks whose footprint in the frame is >= min_area_m2
     n_found: int
     n_detections: int
     n_false: int
-    position_errors_px: list[float]  # one per found blob
-    kinds: list[tuple[str, str]]  # (dominant truth kind, detected kind) per found blob
+    position_errors_px: list[float]  # one per found mark
+    kinds: list[tuple[str, str]]  # (truth kind, detected kind) per found mark
 
     @property
     def recall(self) -> float:
-        """Fraction of truth blobs found (1 when there are none)."""
+        """Fraction of truth marks found (1 when there are none)."""
         return self.n_found / self.n_truth if self.n_truth else 1.0
 
     @property
@@ -53,84 +58,137 @@ class Score:
         return self.n_false / self.n_detections if self.n_detections else 0.0
 
 
-def truth_blobs(
-    labels: np.ndarray, marks: list[Mark], resolution_m: float, merge_px: int = 3
+def truth_marks(
+    marks: list[Mark],
+    shape: tuple[int, int],
+    resolution_m: float,
+    origin_m: tuple[float, float] = (0.0, 0.0),
+    merge_px: int = 3,
 ) -> list[dict]:
-    """Connected truth blobs: centroid ``(row, col)``, ``area_m2``, dominant kind, group centroid.
-
-    Blobs are 8-connected components of the truth mask; a blob's *group* joins it to
-    every blob within ``merge_px`` pixels (marks that close blur together in any detector).
-    """
-    mask = labels > 0
-    blob_ids = measure.label(mask, connectivity=2)
-    grouped = measure.label(ndimage.binary_dilation(mask, morphology.disk(merge_px)))
-    grouped = np.where(mask, grouped, 0)
-    group_centroid = {r.label: np.asarray(r.centroid) for r in measure.regionprops(grouped)}
-    blobs = []
-    for region in measure.regionprops(blob_ids):
-        ids = labels[region.slice][region.image]
-        counts = np.bincount(ids)
-        dominant = marks[int(np.argmax(counts[1:]))]  # label k is marks[k - 1]
-        r, c = region.coords[0]
-        blobs.append(
+    """One truth per mark that has pixels in the frame: ``index`` in ``marks``, ``kind``,
+    footprint ``window`` and ``mask``, ``centroid`` ``(row, col)``, ``area_m2`` in the
+    frame, ``group`` and ``group_centroid`` (footprints within ``merge_px`` joined)."""
+    union = np.zeros(shape, dtype=bool)
+    truths = []
+    for index, found in enumerate(footprints(marks, shape, resolution_m, origin_m=origin_m)):
+        if found is None:
+            continue
+        window, mask = found
+        union[window] |= mask
+        rows, cols = np.nonzero(mask)
+        truths.append(
             {
-                "centroid": np.asarray(region.centroid),
-                "group_centroid": group_centroid[int(grouped[r, c])],
-                "area_m2": float(region.area) * resolution_m**2,
-                "kind": dominant.kind,
+                "index": index,
+                "kind": marks[index].kind,
+                "window": window,
+                "mask": mask,
+                "centroid": np.array(
+                    [rows.mean() + window[0].start, cols.mean() + window[1].start]
+                ),
+                "area_m2": float(rows.size) * resolution_m**2,
+                "first_px": (rows[0] + window[0].start, cols[0] + window[1].start),
             }
         )
-    return blobs
+    grouped = measure.label(ndimage.binary_dilation(union, morphology.disk(merge_px)))
+    grouped = np.where(union, grouped, 0)
+    group_centroid = {r.label: np.asarray(r.centroid) for r in measure.regionprops(grouped)}
+    for truth in truths:
+        truth["group"] = int(grouped[truth.pop("first_px")])
+        truth["group_centroid"] = group_centroid[truth["group"]]
+    return truths
+
+
+def _merged(detections: list[Detection], members: np.ndarray, det_rc: np.ndarray):
+    """Area-weighted centroid ``(row, col)`` and kind (the largest's) of the member
+    detections, or None when there are none."""
+    if not members.any():
+        return None
+    areas = np.array([d.area_m2 for d in detections])[members]
+    centroid = (det_rc[members] * areas[:, None]).sum(axis=0) / areas.sum()
+    largest = np.flatnonzero(members)[int(np.argmax(areas))]
+    return centroid, detections[largest].kind
+
+
+def match(
+    detections: list[Detection],
+    marks: list[Mark],
+    shape: tuple[int, int],
+    resolution_m: float,
+    origin_m: tuple[float, float] = (0.0, 0.0),
+    tol_px: float = 2.0,
+) -> tuple[list[dict], np.ndarray]:
+    """Match ``detections`` (metres from the image centre) to the ``marks`` rendered on a
+    ``shape`` grid whose centre lies at ``origin_m`` in the marks' frame (module docstring).
+
+    Returns the truths (:func:`truth_marks`), each with ``error_px`` and ``found_kind``
+    (None when not found), and whether each detection is false.
+    """
+    truths = truth_marks(marks, shape, resolution_m, origin_m)
+    xs, ys = pixel_grid(shape, resolution_m)
+    det_rc = np.array(
+        [[(ys[0] - d.y_m) / resolution_m, (d.x_m - xs[0]) / resolution_m] for d in detections]
+    ).reshape(-1, 2)
+    pixels = np.round(det_rc).astype(int)
+    grow = morphology.disk(int(np.ceil(tol_px)))
+    pad = grow.shape[0] // 2
+    # on[j, i]: detection i lies on truth j's footprint grown by tol_px
+    on = np.zeros((len(truths), len(detections)), dtype=bool)
+    for j, truth in enumerate(truths):
+        window = truth["window"]
+        grown = ndimage.binary_dilation(np.pad(truth["mask"], pad), grow)
+        rows = pixels[:, 0] - window[0].start + pad
+        cols = pixels[:, 1] - window[1].start + pad
+        inside = (rows >= 0) & (rows < grown.shape[0]) & (cols >= 0) & (cols < grown.shape[1])
+        on[j, inside] = grown[rows[inside], cols[inside]]
+    groups = np.array([t["group"] for t in truths])
+    for j, truth in enumerate(truths):
+        best = (np.inf, None)
+        for members, centre in (
+            (on[j], truth["centroid"]),
+            (on[groups == truth["group"]].any(axis=0), truth["group_centroid"]),
+        ):
+            merged = _merged(detections, members, det_rc)
+            if merged is not None:
+                error = float(np.hypot(*(merged[0] - centre)))
+                best = min(best, (error, merged[1]), key=lambda pair: pair[0])
+        truth["error_px"] = best[0]
+        truth["found_kind"] = best[1] if best[0] <= tol_px else None
+    return truths, ~on.any(axis=0)
 
 
 def score(
     detections: list[Detection],
-    labels: np.ndarray,
     marks: list[Mark],
+    shape: tuple[int, int],
     resolution_m: float,
+    origin_m: tuple[float, float] = (0.0, 0.0),
     min_area_m2: float = 1.0,
     tol_px: float = 2.0,
 ) -> Score:
-    """Score ``detections`` against the truth label image of a rendered pair."""
-    blobs = truth_blobs(labels, marks, resolution_m)
-    xs, ys = pixel_grid(labels.shape, resolution_m)
-    det_rc = np.array(
-        [[(ys[0] - d.y_m) / resolution_m, (d.x_m - xs[0]) / resolution_m] for d in detections]
-    ).reshape(-1, 2)
-    dist = np.full((det_rc.shape[0], len(blobs)), np.inf)
-    for key in ("centroid", "group_centroid"):
-        blob_rc = np.array([b[key] for b in blobs]).reshape(-1, 2)
-        if det_rc.size and blob_rc.size:
-            d = np.hypot(*(det_rc[:, None, :] - blob_rc[None, :, :]).transpose(2, 0, 1))
-            dist = np.minimum(dist, d)
-    on_mask = ndimage.binary_dilation(labels > 0, iterations=2)
-    n_false = 0
-    for i, (r, c) in enumerate(det_rc):
-        near = dist.shape[1] and dist[i].min() <= tol_px
-        ri, ci = round(r), round(c)
-        inside = 0 <= ri < labels.shape[0] and 0 <= ci < labels.shape[1] and on_mask[ri, ci]
-        if not near and not inside:
-            n_false += 1
-    n_truth = n_found = 0
-    errors: list[float] = []
-    kinds: list[tuple[str, str]] = []
-    for j, blob in enumerate(blobs):
-        if blob["area_m2"] < min_area_m2:
-            continue
-        n_truth += 1
-        if dist.shape[0] and dist[:, j].min() <= tol_px:
-            n_found += 1
-            i = int(np.argmin(dist[:, j]))
-            errors.append(float(dist[i, j]))
-            kinds.append((blob["kind"], detections[i].kind))
-    return Score(n_truth, n_found, len(detections), n_false, errors, kinds)
+    """Score ``detections`` against the marks of ``min_area_m2`` and more in the frame
+    (:func:`match`)."""
+    truths, false = match(detections, marks, shape, resolution_m, origin_m, tol_px)
+    counted = [t for t in truths if t["area_m2"] >= min_area_m2]
+    found = [t for t in counted if t["found_kind"] is not None]
+    return Score(
+        len(counted),
+        len(found),
+        len(detections),
+        int(false.sum()),
+        [t["error_px"] for t in found],
+        [(t["kind"], t["found_kind"]) for t in found],
+    )
 
 
 # The kinds a detection of each truth kind may be named.  The parachute's mark lies
 # against the backshell's and merges with it when it darkens the ground (the region is
 # reported as the backshell); a canopy brighter than the ground is found on its own, a
-# brightened region, as the parachute (see skycrane.imaging.classify).
-EXPECTED_KIND = {"parachute": ("backshell", "parachute")}
+# brightened region, as the parachute (see skycrane.imaging.classify).  A secondary
+# lying on the crash's fan is found in the crash's region (its group), the main crash.
+EXPECTED_KIND = {
+    "parachute": ("backshell", "parachute"),
+    "secondary": ("secondary", "main_crash"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +201,12 @@ class SiteStats:
     n_detections: int
     n_false: int
     position_errors_px: list[float]
-    confusion: dict[tuple[str, str], int]  # (truth kind, detected kind) -> found blobs
+    confusion: dict[tuple[str, str], int]  # (truth kind, detected kind) -> found marks
     worst_recall: float
 
     @property
     def recall(self) -> float:
-        """Fraction of truth blobs >= 1 m^2 found."""
+        """Fraction of truth marks >= 1 m^2 found."""
         return self.n_found / self.n_truth if self.n_truth else 1.0
 
     @property
@@ -157,7 +215,7 @@ class SiteStats:
         return self.n_false / self.n_detections if self.n_detections else 0.0
 
     def accuracy(self, kind: str) -> tuple[int, int]:
-        """``(correct, found)`` blobs of truth ``kind``; correct when classified as expected."""
+        """``(correct, found)`` marks of truth ``kind``; correct when classified as expected."""
         expected = EXPECTED_KIND.get(kind, (kind,))
         found = sum(n for (t, _), n in self.confusion.items() if t == kind)
         return sum(self.confusion.get((kind, e), 0) for e in expected), found
@@ -184,9 +242,8 @@ def evaluate_sites(
         side_m = size_px * resolution_m
         marks = random_site(rng, side_m, side_m)
         pair = render_pair(rng, marks, (size_px, size_px), resolution_m, before, after)
-        s = score(
-            detect(pair.before, pair.after, resolution_m), pair.truth_labels, marks, resolution_m
-        )
+        found = detect(pair.before, pair.after, resolution_m)
+        s = score(found, marks, (size_px, size_px), resolution_m)
         for i, v in enumerate((1, s.n_truth, s.n_found, s.n_detections, s.n_false)):
             n[i] += v
         errors += s.position_errors_px
@@ -206,8 +263,8 @@ def score_truth_file(
     """Score detections against a ``truth.json`` (as :func:`~skycrane.imaging.render.write_pair`
     writes): recall of marks >= 1 m^2, false detections, position errors and kinds.
 
-    The truth marks are rasterised on the image's grid, whose centre lies at ``centre_m``
-    in the marks' frame (the sidecar's ``centre_x_m``, ``centre_y_m``).
+    The truth marks' footprints are drawn on the image's grid, whose centre lies at
+    ``centre_m`` in the marks' frame (the sidecar's ``centre_x_m``, ``centre_y_m``).
 
     Raises
     ------
@@ -220,8 +277,7 @@ def score_truth_file(
         marks = [Mark(**{k: v for k, v in t.items() if k in fields}) for t in doc]
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise InputError("--truth", str(path), f"a truth.json list of marks ({exc})") from None
-    _, labels, _ = rasterise(marks, shape, resolution_m, origin_m=centre_m)
-    s = score(detections, labels, marks, resolution_m)
+    s = score(detections, marks, shape, resolution_m, centre_m)
     by_kind: dict[str, dict[str, int]] = {}
     for truth_kind, found_kind in s.kinds:
         entry = by_kind.setdefault(truth_kind, {"found": 0, "named_right": 0})

@@ -34,13 +34,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import ndimage
+import scipy.fft
 from scipy.interpolate import RectBivariateSpline
 
 from skycrane.terrain.synthetic import (
     SITES,
     SiteStatistics,
-    add_crater,
+    crater_relief_m,
     draw_craters,
     fractal_surface,
     rock_cumulative_count,
@@ -81,18 +81,65 @@ class Surface:
 
 
 def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma_px: float) -> np.ndarray:
-    """Unit-variance gaussian-filtered white noise (coarse grid + zoom for long correlations)."""
-    factor = int(sigma_px // 3)
-    if factor >= 2:
-        coarse_shape = tuple(-(-n // factor) + 4 for n in shape)
-        coarse = ndimage.gaussian_filter(
-            rng.standard_normal(coarse_shape, dtype=np.float32), sigma_px / factor
-        )
-        field = ndimage.zoom(coarse, factor, order=1)[: shape[0], : shape[1]]
-    else:
-        field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma_px)
+    """Unit-variance white noise filtered by a gaussian of ``sigma_px``, float32.
+
+    Synthesised in the Fourier domain: white noise has a flat spectrum, so complex
+    normal coefficients times the gaussian's transfer ``exp(-2 pi^2 sigma^2 f^2)``,
+    transformed back (:func:`scipy.fft.irfft2`), are the filtered field (periodic
+    edges).  Coefficients below 1e-6 of the peak are left out, and the mean.
+    """
+    rows, cols = shape
+    gain = -2.0 * (math.pi * sigma_px) ** 2
+    g_row = np.exp(gain * scipy.fft.fftfreq(rows) ** 2).astype(np.float32)
+    g_col = np.exp(gain * scipy.fft.rfftfreq(cols) ** 2).astype(np.float32)
+    keep_row, n_col = np.flatnonzero(g_row > 1e-6), int(np.count_nonzero(g_col > 1e-6))
+    block = (keep_row.size, n_col)
+    coeff = rng.standard_normal(block, dtype=np.float32) + 1j * rng.standard_normal(
+        block, dtype=np.float32
+    )
+    coeff *= g_row[keep_row, None]
+    coeff *= g_col[None, :n_col]
+    coeff[0, 0] = 0.0  # zero mean (keep_row starts at frequency 0)
+    # the columns' inverse transforms first, over the few columns that carry power
+    spectrum = np.zeros((rows, n_col), dtype=np.complex64)
+    spectrum[keep_row] = coeff
+    half = np.zeros((rows, g_col.size), dtype=np.complex64)
+    half[:, :n_col] = scipy.fft.ifft(spectrum, axis=0, workers=-1)
+    field = scipy.fft.irfft(half, n=cols, axis=1, workers=-1)
     std = float(field.std())
-    return field / std if std > 0 else field
+    return field / np.float32(std) if std > 0 else np.zeros(shape, dtype=np.float32)
+
+
+def _stamp(
+    out: np.ndarray,
+    centre_rc_px: np.ndarray,
+    reach_px: np.ndarray,
+    relief: Any,
+    combine: np.ufunc,
+) -> None:
+    """Stamp each feature's relief into ``out`` in place, ``combine`` (np.add, np.maximum).
+
+    ``centre_rc_px[k]`` is feature k's centre in fractional pixels and ``reach_px[k]``
+    its radius of influence; ``relief(index, d_row, d_col)`` gives the heights of the
+    features ``index`` at pixel offsets ``d_row, d_col`` from their centres (arrays of
+    shape ``(n, w, w)``).  Features of equal integer reach are stamped together.
+    """
+    rows, cols = out.shape
+    flat = out.reshape(-1)
+    reach = np.ceil(reach_px).astype(np.int64)
+    for k in np.unique(reach):
+        index = np.flatnonzero(reach == k)
+        offsets = np.arange(-int(k), int(k) + 1)
+        corner = np.floor(centre_rc_px[index]).astype(np.int64)
+        frac = (centre_rc_px[index] - corner).astype(np.float32)
+        pix_r = corner[:, 0, None, None] + offsets[None, :, None]
+        pix_c = corner[:, 1, None, None] + offsets[None, None, :]
+        d_row = offsets.astype(np.float32)[None, :, None] - frac[:, 0, None, None]
+        d_col = offsets.astype(np.float32)[None, None, :] - frac[:, 1, None, None]
+        heights = relief(index, d_row, d_col)
+        ok = (pix_r >= 0) & (pix_r < rows) & (pix_c >= 0) & (pix_c < cols) & (heights != 0.0)
+        target = np.broadcast_to(pix_r * cols + pix_c, heights.shape)[ok]
+        combine.at(flat, target, heights[ok])
 
 
 def dem_heights(terrain: Any, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray | None:
@@ -138,22 +185,41 @@ def _rocks(
 ) -> np.ndarray:
     """Heights of Golombek & Rapp rocks placed uniformly: spheroids 0.5 D high."""
     diam = draw_rocks(rng, shape[0] * shape[1] * resolution_m**2, k)
-    n = diam.size
-    rows = rng.uniform(0, shape[0], n)
-    cols = rng.uniform(0, shape[1], n)
+    centres = rng.uniform(0.0, 1.0, (diam.size, 2)) * np.array(shape)
+    radius_px = (0.5 * diam / resolution_m).astype(np.float32)
+    height_m = (0.5 * diam).astype(np.float32)
+
+    def spheroid(index: np.ndarray, d_row: np.ndarray, d_col: np.ndarray) -> np.ndarray:
+        # pixel centres sit half a pixel past their corner index
+        rho2 = ((d_row + 0.5) ** 2 + (d_col + 0.5) ** 2) / radius_px[index, None, None] ** 2
+        return height_m[index, None, None] * np.sqrt(np.clip(1.0 - rho2, 0.0, None))
+
     out = np.zeros(shape, dtype=np.float32)
-    radius_px = 0.5 * diam / resolution_m
-    reach = np.ceil(radius_px).astype(int)
-    for k_px in np.unique(reach):
-        sel = reach == k_px
-        r, c, rad, h = rows[sel], cols[sel], radius_px[sel], 0.5 * diam[sel]
-        ri, ci = r.astype(int), c.astype(int)
-        for di in range(-k_px, k_px + 1):
-            for dj in range(-k_px, k_px + 1):
-                rr, cc = ri + di, ci + dj
-                rho2 = ((rr + 0.5 - r) ** 2 + (cc + 0.5 - c) ** 2) / rad**2
-                ok = (rho2 < 1.0) & (rr >= 0) & (cc >= 0) & (rr < shape[0]) & (cc < shape[1])
-                np.maximum.at(out, (rr[ok], cc[ok]), (h[ok] * np.sqrt(1.0 - rho2[ok])))
+    _stamp(out, centres, radius_px, spheroid, np.maximum)
+    return out
+
+
+def _craters(
+    rng: np.random.Generator, shape: tuple[int, int], resolution_m: float, p: SurfaceParams
+) -> np.ndarray:
+    """Heights of the site's small craters (module docstring), each reaching 3 radii."""
+    diameters = draw_craters(
+        shape[0] * shape[1] * resolution_m**2,
+        CRATER_D_MIN_M,
+        p.site.crater_fraction_of_equilibrium,
+        rng,
+    )
+    centres = rng.uniform(0.0, 1.0, (diameters.size, 2)) * np.array(shape)
+    ratios = rng.uniform(0.05, 0.2, diameters.size).astype(np.float32)
+    diameters = diameters.astype(np.float32)
+    radius_px = diameters / np.float32(2.0 * resolution_m)
+
+    def bowl(index: np.ndarray, d_row: np.ndarray, d_col: np.ndarray) -> np.ndarray:
+        rho = np.hypot(d_row, d_col) / radius_px[index, None, None]
+        return crater_relief_m(rho, diameters[index, None, None], ratios[index, None, None])
+
+    out = np.zeros(shape, dtype=np.float32)
+    _stamp(out, centres, 3.0 * radius_px, bowl, np.add)
     return out
 
 
@@ -162,14 +228,24 @@ def _ripples(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ripple heights and the sand-cover fraction (0-1), see the module docstring."""
     wind = rng.uniform(0.0, math.pi)
-    rows, cols = np.indices(shape, dtype=np.float32)
-    along = (cols * math.cos(wind) - rows * math.sin(wind)) * resolution_m
-    wobble = 0.15 * p.ripple_wavelength_m * _noise(rng, shape, 8.0 / resolution_m)
-    phase = 2.0 * math.pi * (along + wobble) / p.ripple_wavelength_m
-    patches = _noise(rng, shape, 25.0 / resolution_m)
-    threshold = float(np.quantile(patches[::8, ::8], 1.0 - p.ripple_cover))
-    cover = np.clip((patches - threshold) / 0.3, 0.0, 1.0)
-    return (p.ripple_amplitude_m * cover * np.sin(phase)).astype(np.float32), cover
+    wavenumber = 2.0 * math.pi / p.ripple_wavelength_m  # rad per metre
+    phase = _noise(rng, shape, 8.0 / resolution_m)
+    phase *= np.float32(0.15 * 2.0 * math.pi)  # crests wander by 0.15 wavelength
+    phase += (wavenumber * resolution_m * math.cos(wind) * np.arange(shape[1]))[None, :].astype(
+        np.float32
+    )
+    phase -= (wavenumber * resolution_m * math.sin(wind) * np.arange(shape[0]))[:, None].astype(
+        np.float32
+    )
+    cover = _noise(rng, shape, 25.0 / resolution_m)
+    threshold = float(np.quantile(cover[::8, ::8], 1.0 - p.ripple_cover))
+    cover -= np.float32(threshold)
+    cover *= np.float32(1.0 / 0.3)
+    np.clip(cover, 0.0, 1.0, out=cover)
+    heights = np.sin(phase, out=phase)
+    heights *= cover
+    heights *= np.float32(p.ripple_amplitude_m)
+    return heights, cover
 
 
 def make_surface(
@@ -196,24 +272,15 @@ def make_surface(
     """
     p = params
     side = max(shape)
-    z = fractal_surface(side, side, resolution_m, p.site, rng, rollover_m=p.rollover_m)
-    z = z[: shape[0], : shape[1]].astype(np.float32)
-    axis = resolution_m * np.arange(side)
-    diameters = draw_craters(
-        shape[0] * shape[1] * resolution_m**2,
-        CRATER_D_MIN_M,
-        p.site.crater_fraction_of_equilibrium,
-        rng,
+    z = fractal_surface(
+        side, side, resolution_m, p.site, rng, rollover_m=p.rollover_m, dtype=np.float32
     )
-    centres = rng.uniform(0.0, 1.0, (diameters.size, 2)) * np.array(shape) * resolution_m
-    ratios = rng.uniform(0.05, 0.2, diameters.size)
-    canvas = np.zeros((side, side), dtype=np.float32)
-    for diameter, (north, east), ratio in zip(diameters, centres, ratios, strict=True):
-        add_crater(canvas, axis, (east, north), float(diameter), float(ratio))
-    z += canvas[: shape[0], : shape[1]]
+    z = np.ascontiguousarray(z[: shape[0], : shape[1]])
+    z += _craters(rng, shape, resolution_m, p)
     rocks = _rocks(rng, shape, resolution_m, p.site.rock_abundance)
     ripples, sand = _ripples(rng, shape, resolution_m, p)
-    z += rocks + ripples
+    z += rocks
+    z += ripples
     if base_height_m is not None:
         z += base_height_m.astype(np.float32)
     albedo = np.full(shape, p.mean_albedo, dtype=np.float32)
@@ -222,7 +289,12 @@ def make_surface(
         (p.texture_amplitude, p.texture_sigma_m),
         (p.speckle_amplitude, p.speckle_sigma_m),
     ):
-        albedo *= 1.0 + amplitude * _noise(rng, shape, max(sigma_m / resolution_m, 0.5))
-    albedo *= 1.0 - (1.0 - p.ripple_albedo_ratio) * sand
-    albedo *= np.where(rocks > 0.0, np.float32(p.rock_albedo_ratio), np.float32(1.0))
-    return Surface(z, np.clip(albedo, 0.0, 1.0).astype(np.float32), resolution_m)
+        variation = _noise(rng, shape, max(sigma_m / resolution_m, 0.5))
+        variation *= np.float32(amplitude)
+        variation += np.float32(1.0)
+        albedo *= variation
+    sand *= np.float32(1.0 - p.ripple_albedo_ratio)
+    np.subtract(np.float32(1.0), sand, out=sand)
+    albedo *= sand
+    albedo[rocks > 0.0] *= np.float32(p.rock_albedo_ratio)
+    return Surface(z, np.clip(albedo, 0.0, 1.0, out=albedo), resolution_m)

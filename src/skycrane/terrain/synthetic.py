@@ -41,8 +41,10 @@ not fitted to either site's terrain model. Same seed, same terrain.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import scipy.fft
 
 from skycrane.terrain.grid import LocalTerrain, SiteFrame, node_coordinates
 
@@ -83,23 +85,31 @@ def fractal_surface(
     stats: SiteStatistics,
     rng: np.random.Generator,
     rollover_m: float = ROLLOVER_M,
+    dtype: type = np.float64,
 ) -> np.ndarray:
     """Self-affine heights [m] with the site's RMS slope at a baseline of ``spacing_m``.
 
-    The spectrum is flat beyond wavelengths of ``rollover_m``.
+    The spectrum is flat beyond wavelengths of ``rollover_m``.  ``dtype`` is that of the
+    transforms and the result (the same random draws either way).
     """
-    noise = rng.standard_normal((n_rows, n_cols))
-    fy = np.fft.fftfreq(n_rows)[:, None]
-    fx = np.fft.rfftfreq(n_cols)[None, :]
-    f = np.hypot(fx, fy) / spacing_m  # cycles per metre
-    f_roll = 1.0 / rollover_m
-    amplitude = (f * f + f_roll * f_roll) ** (-0.5 * (stats.hurst + 1.0))  # PSD ~ f^-(2H+2)
+    noise = rng.standard_normal((n_rows, n_cols)).astype(dtype, copy=False)
+    fy = scipy.fft.fftfreq(n_rows)[:, None]
+    fx = scipy.fft.rfftfreq(n_cols)[None, :]
+    amplitude = ((fx / spacing_m) ** 2 + (fy / spacing_m) ** 2).astype(dtype)  # (cycles/m)^2
+    amplitude += 1.0 / rollover_m**2
+    np.power(amplitude, -0.5 * (stats.hurst + 1.0), out=amplitude)  # PSD ~ f^-(2H+2)
     amplitude[0, 0] = 0.0  # no mean
-    z = np.fft.irfft2(np.fft.rfft2(noise) * amplitude, s=(n_rows, n_cols))
-    dz = np.concatenate([np.diff(z, axis=0).ravel(), np.diff(z, axis=1).ravel()])
-    rms_now = np.sqrt(np.mean(dz * dz)) / spacing_m
+    spectrum = scipy.fft.rfft2(noise, workers=-1)
+    spectrum *= amplitude
+    z = scipy.fft.irfft2(spectrum, s=(n_rows, n_cols), workers=-1)
+    sum_sq = float(np.sum(np.square(np.diff(z, axis=0)))) + float(
+        np.sum(np.square(np.diff(z, axis=1)))
+    )
+    count = (n_rows - 1) * n_cols + n_rows * (n_cols - 1)
+    rms_now = np.sqrt(sum_sq / count) / spacing_m
     target = np.tan(np.radians(stats.rms_slope_1m_deg)) * spacing_m ** (stats.hurst - 1.0)
-    return z * (target / rms_now)
+    z *= target / rms_now
+    return z
 
 
 def draw_craters(
@@ -130,12 +140,20 @@ def add_crater(
     de = axis[cols][None, :] - e0
     dn = axis[rows][:, None] - n0
     rho = np.hypot(de, dn) / radius
+    z[rows, cols] += crater_relief_m(rho, diameter_m, d_ratio)
+    return rows, cols, rho
+
+
+def crater_relief_m(rho: np.ndarray, diameter_m: Any, d_ratio: Any) -> np.ndarray:
+    """Height [m] of a crater's bowl, rim and ejecta at ``rho = r / R`` (module docstring).
+
+    Paraboloid bowl of depth ``d_ratio D`` inside ``rho < 1`` rising to the rim height
+    ``0.04 D d_ratio / 0.2``, ejecta thinning as ``rho^-3`` outside (Pike 1977;
+    McGetchin et al. 1973).  ``diameter_m`` and ``d_ratio`` broadcast against ``rho``.
+    """
     depth = d_ratio * diameter_m
     rim = 0.04 * diameter_m * d_ratio / 0.2
-    inside = rho < 1.0
-    shape = np.where(inside, (depth + rim) * rho**2 - depth, rim * np.maximum(rho, 1.0) ** -3)
-    z[rows, cols] += shape
-    return rows, cols, rho
+    return np.where(rho < 1.0, (depth + rim) * rho**2 - depth, rim * np.maximum(rho, 1.0) ** -3)
 
 
 def rock_cumulative_count(k: float, diameters_m: np.ndarray) -> np.ndarray:
