@@ -213,11 +213,15 @@ def fly(params, r0, v0, target, mode=pl.PD_FREE_FALL, ds_mass_kg=DS_FUELLED_KG, 
     return out
 
 
-def _params():
-    """The Mars 2020 preset's powered-descent block with this harness's vehicle masses."""
+def _params(cutoff_m=math.inf):
+    """The Mars 2020 preset's powered-descent block with this harness's vehicle masses.
+
+    The flyaway burns to depletion (no engine cut-off) unless ``cutoff_m`` is given.
+    """
     params = pd_block(M2020)
     params[pl.PDP_DRY_MASS_KG] = DS_FUELLED_KG - PROPELLANT_KG
     params[pl.PDP_ROVER_MASS_KG] = ROVER_KG
+    params[pl.PDP_FLYAWAY_CUTOFF_M] = cutoff_m
     return params
 
 
@@ -411,6 +415,40 @@ def test_flyaway_from_20_m(burn_s):
         x_burn = out.events["ballistic"][1][0]
         assert x_burn == pytest.approx(0.5 * 1.05 * G_M_S2 * burn_s**2, rel=0.02)
         assert 150.0 < x_burn < dist
+
+
+def test_flyaway_cutoff_crash_is_the_vacuum_fall():
+    """With the preset's cut-off the engines stop with propellant left; then a projectile falls.
+
+    Analytic solution: after the engines stop, the stage in this harness's
+    vacuum and uniform gravity lands at x_h + v_h t_f, with
+    t_f = (v_z + sqrt(v_z^2 + 2 g z)) / g, from its state at the cut-off
+    (RK4 is exact for a constant acceleration; the crossing is interpolated
+    within a 1/32 s step: < 1 mm). The flight software's own prediction,
+    :func:`~skycrane.guidance.powered.flyaway_impact_distance_m` of that state
+    (navigated = true here), must give the crash's distance from the rover.
+    Invariants: the stage crashes with the propellant it had at the cut-off,
+    at least 150 m from the rover (issue 14's safety criterion), in the
+    commanded direction (due east).
+    """
+    params = _params(PD_SPEC.flyaway_cutoff_distance_m)
+    r0, v0, target = GEOMETRIES["along"]
+    out = fly(params, r0, v0, target)
+    _, r_off, v_off, m_off = out.events["ballistic"]
+    _, r_crash, _, m_crash = out.events["crash"]
+    assert m_off - params[pl.PDP_DRY_MASS_KG] > 10.0  # stopped with propellant left
+    assert m_crash == pytest.approx(m_off)
+    t_f = (v_off[2] + math.sqrt(v_off[2] ** 2 + 2.0 * G_M_S2 * r_off[2])) / G_M_S2
+    landing = (r_off[0] + v_off[0] * t_f, r_off[1] + v_off[1] * t_f)
+    assert r_crash[:2] == pytest.approx(landing, abs=1e-3)
+    rover = (*out.rover_en_m, 0.0)
+    predicted = pd.flyaway_impact_distance_m(
+        r_off, v_off, (0.0, 0.0, 1.0), (0.0, 0.0, -G_M_S2), rover
+    )
+    dist = math.hypot(r_crash[0] - rover[0], r_crash[1] - rover[1])
+    assert predicted == pytest.approx(dist, abs=1e-3)
+    assert dist >= 150.0
+    assert abs(r_crash[1] - rover[1]) < 1.0
 
 
 def test_report_numbers():

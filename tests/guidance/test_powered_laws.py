@@ -244,6 +244,31 @@ def test_flyaway_direction_and_thrust():
     assert _norm(heavy) == pytest.approx(4 * 3.1e3 * math.cos(PARAMS[pl.PDP_CANT_RAD]))
 
 
+def test_flyaway_impact_prediction():
+    """The flyaway cut-off's predicted impact against the vacuum projectile's closed form.
+
+    Analytic solution: from height z with vertical speed w (up) and horizontal
+    velocity u, a projectile in uniform gravity g lands after
+    t_f = (w + sqrt(w^2 + 2 g z)) / g at the horizontal offset + u t_f;
+    below the ground level it is already down (t_f = 0).
+    """
+    g = 3.71
+    target = (5.0, -3.0, 0.0)
+    cases = [  # (position, velocity)
+        ((105.0, -3.0, 20.0), (40.0, 0.0, 0.0)),  # level flight 100 m east, 20 m up
+        ((5.0, 97.0, 12.0), (-15.0, 30.0, 4.0)),  # climbing, north of the target
+        ((-55.0, -3.0, 3.0), (-25.0, 0.0, -6.0)),  # sinking, west
+    ]
+    for r, v in cases:
+        t_f = (v[2] + math.sqrt(v[2] ** 2 + 2.0 * g * r[2])) / g
+        x = r[0] - target[0] + v[0] * t_f
+        y = r[1] - target[1] + v[1] * t_f
+        got = pd.flyaway_impact_distance_m(r, v, UP, (0.0, 0.0, -g), target)
+        assert got == pytest.approx(math.hypot(x, y), rel=1e-12)
+    below = pd.flyaway_impact_distance_m((8.0, 1.0, -2.0), (30.0, 0.0, -1.0), UP, GRAV, target)
+    assert below == pytest.approx(5.0)  # where it is: the 3-4-5 offset
+
+
 def test_step_transitions():
     """Mode machine transitions of GUIDANCE.md 3.1 at their thresholds."""
     target = (0.0, 0.0, 0.0)
@@ -276,3 +301,28 @@ def test_step_transitions():
     assert step(pl.PD_TOUCHDOWN_CONFIRM, 1.9, 7.0, -0.75)[3] == pytest.approx(m * 3.71)
     assert step(pl.PD_TOUCHDOWN_CONFIRM, 2.0, 7.0, -0.75)[0] == pl.PD_FLYAWAY
     assert step(pl.PD_FLYAWAY, 5.0, 50.0, 1.0, prop=0.0) == (pl.PD_BALLISTIC, 0.0, 0.0, 0.0)
+    # the engine cut-off: after the climb, the cycle whose predicted impact reaches the
+    # preset's cut-off distance stops the engines with propellant left (GUIDANCE.md 3.3)
+    cutoff = PARAMS[pl.PDP_FLYAWAY_CUTOFF_M]
+    z = 2.0 * 3.71  # falls in 2 s from rest
+    t_climb = PARAMS[pl.PDP_FLYAWAY_CLIMB_S]
+
+    def fly(t, x):
+        return pd.powered_descent_step(
+            pl.PD_FLYAWAY,
+            t,
+            (x, 0.0, z),
+            (10.0, 0.0, 0.0),
+            UP,
+            GRAV,
+            780.0,
+            80.0,
+            target,
+            east,
+            PARAMS,
+            0.0,
+        )[0]
+
+    assert fly(t_climb + 1.0, cutoff - 20.0 - 1e-6) == pl.PD_FLYAWAY
+    assert fly(t_climb + 1.0, cutoff - 20.0 + 1e-6) == pl.PD_BALLISTIC
+    assert fly(0.5 * t_climb, cutoff) == pl.PD_FLYAWAY  # never during the climb

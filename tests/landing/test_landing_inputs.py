@@ -3,7 +3,8 @@
 Invariant checked (issue 14, "Bad input"): a bridle that does not resist
 stretching (zero or negative stiffness), negative damping, a flyaway azimuth
 outside 0-360 deg, an engine cant or attitude-control fraction out of range,
-and the removed flyaway timer are refused before flying, by both commands,
+a flyaway cut-off distance that is not positive, and the removed flyaway
+timer are refused before flying, by both commands,
 with the same single line naming the key and the value.
 """
 
@@ -35,6 +36,10 @@ BAD = {
     "acs-negative": (
         "[powered_descent]\nattitude_control_flow_fraction = -0.1\n",
         "powered_descent.attitude_control_flow_fraction",
+    ),
+    "cutoff-negative": (
+        "[powered_descent]\nflyaway_cutoff_distance_m = -100.0\n",
+        "powered_descent.flyaway_cutoff_distance_m",
     ),
     "timer-removed": (
         "[powered_descent]\nflyaway_burn_s = 20.0\n",

@@ -10,10 +10,9 @@ direction named by one compass point (NW) is taken as +-45 deg, one given as
 nothing in the presets is set from these positions.
 
 What limits each today (nominal MSL; the figures of each change are in
-docs/powered_descent.md): the descent stage flies its flyaway to depletion
-with the propellant the physical mass budget leaves at touchdown (msl.toml:
-entry 3,150 kg, the descent stage 670 kg dry as Mars 2020's), which is far
-more than the "nearly spent" stage that flew, so it crashes kilometres out;
+docs/powered_descent.md): the descent stage's flyaway stops its engines
+once the predicted impact lies at the design's pre-flight 450 m (E from S,
+"The flyaway's engine cut-off"), so it crashes 439 m out, short of HiRISE;
 the backshell and heat shield separate where MSL's entry delivers the
 parachute (in Gale's reconstructed air 12.7 km above the site, flown 12.1 km:
 docs/entry_guidance.md), and the heat shield falls with its subsonic
@@ -40,7 +39,7 @@ HIRISE = {
     "heat_shield": ((1200.0, 1500.0), 135.0, 67.5),
 }
 MISSES = {
-    "descent_stage": "6.1 km: the 45-degree flyaway burns the ~110 kg left at the cut",
+    "descent_stage": "439 m: the flyaway's cut-off at the pre-flight 450 m design crash",
     "backshell": "790 m at 274 deg: the parachute drifts 175 m beyond HiRISE's 610-615 m",
     "heat_shield": "485 m at 91 deg: no wind or glide of the shield modelled",
 }
@@ -71,7 +70,6 @@ def test_msl_hardware_where_hirise_saw_it(msl, body) -> None:
     assert _turn(rest.bearing_from_rover_deg, bearing) <= tol, rest
 
 
-@pytest.mark.xfail(reason="127.0 m/s: the flyaway burns ~110 kg at 45 deg", strict=False)
 def test_msl_descent_stage_impact_speed(msl) -> None:
     """The descent stage hit the ground at about 100 mph (S2, see the module doc)."""
     speed = msl.body("descent_stage").impact_speed_m_s

@@ -16,7 +16,7 @@ import pytest
 
 import skycrane
 from skycrane.contract import layout as L
-from skycrane.planets import pf_from_lla
+from skycrane.planets import east_north_m, pf_from_lla
 
 G0 = 9.80665
 
@@ -124,37 +124,48 @@ def test_backshell_terminal_speed(m2020_result) -> None:
 
 
 @pytest.mark.parametrize("which", ["m2020", "msl"])
-def test_flyaway_burns_to_depletion_and_crash_is_physical(
-    which, m2020, m2020_result, msl, msl_result
-) -> None:
-    """The engines stop only when the propellant is gone; the crash lies within its reach.
+def test_flyaway_cut_off_and_crash_is_physical(which, m2020, m2020_result, msl, msl_result) -> None:
+    """The engines stop with propellant left; the stage then falls as a projectile.
 
-    Invariant: at ``descent_stage_engines_out`` the stage weighs its dry mass
-    (no timer ends the burn). Bound (derived here): with m_p of propellant at
-    the cut the thrust can deliver at most dv = v_e ln((m_dry + m_p) / m_dry),
-    v_e = Isp g0 cos(cant) / (1 + f_acs) the effective exhaust speed of canted
-    engines that also steer; the horizontal speed never exceeds dv, the burn
-    lasts at most dv / g (hovering spends g per second) and the fall from the
-    highest point reachable, h_max = dv^2 / (2 g), takes sqrt(2 h_max / g):
-    distance <= dv (dv / g + sqrt(2 h_max / g)). The stage lands at least
-    150 m from the rover (issue 14's safety criterion). The crash's bearing
-    from the rover is the direction it flew: the horizontal velocity's azimuth
-    at impact within 15 deg (a straight flyaway).
+    Invariant: the flyaway's cut-off (docs/powered_descent.md), not depletion,
+    ends the burn: at ``descent_stage_engines_out`` the stage still carries
+    propellant. Analytic solution: from the engines-out state (height h over
+    the site's ground, speed v, flight-path angle gamma) a vacuum projectile
+    covers v cos(gamma) t_f over the ground, t_f = (v sin(gamma) +
+    sqrt(v^2 sin^2(gamma) + 2 g h)) / g, and hits at sqrt(v^2 + 2 g h). The
+    stage's drag (C_D A = 9 m^2, ~780 kg, rho <= 0.02 kg/m^3: at most 0.5 m/s^2
+    at 60 m/s over a ~4 s fall) and the terrain's relief under the crash
+    shorten both by a few per cent: held to 10 %. The crash's bearing from the
+    rover is the direction it flew (the horizontal velocity's azimuth at
+    impact within 15 deg) and it lies at least 150 m from the rover (issue
+    14's safety criterion).
     """
     mission, result = (m2020, m2020_result) if which == "m2020" else (msl, msl_result)
     pd = mission.spec.powered_descent
     out = result.event("descent_stage_engines_out")
     cut = result.event("bridles_cut")
     assert out.t_s > cut.t_s
-    assert out.mass_kg == pytest.approx(pd.dry_mass_kg, abs=1e-3)
-    crash = result.body("descent_stage")
-    m_p = cut.mass_kg - pd.dry_mass_kg
-    v_e = G0 * pd.isp_s * math.cos(math.radians(pd.engine_cant_deg))
-    v_e /= 1.0 + pd.attitude_control_flow_fraction
-    dv = v_e * math.log((pd.dry_mass_kg + m_p) / pd.dry_mass_kg)
+    assert out.mass_kg - pd.dry_mass_kg > 10.0  # stopped with propellant aboard
     g = 3.71
-    bound = dv * (dv / g + math.sqrt(2.0 * (dv * dv / (2.0 * g)) / g))
-    assert 150.0 <= crash.distance_from_rover_m <= bound
+    v = out.speed_m_s
+    gamma = math.radians(out.flight_path_angle_deg)
+    h = out.altitude_above_ground_m
+    vz = v * math.sin(gamma)
+    t_f = (vz + math.sqrt(vz * vz + 2.0 * g * h)) / g
+    crash = result.body("descent_stage")
+    rover = result.body("rover")
+    radius = mission.planet.equatorial_radius_m
+    e0, n0 = east_north_m(
+        rover.latitude_deg, rover.longitude_deg, out.latitude_deg, out.longitude_deg, radius
+    )
+    e1, n1 = east_north_m(
+        rover.latitude_deg, rover.longitude_deg, crash.latitude_deg, crash.longitude_deg, radius
+    )
+    fall_m = math.hypot(e1 - e0, n1 - n0)
+    assert 0.9 * v * math.cos(gamma) * t_f <= fall_m <= v * math.cos(gamma) * t_f
+    vacuum_speed = math.sqrt(v * v + 2.0 * g * h)
+    assert 0.9 * vacuum_speed <= crash.impact_speed_m_s <= vacuum_speed
+    assert crash.distance_from_rover_m >= 150.0
     assert crash.impact_angle_deg is not None and 0.0 < crash.impact_angle_deg < 90.0
     turn = (crash.impact_azimuth_deg - crash.bearing_from_rover_deg + 180.0) % 360.0 - 180.0
     assert abs(turn) < 15.0

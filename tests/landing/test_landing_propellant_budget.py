@@ -52,7 +52,7 @@ def test_budget_sums_to_the_load(flown) -> None:
     used = sum(p.propellant_kg for p in budget)
     loaded = mission.spec.powered_descent.propellant_kg
     assert used + budget[-1].left_kg == pytest.approx(loaded, rel=1e-3)
-    assert budget[-1].left_kg == pytest.approx(0.0, abs=1e-3 * loaded)  # burned to depletion
+    assert budget[-1].left_kg > 0.0  # the flyaway's cut-off stops the engines before depletion
     for before, after in itertools.pairwise(budget):
         assert after.left_kg == pytest.approx(before.left_kg - after.propellant_kg, abs=1e-6)
 

@@ -105,7 +105,8 @@ def test_hardware_table_has_a_row_per_body(dom, result):
         speed = float(row[col["impact speed [m/s]"]])
         assert speed == pytest.approx(b.impact_speed_m_s, abs=0.051)
     crash = table["rows"][table["keys"].index("descent_stage")]
-    assert float(crash[col["from rover [m]"]].replace(",", "")) > 500.0  # it flew away
+    # it flew away: at least issue 14's 150 m safety distance
+    assert float(crash[col["from rover [m]"]].replace(",", "")) >= 150.0
 
 
 def test_peaks_touchdown_and_propellant(dom, result):

@@ -14,16 +14,15 @@ held to the compass point's +-45 deg around 315 deg for the nominal flight
 (the flyaway azimuth is set from the approach track, which the dispersions
 turn by a few degrees only).
 
-What flies today (docs/powered_descent.md, "Why the stage crashes kilometres
-out"): the flyaway burns the 101 kg the nominal stage still has at the cut
-(107 kg at touchdown, in Gale's reconstructed air) at 45 deg with its
-vertical thrust at weight, for 50 s, and the stage comes down 6.1 km out at
-127 m/s. The HiRISE distance with this law needs ~30 kg at the cut. The
-published propulsion reconstruction reports "significant ... available
-propellant at touchdown" (Casillas et al., JPP 2014, abstract, S2) while the
-powered-flight summary calls the stage "nearly spent" (Sell et al., JSR 2014,
-abstract, S2); the flyaway law is not published: kept as a strict expected
-failure with the measured figures.
+What flies today (docs/powered_descent.md, "The flyaway's engine cut-off"):
+no flown flyaway law is published; the stage climbs, pitches 45 deg with its
+vertical thrust at weight, and stops its engines once the impact point
+predicted from the navigated state lies 450 m from the target, the design's
+pre-flight crash distance (Scientific American, S; E), with ~87 kg of
+propellant left. It comes down 439 m out (nominal) at 42 m/s, and the
+dispersed band stays within ~20 m of the cut-off: HiRISE's 620-650 m lies
+~150 m beyond it. The cut-off is not set from HiRISE, so the miss stays
+visible: a strict expected failure with the measured band.
 """
 
 from __future__ import annotations
@@ -59,8 +58,8 @@ def test_nominal_crash_direction(msl) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="dispersed crash distances p1-p99 5.74-7.17 km, median 6.21 km (40 cases, seed 0): "
-    "the flyaway burns ~100 kg to depletion at 45 deg; HiRISE's 620-650 m needs ~30 kg at the cut",
+    reason="dispersed crash distances p1-p99 433-474 m, median 452 m (40 cases, seed 0): "
+    "the flyaway's engine cut-off at the design's pre-flight 450 m; HiRISE saw 620-650 m",
 )
 def test_hirise_distance_inside_the_dispersed_band(msl) -> None:
     """HiRISE's 620-650 m overlaps the 1-99 % band of the dispersed crash distances."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from skycrane.contract.declare import Disperse, Field, Fixed, Key
+from skycrane.contract.declare import Derived, Disperse, Field, Fixed, Key
 
 _PD = "powered_descent"
 POWERED_DESCENT = (
@@ -226,6 +226,13 @@ POWERED_DESCENT = (
         "-",
         "flyaway vertical thrust over weight",
         Fixed(1.05, "R: 'at or slightly above weight'"),
+        block=_PD,
+    ),
+    Field(
+        "PDP_FLYAWAY_CUTOFF_M",
+        "m",
+        "flyaway engine cut-off: predicted impact this far from the target (inf: depletion)",
+        Derived("powered_descent.flyaway_cutoff_distance_m when set, else inf"),
         block=_PD,
     ),
 )

@@ -471,8 +471,9 @@ def powered_cycle(t, sensed, p, mem):
     onboard gravity), taken until its window opens: a thrust held before the
     window would be the already-lightened one when the wheels touch early
     (sky crane begun low over higher ground), and touchdown would go unseen.
-    The flyaway burns until the propellant is gone (the engines-out event, or
-    the mode machine's ballistic mode). Returns (mode before, mode after)
+    The flyaway burns until the mode machine cuts the engines off (its
+    ballistic mode: the predicted impact far enough) or the propellant is gone
+    (the engines-out event). Returns (mode before, mode after)
     (layout.PD_*); the kernel records the mode's event when they differ, and
     releases the rover or cuts the bridles.
     """

@@ -13,7 +13,8 @@ bridle length below it. Tunables are the ``PDP_*`` entries of ``params``
 
 The mode machine (GUIDANCE.md 3.1) is :func:`powered_descent_step`; the
 touchdown detector (3.3) is :func:`touchdown_detector`, whose timer and
-thrust filter the caller keeps; the flyaway (3.3) is :func:`flyaway_thrust`.
+thrust filter the caller keeps; the flyaway (3.3) is :func:`flyaway_thrust`,
+its engine cut-off :func:`flyaway_impact_distance_m`.
 
 References
 ----------
@@ -25,6 +26,11 @@ References
 .. [3] San Martin, A. M., Mendeck, G. F., Brugarolas, P. B., Singh, G. et al.
    (2014), "In-Flight Experience of the Mars Science Laboratory Guidance,
    Navigation, and Control System for Entry, Descent, and Landing", ESA GNC.
+.. [4] Sell, S. W., Davis, J. L., San Martin, A. M., Serricchio, F. (2014),
+   "Powered Flight Design and Performance Summary for the Mars Science
+   Laboratory Mission", J. Spacecraft and Rockets 51, 1197-1207 (AAS/AIAA
+   Spaceflight Mechanics Meeting 2013, NTRS 20150007794). Abstract: the
+   flyaway is to "ensure surface impact at a safe distance from the rover".
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ __all__ = [
     "G0_M_S2",
     "constant_decel_height",
     "flyaway_direction",
+    "flyaway_impact_distance_m",
     "flyaway_thrust",
     "mass_flow_kg_s",
     "polynomial_accel",
@@ -333,7 +340,10 @@ def powered_descent_step(
         velocity when tau <= ``tau_switch_s`` or the waypoint height is
         reached; -> constant deceleration at :func:`constant_decel_height`;
         -> sky crane at ``sc_height_m``; touchdown confirm -> flyaway after
-        ``cut_delay_s`` (3.3); any mode -> ballistic once the propellant is
+        ``cut_delay_s`` (3.3); flyaway -> ballistic (engines cut off) once,
+        after the climb, the impact point predicted from the navigated state
+        (:func:`flyaway_impact_distance_m`) lies ``PDP_FLYAWAY_CUTOFF_M`` from
+        the target; any mode -> ballistic once the propellant is
         gone. Sky crane -> touchdown confirm is the caller's, on
         :func:`touchdown_detector`. Free fall and ballistic return zero thrust.
         Approach: :func:`polynomial_accel` to the waypoint ``waypoint_height_m``
@@ -371,6 +381,12 @@ def powered_descent_step(
         new = pl.PD_SKY_CRANE
     if new == pl.PD_TOUCHDOWN_CONFIRM and t >= params[pl.PDP_CUT_DELAY_S]:
         new = pl.PD_FLYAWAY
+    if (
+        new == pl.PD_FLYAWAY
+        and t >= params[pl.PDP_FLYAWAY_CLIMB_S]
+        and flyaway_impact_distance_m(r, v, up, g, target) >= params[pl.PDP_FLYAWAY_CUTOFF_M]
+    ):
+        new = pl.PD_BALLISTIC
     if new != mode:
         t = 0.0
 
@@ -453,6 +469,42 @@ def flyaway_direction(azimuth_rad: float, up: tuple, pole: tuple) -> tuple:
 
 
 @numba.njit(**SCALAR)
+def flyaway_impact_distance_m(r: tuple, v: tuple, up: tuple, g: tuple, target: tuple) -> float:
+    """Return how far from ``target`` the stage would hit the ground if its engines stopped now, m.
+
+    Parameters
+    ----------
+    r, v : tuple of float
+        Navigated descent-stage position (m) and velocity (m/s).
+    up, g : tuple of float
+        Local vertical at the target (unit) and gravity (m/s^2).
+    target : tuple of float
+        The point on the ground the rover touched (m).
+
+    Returns
+    -------
+    float
+        |e_h + v_h t_f|: the horizontal offset e_h from the target plus the
+        horizontal velocity v_h carried over the fall time
+        t_f = (hdot + sqrt(hdot^2 + 2 |g| h)) / |g| from the height h above the
+        target with vertical speed hdot (positive up). A vacuum ballistic
+        prediction over a flat ground level with the rover (E): flight software
+        knows neither the terrain nor the stage's drag, which at the
+        flyaway's <= 60 m/s over a ~4 s fall shortens the range by a few per
+        cent. Below the target's level t_f = 0.
+    """
+    d = _comb(1.0, r, -1.0, target)
+    h = _dot(d, up)
+    hdot = _dot(v, up)
+    g_mag = max(math.sqrt(_dot(g, g)), _TINY)
+    t_f = max((hdot + math.sqrt(max(hdot * hdot + 2.0 * g_mag * h, 0.0))) / g_mag, 0.0)
+    e_h = _comb(1.0, d, -h, up)
+    v_h = _comb(1.0, v, -hdot, up)
+    p = _comb(1.0, e_h, t_f, v_h)
+    return math.sqrt(_dot(p, p))
+
+
+@numba.njit(**SCALAR)
 def flyaway_thrust(
     t_since_cut_s: float,
     v: tuple,
@@ -487,8 +539,9 @@ def flyaway_thrust(
         a_v / cos(pitch), so the stage throttles up and climbs; after that it
         tilts ``pitch`` (45 deg) toward ``direction`` with the horizontal part
         a_v tan(pitch). The magnitude is clipped to the sky-crane engines'
-        limits. The burn goes on until the propellant is gone (GUIDANCE.md
-        3.3): no timer.
+        limits. The burn ends in :func:`powered_descent_step`: at the
+        cut-off distance of the predicted impact, or when the propellant is
+        gone if that comes first (or no cut-off is set).
     """
     g_mag = math.sqrt(_dot(g, g))
     hdot = _dot(v, up)

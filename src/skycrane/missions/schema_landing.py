@@ -299,6 +299,10 @@ class PoweredDescentSpec(Section):
     flyaway_azimuth_from_track_deg: Annotated[float, Field(ge=-180.0, le=180.0)] = 180.0
     flyaway_azimuth_deg: Annotated[float, Field(ge=0.0, le=360.0)] | None = None
     """Flyaway azimuth clockwise from north; None: ``flyaway_azimuth_from_track_deg``."""
+    flyaway_cutoff_distance_m: Annotated[float, Field(gt=0.0, le=1.0e5)] | None = None
+    """Flyaway engine cut-off: the engines stop once the vacuum-ballistic impact point
+    predicted from the navigated state lies this far from the target [m] (at most
+    100 km). None: the burn goes on until the propellant is gone."""
     cut_delay_s: Annotated[float, Field(ge=0.0, le=60.0)] = 2.0
     divert_max_m: Distance | None = None
     """Safe-target selection: fly to the predicted no-divert landing point, diverted toward

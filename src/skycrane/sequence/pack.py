@@ -107,6 +107,7 @@ DERIVED: dict[str, Callable[[Any, tuple[str, ...]], Any]] = {
     "P_ISP_S": lambda m, _: m.spec.powered_descent.isp_s if _has_descent_stage(m) else 1.0,
     "P_ROVER_BODY": lambda m, bodies: bodies.index("rover") if _has_descent_stage(m) else 0.0,
     "P_FLYAWAY_AZ_RAD": lambda m, _: _flyaway_azimuth_rad(m),
+    "PDP_FLYAWAY_CUTOFF_M": lambda m, _: _flyaway_cutoff_m(m),
     "P_BACKSHELL_MASS_KG": lambda m, _: _backshell(m)[0],
     "P_BACKSHELL_CDS_M2": lambda m, _: _backshell(m)[1],
     "P_CHUTE_VEHICLE_CDS_M2": lambda m, _: _backshell(m)[2],
@@ -127,6 +128,14 @@ def _flyaway_azimuth_rad(mission) -> float:
     if pd is None or pd.flyaway_azimuth_deg is None:
         return math.nan
     return math.radians(pd.flyaway_azimuth_deg)
+
+
+def _flyaway_cutoff_m(mission) -> float:
+    """The flyaway's engine cut-off distance in m, or inf: the burn goes on to depletion."""
+    pd = mission.spec.powered_descent
+    if pd is None or pd.flyaway_cutoff_distance_m is None:
+        return math.inf
+    return pd.flyaway_cutoff_distance_m
 
 
 SCALE_HEIGHT_SPAN_M = 2000.0
