@@ -13,15 +13,21 @@ land), and a point within a cell of a coastline takes that cell's kind.
 
 The package's own ``globe`` module inflates the whole grid at import (0.93 GB
 of booleans, ~15 s); :func:`surface_kind` instead streams the compressed
-grid once per call and keeps only the rows of the points asked about (tens of
-kB), in the grid's own indexing (the package's ``lat_to_index`` and
-``lon_to_index``: truncation from the grid's first row and column).
+grid and keeps only the rows of the points asked about, in the grid's own
+indexing (the package's ``lat_to_index`` and ``lon_to_index``: truncation from
+the grid's first row and column). Streaming inflates the archive up to the last
+row asked for (2-3 s), so the rows read are kept per process (up to
+:data:`MAX_CACHED_ROWS`, least recently used dropped first): the next reduction
+or Monte Carlo chunk over the same landing area reads nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import threading
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +37,10 @@ OCEAN = "ocean"
 SEA_PLANETS = ("earth", "earth_round")
 """The planets that have a sea (Mars has none: no surface kind is reported there)."""
 _MASK_FILE = "globe_combined_mask_compressed.npz"
+MAX_CACHED_ROWS = 1024
+"""Mask rows kept per process: 43,200 bytes each, 44 MB at most (8.5 deg of latitude)."""
+_ROW_CACHE: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+_ROW_CACHE_LOCK = threading.Lock()
 
 
 def _mask_path() -> Path:
@@ -66,6 +76,31 @@ def _rows_of_mask(path: Path, rows: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _mask_axes(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's latitude and longitude axes [deg] (read once per process and file)."""
+    with np.load(path) as grid:
+        return np.array(grid["lat"]), np.array(grid["lon"])
+
+
+def _cached_rows(path: Path, rows: np.ndarray) -> dict[int, np.ndarray]:
+    """Rows ``rows`` (sorted, unique) of the ocean mask: those not yet kept are streamed
+    from the archive in one pass (:func:`_rows_of_mask`) and kept."""
+    with _ROW_CACHE_LOCK:
+        key = str(path)
+        missing = np.array([r for r in rows if (key, int(r)) not in _ROW_CACHE], dtype=np.int64)
+        if missing.size:
+            for row, values in _rows_of_mask(path, missing).items():
+                _ROW_CACHE[(key, row)] = values
+        out = {}
+        for row in rows:
+            _ROW_CACHE.move_to_end((key, int(row)))
+            out[int(row)] = _ROW_CACHE[(key, int(row))]
+        while len(_ROW_CACHE) > MAX_CACHED_ROWS:
+            _ROW_CACHE.popitem(last=False)
+    return out
+
+
 def surface_kind(lat_deg, lon_deg) -> np.ndarray:
     """``"land"`` or ``"ocean"`` under each geodetic (``lat_deg``, ``lon_deg``) on Earth.
 
@@ -89,8 +124,7 @@ def surface_kind(lat_deg, lon_deg) -> np.ndarray:
     if np.any(np.abs(lat[ok]) > 90.0):
         raise ValueError(f"latitude {lat[ok][np.abs(lat[ok]) > 90.0][0]} deg: expected [-90, 90]")
     path = _mask_path()
-    with np.load(path) as grid:
-        lat_axis, lon_axis = grid["lat"], grid["lon"]
+    lat_axis, lon_axis = _mask_axes(path)
     wrapped = (lon[ok] + 180.0) % 360.0 - 180.0
     i = (np.clip(lat[ok], lat_axis.min(), lat_axis.max()) - lat_axis[0]) / (
         lat_axis[1] - lat_axis[0]
@@ -100,7 +134,7 @@ def surface_kind(lat_deg, lon_deg) -> np.ndarray:
     )
     i = i.astype(np.int64)
     j = j.astype(np.int64)
-    rows = _rows_of_mask(path, np.unique(i))
+    rows = _cached_rows(path, np.unique(i))
     ocean = np.array([rows[int(a)][b] for a, b in zip(i, j, strict=True)], dtype=bool)
     kind[ok] = np.where(ocean, OCEAN, LAND)
     return kind
