@@ -16,7 +16,7 @@ from skycrane.dispersions.cases import dispersion_set
 from skycrane.missions.loader import preset_path
 from skycrane.missions.schema_dispersions import DispersionsSpec
 
-FRAGMENT = "shared/earth_dispersions.toml"
+FRAGMENT = "shared/earth_atmosphere_dispersions.toml"
 
 # EARTH.md 3.3, sigma / mean of rho_MSIS2.1 / rho_US76 over 360 cases, percent.
 EARTH_MD_SIGMA_PERCENT = {
@@ -54,8 +54,8 @@ def test_band_is_earth_md_3_3(band):
 
 
 def test_mission_can_take_the_fragment_as_base(tmp_path: Path):
-    """Contract: `base = "shared/earth_dispersions.toml"` names the shipped fragment, and the
-    Monte Carlo builds from it a positive-definite covariance of ln(density) whose 1-sigma
+    """Contract: `base = "shared/earth_atmosphere_dispersions.toml"` names the shipped fragment,
+    and the Monte Carlo builds from it a positive-definite covariance of ln(density) whose 1-sigma
     at each node is ln(1 + band), interpolated in altitude."""
     text = preset_path("m2020").read_text(encoding="utf-8")
     text = text.replace('base = "shared/edl_dispersions.toml"', f'base = "{FRAGMENT}"')

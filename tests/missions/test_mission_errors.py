@@ -137,6 +137,11 @@ CASES: dict[str, Case] = {
     ),
     "unknown_base": Case('base = "nosuch"\n', "base", ("'nosuch'", "m2020")),
     "base_cycle": Case('base = "mission.toml"\n', "base", ("cycle",)),
+    "unknown_base_in_list": Case(
+        'base = ["m2020", "nosuch.toml"]\n', "base[1]", ("'nosuch.toml'", "m2020")
+    ),
+    "empty_base_list": Case("base = []\n", "base", ("[]", "non-empty list")),
+    "base_list_of_numbers": Case('base = ["m2020", 3]\n', "base", ("3", "file path")),
     "invalid_toml": Case(BASE + "[vehicle.capsule\nmass_kg = 1.0\n", "file", ("TOML", "line 2")),
     "aero_drag_length": Case(
         BASE + "[vehicle.capsule.aerodynamics]\ndrag_coefficient = [1.3, 1.4]\n",

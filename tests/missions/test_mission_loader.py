@@ -4,7 +4,8 @@ The contract (loader.py, issue): ``load_mission`` takes a preset name or a TOML
 path; ``base = "m2020"`` (a preset or a path relative to the file) starts from
 another mission and the file overrides only what it changes: tables merge key
 by key, lists are replaced whole; a table atmosphere's ``table_file`` is
-relative to the mission file.
+relative to the mission file. ``base`` may be a list, merged in order; the Earth
+dispersions fragment is its entry-delivery and atmosphere halves merged.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 import skycrane
-from skycrane.missions.loader import PRESETS, Mission, preset_path
+from skycrane.missions.loader import PRESETS, Mission, _read_with_bases, preset_path
 
 PRESET_FILES = sorted(preset_path("m2020").parent.glob("*.toml"))
 
@@ -101,3 +102,43 @@ def test_table_atmosphere_relative_to_the_file(
     mission = skycrane.load_mission(path)
     assert mission.spec.atmosphere.model == "table"
     np.testing.assert_allclose(mission.atmosphere.altitude_m[[0, -1]], [0.0, 130e3])
+
+
+def test_base_list_merges_in_order(tmp_path: Path) -> None:
+    """Contract: `base = [a, b]` merges b over a and the file over both; reversing the list
+    reverses which base wins; the provenance shows the list as written."""
+    (tmp_path / "heavy.toml").write_text(
+        'base = "m2020"\n[vehicle.capsule]\nmass_kg = 3100.0\nnose_radius_m = 1.0\n',
+        encoding="utf-8",
+    )
+    preset = skycrane.load_mission("m2020")
+    path = tmp_path / "both.toml"
+    path.write_text(
+        'base = ["m2020", "heavy.toml"]\n[vehicle.capsule]\nmass_kg = 3200.0\n', encoding="utf-8"
+    )
+    mission = skycrane.load_mission(path)
+    assert mission.spec.vehicle.capsule.mass_kg == 3200.0
+    assert mission.spec.vehicle.capsule.nose_radius_m == 1.0
+    assert mission.provenance.base == "m2020, heavy.toml" and mission.provenance.is_what_if
+    path.write_text('base = ["heavy.toml", "m2020"]\n', encoding="utf-8")
+    reverse = skycrane.load_mission(path)
+    assert reverse.spec.vehicle == preset.spec.vehicle
+
+
+def test_earth_dispersions_are_their_two_halves() -> None:
+    """Invariant: the Earth dispersions fragment is the entry-delivery fragment with the
+    atmosphere fragment merged over it, and the presets resolve to the same dispersions
+    whether they name the whole (artemis1) or the atmosphere half (starliner)."""
+    shared = preset_path("m2020").parent / "shared"
+    whole, _, _ = _read_with_bases(shared / "earth_dispersions.toml", 1)
+    entry, _, _ = _read_with_bases(shared / "earth_entry_dispersions.toml", 1)
+    atmosphere, _, _ = _read_with_bases(shared / "earth_atmosphere_dispersions.toml", 1)
+    assert set(entry["dispersions"]) == {"sampling", "entry", "parameters"}
+    assert set(atmosphere["dispersions"]) == {"atmosphere"}
+    assert whole["dispersions"] == {**entry["dispersions"], **atmosphere["dispersions"]}
+    artemis1 = skycrane.load_mission("artemis1").spec.dispersions
+    starliner = skycrane.load_mission("starliner").spec.dispersions
+    assert artemis1.atmosphere == starliner.atmosphere
+    assert (
+        artemis1.atmosphere.density_band == atmosphere["dispersions"]["atmosphere"]["density_band"]
+    )

@@ -6,7 +6,10 @@ preset name, a path relative to the file, or the name of a shipped preset
 fragment such as ``shared/edl_dispersions.toml`` so that a copied preset still
 loads; no other path is looked up inside the installed package) and override
 only what it changes: tables are deep-merged key by key, lists are replaced
-whole.
+whole. ``base`` may also be a list of them, merged in order (each later one
+over the earlier, the file over all): an orbit-start Earth mission takes only
+the atmosphere band with ``base = "shared/earth_atmosphere_dispersions.toml"``,
+an entry-interface one both halves of ``shared/earth_dispersions.toml``.
 
 Files are untrusted input (:mod:`skycrane.missions.untrusted`): only regular
 files under a size limit are read, deep or huge documents are refused before
@@ -53,8 +56,14 @@ from skycrane.vehicle.heating import SUTTON_GRAVES_AIR, SUTTON_GRAVES_MARS
 
 PRESETS = ("m2020", "msl", "artemis1", "artemis2", "apollo4", "starliner")
 _MAX_BASE_DEPTH = 8
-FRAGMENTS = ("shared/edl_dispersions.toml", "shared/earth_dispersions.toml")
+FRAGMENTS = (
+    "shared/edl_dispersions.toml",
+    "shared/earth_dispersions.toml",
+    "shared/earth_entry_dispersions.toml",
+    "shared/earth_atmosphere_dispersions.toml",
+)
 """Shipped preset fragments a ``base`` may name (the presets' own bases): by exact name."""
+_BASE_EXPECTED = "a preset name or a file path, or a non-empty list of them"
 MAX_PROBLEMS = 20
 """Problems listed per file; more are summarised in one last line."""
 
@@ -182,22 +191,18 @@ def _read_with_bases(
     base = raw.get("base")
     if base is None:
         return raw, path.parent, user_keys
-    if not isinstance(base, str) or not base:
-        raise MissionError(label, [InputError("base", base, "a preset name or a file path")])
-    # a preset by name, else a path relative to this file, else a shipped fragment by its
-    # exact name; never any other path inside the package
-    base_source: str | Path = base if base in PRESETS else path.parent / base
-    if isinstance(base_source, Path) and not base_source.exists() and base in FRAGMENTS:
-        base_source = preset_path("m2020").parent / base
-    if isinstance(base_source, Path) and not base_source.exists():
-        raise MissionError(
-            label,
-            [InputError("base", base, f"a preset {PRESETS} or an existing file ({base_source})")],
-        )
-    base_raw, base_dir, _ = _read_with_bases(base_source, depth + 1)
-    _anchor_table_file(base_raw, base_dir)
+    names = base if isinstance(base, list) else [base]
+    if not names or not all(isinstance(name, str) and name for name in names):
+        raise MissionError(label, [InputError("base", base, _BASE_EXPECTED)])
+    base_raw: dict[str, Any] = {}
+    for k, name in enumerate(names):
+        field = f"base[{k}]" if isinstance(base, list) else "base"
+        base_source = _base_source(name, path, label, field)
+        part_raw, part_dir, _ = _read_with_bases(base_source, depth + 1)
+        _anchor_table_file(part_raw, part_dir)
+        base_raw = _deep_merge(base_raw, part_raw)
     if found_base is not None:
-        found_base.append((base, base_raw))
+        found_base.append((", ".join(names), base_raw))
     merged = _deep_merge(base_raw, raw)
     merged.pop("base", None)
     return merged, path.parent, user_keys
@@ -216,6 +221,23 @@ def _anchor_table_file(raw: dict[str, Any], base_dir: Path) -> None:
     table = atmosphere.get("table_file")
     if isinstance(table, str) and table and not Path(table).is_absolute():
         atmosphere["table_file"] = str(base_dir / table)
+
+
+def _base_source(name: str, path: Path, label: str, field: str) -> str | Path:
+    """What ``base`` entry ``name`` of the file ``path`` names: a preset by name, else a path
+    relative to the file, else a shipped fragment by its exact name (:data:`FRAGMENTS`);
+    never any other path inside the package."""
+    if name in PRESETS:
+        return name
+    source = path.parent / name
+    if not source.exists() and name in FRAGMENTS:
+        source = preset_path("m2020").parent / name
+    if not source.exists():
+        raise MissionError(
+            label,
+            [InputError(field, name, f"a preset {PRESETS} or an existing file ({source})")],
+        )
+    return source
 
 
 def _require_mission_sections(raw: dict[str, Any], label: str) -> None:

@@ -32,7 +32,8 @@ class Provenance:
     file : str
         The preset name or file path, as given to the loader.
     base : str or None
-        The file's ``base = ...`` as written (None without one).
+        The file's ``base = ...`` as written (None without one); a list of bases
+        joined with ", ".
     changed_keys : tuple of str
         Flattened keys whose value differs from the base's (sorted); empty
         unless the base is a whole mission.

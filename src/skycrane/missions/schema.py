@@ -307,7 +307,7 @@ class MissionSpec(Section):
     """A whole mission file."""
 
     schema_version: Literal[1] = 1
-    base: str | None = None
+    base: str | list[str] | None = None
     mission: MissionInfo
     planet: PlanetSpec
     atmosphere: AtmosphereSpec
