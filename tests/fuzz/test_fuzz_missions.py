@@ -112,6 +112,8 @@ def _mutate(doc: dict[str, Any], path: tuple, kind: str, draw) -> None:
         except (KeyError, IndexError, TypeError):
             return
     last = path[-1]
+    if not isinstance(parent, dict | list):  # an earlier mutation turned a table into a string
+        return
     try:
         value = parent[last]
     except (KeyError, IndexError, TypeError):
