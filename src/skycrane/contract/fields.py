@@ -567,6 +567,12 @@ SENSED = (
     Field("SN_TRACK_AZIMUTH_RAD", "rad", "navigated ground-track azimuth, clockwise from north"),
     Field("SN_MASS_EST_KG", "kg", "mass guidance believes: the rover counts until the cut"),
     Field("SN_PROPELLANT_KG", "kg", "propellant left, as gauged"),
+    Field(
+        "SN_SPECIFIC_FORCE_PF_M_S2",
+        "m/s^2",
+        "specific force the accelerometers read: truth plus bias, scale factor, misalignment",
+        axes="XYZ",
+    ),
 )
 
 # --- event slots: fixed ones, then one per sequence event -----------------------------------

@@ -95,6 +95,9 @@ from skycrane.contract.layout import (
     SN_NAV_VEL_PF_M_S_Y,
     SN_NAV_VEL_PF_M_S_Z,
     SN_PROPELLANT_KG,
+    SN_SPECIFIC_FORCE_PF_M_S2_X,
+    SN_SPECIFIC_FORCE_PF_M_S2_Y,
+    SN_SPECIFIC_FORCE_PF_M_S2_Z,
     SN_TRACK_AZIMUTH_RAD,
     SQ_TRIGGER,
     TR_SUFR_LEAD,
@@ -343,24 +346,53 @@ def backshell_drag_constant_per_m(sensed, p, v_down_m_s, g_m_s2):
 
 
 @numba.njit(**STEP_PATH)
+def horizontal_airspeed_pf_m_s(sensed):
+    """The vehicle's horizontal velocity through the air, planet-fixed [m/s], from what it senses.
+
+    On the parachute the aerodynamic force lies along the air-relative velocity
+    (the canopy's drag; the capsule flies no lift with its heat shield gone), so
+    the accelerometers' specific force s points along -(v - w). With no
+    vertical wind, the vertical parts fix the scale: v - w = s v_up / s_up, and
+    its horizontal part is s_h v_up / s_up (s_h, v_up, s_up: the horizontal
+    specific force, the navigated vertical speed and the vertical specific
+    force); the wind is then w = v_h - (v - w)_h (E: derived here, a point mass
+    whose only aerodynamic force is drag; a swinging canopy would need the
+    reading filtered over its pendulum period, which this 3-DOF model has not). Returns
+    (0, 0, 0) unless the vehicle is sinking and the drag holds it up
+    (s_up > 0.1 m/s^2): then nothing separates lag from wind, and guidance
+    takes the whole horizontal velocity for wind.
+    """
+    x, yy, z = sensed[SN_NAV_POS_PF_M_X], sensed[SN_NAV_POS_PF_M_Y], sensed[SN_NAV_POS_PF_M_Z]
+    rn = math.sqrt(x * x + yy * yy + z * z)
+    ux, uy, uz = x / rn, yy / rn, z / rn
+    sx = sensed[SN_SPECIFIC_FORCE_PF_M_S2_X]
+    sy = sensed[SN_SPECIFIC_FORCE_PF_M_S2_Y]
+    sz = sensed[SN_SPECIFIC_FORCE_PF_M_S2_Z]
+    s_up = sx * ux + sy * uy + sz * uz
+    v_up = sensed[SN_NAV_VEL_PF_M_S_X] * ux + sensed[SN_NAV_VEL_PF_M_S_Y] * uy
+    v_up += sensed[SN_NAV_VEL_PF_M_S_Z] * uz
+    if s_up <= 0.1 or v_up >= 0.0:
+        return 0.0, 0.0, 0.0
+    k = v_up / s_up
+    return k * (sx - s_up * ux), k * (sy - s_up * uy), k * (sz - s_up * uz)
+
+
+@numba.njit(**STEP_PATH)
 def predicted_landing_pf_m(sensed, p, radius):
     """The no-divert landing point and the backshell's, planet-fixed, on the sphere ``radius``.
 
     From the navigated state: the no-divert point is the ground point below
     plus the nominal flight's offset to the target in the track frame
     (P_STS_ALONG_M, P_STS_CROSS_M; the nominal flight predicts the target
-    itself). The backshell, left on its parachute, drifts with the air while
-    it falls: the ground point below plus w t_fall, t_fall its own fall
+    itself). The backshell, left on its parachute, falls for t_fall
     (:func:`backshell_fall`, its drag from :func:`backshell_drag_constant_per_m`)
-    and w the wind, which guidance takes to be the navigated horizontal
-    velocity v_h: after a minute and more on the parachute the vehicle drifts
-    with the air. What of v_h is still the vehicle's lag behind the air (its
-    horizontal airspeed decays with the time constant v/g ~ 22 s on the
-    parachute) is not observable from one navigated state; it puts the
-    prediction downtrack of the backshell by the lag times the fall
-    (docs/powered_descent.md). Without a backshell to predict
-    (P_BACKSHELL_MASS_KG = 0) it falls at the vehicle's descent rate.
-    Returns (px, py, pz, bx, by, bz).
+    drifting with the wind w while its own airspeed u, the vehicle's lag behind
+    the air at the separation, dies away over a distance x_air: the ground
+    point below plus w t_fall + x_air u / |u|. u comes from the direction of the
+    sensed drag (:func:`horizontal_airspeed_pf_m_s`) and w = v_h - u, v_h the
+    navigated horizontal velocity (docs/powered_descent.md, "The backshell's
+    fall"). Without a backshell to predict (P_BACKSHELL_MASS_KG = 0) it falls
+    at the vehicle's descent rate. Returns (px, py, pz, bx, by, bz).
     """
     x, yy, z = sensed[SN_NAV_POS_PF_M_X], sensed[SN_NAV_POS_PF_M_Y], sensed[SN_NAV_POS_PF_M_Z]
     vx = sensed[SN_NAV_VEL_PF_M_S_X]
@@ -369,8 +401,11 @@ def predicted_landing_pf_m(sensed, p, radius):
     gx, gy, gz, hx, hy, hz, cx, cy, cz = track_frame(x, yy, z, vx, vy, vz, radius)
     along, cross = p[P_STS_ALONG_M], p[P_STS_CROSS_M]
     rn = math.sqrt(x * x + yy * yy + z * z)
-    v_up = (vx * x + vy * yy + vz * z) / rn
-    v_h = math.sqrt(max(vx * vx + vy * vy + vz * vz - v_up * v_up, 0.0))
+    ux, uy, uz = x / rn, yy / rn, z / rn
+    v_up = vx * ux + vy * uy + vz * uz
+    ax, ay, az = horizontal_airspeed_pf_m_s(sensed)
+    u_air = math.sqrt(ax * ax + ay * ay + az * az)
+    wx, wy, wz = vx - v_up * ux - ax, vy - v_up * uy - ay, vz - v_up * uz - az
     height = max(rn - radius, 0.0)
     g = math.sqrt(
         sensed[SN_GRAVITY_PF_M_S2_X] ** 2
@@ -379,17 +414,18 @@ def predicted_landing_pf_m(sensed, p, radius):
     )
     k0 = backshell_drag_constant_per_m(sensed, p, -v_up, g)
     if k0 > 0.0:
-        t_fall, _ = backshell_fall(height, -v_up, 0.0, k0, p[P_SITE_SCALE_HEIGHT_M], g)
+        t_fall, x_air = backshell_fall(height, -v_up, u_air, k0, p[P_SITE_SCALE_HEIGHT_M], g)
     else:
         t_fall = height / max(-v_up, 1.0)
-    drift = v_h * t_fall
+        x_air = u_air * t_fall
+    lag = x_air / u_air if u_air > 1e-9 else 0.0
     return (
         gx + along * hx + cross * cx,
         gy + along * hy + cross * cy,
         gz + along * hz + cross * cz,
-        gx + drift * hx,
-        gy + drift * hy,
-        gz + drift * hz,
+        gx + t_fall * wx + lag * ax,
+        gy + t_fall * wy + lag * ay,
+        gz + t_fall * wz + lag * az,
     )
 
 

@@ -159,12 +159,38 @@ def specific_force_pf(y, f, planet):
     return sx, sy, sz
 
 
+@numba.njit(**SCALAR_INLINE)
+def accelerometer_error(sx, sy, sz, p):
+    """The accelerometers' error at the specific force s [m/s^2]: b + k_sf s + theta x s.
+
+    Bias b (P_ACC_BIAS_*), scale factor k_sf (P_ACC_SCALE_PPM) and the
+    misalignment theta of the IMU's initial attitude (P_IMU_ATT_*), small-angle
+    (Titterton & Weston 2004, sec. 12.3).
+    """
+    k_sf = 1e-6 * p[P_ACC_SCALE_PPM]
+    tx, ty, tz = p[P_IMU_ATT_X], p[P_IMU_ATT_Y], p[P_IMU_ATT_Z]
+    return (
+        p[P_ACC_BIAS_X] + k_sf * sx + (ty * sz - tz * sy),
+        p[P_ACC_BIAS_Y] + k_sf * sy + (tz * sx - tx * sz),
+        p[P_ACC_BIAS_Z] + k_sf * sz + (tx * sy - ty * sx),
+    )
+
+
+@numba.njit(**STEP_PATH)
+def accelerometer_reading_pf(y, f, p, planet):
+    """What the accelerometers read, planet-fixed [m/s^2]: the true specific force
+    (:func:`specific_force_pf`) plus :func:`accelerometer_error`, the error whose
+    integral :func:`error_rate` carries into the navigated state."""
+    sx, sy, sz = specific_force_pf(y, f, planet)
+    ex, ey, ez = accelerometer_error(sx, sy, sz, p)
+    return sx + ex, sy + ey, sz + ez
+
+
 @numba.njit(**STEP_PATH)
 def error_rate(y, f, p, mem, planet):
     """de_v/dt of the navigation error at the state ``y`` (module docstring) [m/s^2]."""
     sx, sy, sz = specific_force_pf(y, f, planet)
-    k_sf = 1e-6 * p[P_ACC_SCALE_PPM]
-    tx, ty, tz = p[P_IMU_ATT_X], p[P_IMU_ATT_Y], p[P_IMU_ATT_Z]
+    ax, ay, az = accelerometer_error(sx, sy, sz, p)
     ex, ey, ez = mem[M_NAV_X], mem[M_NAV_Y], mem[M_NAV_Z]
     vx, vy = mem[M_NAV_VEL_X], mem[M_NAV_VEL_Y]
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
@@ -172,9 +198,9 @@ def error_rate(y, f, p, mem, planet):
     gg = planet[PC_MU] / (r * r * r)
     ue = 3.0 * (ux * ex + uy * ey + uz * ez)
     w = planet[PC_OMEGA]
-    ax = p[P_ACC_BIAS_X] + k_sf * sx + (ty * sz - tz * sy) + gg * (ue * ux - ex)
-    ay = p[P_ACC_BIAS_Y] + k_sf * sy + (tz * sx - tx * sz) + gg * (ue * uy - ey)
-    az = p[P_ACC_BIAS_Z] + k_sf * sz + (tx * sy - ty * sx) + gg * (ue * uz - ez)
+    ax += gg * (ue * ux - ex)
+    ay += gg * (ue * uy - ey)
+    az += gg * (ue * uz - ez)
     # -2 omega x e_v - omega x (omega x e_r), omega = w z_hat
     ax += 2.0 * w * vy + w * w * ex
     ay += -2.0 * w * vx + w * w * ey

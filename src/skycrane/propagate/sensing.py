@@ -45,12 +45,15 @@ from skycrane.contract.layout import (
     SN_NAV_VEL_PF_M_S_Y,
     SN_NAV_VEL_PF_M_S_Z,
     SN_PROPELLANT_KG,
+    SN_SPECIFIC_FORCE_PF_M_S2_X,
+    SN_SPECIFIC_FORCE_PF_M_S2_Y,
+    SN_SPECIFIC_FORCE_PF_M_S2_Z,
     SN_TRACK_AZIMUTH_RAD,
 )
 from skycrane.guidance.cycles import local_frame
 from skycrane.planets.constants import PC_A, PC_J2, PC_MU, PC_OMEGA
 from skycrane.planets.gravity import gravity_j2
-from skycrane.propagate.navigation import navigation_update
+from skycrane.propagate.navigation import accelerometer_reading_pf, navigation_update
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -94,9 +97,9 @@ def sense(t, y, f, aux, p, mem, model_planet, sensed):
     """Fill all of ``sensed`` (SN_*) for a powered-descent cycle at t, state ``y``, derived ``aux``.
 
     :func:`sense_navigation`, plus the onboard gravity model and the ground-track
-    azimuth on the navigated state and the mass bookkeeping that only powered
-    descent reads (the 1 Hz entry cycles need none of them, so they are not
-    computed there).
+    azimuth on the navigated state, the accelerometers' specific force and the
+    mass bookkeeping that only powered descent reads (the 1 Hz entry cycles need
+    none of them, so they are not computed there).
     """
     sense_navigation(t, y, f, aux, p, mem, model_planet, sensed)
     x = sensed[SN_NAV_POS_PF_M_X]
@@ -116,6 +119,10 @@ def sense(t, y, f, aux, p, mem, model_planet, sensed):
         sensed[SN_NAV_VEL_PF_M_S_Y],
         sensed[SN_NAV_VEL_PF_M_S_Z],
     )
+    sx, sy, sz = accelerometer_reading_pf(y, f, p, model_planet)
+    sensed[SN_SPECIFIC_FORCE_PF_M_S2_X] = sx
+    sensed[SN_SPECIFIC_FORCE_PF_M_S2_Y] = sy
+    sensed[SN_SPECIFIC_FORCE_PF_M_S2_Z] = sz
     sensed[SN_MASS_EST_KG] = y[S_MASS]  # the rover's mass leaves the state at the cut
     sensed[SN_PROPELLANT_KG] = (
         y[S_MASS]
