@@ -177,6 +177,29 @@ def register(
     return ndimage.shift(after, shift, order=1, mode="nearest"), shift
 
 
+def _linear_taps(coords: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices of the two neighbours and the weight of the second for linear interpolation
+    at ``coords`` on ``n`` samples, coordinates clamped to the edge samples (the ``nearest``
+    mode of :mod:`scipy.ndimage`)."""
+    x = np.clip(coords, 0.0, n - 1.0)
+    first = np.minimum(np.floor(x).astype(np.intp), n - 1)
+    second = np.minimum(first + 1, n - 1)
+    return first, second, (x - first).astype(np.float32)
+
+
+def _upsample_linear(grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``grid`` of block values interpolated linearly to ``shape`` pixels, each value at
+    its block's centre and the edge values extended outward: :func:`scipy.ndimage.zoom`
+    of order 1 with ``grid_mode=True`` in ``nearest`` mode, as two separable gathers."""
+    out = grid.astype(np.float32)
+    for axis, n_out in enumerate(shape):
+        n_in = out.shape[axis]
+        first, second, frac = _linear_taps((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, n_in)
+        frac = frac[:, None] if axis == 0 else frac[None, :]
+        out = np.take(out, first, axis=axis) * (1.0 - frac) + np.take(out, second, axis=axis) * frac
+    return out
+
+
 def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
     """Near-gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies.
 
@@ -296,8 +319,7 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     mad = 1.4826 * np.nanmedian(np.abs(blocks - centre), axis=2)
     mad = np.where(empty, overall, mad)
     mad = np.maximum(mad, 0.5 * overall).astype(np.float32)
-    zoom = (rows / n_r, cols / n_c)
-    return ndimage.zoom(mad, zoom, order=1, mode="nearest", grid_mode=True)[:rows, :cols]
+    return _upsample_linear(mad, (rows, cols))
 
 
 def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) -> np.ndarray:
