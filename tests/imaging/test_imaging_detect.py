@@ -19,22 +19,23 @@ CONDITIONS = {
     "shift+bright": ((-0.5, 0.5), 1.1),
 }
 # Classification accuracy (correct / found) measured over these 8 seeds at 800 x 800 px
-# (docs/imaging.md): every kind named right but a secondary or two; the thresholds
-# leave one miss per kind (two for the secondaries' ~250).
+# (docs/imaging.md): every kind named right in all three conditions; the thresholds
+# leave one miss per kind (two for the secondaries' ~270).
 MIN_CORRECT = {
-    "main_crash": 6 / 7,
+    "main_crash": 7 / 8,
     "heat_shield": 7 / 8,
     "backshell": 7 / 8,
     "parachute": 7 / 8,
-    "blast_zone": 2 / 3,
-    "balance_mass": 14 / 16,
+    "blast_zone": 7 / 8,
+    "balance_mass": 15 / 16,
     "secondary": 0.98,
 }
-# Marks found of the 8 (16 balance masses): a blast zone in the halo of the crash's
-# ejecta (random_site puts them 26-42 m apart; real ones are 650-700 m) has no peak of
-# its own and is not found: 3-4 of 8 blast zones found, measured; 8 of 8 crashes.
-# These are floors against regression, one mark below the measured.
-MIN_FOUND = {"blast_zone": 3, "main_crash": 7, "balance_mass": 15}
+# Marks found of the 8 (16 balance masses): all of them, measured in each condition.
+# With the crash 44-67 m down-range of the rover (random_site; 650-700 m on real sites)
+# no blast zone lies in its ejecta halo (3-4 of 8 were found there), and the broad
+# matched filter (DetectParams.broad_scale_px) seeds the faint scours the 2-3 px blobs
+# scored under the seed threshold (8.2 on seed 0).
+MIN_FOUND = {"balance_mass": 16}
 
 
 @functools.cache
@@ -57,21 +58,7 @@ def test_false_detections_and_positions_on_known_truth(stats):
     assert max(stats.position_errors_px) <= 2.0
 
 
-@pytest.mark.parametrize(
-    "condition",
-    [
-        "aligned",
-        pytest.param(
-            "shift+dim",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 94.4 % (306/324): blast zones in the crash's ejecta halo, "
-                "secondaries merged with a neighbour 2-4 px off their centroids",
-            ),
-        ),
-        "shift+bright",
-    ],
-)
+@pytest.mark.parametrize("condition", list(CONDITIONS))
 def test_recall_on_known_truth(condition):
     """Reference: rendered truth; the issue's target, >= 95 % of the marks >= 1 m2 found."""
     assert site_stats(condition).recall >= 0.95
@@ -89,9 +76,8 @@ def test_classification_accuracy_per_kind(stats):
 
 def test_main_crash_and_blast_zone_are_where_the_truth_is():
     """Reference: rendered truth; the fan is the main crash, within 2 m of its footprint's
-    centroid, and the heat shield within 1 m (seeds 0-2); the rover's round mark is the
-    blast zone, within 1 m, on seeds 0 and 2 (seed 1's lies in a ray of the crash's
-    ejecta and is not found, the limit of MIN_FOUND and docs/imaging.md)."""
+    centroid, the rover's round mark the blast zone and the heat shield, each within 1 m
+    (seeds 0-2)."""
     for seed in range(3):
         rng = np.random.default_rng(seed)
         marks = random_site(rng, SIZE * RES, SIZE * RES)
@@ -105,8 +91,6 @@ def test_main_crash_and_blast_zone_are_where_the_truth_is():
             ("blast_zone", None, 1.0),
             ("heat_shield", 1, 1.0),
         ):
-            if kind == "blast_zone" and seed == 1:
-                continue
             row, col = truth[kind]["centroid"]
             x_m, y_m = (col - centre) * RES, (centre - row) * RES
             named = [d for d in found if d.kind == kind]

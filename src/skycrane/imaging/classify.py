@@ -5,7 +5,7 @@ field of :class:`skycrane.imaging.params.DetectParams`.
 
 1. **Secondaries** are small: regions under ``secondary_max_area_m2``.
 2. **Main crash**: among large (``large_min_area_m2``), not faint regions, the one
-   that maximises the closeness-weighted number of small regions in a cone of
+   that maximises the closeness-weighted (inverse distance) number of small regions in a cone of
    half-angle ``cone_half_angle_deg`` around their mean bearing (within
    ``cone_reach`` region diameters), times its darkening, times
    ``1 + fan_weight * opening`` where *opening* is the correlation of the region's
@@ -106,9 +106,12 @@ def _main_crash(
             continue
         mean, vecs, dist = found
         size = float(p.equivalent_diameter_area)
-        # Secondaries cluster downrange: sum their closeness (in units of the region's
-        # size) inside the cone around their mean bearing.
-        weight = size / np.maximum(dist, size)
+        # Secondaries cluster downrange of the impact point: sum their closeness (inverse
+        # distance, capped at the region's own size) inside the cone around their mean
+        # bearing.  Not in units of the region's size: their density falls with distance
+        # from the impact whatever the size of its mark, and a scale that grew with the
+        # region gave a heat shield beside the fragments' field twice the fan's weight.
+        weight = 1.0 / np.maximum(dist, size)
         inside = (vecs / dist[:, None]) @ mean > cone
         score = float(np.sum(weight[inside])) * float(p.intensity_mean)
         score *= 1.0 + params.fan_weight * max(fan_opening(p, mean), 0.0)

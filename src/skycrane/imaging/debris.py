@@ -461,27 +461,35 @@ def random_site(
     Rover and blast zone, the descent stage's crash with its fragments, a heat
     shield, a backshell with its parachute and two balance masses, all within
     ``width_m x height_m`` centred on the origin (real sites spread these over
-    kilometres).  Hardware masses and speeds are drawn from :data:`SITE_HARDWARE`;
+    kilometres).  The rover lies up-range of the crash, 60-75 % of the way from the
+    centre to the frame's edge along the stage's heading, and the crash within 10 % of
+    the centre, so the blast zone is out of the crash's ejecta halo (on real sites the
+    crash is 650-700 m away) and the fragments fly into the frame's down-range half.
+    Hardware masses and speeds are drawn from :data:`SITE_HARDWARE`;
     each piece is placed clear of everything placed before it (5 m when there is room),
     and balance masses outside the 50-degree cone downrange of the crash (real ones
     land kilometres away from its fragments).  Marks reaching outside the frame are
     dropped.
     """
     hw, hh = 0.5 * width_m, 0.5 * height_m
-    rover = (rng.uniform(-0.35, 0.35) * hw, rng.uniform(-0.35, 0.35) * hh)
-    marks = [
-        blast_zone_mark(
-            *rover, radius_m=float(rng.uniform(6.0, 10.0)), ray_seed=int(rng.integers(1, 2**31))
-        )
-    ]
+    half = min(hw, hh)
     heading = float(rng.uniform(0.0, 360.0))
     th = _math_angle(heading)
-    dist = float(rng.uniform(25.0, 40.0))
-    crash = (rover[0] - dist * math.cos(th) * 0.3, rover[1] - dist * math.sin(th) * 0.3)
-    crash = (
-        crash[0] + dist * math.cos(th + math.pi / 2),
-        crash[1] + dist * math.sin(th + math.pi / 2),
+    along, across = (math.cos(th), math.sin(th)), (-math.sin(th), math.cos(th))
+    radius = float(rng.uniform(6.0, 10.0))
+    # The stage flies away from the rover and comes down downrange of it (MSL 650 m,
+    # Mars 2020 700 m): the rover in the up-range part of the frame, the crash near
+    # its centre, 44-67 m apart in a 200 m frame, clear of the fan's ejecta halo.
+    rover_at = (
+        -float(rng.uniform(0.6, 0.75)) * (half - radius),
+        float(rng.uniform(-0.2, 0.2)) * (half - radius),
     )
+    crash_at = (-float(rng.uniform(0.0, 0.1)) * half, float(rng.uniform(-0.1, 0.1)) * half)
+    rover, crash = (
+        (a * along[0] + c * across[0], a * along[1] + c * across[1])
+        for a, c in (rover_at, crash_at)
+    )
+    marks = [blast_zone_mark(*rover, radius_m=radius, ray_seed=int(rng.integers(1, 2**31)))]
     marks += descent_stage_debris(
         rng,
         crash[0],

@@ -177,6 +177,29 @@ def register(
     return ndimage.shift(after, shift, order=1, mode="nearest"), shift
 
 
+def _linear_taps(coords: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices of the two neighbours and the weight of the second for linear interpolation
+    at ``coords`` on ``n`` samples, coordinates clamped to the edge samples (the ``nearest``
+    mode of :mod:`scipy.ndimage`)."""
+    x = np.clip(coords, 0.0, n - 1.0)
+    first = np.minimum(np.floor(x).astype(np.intp), n - 1)
+    second = np.minimum(first + 1, n - 1)
+    return first, second, (x - first).astype(np.float32)
+
+
+def _upsample_linear(grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``grid`` of block values interpolated linearly to ``shape`` pixels, each value at
+    its block's centre and the edge values extended outward: :func:`scipy.ndimage.zoom`
+    of order 1 with ``grid_mode=True`` in ``nearest`` mode, as two separable gathers."""
+    out = grid.astype(np.float32)
+    for axis, n_out in enumerate(shape):
+        n_in = out.shape[axis]
+        first, second, frac = _linear_taps((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, n_in)
+        frac = frac[:, None] if axis == 0 else frac[None, :]
+        out = np.take(out, first, axis=axis) * (1.0 - frac) + np.take(out, second, axis=axis) * frac
+    return out
+
+
 def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
     """Near-gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies.
 
@@ -296,8 +319,7 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     mad = 1.4826 * np.nanmedian(np.abs(blocks - centre), axis=2)
     mad = np.where(empty, overall, mad)
     mad = np.maximum(mad, 0.5 * overall).astype(np.float32)
-    zoom = (rows / n_r, cols / n_c)
-    return ndimage.zoom(mad, zoom, order=1, mode="nearest", grid_mode=True)[:rows, :cols]
+    return _upsample_linear(mad, (rows, cols))
 
 
 def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) -> np.ndarray:
@@ -341,9 +363,10 @@ def relief_noise(
 
 def matched_score(
     residual: np.ndarray, contrast: np.ndarray, params: DetectParams = DetectParams()
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Largest over blob scales of the whitened matched-filter score of ``residual``, for a
-    darker blob and for a brighter one (the same linear statistic, negated).
+    darker blob and for a brighter one (the same linear statistic, negated), and the score
+    of a darker blob at ``broad_scale_px`` (a blast zone's broad, faint scour).
 
     ``residual`` (log units, > 0 darker) is coloured noise of spectrum ``P(k)`` plus the
     marks.  For a blob of gaussian profile ``S(k)`` the most powerful linear statistic is
@@ -367,17 +390,21 @@ def matched_score(
     f_row = scipy.fft.fftfreq(residual.shape[0]).astype(np.float32)[:, None]
     f_col = scipy.fft.rfftfreq(residual.shape[1]).astype(np.float32)[None, :]
     k2 = f_row**2 + f_col**2
-    darker = np.full(residual.shape, -np.inf, dtype=np.float32)
-    brighter = np.full(residual.shape, -np.inf, dtype=np.float32)
-    for scale in params.blob_scales_px:
+
+    def scale_score(scale: float) -> np.ndarray:
         template = np.exp(np.float32(-2.0 * math.pi**2 * scale**2) * k2)
         out = scipy.fft.irfft2(whitened * template, s=residual.shape, workers=-1)
         out = out.astype(np.float32)
         out -= np.float32(_median(out))
-        out /= relief_noise(out, contrast, params)
+        return out / relief_noise(out, contrast, params)
+
+    darker = np.full(residual.shape, -np.inf, dtype=np.float32)
+    brighter = np.full(residual.shape, -np.inf, dtype=np.float32)
+    for scale in params.blob_scales_px:
+        out = scale_score(scale)
         np.maximum(darker, out, out=darker)
         np.maximum(brighter, -out, out=brighter)
-    return darker, brighter
+    return darker, brighter, scale_score(params.broad_scale_px)
 
 
 def _regions(
@@ -387,17 +414,21 @@ def _regions(
     thresholds: tuple[np.ndarray, float],
     min_px: int,
     params: DetectParams,
+    broad: np.ndarray | None = None,
 ) -> list:
     """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
 
-    Seeds: matched-filter ``score`` above ``k_high`` where the shadow-masked fractional
-    ``change`` exceeds ``thresholds[1]``; each seed grows through the pixels whose
-    ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too), and each grown
-    region is cut into marks (:func:`_half_maximum_regions`); regions under ``min_px``
-    pixels are dropped.
+    Seeds: matched-filter ``score`` (or the ``broad`` scale's) above ``k_high`` where the
+    shadow-masked fractional ``change`` exceeds ``thresholds[1]``; each seed grows through
+    the pixels whose ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too),
+    and each grown region is cut into marks (:func:`_half_maximum_regions`); regions
+    under ``min_px`` pixels are dropped, and those only the broad scale seeded when
+    smaller than its blob (a disc of radius ``2 broad_scale_px``): a broad blob's score
+    on a small region is the unpredicted shading around it, not a mark.
     """
     low, min_change = thresholds
-    seeds = (score > params.k_high) & (change > min_change)
+    fine = (score > params.k_high) & (change > min_change)
+    seeds = fine if broad is None else fine | ((broad > params.k_high) & (change > min_change))
     if not seeds.any():
         return []
     grown = measure.label((unmasked > low) | seeds, connectivity=2)
@@ -416,6 +447,11 @@ def _regions(
         count += int(cut.max())
     sizes = np.bincount(labels.ravel())
     labels[sizes[labels] < min_px] = 0
+    if broad is not None:
+        finely_seeded = np.zeros(sizes.size, dtype=bool)
+        finely_seeded[labels[fine]] = True
+        broad_px = math.pi * (2.0 * params.broad_scale_px) ** 2
+        labels[~finely_seeded[labels] & (sizes[labels] < broad_px)] = 0
     return measure.regionprops(labels, intensity_image=unmasked)
 
 
@@ -574,7 +610,8 @@ def detect(
     for score in scores:  # moved shadows are unknown, not change
         score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
-    darker = _regions(scores[0], dark, unmasked, (low, params.min_darkening), min_px, params)
+    thresholds = (low, params.min_darkening)
+    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2])
     # fractional brightening after/predicted - 1 is minus the darkening
     brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
     if not darker and not brighter:

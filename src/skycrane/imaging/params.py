@@ -29,6 +29,7 @@ class DetectParams:
     min_area_m2: float = 0.3
     peak_depth: float = 2.0
     blob_scales_px: tuple[float, ...] = (2.0, 3.0)
+    broad_scale_px: float = 8.0
     spectrum_clip: float = 3.0
     relief_highpass_px: float = 4.0
     relief_window_px: float = 3.0
