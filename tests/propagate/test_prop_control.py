@@ -7,8 +7,8 @@
 * No growth right after a rejection; a step a breakpoint clipped does not
   lower the controller's proposal; a breakpoint ends the step exactly there.
 * The error norm is HNW eq. II.4.11 over the flight states (quadratures
-  excluded), checked against a direct numpy evaluation and on a real step,
-  where it scales as h^5.
+  excluded, velocities scaled by the speed), checked against a direct numpy
+  evaluation and on a real step, where it scales as h^5.
 """
 
 from __future__ import annotations
@@ -127,7 +127,8 @@ def test_breakpoint_ends_the_step_there():
 
 
 def test_error_norm_is_the_scaled_rms_of_the_flight_states():
-    """HNW eq. II.4.11 over the states that feed back (heat loads, work and bank excluded)."""
+    """HNW eq. II.4.11 over the states that feed back (heat loads, work and bank excluded);
+    the velocity components and the rover's drop rate scaled by the speed."""
     rng = np.random.default_rng(3)
     y = rng.normal(size=L.N_STATE) * 1e3
     y_new = y + rng.normal(size=L.N_STATE)
@@ -136,6 +137,9 @@ def test_error_norm_is_the_scaled_rms_of_the_flight_states():
     keep = np.ones(L.N_STATE, dtype=bool)
     keep[[L.S_HEAT_LOAD, L.S_RAD_HEAT_LOAD, L.S_WORK, L.S_BANK]] = False
     sc = atol + rtol * np.maximum(np.abs(y), np.abs(y_new))
+    v = [L.S_VX, L.S_VY, L.S_VZ]
+    speed = max(np.linalg.norm(y[v]), np.linalg.norm(y_new[v]))
+    sc[[*v, L.S_ROVER_DROP_RATE_M_S]] = atol + rtol * speed
     want = np.sqrt(np.mean((err[keep] / sc[keep]) ** 2))
     assert error_norm(err, y, y_new, rtol, atol) == pytest.approx(want, rel=1e-13)
     err[L.S_HEAT_LOAD] = 1e30

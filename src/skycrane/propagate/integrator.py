@@ -17,6 +17,8 @@ The parts of one step of the case loop (skycrane.propagate.case) are here:
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -27,6 +29,9 @@ from skycrane.contract.layout import (
     S_RAD_HEAT_LOAD,
     S_ROVER_DROP_M,
     S_ROVER_DROP_RATE_M_S,
+    S_VX,
+    S_VY,
+    S_VZ,
     S_WORK,
 )
 from skycrane.propagate.dynamics import rhs
@@ -160,6 +165,18 @@ def bs_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
 def error_norm(err, y, y_new, rtol, atol):
     """Scaled RMS error norm (Hairer, Nørsett & Wanner I, eq. II.4.11) of the flight states.
 
+    Each state's error is scaled by atol + rtol * max(|y_i|, |y_new_i|), but
+    for the velocities: a velocity component and the rover's drop rate are
+    scaled by atol + rtol * (the speed before or after the step, the larger).
+    A planet-fixed component of the velocity is the speed times the cosine
+    of an angle the site's place on the planet sets, so the component that
+    passes through zero (a horizontal one during the sky crane's vertical
+    descent) held every step to atol, 1e-8 m/s; the drop rate is the rover's
+    velocity relative to the stage, near zero while it hangs, and the
+    rover's own velocity is the stage's minus it, of the stage's speed. The
+    speed scales them as a norm of the velocity vector would (Hairer,
+    Nørsett & Wanner I, sec. II.4: any norm of the error may be controlled).
+
     The heat loads and the work integral are quadratures: nothing feeds back
     from them, so they ride on the steps the dynamics need and do not shorten
     them (their error stays at the same relative level, checked by the energy
@@ -180,12 +197,20 @@ def error_norm(err, y, y_new, rtol, atol):
     )
     if not hanging:
         skip = 6
+    speed = math.sqrt(y[S_VX] * y[S_VX] + y[S_VY] * y[S_VY] + y[S_VZ] * y[S_VZ])
+    speed_new = math.sqrt(
+        y_new[S_VX] * y_new[S_VX] + y_new[S_VY] * y_new[S_VY] + y_new[S_VZ] * y_new[S_VZ]
+    )
+    sc_velocity = atol + rtol * max(speed, speed_new)
     for i in range(n):
         if i == S_HEAT_LOAD or i == S_RAD_HEAT_LOAD or i == S_WORK or i == S_BANK:
             continue
         if not hanging and (i == S_ROVER_DROP_M or i == S_ROVER_DROP_RATE_M_S):
             continue
-        sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
+        if i == S_VX or i == S_VY or i == S_VZ or i == S_ROVER_DROP_RATE_M_S:
+            sc = sc_velocity
+        else:
+            sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
         e = err[i] / sc
         acc += e * e
     return np.sqrt(acc / (n - skip))
