@@ -221,8 +221,8 @@ def _upsample_linear(grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     its block's centre and the edge values extended outward: :func:`scipy.ndimage.zoom`
     of order 1 with ``grid_mode=True`` in ``nearest`` mode, as two separable gathers."""
     out = grid.astype(np.float32)
-    for axis, n_out in enumerate(shape):
-        n_in = out.shape[axis]
+    for axis in (1, 0):  # the columns' gather on the coarse rows; whole rows copied after
+        n_in, n_out = out.shape[axis], shape[axis]
         first, second, frac = _linear_taps((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, n_in)
         frac = frac[:, None] if axis == 0 else frac[None, :]
         low, high = np.take(out, first, axis=axis), np.take(out, second, axis=axis)
@@ -341,9 +341,9 @@ def darkening_map(
     # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
     # sun) leaves less noise: a small image mostly covered by marks starves the filter.
     predicted, *spectra = predict_after(log_b, log_a, params)
-    candidates = [predicted - log_a, log_b - log_a]
-    choice = min(range(2), key=lambda i: _robust_sigma(candidates[i]))
-    change = candidates[choice]
+    noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
+    choice = int(noise[1] < noise[0])
+    change = (predicted, log_b)[choice] - log_a
     # A mark multiplies the albedo, so sky-lit ground under it stays above shadow level
     # and darkens by at most the dust's contrast; a new shadow is darker than both.
     new_shadow = (after < params.shadow_fraction * floor_a) & (
@@ -355,8 +355,9 @@ def darkening_map(
     for values in (np.where(shadow, np.float32(0.0), change), change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
         smooth -= _median(smooth)
-        maps.append((1.0 - np.exp(-smooth)).astype(np.float32))
-    return maps[0], maps[1], change.astype(np.float32), shadow, spectra[choice]
+        np.exp(np.negative(smooth, out=smooth), out=smooth)
+        maps.append(np.subtract(np.float32(1.0), smooth, out=smooth))
+    return maps[0], maps[1], change, shadow, spectra[choice]
 
 
 def _dilate_cross(mask: np.ndarray, iterations: int) -> np.ndarray:
@@ -486,12 +487,12 @@ def matched_score(
         out /= relief_noise(out, contrast, params)
         return out
 
-    darker = np.full(residual.shape, -np.inf, dtype=np.float32)
-    brighter = np.full(residual.shape, -np.inf, dtype=np.float32)
-    for scale in params.blob_scales_px:
+    darker = scale_score(params.blob_scales_px[0])
+    brighter = np.negative(darker)
+    for scale in params.blob_scales_px[1:]:
         out = scale_score(scale)
         np.maximum(darker, out, out=darker)
-        np.maximum(brighter, -out, out=brighter)
+        np.maximum(brighter, np.negative(out, out=out), out=brighter)
     return darker, brighter, scale_score(params.broad_scale_px)
 
 
@@ -519,13 +520,15 @@ def _regions(
     seeds = fine if broad is None else fine | ((broad > params.k_high) & (change > min_change))
     if not seeds.any():
         return []
-    grown = measure.label((unmasked > low) | seeds, connectivity=2)
-    seeded = set(np.unique(grown[seeds]).tolist()) - {0}
+    grown, n_grown = measure.label((unmasked > low) | seeds, connectivity=2, return_num=True)
+    seeded = np.unique(grown[seeds])
+    seeded = seeded[seeded > 0]
+    renumber = np.zeros(n_grown + 1, dtype=np.int32)  # seeded components 1..n, in order
+    renumber[seeded] = np.arange(1, seeded.size + 1, dtype=np.int32)
+    grown = renumber[grown]
     labels = np.zeros(grown.shape, dtype=np.int32)
     count = 0
     for index, window in enumerate(ndimage.find_objects(grown), start=1):
-        if index not in seeded:
-            continue
         low_w = low[window] if np.ndim(low) else low
         cut = _half_maximum_regions(
             grown[window] == index, seeds[window], unmasked[window], low_w, params.peak_depth
