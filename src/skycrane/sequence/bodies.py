@@ -108,12 +108,47 @@ def _child_params(batch: Batch, case: np.ndarray, rows: list[str], mission: Miss
     return p, mem
 
 
-def _cross(a, b) -> np.ndarray:
-    """a x b of two 3-vectors: np.cross's products and differences, without its axis handling
-    (a break-up of every case in a chunk called it hundreds of times, 0.1 ms each)."""
-    return np.array(
-        [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a x b of rows of 3-vectors (``[..., 3]``): np.cross's products and differences
+    without its axis handling (0.1 ms a call, once per broken-up body before)."""
+    return np.stack(
+        [
+            a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+            a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+            a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0],
+        ],
+        axis=-1,
     )
+
+
+def _norm(a: np.ndarray) -> np.ndarray:
+    """Euclidean length of each row of 3-vectors ``a[..., 3]``."""
+    return np.sqrt(a[..., 0] * a[..., 0] + a[..., 1] * a[..., 1] + a[..., 2] * a[..., 2])
+
+
+def fragment_velocities_rows(v_pf_m_s: np.ndarray, r_pf_m: np.ndarray, speed_m_s: float, n: int):
+    """:func:`fragment_velocities` of ``m`` bodies at once: ``v_pf_m_s``, ``r_pf_m`` are
+    ``[m, 3]``, the result ``[m, n, 3]``. Each row is computed on its own (the same
+    operations whatever ``m``), so a body's fragments do not depend on its batch."""
+    v = np.asarray(v_pf_m_s, dtype=np.float64)
+    r = np.asarray(r_pf_m, dtype=np.float64)
+    up = r / _norm(r)[:, None]
+    h = _cross(v, up)
+    hn = _norm(h)
+    vertical = hn == 0.0
+    if np.any(vertical):  # vertical flight: any horizontal axis
+        axis = np.where((np.abs(up[:, 0]) < 0.9)[:, None], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
+        h = np.where(vertical[:, None], _cross(up, axis), h)
+        hn = _norm(h)
+    h = h / hn[:, None]
+    b = _cross(h, v)
+    bn = _norm(b)
+    b = np.where((bn > 0.0)[:, None], b / np.where(bn > 0.0, bn, 1.0)[:, None], _cross(up, h))
+    ang = 2.0 * np.pi * np.arange(n) / n
+    kicks = speed_m_s * (
+        np.cos(ang)[None, :, None] * h[:, None, :] + np.sin(ang)[None, :, None] * b[:, None, :]
+    )
+    return v[:, None, :] + kicks
 
 
 def fragment_velocities(v_pf_m_s: np.ndarray, r_pf_m: np.ndarray, speed_m_s: float, n: int):
@@ -125,19 +160,10 @@ def fragment_velocities(v_pf_m_s: np.ndarray, r_pf_m: np.ndarray, speed_m_s: flo
     the kicks is zero for n >= 2 (the break-up conserves momentum when the
     fragments are of equal mass).
     """
-    up = r_pf_m / np.linalg.norm(r_pf_m)
-    h = _cross(v_pf_m_s, up)
-    hn = np.linalg.norm(h)
-    if hn == 0.0:  # vertical flight: any horizontal axis
-        h = _cross(up, [1.0, 0.0, 0.0] if abs(up[0]) < 0.9 else [0.0, 1.0, 0.0])
-        hn = np.linalg.norm(h)
-    h = h / hn
-    b = _cross(h, v_pf_m_s)
-    bn = np.linalg.norm(b)
-    b = b / bn if bn > 0.0 else _cross(up, h)
-    ang = 2.0 * np.pi * np.arange(n) / n
-    kicks = speed_m_s * (np.cos(ang)[:, None] * h + np.sin(ang)[:, None] * b)
-    return v_pf_m_s[None, :] + kicks
+    v = np.asarray(v_pf_m_s, dtype=np.float64)[None, :]
+    return fragment_velocities_rows(v, np.asarray(r_pf_m, dtype=np.float64)[None, :], speed_m_s, n)[
+        0
+    ]
 
 
 def _stages(mission: Mission, name: str) -> list[tuple[float | None, object]]:
@@ -242,7 +268,8 @@ def _fly(
     lane's disposal burn (NaN where it has none or did not fly all of it).
     """
     n = len(names)
-    plan = [_stages(mission, name) for name in names]
+    stages_of = {name: _stages(mission, name) for name in dict.fromkeys(names)}
+    plan = [stages_of[name] for name in names]
     limit = 1.0e6 if duration_s is None else duration_s
     t_burn = np.full((n, 2), np.nan)
     y_burn = np.full((n, 2, L.N_STATE), np.nan)
@@ -272,7 +299,7 @@ def _fly(
         )
         raw = piece if raw is None else _chain(raw, going, piece)
         on = np.array([len(plan[k]) > step + 1 for k in going], dtype=bool)
-        on &= np.isin(piece.status, (L.ST_TIME_LIMIT, L.ST_NOT_DEORBITED))
+        on &= (piece.status == L.ST_TIME_LIMIT) | (piece.status == L.ST_NOT_DEORBITED)
         on &= piece.t_end_s - np.asarray(t0, float)[going] < limit * (1.0 - 1e-12)
         burning = np.array([b is not None for b in burns], dtype=bool)
         full = burning & on  # the burn flown to its end
@@ -317,6 +344,40 @@ def body_tracks(
     )[0]
 
 
+def _fragments(mission: Mission, case: np.ndarray, names: list[str], raw: RawBatch):
+    """(case, name, t0, y0) of the fragments of every body of ``raw`` that broke up, each
+    body's in the order of its ``breakup.fragments``, bodies in lane order; None if none broke.
+
+    The velocities of all bodies of one name are computed at once
+    (:func:`fragment_velocities_rows`), not per body.
+    """
+    broke = np.nonzero(raw.event_fired[:, L.EV_STOP])[0]
+    if broke.size == 0:
+        return None
+    specs = [mission.spec.bodies[names[i]].breakup for i in broke]
+    counts = np.array([len(bk.fragments) for bk in specs], dtype=np.int64)
+    first = np.cumsum(counts) - counts  # row of each body's first fragment
+    y_stop = raw.event_y[broke, L.EV_STOP]
+    f_y0 = np.repeat(y_stop, counts, axis=0)
+    parent = np.array([names[i] for i in broke], dtype=object)
+    for name in dict.fromkeys(parent):
+        sel = np.nonzero(parent == name)[0]
+        breakup = mission.spec.bodies[name].breakup
+        n = len(breakup.fragments)
+        v = fragment_velocities_rows(
+            y_stop[sel, 3:6], y_stop[sel, 0:3], breakup.separation_speed_m_s, n
+        )
+        rows = first[sel][:, None] + np.arange(n)[None, :]
+        f_y0[rows, 3:6] = v
+        f_y0[rows, L.S_MASS] = [mission.spec.bodies[frag].mass_kg for frag in breakup.fragments]
+    f_names = [
+        f"{names[i]}/{frag}" for i, bk in zip(broke, specs, strict=True) for frag in bk.fragments
+    ]
+    f_case = np.repeat(case[broke], counts)
+    f_t0 = np.repeat(raw.event_t_s[broke, L.EV_STOP], counts)
+    return f_case, f_names, f_t0, f_y0
+
+
 def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-8) -> BodyFlights:
     """Fly every body the main pass jettisoned (and their break-up fragments) to rest."""
     case, slot = np.nonzero(main.spawn_body >= 0)
@@ -326,26 +387,9 @@ def fly_bodies(batch: Batch, mission: Mission, main: RawBatch, rtol: float = 1e-
     if len(case):
         raw, t_burn, y_burn = _fly(batch, mission, case, names, t0, y0, rtol)
         results = [(case, names, t0, y0, raw, t_burn, y_burn)]
-        broke = np.nonzero(raw.event_fired[:, L.EV_STOP])[0]
-        f_case, f_names, f_t0, f_y0 = [], [], [], []
-        for i in broke:
-            breakup = mission.spec.bodies[names[i]].breakup
-            y_stop = raw.event_y[i, L.EV_STOP]
-            v_frag = fragment_velocities(
-                y_stop[3:6], y_stop[0:3], breakup.separation_speed_m_s, len(breakup.fragments)
-            )
-            for j, frag in enumerate(breakup.fragments):
-                f_case.append(case[i])
-                f_names.append(f"{names[i]}/{frag}")
-                f_t0.append(raw.event_t_s[i, L.EV_STOP])
-                y = y_stop.copy()
-                y[3:6] = v_frag[j]
-                y[L.S_MASS] = mission.spec.bodies[frag].mass_kg
-                f_y0.append(y)
-        if f_case:
-            fc = np.asarray(f_case)
-            ft0 = np.asarray(f_t0)
-            fy0 = np.asarray(f_y0)
+        frag = _fragments(mission, case, names, raw)
+        if frag is not None:
+            fc, f_names, ft0, fy0 = frag
             results.append(
                 (fc, f_names, ft0, fy0, *_fly(batch, mission, fc, f_names, ft0, fy0, rtol))
             )
