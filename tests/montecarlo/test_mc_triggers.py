@@ -89,7 +89,7 @@ def test_range_trigger_shrinks_the_downrange_axis(tmp_path) -> None:
 def test_switching_the_trigger_alone_is_refused(tmp_path) -> None:
     """Mars 2020 with only its trigger switched to velocity would end its entry reference
     over the target (the range trigger's 7,450 m unread) and overfly it by the parachute
-    phase's ~7 km in every case: refused, naming the field that says where it ends."""
+    phase's ~7 km in every case: refused, naming the trigger and the field that would fly it."""
     path = tmp_path / "switched.toml"
     path.write_text(
         VELOCITY.replace("reference_end_range_m = {end_range!r}\n", "").format(speed=399.7)

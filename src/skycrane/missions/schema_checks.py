@@ -209,7 +209,8 @@ def check_reference_end(spec: Any) -> None:
     0 when absent (deploy over the target). A file based on Mars 2020 that switches to the
     velocity trigger keeps the range trigger's ``range_to_target_m``, which would then go
     unread while the reference ends over the target and every case overflies it by the
-    parachute phase's ~7 km (docs/monte_carlo.md): refused, naming the field to set.
+    parachute phase's ~7 km (docs/monte_carlo.md): refused, naming the trigger the user
+    changed and the field that would make it fly.
     """
     deploy = None if spec.parachute is None else spec.parachute.deploy
     entry = spec.guidance.entry
@@ -222,9 +223,9 @@ def check_reference_end(spec: Any) -> None:
     ):
         return
     raise KeyProblem(
-        "guidance.entry.reference_end_range_m",
-        None,
-        f"the range to go where the entry reference ends with trigger = '{deploy.trigger}' "
-        f"(the range trigger's is parachute.deploy.range_to_target_m = "
-        f"{deploy.range_to_target_m:g}, unread by this trigger)",
+        "parachute.deploy.trigger",
+        deploy.trigger,
+        f"'range' (parachute.deploy.range_to_target_m = {deploy.range_to_target_m:g} is "
+        f"unread by the '{deploy.trigger}' trigger), or guidance.entry.reference_end_range_m "
+        "set to the range to go where the entry reference ends",
     )
