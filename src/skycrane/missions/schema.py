@@ -55,6 +55,7 @@ from skycrane.missions.schema_checks import (
     check_cross,
     check_fragment_cycles,
     check_parachute_events,
+    check_reference_end,
 )
 from skycrane.missions.schema_dispersions import DispersionsSpec
 from skycrane.missions.schema_landing import (
@@ -368,6 +369,7 @@ def _check_references(spec: MissionSpec) -> None:
                 f"a body that separates from the vehicle, not a fragment of '{fragment_of[name]}'",
             )
     check_cluster_events(spec)
+    check_reference_end(spec)
     carriers = [name for name, body in bodies.items() if body.parachute]
     if carriers and spec.parachute is None:
         raise KeyProblem(

@@ -196,3 +196,36 @@ def check_cluster_events(spec: Any) -> None:
                 deployed.add(name)
             elif name not in deployed:
                 raise KeyProblem(where, name, "a cluster an earlier event deployed")
+
+
+def check_reference_end(spec: Any) -> None:
+    """A terminal point controller flown to a trigger other than ``range`` is told where its
+    entry reference ends when the file names a ``parachute.deploy.range_to_target_m``.
+
+    The reference ends at the nominal deploy-to-target ground distance the parachute and
+    powered-descent phases cover (GUIDANCE.md 1.2 and 2.2 step 1; Dutta & Way, AIAA
+    2017-0245, fly both triggers behind the same guidance). The range trigger takes it from
+    ``range_to_target_m``; any other trigger reads ``guidance.entry.reference_end_range_m``,
+    0 when absent (deploy over the target). A file based on Mars 2020 that switches to the
+    velocity trigger keeps the range trigger's ``range_to_target_m``, which would then go
+    unread while the reference ends over the target and every case overflies it by the
+    parachute phase's ~7 km (docs/monte_carlo.md): refused, naming the trigger the user
+    changed and the field that would make it fly.
+    """
+    deploy = None if spec.parachute is None else spec.parachute.deploy
+    entry = spec.guidance.entry
+    if (
+        deploy is None
+        or deploy.trigger == "range"
+        or deploy.range_to_target_m is None
+        or entry.mode != "terminal_point_controller"
+        or entry.reference_end_range_m is not None
+    ):
+        return
+    raise KeyProblem(
+        "parachute.deploy.trigger",
+        deploy.trigger,
+        f"'range' (parachute.deploy.range_to_target_m = {deploy.range_to_target_m:g} is "
+        f"unread by the '{deploy.trigger}' trigger), or guidance.entry.reference_end_range_m "
+        "set to the range to go where the entry reference ends",
+    )
