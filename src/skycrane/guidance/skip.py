@@ -45,10 +45,13 @@ from skycrane.guidance.skip_layout import (
     SM_BANK_CMD_RAD,
     SM_CROSS_PRED_M,
     SM_E0_J_KG,
+    SM_LD_EST,
     SM_LIFT_SIGN,
     SM_MISS_M,
     SM_N_PRED,
     SM_PRED_OUTCOME,
+    SM_PREV_VZ_M_S,
+    SM_PREV_X_M,
     SM_REVERSALS,
     SM_RHO_RATIO,
     SM_SIGMA0_RAD,
@@ -56,9 +59,11 @@ from skycrane.guidance.skip_layout import (
     SP_BETA_KG_M2,
     SP_DEADBAND_C0_M,
     SP_DEADBAND_C2_S2_M,
+    SP_DIRECT_DRAG_MIN_M_S2,
     SP_DRAG_ACTIVE_M_S2,
     SP_DT_CYCLE_S,
     SP_H_ATM_M,
+    SP_LD,
     SP_MAX_PRED,
     SP_MU,
     SP_R_SURFACE_M,
@@ -77,12 +82,18 @@ from skycrane.guidance.skip_layout import (
 from skycrane.guidance.skip_predict import (
     altitude_m,
     bank_profile_rad,
+    field_accel_m_s2,
     final_energy_j_kg,
     guidance_density,
     predict,
 )
 
-__all__ = ["density_ratio_update", "skip_guidance_cycle", "solve_sigma0"]
+__all__ = [
+    "density_ratio_update",
+    "lift_to_drag_update",
+    "skip_guidance_cycle",
+    "solve_sigma0",
+]
 
 SEARCH_STEP0_RAD = math.radians(3.0)  # first bracket step from the previous sigma_0 (T)
 BRACKET_WIDTH_MIN_RAD = 1e-4  # a bracket this narrow has converged on a discontinuity (E)
@@ -92,10 +103,10 @@ TOO_LONG_M = -1e8
 
 
 @numba.njit(**STEP_PATH)
-def _z(sigma_rad, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab):
+def _z(sigma_rad, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab):
     """z(sigma_0) (Lu 2014, eq. 26), outcome, final crossrange; TOO_LONG_M if it never ends."""
     miss, outcome, _, cross = predict(
-        state_pf, sigma_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab
+        state_pf, sigma_rad, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
     )
     if outcome == PRED_OK:
         return miss, outcome, cross
@@ -104,14 +115,15 @@ def _z(sigma_rad, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_
 
 @numba.njit(**STEP_PATH)
 def solve_sigma0(
-    state_pf, sigma_guess_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab
+    state_pf, sigma_guess_rad, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
 ):
     """The corrector: sigma_0 with z(sigma_0) = 0 (Lu 2014, eq. 26), bounded.
 
     Parameters
     ----------
-    As :func:`~skycrane.guidance.skip_predict.predict`, with
-    ``sigma_guess_rad`` the starting sigma_0 (the previous cycle's), rad.
+    As :func:`~skycrane.guidance.skip_predict.predict` (``ld`` its
+    ``lift_to_drag``), with ``sigma_guess_rad`` the starting sigma_0 (the
+    previous cycle's), rad.
 
     Returns
     -------
@@ -136,7 +148,7 @@ def solve_sigma0(
     s_max = p[SP_SIGMA_MAX_RAD]
     n_max = max(2, int(p[SP_MAX_PRED]))
     sa = min(max(sigma_guess_rad, 0.0), s_max)
-    za, oa, ca = _z(sa, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab)
+    za, oa, ca = _z(sa, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
     n = 1
     if oa == PRED_INVALID:
         return sa, 0.0, oa, STATUS_NOT_CONVERGED, n, 0.0
@@ -149,7 +161,7 @@ def solve_sigma0(
     bracketed = False
     while n < n_max:
         sn = min(max(sb + direction * step, 0.0), s_max)
-        zn, on, cn = _z(sn, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab)
+        zn, on, cn = _z(sn, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
         n += 1
         if on == PRED_OK and abs(zn) <= tol:
             return sn, zn, on, STATUS_OK, n, cn
@@ -176,7 +188,7 @@ def solve_sigma0(
             s = (sa * fb - sb * fa) / (fb - fa)
         else:
             s = 0.5 * (sa + sb)
-        z, o, c = _z(s, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab)
+        z, o, c = _z(s, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
         n += 1
         if o == PRED_OK and abs(z) <= tol:
             return s, z, o, STATUS_OK, n, c
@@ -225,6 +237,55 @@ def density_ratio_update(ratio, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     gain = 1.0 - math.exp(-p[SP_DT_CYCLE_S] / tau)
     updated = ratio + gain * (drag_sensed_m_s2 / d_model - ratio)
     return updated if math.isfinite(updated) else ratio
+
+
+@numba.njit(**STEP_PATH)
+def lift_to_drag_update(ld_est, state_pf, mem, drag_m_s2, p, h_tab, ln_rho_tab):
+    """Low-pass the L/D measured from the navigated velocity over the last cycle.
+
+    The aerodynamic acceleration over the cycle is the navigated velocity
+    change less what gravity (J2), Coriolis and centrifugal acceleration give
+    (trapezoidal mean of the ends, :func:`~skycrane.guidance.skip_predict.field_accel_m_s2`):
+    a = (v1 - v0) / dt - (g0 + g1) / 2; its component against the mean
+    velocity is the drag, the rest the lift, and L/D = |a_lift| / D. The
+    predictor then flies the vehicle's own L/D rather than the believed one:
+    an L/D error biases its range as a density error does (Lu 2014,
+    section II, lists both among the uncertainties the corrector absorbs;
+    the onboard estimate is R). The update is
+    k + (1 - exp(-dt/tau)) (L/D - k), the density ratio's filter and tau;
+    only while the sensed drag exceeds the Kepler-phase drag
+    (SP_DIRECT_DRAG_MIN_M_S2: below it the lift barely acts and the
+    measurement is dominated by model errors) and both ends are finite.
+    Returns the estimate (NaN until the first update).
+    """
+    tau = p[SP_RATIO_TAU_S]
+    dt = p[SP_DT_CYCLE_S]
+    k0 = SM_PREV_X_M
+    if tau <= 0.0 or not drag_m_s2 >= p[SP_DIRECT_DRAG_MIN_M_S2]:
+        return ld_est
+    for k in range(6):
+        if not (math.isfinite(mem[k0 + k]) and math.isfinite(state_pf[k])):
+            return ld_est
+    s0 = (mem[k0], mem[k0 + 1], mem[k0 + 2], mem[k0 + 3], mem[k0 + 4], mem[k0 + 5])
+    s1 = (state_pf[0], state_pf[1], state_pf[2], state_pf[3], state_pf[4], state_pf[5])
+    g0x, g0y, g0z = field_accel_m_s2(s0, p, h_tab, ln_rho_tab)
+    g1x, g1y, g1z = field_accel_m_s2(s1, p, h_tab, ln_rho_tab)
+    ax = (s1[3] - s0[3]) / dt - 0.5 * (g0x + g1x)
+    ay = (s1[4] - s0[4]) / dt - 0.5 * (g0y + g1y)
+    az = (s1[5] - s0[5]) / dt - 0.5 * (g0z + g1z)
+    ux, uy, uz = s0[3] + s1[3], s0[4] + s1[4], s0[5] + s1[5]
+    un = math.sqrt(ux * ux + uy * uy + uz * uz)
+    if not un > 0.0:
+        return ld_est
+    ux, uy, uz = ux / un, uy / un, uz / un
+    drag = -(ax * ux + ay * uy + az * uz)
+    if not drag > 0.0:
+        return ld_est
+    lx, ly, lz = ax + drag * ux, ay + drag * uy, az + drag * uz
+    measured = math.sqrt(lx * lx + ly * ly + lz * lz) / drag
+    start = ld_est if math.isfinite(ld_est) else p[SP_LD]
+    updated = start + (1.0 - math.exp(-dt / tau)) * (measured - start)
+    return updated if math.isfinite(updated) else ld_est
 
 
 @numba.njit(**STEP_PATH)
@@ -289,6 +350,12 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
     mem[SM_RHO_RATIO] = density_ratio_update(
         mem[SM_RHO_RATIO], drag_m_s2, h, speed, p, h_tab, ln_rho_tab
     )
+    mem[SM_LD_EST] = lift_to_drag_update(
+        mem[SM_LD_EST], state_pf, mem, drag_m_s2, p, h_tab, ln_rho_tab
+    )
+    for k in range(SM_PREV_VZ_M_S + 1 - SM_PREV_X_M):
+        mem[SM_PREV_X_M + k] = state_pf[k]
+    ld = mem[SM_LD_EST] if math.isfinite(mem[SM_LD_EST]) else p[SP_LD]
     _, chi, _, overflown = target_geometry(
         state_pf[0:3], state_pf[3:6], tgt_unit_pf, p[SP_R_SURFACE_M]
     )
@@ -310,7 +377,15 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
         mem[SM_N_PRED] = 0.0
     else:
         sigma0, miss, outcome, status, n, cross = solve_sigma0(
-            state_pf, mem[SM_SIGMA0_RAD], 0.0, mem[SM_RHO_RATIO], tgt_unit_pf, p, h_tab, ln_rho_tab
+            state_pf,
+            mem[SM_SIGMA0_RAD],
+            0.0,
+            mem[SM_RHO_RATIO],
+            ld,
+            tgt_unit_pf,
+            p,
+            h_tab,
+            ln_rho_tab,
         )
         mem[SM_STATUS] = status
         mem[SM_N_PRED] = n

@@ -53,7 +53,6 @@ from skycrane.guidance.skip_layout import (
     SP_H_ATM_M,
     SP_H_F_M,
     SP_J2,
-    SP_LD,
     SP_MODE,
     SP_MU,
     SP_OMEGA_RAD_S,
@@ -68,6 +67,7 @@ from skycrane.guidance.skip_layout import (
 __all__ = [
     "altitude_m",
     "bank_profile_rad",
+    "field_accel_m_s2",
     "final_energy_j_kg",
     "guidance_density",
     "jacobi_energy_j_kg",
@@ -195,6 +195,16 @@ def _accel(s, rho_ratio, up_ld, side_ld, p, h_tab, ln_rho_tab):
     return ax, ay, az
 
 
+@numba.njit(**SCALAR_INLINE)
+def field_accel_m_s2(s, p, h_tab, ln_rho_tab):
+    """Planet-fixed acceleration without air: gravity (J2), Coriolis, centrifugal [m/s^2].
+
+    :func:`_accel` with the drag and lift off (the table is not read); what a
+    navigated velocity change holds besides the aerodynamic acceleration.
+    """
+    return _accel(s, 0.0, 0.0, 0.0, p, h_tab, ln_rho_tab)
+
+
 @numba.njit(**SCALAR)
 def rk4_step(s, dt_s, rho_ratio, up_ld, side_ld, p, h_tab, ln_rho_tab):
     """One classical RK4 step of the point mass; the lift components are held over the step.
@@ -278,7 +288,9 @@ def leaves_for_good(x, y, z, vx, vy, vz, p):
 
 
 @numba.njit(**STEP_PATH)
-def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab):
+def predict(
+    state_pf, sigma0_rad, lift_sign, rho_ratio, lift_to_drag, tgt_unit_pf, p, h_tab, ln_rho_tab
+):
     """Fly the linear-in-energy bank profile from ``state_pf`` to the final energy.
 
     Parameters
@@ -297,6 +309,8 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
         by hundreds of km) and biases the downrange short.
     rho_ratio : float
         Scale on the density table (the filtered sensed/modelled drag ratio).
+    lift_to_drag : float
+        L/D flown: the guidance's estimate (``SM_LD_EST``) or, before one, SP_LD.
     tgt_unit_pf : float64[3]
         Unit vector to the target, planet-fixed.
     p : float64[N_SKIP_PARAMS]
@@ -353,7 +367,7 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
             elif drag_risen:
                 return 0.0, PRED_DIRECT_LOFT, t, 0.0
         sigma = bank_profile_rad(e, e0, ef, sigma0_rad, p)
-        ld = p[SP_LD]
+        ld = lift_to_drag
         xn, yn, zn, vxn, vyn, vzn = rk4_step(
             (x, y, z, vx, vy, vz),
             dt,
