@@ -38,10 +38,12 @@ import numba
 from skycrane._jit_options import STEP_PATH
 from skycrane.guidance.entry import target_geometry
 from skycrane.guidance.skip_layout import (
+    N_RATIO_BINS,
     PRED_CAPTURED,
     PRED_ESCAPE,
     PRED_INVALID,
     PRED_OK,
+    RATIO_BIN_M,
     SM_BANK_CMD_RAD,
     SM_CROSS_PRED_M,
     SM_E0_J_KG,
@@ -52,6 +54,7 @@ from skycrane.guidance.skip_layout import (
     SM_PRED_OUTCOME,
     SM_PREV_VZ_M_S,
     SM_PREV_X_M,
+    SM_PROFILE0,
     SM_REVERSALS,
     SM_RHO_RATIO,
     SM_SIGMA0_RAD,
@@ -89,6 +92,7 @@ from skycrane.guidance.skip_predict import (
 )
 
 __all__ = [
+    "density_profile_update",
     "density_ratio_update",
     "lift_to_drag_update",
     "skip_guidance_cycle",
@@ -103,10 +107,10 @@ TOO_LONG_M = -1e8
 
 
 @numba.njit(**STEP_PATH)
-def _z(sigma_rad, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab):
+def _z(sigma_rad, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab):
     """z(sigma_0) (Lu 2014, eq. 26), outcome, final crossrange; TOO_LONG_M if it never ends."""
     miss, outcome, _, cross = predict(
-        state_pf, sigma_rad, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
+        state_pf, sigma_rad, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
     )
     if outcome == PRED_OK:
         return miss, outcome, cross
@@ -115,14 +119,14 @@ def _z(sigma_rad, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_
 
 @numba.njit(**STEP_PATH)
 def solve_sigma0(
-    state_pf, sigma_guess_rad, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
+    state_pf, sigma_guess_rad, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
 ):
     """The corrector: sigma_0 with z(sigma_0) = 0 (Lu 2014, eq. 26), bounded.
 
     Parameters
     ----------
-    As :func:`~skycrane.guidance.skip_predict.predict` (``ld`` its
-    ``lift_to_drag``), with ``sigma_guess_rad`` the starting sigma_0 (the
+    As :func:`~skycrane.guidance.skip_predict.predict` (``prof`` its
+    ``profile``, ``ld`` its ``lift_to_drag``), with ``sigma_guess_rad`` the starting sigma_0 (the
     previous cycle's), rad.
 
     Returns
@@ -148,7 +152,7 @@ def solve_sigma0(
     s_max = p[SP_SIGMA_MAX_RAD]
     n_max = max(2, int(p[SP_MAX_PRED]))
     sa = min(max(sigma_guess_rad, 0.0), s_max)
-    za, oa, ca = _z(sa, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
+    za, oa, ca = _z(sa, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
     n = 1
     if oa == PRED_INVALID:
         return sa, 0.0, oa, STATUS_NOT_CONVERGED, n, 0.0
@@ -161,7 +165,9 @@ def solve_sigma0(
     bracketed = False
     while n < n_max:
         sn = min(max(sb + direction * step, 0.0), s_max)
-        zn, on, cn = _z(sn, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
+        zn, on, cn = _z(
+            sn, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
+        )
         n += 1
         if on == PRED_OK and abs(zn) <= tol:
             return sn, zn, on, STATUS_OK, n, cn
@@ -188,7 +194,7 @@ def solve_sigma0(
             s = (sa * fb - sb * fa) / (fb - fa)
         else:
             s = 0.5 * (sa + sb)
-        z, o, c = _z(s, state_pf, lift_sign, rho_ratio, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
+        z, o, c = _z(s, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
         n += 1
         if o == PRED_OK and abs(z) <= tol:
             return s, z, o, STATUS_OK, n, c
@@ -237,6 +243,41 @@ def density_ratio_update(ratio, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     gain = 1.0 - math.exp(-p[SP_DT_CYCLE_S] / tau)
     updated = ratio + gain * (drag_sensed_m_s2 / d_model - ratio)
     return updated if math.isfinite(updated) else ratio
+
+
+@numba.njit(**STEP_PATH)
+def density_profile_update(mem, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_tab, ln_rho_tab):
+    """Add this cycle's sensed/modelled drag ratio to its altitude bin's mean (in ``mem``).
+
+    The measurement is the one :func:`density_ratio_update` filters (Lu et
+    al. 2017), taken only while the sensed drag exceeds SP_DRAG_ACTIVE_M_S2
+    and kept per altitude bin of RATIO_BIN_M as a running mean, so the
+    predictor (skip_predict.profile_ratio) flies each layer it has flown
+    through at the ratio measured there, not at the one of the layer it is
+    in. The single filtered ratio, believed at every altitude, takes the
+    +25-45 % layer at the bottom of the first pulse (55-65 km) for the
+    air of the exit (70-85 km, there -20-50 % in the gross outliers of
+    issue 15): the predictor expects the exit to bleed more energy than it
+    does, holds the lift up, and the capsule leaves the pulse too fast
+    (measured, E; docs/skip_guidance.md). With the layers measured on the
+    way down, the way up is predicted with them. This is this project's
+    extension of the single ratio (E), not a flown algorithm; it assumes
+    the layers hold over the ~1,000 km between the descent and the exit.
+    """
+    if not drag_sensed_m_s2 >= p[SP_DRAG_ACTIVE_M_S2] or not math.isfinite(altitude_m):
+        return
+    d_model = 0.5 * guidance_density(altitude_m, h_tab, ln_rho_tab) * speed_m_s**2
+    d_model /= p[SP_BETA_KG_M2]
+    if not d_model > 0.0:
+        return
+    measured = drag_sensed_m_s2 / d_model
+    j = int(altitude_m // RATIO_BIN_M)
+    if not (math.isfinite(measured) and 0 <= j < N_RATIO_BINS):
+        return
+    n = mem[SM_PROFILE0 + N_RATIO_BINS + j] + 1.0
+    mean = mem[SM_PROFILE0 + j]
+    mem[SM_PROFILE0 + j] = measured if n == 1.0 else mean + (measured - mean) / n
+    mem[SM_PROFILE0 + N_RATIO_BINS + j] = n
 
 
 @numba.njit(**STEP_PATH)
@@ -350,6 +391,8 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
     mem[SM_RHO_RATIO] = density_ratio_update(
         mem[SM_RHO_RATIO], drag_m_s2, h, speed, p, h_tab, ln_rho_tab
     )
+    density_profile_update(mem, drag_m_s2, h, speed, p, h_tab, ln_rho_tab)
+    prof = mem[SM_PROFILE0 : SM_PROFILE0 + 2 * N_RATIO_BINS]
     mem[SM_LD_EST] = lift_to_drag_update(
         mem[SM_LD_EST], state_pf, mem, drag_m_s2, p, h_tab, ln_rho_tab
     )
@@ -381,6 +424,7 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
             mem[SM_SIGMA0_RAD],
             0.0,
             mem[SM_RHO_RATIO],
+            prof,
             ld,
             tgt_unit_pf,
             p,

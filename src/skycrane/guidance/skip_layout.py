@@ -96,7 +96,13 @@ SM_INITIAL_ROLL = 11  # 1 while the initial roll holds the lift up, else 0
 SM_LD_EST = 12  # L/D measured from the navigated velocity, filtered; NaN: none yet (SP_LD)
 SM_PREV_X_M = 13  # navigated position and velocity of the previous cycle, planet-fixed,
 SM_PREV_VZ_M_S = 18  # slots 13-18 (x, y, z, vx, vy, vz); NaN before the first cycle
-N_SKIP_MEM = 19
+# the density-ratio profile: the mean sensed/modelled drag ratio in altitude bins of
+# RATIO_BIN_M from 0 m (slots SM_PROFILE0 ...), then the samples in each bin
+# (SM_PROFILE0 + N_RATIO_BINS ...); a bin without samples is not measured
+SM_PROFILE0 = 19
+RATIO_BIN_M = 5000.0  # (T) under one scale height (~7 km below 90 km): a layer that thick shows
+N_RATIO_BINS = 26  # 0-130 km: above the 121.92 km entry interface
+N_SKIP_MEM = SM_PROFILE0 + 2 * N_RATIO_BINS
 
 
 def default_skip_params(
