@@ -6,9 +6,9 @@
   and with the two dispersions no entry guidance can act on held at zero: the constant wind,
   which carries the capsule 380-430 m per m/s during its ~7 minutes under the parachutes
   (measured, docs/skip_guidance.md), and the navigation error, which the guidance cannot see
-  (it puts the navigated point on the target). Seed 7's first 40 cases: p90 2.8 km (2.9
-  before the L/D estimate); its first 200: p90 3.17 km, none beyond 5.4 km (before: 3.32 km,
-  case 84 497 km off; docs/skip_guidance.md);
+  (it puts the navigated point on the target). Seed 7's first 40 cases: p90 2.77 km (2.9
+  before the L/D estimate and the density-ratio profile); its first 200: p90 3.17 km, none
+  beyond 4.4 km (before: 3.32 km, case 84 497 km off; docs/skip_guidance.md);
 * published bound plus the wind: the preset's cases that were gross outliers of seed 7
   (30, 286, 344, 676: 29-96 km off at 20-22 g with the L/D estimate alone, all overshoots
   out of a +25-45 % layer at 55-65 km under a -20-50 % one at 70-85 km) land within
