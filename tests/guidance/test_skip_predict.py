@@ -26,6 +26,7 @@ from skip_harness import (
 
 from skycrane.guidance.skip import skip_guidance_cycle, solve_sigma0
 from skycrane.guidance.skip_layout import (
+    N_RATIO_BINS,
     PRED_CAPTURED,
     PRED_ESCAPE,
     PRED_INVALID,
@@ -35,6 +36,7 @@ from skycrane.guidance.skip_layout import (
     SP_FLATTENING,
     SP_H_ATM_M,
     SP_J2,
+    SP_LD,
     SP_R_EQ_M,
     SP_R_SURFACE_M,
     SP_SIGMA_F_RAD,
@@ -57,6 +59,7 @@ from skycrane.planets.geodesy import lla_from_pf, pf_from_lla
 RHO0, SCALE_M = 1.225, 7200.0
 H_EXP = np.array([0.0, 200e3])
 LN_EXP = np.log(RHO0) - H_EXP / SCALE_M
+NO_PROFILE = np.zeros(2 * N_RATIO_BINS)  # no bin measured: the single ratio at every altitude
 
 
 def _params(target: np.ndarray) -> np.ndarray:
@@ -108,7 +111,9 @@ def test_predictor_agrees_with_the_independent_spherical_model(lift_sign):
     p[SP_SIGMA_F_RAD] = bank
     cart = np.empty(6)
     to_cartesian(s0, cart)
-    miss, outcome, _, cross = predict(cart, bank, lift_sign, 1.0, tgt, p, H_EXP, LN_EXP)
+    miss, outcome, _, cross = predict(
+        cart, bank, lift_sign, 1.0, NO_PROFILE, p[SP_LD], tgt, p, H_EXP, LN_EXP
+    )
     assert outcome == PRED_OK
     ef = final_energy_j_kg(p)
     s = s0.copy()
@@ -150,10 +155,12 @@ def test_skip_out_is_a_status_not_a_hang():
     p = _params(tgt)
     cart = np.empty(6)
     to_cartesian(s0, cart)
-    _, outcome, t, _ = predict(cart, 0.0, 0.0, 1.0, tgt, p, H_EXP, LN_EXP)
+    _, outcome, t, _ = predict(cart, 0.0, 0.0, 1.0, NO_PROFILE, p[SP_LD], tgt, p, H_EXP, LN_EXP)
     assert outcome in (PRED_ESCAPE, PRED_CAPTURED)
     assert t < 2500.0
-    sigma, _, outcome, status, n, _ = solve_sigma0(cart, 1.0, 0.0, 1.0, tgt, p, H_EXP, LN_EXP)
+    sigma, _, outcome, status, n, _ = solve_sigma0(
+        cart, 1.0, 0.0, 1.0, NO_PROFILE, p[SP_LD], tgt, p, H_EXP, LN_EXP
+    )
     assert status == STATUS_SKIP_OUT
     assert outcome in (PRED_ESCAPE, PRED_CAPTURED)
     assert sigma == pytest.approx(math.pi)
@@ -172,7 +179,9 @@ def test_non_finite_navigation_gives_a_finite_command():
     bad = np.full(6, np.nan)
     good = np.empty(6)
     to_cartesian(s0, good)
-    assert predict(bad, 1.0, 0.0, 1.0, tgt, p, H_EXP, LN_EXP)[1] == PRED_INVALID
+    assert (
+        predict(bad, 1.0, 0.0, 1.0, NO_PROFILE, p[SP_LD], tgt, p, H_EXP, LN_EXP)[1] == PRED_INVALID
+    )
     mem = initial_skip_memory(1.0)
     assert math.isfinite(skip_guidance_cycle(bad, math.nan, tgt, p, mem, H_EXP, LN_EXP))
     assert mem[SM_STATUS] == STATUS_NOT_CONVERGED

@@ -16,7 +16,7 @@ from skycrane.contract.declare import Derived, Event, Field, Kernel
 
 SKIP_PARAMS_SIZE = 33
 """``skip_layout.N_SKIP_PARAMS``."""
-SKIP_MEMORY_SIZE = 12
+SKIP_MEMORY_SIZE = 71
 """``skip_layout.N_SKIP_MEM``."""
 
 SKIP_PARAMS = (

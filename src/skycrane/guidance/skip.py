@@ -38,17 +38,23 @@ import numba
 from skycrane._jit_options import STEP_PATH
 from skycrane.guidance.entry import target_geometry
 from skycrane.guidance.skip_layout import (
+    N_RATIO_BINS,
     PRED_CAPTURED,
     PRED_ESCAPE,
     PRED_INVALID,
     PRED_OK,
+    RATIO_BIN_M,
     SM_BANK_CMD_RAD,
     SM_CROSS_PRED_M,
     SM_E0_J_KG,
+    SM_LD_EST,
     SM_LIFT_SIGN,
     SM_MISS_M,
     SM_N_PRED,
     SM_PRED_OUTCOME,
+    SM_PREV_VZ_M_S,
+    SM_PREV_X_M,
+    SM_PROFILE0,
     SM_REVERSALS,
     SM_RHO_RATIO,
     SM_SIGMA0_RAD,
@@ -56,9 +62,11 @@ from skycrane.guidance.skip_layout import (
     SP_BETA_KG_M2,
     SP_DEADBAND_C0_M,
     SP_DEADBAND_C2_S2_M,
+    SP_DIRECT_DRAG_MIN_M_S2,
     SP_DRAG_ACTIVE_M_S2,
     SP_DT_CYCLE_S,
     SP_H_ATM_M,
+    SP_LD,
     SP_MAX_PRED,
     SP_MU,
     SP_R_SURFACE_M,
@@ -77,12 +85,19 @@ from skycrane.guidance.skip_layout import (
 from skycrane.guidance.skip_predict import (
     altitude_m,
     bank_profile_rad,
+    field_accel_m_s2,
     final_energy_j_kg,
     guidance_density,
     predict,
 )
 
-__all__ = ["density_ratio_update", "skip_guidance_cycle", "solve_sigma0"]
+__all__ = [
+    "density_profile_update",
+    "density_ratio_update",
+    "lift_to_drag_update",
+    "skip_guidance_cycle",
+    "solve_sigma0",
+]
 
 SEARCH_STEP0_RAD = math.radians(3.0)  # first bracket step from the previous sigma_0 (T)
 BRACKET_WIDTH_MIN_RAD = 1e-4  # a bracket this narrow has converged on a discontinuity (E)
@@ -92,10 +107,10 @@ TOO_LONG_M = -1e8
 
 
 @numba.njit(**STEP_PATH)
-def _z(sigma_rad, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab):
+def _z(sigma_rad, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab):
     """z(sigma_0) (Lu 2014, eq. 26), outcome, final crossrange; TOO_LONG_M if it never ends."""
     miss, outcome, _, cross = predict(
-        state_pf, sigma_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab
+        state_pf, sigma_rad, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
     )
     if outcome == PRED_OK:
         return miss, outcome, cross
@@ -104,14 +119,15 @@ def _z(sigma_rad, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_
 
 @numba.njit(**STEP_PATH)
 def solve_sigma0(
-    state_pf, sigma_guess_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab
+    state_pf, sigma_guess_rad, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
 ):
     """The corrector: sigma_0 with z(sigma_0) = 0 (Lu 2014, eq. 26), bounded.
 
     Parameters
     ----------
-    As :func:`~skycrane.guidance.skip_predict.predict`, with
-    ``sigma_guess_rad`` the starting sigma_0 (the previous cycle's), rad.
+    As :func:`~skycrane.guidance.skip_predict.predict` (``prof`` its
+    ``profile``, ``ld`` its ``lift_to_drag``), with ``sigma_guess_rad`` the starting sigma_0 (the
+    previous cycle's), rad.
 
     Returns
     -------
@@ -136,7 +152,7 @@ def solve_sigma0(
     s_max = p[SP_SIGMA_MAX_RAD]
     n_max = max(2, int(p[SP_MAX_PRED]))
     sa = min(max(sigma_guess_rad, 0.0), s_max)
-    za, oa, ca = _z(sa, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab)
+    za, oa, ca = _z(sa, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
     n = 1
     if oa == PRED_INVALID:
         return sa, 0.0, oa, STATUS_NOT_CONVERGED, n, 0.0
@@ -149,7 +165,9 @@ def solve_sigma0(
     bracketed = False
     while n < n_max:
         sn = min(max(sb + direction * step, 0.0), s_max)
-        zn, on, cn = _z(sn, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab)
+        zn, on, cn = _z(
+            sn, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab
+        )
         n += 1
         if on == PRED_OK and abs(zn) <= tol:
             return sn, zn, on, STATUS_OK, n, cn
@@ -176,7 +194,7 @@ def solve_sigma0(
             s = (sa * fb - sb * fa) / (fb - fa)
         else:
             s = 0.5 * (sa + sb)
-        z, o, c = _z(s, state_pf, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab)
+        z, o, c = _z(s, state_pf, lift_sign, rho_ratio, prof, ld, tgt_unit_pf, p, h_tab, ln_rho_tab)
         n += 1
         if o == PRED_OK and abs(z) <= tol:
             return s, z, o, STATUS_OK, n, c
@@ -225,6 +243,90 @@ def density_ratio_update(ratio, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     gain = 1.0 - math.exp(-p[SP_DT_CYCLE_S] / tau)
     updated = ratio + gain * (drag_sensed_m_s2 / d_model - ratio)
     return updated if math.isfinite(updated) else ratio
+
+
+@numba.njit(**STEP_PATH)
+def density_profile_update(mem, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_tab, ln_rho_tab):
+    """Add this cycle's sensed/modelled drag ratio to its altitude bin's mean (in ``mem``).
+
+    The measurement is the one :func:`density_ratio_update` filters (Lu et
+    al. 2017), taken only while the sensed drag exceeds SP_DRAG_ACTIVE_M_S2
+    and kept per altitude bin of RATIO_BIN_M as a running mean, so the
+    predictor (skip_predict.profile_ratio) flies each layer it has flown
+    through at the ratio measured there, not at the one of the layer it is
+    in. The single filtered ratio, believed at every altitude, takes the
+    +25-45 % layer at the bottom of the first pulse (55-65 km) for the
+    air of the exit (70-85 km, there -20-50 % in the gross outliers of
+    issue 15): the predictor expects the exit to bleed more energy than it
+    does, holds the lift up, and the capsule leaves the pulse too fast
+    (measured, E; docs/skip_guidance.md). With the layers measured on the
+    way down, the way up is predicted with them. This is this project's
+    extension of the single ratio (E), not a flown algorithm; it assumes
+    the layers hold over the ~1,000 km between the descent and the exit.
+    """
+    if not drag_sensed_m_s2 >= p[SP_DRAG_ACTIVE_M_S2] or not math.isfinite(altitude_m):
+        return
+    d_model = 0.5 * guidance_density(altitude_m, h_tab, ln_rho_tab) * speed_m_s**2
+    d_model /= p[SP_BETA_KG_M2]
+    if not d_model > 0.0:
+        return
+    measured = drag_sensed_m_s2 / d_model
+    j = int(altitude_m // RATIO_BIN_M)
+    if not (math.isfinite(measured) and 0 <= j < N_RATIO_BINS):
+        return
+    n = mem[SM_PROFILE0 + N_RATIO_BINS + j] + 1.0
+    mean = mem[SM_PROFILE0 + j]
+    mem[SM_PROFILE0 + j] = measured if n == 1.0 else mean + (measured - mean) / n
+    mem[SM_PROFILE0 + N_RATIO_BINS + j] = n
+
+
+@numba.njit(**STEP_PATH)
+def lift_to_drag_update(ld_est, state_pf, mem, drag_m_s2, p, h_tab, ln_rho_tab):
+    """Low-pass the L/D measured from the navigated velocity over the last cycle.
+
+    The aerodynamic acceleration over the cycle is the navigated velocity
+    change less what gravity (J2), Coriolis and centrifugal acceleration give
+    (trapezoidal mean of the ends, :func:`~skycrane.guidance.skip_predict.field_accel_m_s2`):
+    a = (v1 - v0) / dt - (g0 + g1) / 2; its component against the mean
+    velocity is the drag, the rest the lift, and L/D = |a_lift| / D. The
+    predictor then flies the vehicle's own L/D rather than the believed one:
+    an L/D error biases its range as a density error does (Lu 2014,
+    section II, lists both among the uncertainties the corrector absorbs;
+    the onboard estimate is R). The update is
+    k + (1 - exp(-dt/tau)) (L/D - k), the density ratio's filter and tau;
+    only while the sensed drag exceeds the Kepler-phase drag
+    (SP_DIRECT_DRAG_MIN_M_S2: below it the lift barely acts and the
+    measurement is dominated by model errors) and both ends are finite.
+    Returns the estimate (NaN until the first update).
+    """
+    tau = p[SP_RATIO_TAU_S]
+    dt = p[SP_DT_CYCLE_S]
+    k0 = SM_PREV_X_M
+    if tau <= 0.0 or not drag_m_s2 >= p[SP_DIRECT_DRAG_MIN_M_S2]:
+        return ld_est
+    for k in range(6):
+        if not (math.isfinite(mem[k0 + k]) and math.isfinite(state_pf[k])):
+            return ld_est
+    s0 = (mem[k0], mem[k0 + 1], mem[k0 + 2], mem[k0 + 3], mem[k0 + 4], mem[k0 + 5])
+    s1 = (state_pf[0], state_pf[1], state_pf[2], state_pf[3], state_pf[4], state_pf[5])
+    g0x, g0y, g0z = field_accel_m_s2(s0, p, h_tab, ln_rho_tab)
+    g1x, g1y, g1z = field_accel_m_s2(s1, p, h_tab, ln_rho_tab)
+    ax = (s1[3] - s0[3]) / dt - 0.5 * (g0x + g1x)
+    ay = (s1[4] - s0[4]) / dt - 0.5 * (g0y + g1y)
+    az = (s1[5] - s0[5]) / dt - 0.5 * (g0z + g1z)
+    ux, uy, uz = s0[3] + s1[3], s0[4] + s1[4], s0[5] + s1[5]
+    un = math.sqrt(ux * ux + uy * uy + uz * uz)
+    if not un > 0.0:
+        return ld_est
+    ux, uy, uz = ux / un, uy / un, uz / un
+    drag = -(ax * ux + ay * uy + az * uz)
+    if not drag > 0.0:
+        return ld_est
+    lx, ly, lz = ax + drag * ux, ay + drag * uy, az + drag * uz
+    measured = math.sqrt(lx * lx + ly * ly + lz * lz) / drag
+    start = ld_est if math.isfinite(ld_est) else p[SP_LD]
+    updated = start + (1.0 - math.exp(-dt / tau)) * (measured - start)
+    return updated if math.isfinite(updated) else ld_est
 
 
 @numba.njit(**STEP_PATH)
@@ -289,6 +391,14 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
     mem[SM_RHO_RATIO] = density_ratio_update(
         mem[SM_RHO_RATIO], drag_m_s2, h, speed, p, h_tab, ln_rho_tab
     )
+    density_profile_update(mem, drag_m_s2, h, speed, p, h_tab, ln_rho_tab)
+    prof = mem[SM_PROFILE0 : SM_PROFILE0 + 2 * N_RATIO_BINS]
+    mem[SM_LD_EST] = lift_to_drag_update(
+        mem[SM_LD_EST], state_pf, mem, drag_m_s2, p, h_tab, ln_rho_tab
+    )
+    for k in range(SM_PREV_VZ_M_S + 1 - SM_PREV_X_M):
+        mem[SM_PREV_X_M + k] = state_pf[k]
+    ld = mem[SM_LD_EST] if math.isfinite(mem[SM_LD_EST]) else p[SP_LD]
     _, chi, _, overflown = target_geometry(
         state_pf[0:3], state_pf[3:6], tgt_unit_pf, p[SP_R_SURFACE_M]
     )
@@ -310,7 +420,16 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
         mem[SM_N_PRED] = 0.0
     else:
         sigma0, miss, outcome, status, n, cross = solve_sigma0(
-            state_pf, mem[SM_SIGMA0_RAD], 0.0, mem[SM_RHO_RATIO], tgt_unit_pf, p, h_tab, ln_rho_tab
+            state_pf,
+            mem[SM_SIGMA0_RAD],
+            0.0,
+            mem[SM_RHO_RATIO],
+            prof,
+            ld,
+            tgt_unit_pf,
+            p,
+            h_tab,
+            ln_rho_tab,
         )
         mem[SM_STATUS] = status
         mem[SM_N_PRED] = n

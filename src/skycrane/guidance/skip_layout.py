@@ -93,7 +93,16 @@ SM_REVERSALS = 8  # bank reversals so far
 SM_BANK_CMD_RAD = 9  # signed bank command of the last cycle [rad]
 SM_CROSS_PRED_M = 10  # predicted crossrange at e_f of the flown sigma_0 [m], NaN if none
 SM_INITIAL_ROLL = 11  # 1 while the initial roll holds the lift up, else 0
-N_SKIP_MEM = 12
+SM_LD_EST = 12  # L/D measured from the navigated velocity, filtered; NaN: none yet (SP_LD)
+SM_PREV_X_M = 13  # navigated position and velocity of the previous cycle, planet-fixed,
+SM_PREV_VZ_M_S = 18  # slots 13-18 (x, y, z, vx, vy, vz); NaN before the first cycle
+# the density-ratio profile: the mean sensed/modelled drag ratio in altitude bins of
+# RATIO_BIN_M from 0 m (slots SM_PROFILE0 ...), then the samples in each bin
+# (SM_PROFILE0 + N_RATIO_BINS ...); a bin without samples is not measured
+SM_PROFILE0 = 19
+RATIO_BIN_M = 5000.0  # (T) under one scale height (~7 km below 90 km): a layer that thick shows
+N_RATIO_BINS = 26  # 0-130 km: above the 121.92 km entry interface
+N_SKIP_MEM = SM_PROFILE0 + 2 * N_RATIO_BINS
 
 
 def default_skip_params(
@@ -198,4 +207,6 @@ def initial_skip_memory(sigma0_rad: float, initial_roll: bool = False) -> np.nda
     mem[SM_RHO_RATIO] = 1.0
     mem[SM_E0_J_KG] = math.nan  # no profile solved yet
     mem[SM_CROSS_PRED_M] = math.nan
+    mem[SM_LD_EST] = math.nan
+    mem[SM_PREV_X_M : SM_PREV_VZ_M_S + 1] = math.nan
     return mem

@@ -45,6 +45,7 @@ from skycrane.guidance.skip_layout import (
     PRED_INVALID,
     PRED_OK,
     PRED_TIMEOUT,
+    RATIO_BIN_M,
     SP_BETA_KG_M2,
     SP_DIRECT_DRAG_MIN_M_S2,
     SP_DT_ATM_S,
@@ -53,7 +54,6 @@ from skycrane.guidance.skip_layout import (
     SP_H_ATM_M,
     SP_H_F_M,
     SP_J2,
-    SP_LD,
     SP_MODE,
     SP_MU,
     SP_OMEGA_RAD_S,
@@ -68,10 +68,12 @@ from skycrane.guidance.skip_layout import (
 __all__ = [
     "altitude_m",
     "bank_profile_rad",
+    "field_accel_m_s2",
     "final_energy_j_kg",
     "guidance_density",
     "jacobi_energy_j_kg",
     "predict",
+    "profile_ratio",
     "rk4_step",
 ]
 
@@ -100,6 +102,37 @@ def guidance_density(h_m, h_tab, ln_rho_tab):
         k = lo
     w = (h_m - h_tab[k]) / (h_tab[k + 1] - h_tab[k])
     return math.exp((1.0 - w) * ln_rho_tab[k] + w * ln_rho_tab[k + 1])
+
+
+@numba.njit(**SCALAR_INLINE)
+def _bin_ratio(j, ratio, profile):
+    """Mean ratio of bin j of ``profile`` if it holds samples, else ``ratio``."""
+    n_bins = profile.shape[0] // 2
+    if 0 <= j < n_bins and profile[n_bins + j] > 0.0:
+        return profile[j]
+    return ratio
+
+
+@numba.njit(**SCALAR_INLINE)
+def profile_ratio(h_m, ratio, profile):
+    """Density ratio the predictor flies at altitude h: the measured profile, else ``ratio``.
+
+    ``profile`` holds the mean sensed/modelled drag ratio of each altitude bin
+    of RATIO_BIN_M flown through so far (the first half) and its sample
+    count (the second half; skip.density_profile_update). Between bin centres
+    the ratio is linear; a bin not flown through takes the current filtered
+    ratio (FNPEG's single ratio, Lu et al. 2017), which it also is everywhere
+    before any sample. So a bias that holds at every altitude is flown as the
+    single ratio flies it, while a layer measured on the way down is flown
+    again, at its own value, on the way up and in the second entry.
+    """
+    u = h_m / RATIO_BIN_M - 0.5
+    if not math.isfinite(u):
+        return ratio
+    j = math.floor(u)
+    w = u - j
+    j = int(j)
+    return (1.0 - w) * _bin_ratio(j, ratio, profile) + w * _bin_ratio(j + 1, ratio, profile)
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -195,6 +228,16 @@ def _accel(s, rho_ratio, up_ld, side_ld, p, h_tab, ln_rho_tab):
     return ax, ay, az
 
 
+@numba.njit(**SCALAR_INLINE)
+def field_accel_m_s2(s, p, h_tab, ln_rho_tab):
+    """Planet-fixed acceleration without air: gravity (J2), Coriolis, centrifugal [m/s^2].
+
+    :func:`_accel` with the drag and lift off (the table is not read); what a
+    navigated velocity change holds besides the aerodynamic acceleration.
+    """
+    return _accel(s, 0.0, 0.0, 0.0, p, h_tab, ln_rho_tab)
+
+
 @numba.njit(**SCALAR)
 def rk4_step(s, dt_s, rho_ratio, up_ld, side_ld, p, h_tab, ln_rho_tab):
     """One classical RK4 step of the point mass; the lift components are held over the step.
@@ -278,7 +321,18 @@ def leaves_for_good(x, y, z, vx, vy, vz, p):
 
 
 @numba.njit(**STEP_PATH)
-def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, ln_rho_tab):
+def predict(
+    state_pf,
+    sigma0_rad,
+    lift_sign,
+    rho_ratio,
+    profile,
+    lift_to_drag,
+    tgt_unit_pf,
+    p,
+    h_tab,
+    ln_rho_tab,
+):
     """Fly the linear-in-energy bank profile from ``state_pf`` to the final energy.
 
     Parameters
@@ -296,7 +350,14 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
         turns the predicted track away from the target (at sigma near 90 deg
         by hundreds of km) and biases the downrange short.
     rho_ratio : float
-        Scale on the density table (the filtered sensed/modelled drag ratio).
+        Scale on the density table (the filtered sensed/modelled drag ratio)
+        where ``profile`` has no measurement.
+    profile : float64[2 * N_RATIO_BINS]
+        The measured density-ratio profile (:func:`profile_ratio`), held over
+        each RK4 step at its start altitude; all counts 0: ``rho_ratio``
+        at every altitude.
+    lift_to_drag : float
+        L/D flown: the guidance's estimate (``SM_LD_EST``) or, before one, SP_LD.
     tgt_unit_pf : float64[3]
         Unit vector to the target, planet-fixed.
     p : float64[N_SKIP_PARAMS]
@@ -345,19 +406,20 @@ def predict(state_pf, sigma0_rad, lift_sign, rho_ratio, tgt_unit_pf, p, h_tab, l
                     return 0.0, gone, t, 0.0
         else:
             dt = p[SP_DT_ATM_S]
+        k_h = profile_ratio(h, rho_ratio, profile)
         if direct:
-            drag = 0.5 * rho_ratio * guidance_density(h, h_tab, ln_rho_tab) * v2
+            drag = 0.5 * k_h * guidance_density(h, h_tab, ln_rho_tab) * v2
             drag /= p[SP_BETA_KG_M2]
             if drag >= drag_min:
                 drag_risen = True
             elif drag_risen:
                 return 0.0, PRED_DIRECT_LOFT, t, 0.0
         sigma = bank_profile_rad(e, e0, ef, sigma0_rad, p)
-        ld = p[SP_LD]
+        ld = lift_to_drag
         xn, yn, zn, vxn, vyn, vzn = rk4_step(
             (x, y, z, vx, vy, vz),
             dt,
-            rho_ratio,
+            k_h,
             ld * math.cos(sigma),
             lift_sign * ld * math.sin(sigma),
             p,
