@@ -46,6 +46,13 @@ BAD_FILES = {
         'base = "m2020"\n[parachute.deploy]\ntrigger = "mach"\nmach = 1.8\n',
         "parachute.deploy.trigger",
     ),
+    # the same switch with the entry reference explicitly ending over the target passes the
+    # load-time check and reaches the pre-flight solve, whose refusal (issue 19) is checked here
+    "powered-descent-never-reached-preflight": (
+        'base = "m2020"\n[parachute.deploy]\ntrigger = "mach"\nmach = 1.8\n'
+        "[guidance.entry]\nreference_end_range_m = 0.0\n",
+        "parachute.deploy.trigger",
+    ),
     "time-limit-before-powered-descent": (
         'base = "m2020"\n[simulation]\ntime_limit_s = 100.0\n',
         "simulation.time_limit_s",
