@@ -75,6 +75,11 @@ ORION = Capsule(9300.0, 5.03, 1.25, 0.27)
 APOLLO = Capsule(5856.9, 3.9116, 1.2569, 0.325)
 
 # --- atmospheres ------------------------------------------------------------------------
+# an exponential atmosphere rho0 exp(-h/H) (R: an isothermal Earth), exact in the guidance's
+# log-linear table with two nodes, so predictor and truth can share it in cross-checks
+RHO0, SCALE_M = 1.225, 7200.0
+H_EXP = np.array([0.0, 200e3])
+LN_EXP = np.log(RHO0) - H_EXP / SCALE_M
 _UPPER_KM = np.array([91.0, 100.0, 110.0, 120.0, 500.0, 1000.0])
 _UPPER_RHO = np.array([2.860e-6, 5.6018e-7, 9.708e-8, 2.222e-8, 5.215e-13, 3.561e-15])
 

@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pytest
 from skip_harness import (
+    H_EXP,
+    LN_EXP,
     MU,
     OMEGA,
     ORION,
@@ -55,10 +57,6 @@ from skycrane.guidance.skip_predict import (
 from skycrane.planets.constants import EARTH
 from skycrane.planets.geodesy import lla_from_pf, pf_from_lla
 
-# exponential atmosphere rho0 exp(-h/H), shared by predictor and truth in the cross-check
-RHO0, SCALE_M = 1.225, 7200.0
-H_EXP = np.array([0.0, 200e3])
-LN_EXP = np.log(RHO0) - H_EXP / SCALE_M
 NO_PROFILE = np.zeros(2 * N_RATIO_BINS)  # no bin measured: the single ratio at every altitude
 
 

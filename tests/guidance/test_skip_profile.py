@@ -12,7 +12,18 @@ import math
 
 import numpy as np
 import pytest
-from skip_harness import MU, OMEGA, ORION, RADIUS_M, destination, entry_state, to_cartesian, unit
+from skip_harness import (
+    H_EXP,
+    LN_EXP,
+    MU,
+    OMEGA,
+    ORION,
+    RADIUS_M,
+    destination,
+    entry_state,
+    to_cartesian,
+    unit,
+)
 
 from skycrane.guidance.skip import density_profile_update
 from skycrane.guidance.skip_layout import (
@@ -25,10 +36,6 @@ from skycrane.guidance.skip_layout import (
     initial_skip_memory,
 )
 from skycrane.guidance.skip_predict import guidance_density, predict, profile_ratio
-
-RHO0, SCALE_M = 1.225, 7200.0
-H_EXP = np.array([0.0, 200e3])
-LN_EXP = np.log(RHO0) - H_EXP / SCALE_M
 
 
 def _params() -> np.ndarray:
