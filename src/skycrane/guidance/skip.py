@@ -234,15 +234,28 @@ def density_ratio_update(ratio, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     must not poison every later prediction).
     """
     tau = p[SP_RATIO_TAU_S]
-    if tau <= 0.0 or not drag_sensed_m_s2 >= p[SP_DRAG_ACTIVE_M_S2]:  # also NaN
+    if tau <= 0.0:
         return ratio
+    measured = _measured_drag_ratio(drag_sensed_m_s2, altitude_m, speed_m_s, p, h_tab, ln_rho_tab)
+    gain = 1.0 - math.exp(-p[SP_DT_CYCLE_S] / tau)
+    updated = ratio + gain * (measured - ratio)
+    return updated if math.isfinite(updated) else ratio
+
+
+@numba.njit(**STEP_PATH)
+def _measured_drag_ratio(drag_sensed_m_s2, altitude_m, speed_m_s, p, h_tab, ln_rho_tab):
+    """Sensed over modelled drag, D_sensed / (rho_model(h) V^2 / (2 beta)), from the
+    guidance's table and ballistic coefficient at the navigated altitude and speed; NaN
+    while the sensed drag is under SP_DRAG_ACTIVE_M_S2 (the measurement is noise there)
+    or the model gives no drag. The one measurement :func:`density_ratio_update` filters
+    and :func:`density_profile_update` keeps per altitude bin."""
+    if not drag_sensed_m_s2 >= p[SP_DRAG_ACTIVE_M_S2]:  # also NaN
+        return math.nan
     d_model = 0.5 * guidance_density(altitude_m, h_tab, ln_rho_tab) * speed_m_s**2
     d_model /= p[SP_BETA_KG_M2]
     if not d_model > 0.0:
-        return ratio
-    gain = 1.0 - math.exp(-p[SP_DT_CYCLE_S] / tau)
-    updated = ratio + gain * (drag_sensed_m_s2 / d_model - ratio)
-    return updated if math.isfinite(updated) else ratio
+        return math.nan
+    return drag_sensed_m_s2 / d_model
 
 
 @numba.njit(**STEP_PATH)
@@ -264,13 +277,9 @@ def density_profile_update(mem, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     extension of the single ratio (E), not a flown algorithm; it assumes
     the layers hold over the ~1,000 km between the descent and the exit.
     """
-    if not drag_sensed_m_s2 >= p[SP_DRAG_ACTIVE_M_S2] or not math.isfinite(altitude_m):
+    if not math.isfinite(altitude_m):
         return
-    d_model = 0.5 * guidance_density(altitude_m, h_tab, ln_rho_tab) * speed_m_s**2
-    d_model /= p[SP_BETA_KG_M2]
-    if not d_model > 0.0:
-        return
-    measured = drag_sensed_m_s2 / d_model
+    measured = _measured_drag_ratio(drag_sensed_m_s2, altitude_m, speed_m_s, p, h_tab, ln_rho_tab)
     j = int(altitude_m // RATIO_BIN_M)
     if not (math.isfinite(measured) and 0 <= j < N_RATIO_BINS):
         return
