@@ -318,7 +318,7 @@ def _median(values: np.ndarray) -> float:
 
 def _robust_sigma(values: np.ndarray) -> float:
     """1.4826 MAD of ``values`` on a <= 512^2 subsample."""
-    sample = values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
+    sample = _subsample(values)
     return 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
 
 
