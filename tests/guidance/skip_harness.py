@@ -11,7 +11,10 @@ so the two share no dynamics code; test_skip_predict checks they agree.
 Truth atmosphere: US 1976 below 86 km (skycrane.atmosphere.us76, tabulated
 every 250 m) and, above, ln(rho) linear through the standard's defining
 densities at 86, 91, 100, 110, 120, 500 and 1000 km (EARTH.md 3.1; S2, the
-100 km value E). The guidance believes its own coarser table: the same
+100 km value E), times a density factor field: uniform (``rho_scale``) or varying
+with altitude and downrange distance from the entry point (``horizontal_field``: the
+Monte Carlo's Earth band correlated over a horizontal length L). The guidance
+believes its own coarser table: the same
 profile sampled at 10 km nodes (log-linear in between), so it never sees the
 truth model. Navigation is perfect; the sensed drag is the true drag
 acceleration; the bank follows the command at <= 20 deg/s (a stand-in roll

@@ -6,7 +6,8 @@ along the ground track with an exponential horizontal correlation length L_h
 (skip_harness.horizontal_field). L_h = 1,000 km: mesospheric density structure
 is correlated over hundreds to ~1,000 km (gravity waves of 263 and 772 km
 wavelength at the mesopause, Kwon, Senft & Gardner, JGR 95(D9), 1990; the
-large-scale perturbations of Earth-GRAM, Justus & Leslie, NASA/TM-2008-215581),
+large- and small-scale perturbations of Earth-GRAM, Justus & Johnson,
+NASA/TM-1999-209630; docs/skip_guidance.md),
 so the layers measured in the first pulse are partly wrong at the exit and the
 second entry 1,000-2,000 km on.
 

@@ -278,8 +278,11 @@ def density_profile_update(mem, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     does, holds the lift up, and the capsule leaves the pulse too fast
     (measured, E; docs/skip_guidance.md). With the layers measured on the
     way down, the way up is predicted with them. This is this project's
-    extension of the single ratio (E), not a flown algorithm; it assumes
-    the layers hold over the ~1,000 km between the descent and the exit.
+    extension of the single ratio (E), not a flown algorithm. The layers
+    hold only over the horizontal correlation length of the perturbation,
+    so each bin also keeps the mean ground distance (mem[SM_GROUND_M]) of
+    its samples, and the predictor believes it less the further it flies
+    from there (skip_predict.profile_ratio).
     """
     if not math.isfinite(altitude_m):
         return

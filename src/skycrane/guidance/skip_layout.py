@@ -112,9 +112,11 @@ PROFILE_SIZE = 1 + 3 * N_RATIO_BINS
 N_SKIP_MEM = SM_GROUND_M + PROFILE_SIZE
 
 
-# Horizontal correlation length of the density perturbation the profile's bins are believed
-# over (SP_RATIO_CORR_M). ASSUMPTION, to be replaced by a sourced Earth-GRAM figure: see
-# docs/skip_guidance.md ("horizontally varying atmosphere") for the value and its grounds.
+# Horizontal correlation length of the density perturbation over which the profile's bins are
+# believed (SP_RATIO_CORR_M), R: the long end of the hundreds to ~1,000 km over which
+# mesospheric density structure is correlated (mesopause waves of 263 and 772 km wavelength,
+# Kwon, Senft & Gardner, JGR 95(D9), 1990; no Earth-GRAM correlation length was read);
+# docs/skip_guidance.md, "A horizontally varying atmosphere". Chosen before measuring.
 DENSITY_CORRELATION_LENGTH_M = 1000e3
 
 
