@@ -11,7 +11,10 @@ so the two share no dynamics code; test_skip_predict checks they agree.
 Truth atmosphere: US 1976 below 86 km (skycrane.atmosphere.us76, tabulated
 every 250 m) and, above, ln(rho) linear through the standard's defining
 densities at 86, 91, 100, 110, 120, 500 and 1000 km (EARTH.md 3.1; S2, the
-100 km value E). The guidance believes its own coarser table: the same
+100 km value E), times a density factor field: uniform (``rho_scale``) or varying
+with altitude and downrange distance from the entry point (``horizontal_field``: the
+Monte Carlo's Earth band correlated over a horizontal length L). The guidance
+believes its own coarser table: the same
 profile sampled at 10 km nodes (log-linear in between), so it never sees the
 truth model. Navigation is perfect; the sensed drag is the true drag
 acceleration; the bank follows the command at <= 20 deg/s (a stand-in roll
@@ -54,6 +57,8 @@ NMI_M = 1852.0
 EI_ALTITUDE_M = 121.92e3
 G0 = 9.80665
 N_STATUS = 7
+FIELD_DH_M = 5000.0  # altitude spacing of a truth density field's nodes (field_factor)
+FIELD_DS_M = 25e3  # downrange spacing of its nodes
 
 
 @dataclass(frozen=True)
@@ -99,11 +104,79 @@ def guidance_atmosphere() -> tuple[np.ndarray, np.ndarray]:
     return h, np.interp(h, h_t, ln_t)
 
 
+# The Earth density band of the Monte Carlo (missions/presets/shared/
+# earth_atmosphere_dispersions.toml: 1-sigma of rho_MSIS2.1 / rho_US76 over 360
+# climatologies, EARTH.md 3.3, E) and its vertical correlation length (R: ~ one scale height)
+BAND_ALTITUDE_M = np.arange(0.0, 120e3 + 1.0, 10e3)
+BAND_DENSITY = np.array(
+    [0.047, 0.025, 0.067, 0.064, 0.101, 0.132, 0.165, 0.190, 0.180, 0.087, 0.143, 0.124, 0.104]
+)
+BAND_VERTICAL_CORRELATION_M = 7000.0
+
+
+def horizontal_field(
+    rng: np.random.Generator, correlation_length_m: float, length_m: float = 12_000e3
+) -> np.ndarray:
+    """ln(rho / rho_US76) on the field nodes: the Monte Carlo's band, varying downrange too.
+
+    A zero-mean Gaussian field with the band's sigma(h) (of ln(1 + band)) and the
+    separable exponential covariance sigma_i sigma_k exp(-|dh| / 7 km) exp(-|ds| / L),
+    the first-order Gauss-Markov form of the Monte Carlo's altitude correlation
+    (atmosphere/perturbation.py) extended along the ground track with the horizontal
+    correlation length L (``correlation_length_m``; math.inf: the same profile
+    everywhere, the Monte Carlo's model). Altitude nodes every FIELD_DH_M to 130 km,
+    downrange nodes every FIELD_DS_M to ``length_m``; drawn downrange as the exact
+    AR(1) recursion of that covariance.
+    """
+    h = np.arange(0.0, 130e3 + 1.0, FIELD_DH_M)
+    sigma = np.interp(h, BAND_ALTITUDE_M, np.log1p(BAND_DENSITY))
+    dh = np.abs(h[:, None] - h[None, :])
+    chol = np.linalg.cholesky(np.exp(-dh / BAND_VERTICAL_CORRELATION_M))
+    n_s = int(length_m // FIELD_DS_M) + 1
+    a = math.exp(-FIELD_DS_M / correlation_length_m)
+    white = rng.standard_normal((h.size, n_s))
+    y = np.empty((h.size, n_s))
+    y[:, 0] = white[:, 0]
+    for j in range(1, n_s):
+        y[:, j] = a * y[:, j - 1] + math.sqrt(1.0 - a * a) * white[:, j]
+    return sigma[:, None] * (chol @ y)
+
+
 # --- truth dynamics (Lu 2014 eqs. 1-6) ---------------------------------------------------
+def uniform_field(rho_scale: float) -> np.ndarray:
+    """The truth's density factor field of a factor ``rho_scale`` everywhere (1 x 1 nodes)."""
+    return np.full((1, 1), math.log(rho_scale))
+
+
 @numba.njit(**_JIT)
-def _rhs(s, bank, beta, ld, rho_scale, h_tab, ln_rho_tab):
+def field_factor(h_m, downrange_m, ln_factor):
+    """Density factor of the truth at altitude h_m, downrange_m from the entry point.
+
+    ``ln_factor[i, j]`` is ln(rho / rho_US76) at altitude i * FIELD_DH_M and
+    downrange j * FIELD_DS_M; bilinear in between, held beyond the last nodes
+    (a 1 x 1 field is a factor uniform in space).
+    """
+    n_h, n_s = ln_factor.shape
+    x = min(max(h_m / FIELD_DH_M, 0.0), n_h - 1.0)
+    y = min(max(downrange_m / FIELD_DS_M, 0.0), n_s - 1.0)
+    i = min(int(x), max(n_h - 2, 0))
+    j = min(int(y), max(n_s - 2, 0))
+    u = x - i if n_h > 1 else 0.0
+    w = y - j if n_s > 1 else 0.0
+    i1 = min(i + 1, n_h - 1)
+    j1 = min(j + 1, n_s - 1)
+    a = (1.0 - u) * ln_factor[i, j] + u * ln_factor[i1, j]
+    b = (1.0 - u) * ln_factor[i, j1] + u * ln_factor[i1, j1]
+    return math.exp((1.0 - w) * a + w * b)
+
+
+@numba.njit(**_JIT)
+def _rhs(s, bank, beta, ld, ln_factor, h_tab, ln_rho_tab):
     r, lat, v, gam, psi = s[0], s[2], s[3], s[4], s[5]
-    rho = rho_scale * math.exp(np.interp(r - RADIUS_M, h_tab, ln_rho_tab))
+    # downrange from the entry point (0 N, 0 E) along the great circle through it
+    downrange_m = RADIUS_M * math.acos(min(max(math.cos(lat) * math.cos(s[1]), -1.0), 1.0))
+    rho = field_factor(r - RADIUS_M, downrange_m, ln_factor)
+    rho *= math.exp(np.interp(r - RADIUS_M, h_tab, ln_rho_tab))
     drag = 0.5 * rho * v * v / beta
     lift = ld * drag
     g = MU / (r * r)
@@ -132,12 +205,15 @@ def _rhs(s, bank, beta, ld, rho_scale, h_tab, ln_rho_tab):
 
 
 @numba.njit(**_JIT)
-def truth_step(s, dt, bank, beta, ld, rho_scale, h_tab, ln_rho_tab):
-    """One RK4 step of the spherical state (r, lon, lat, V, gamma, psi); returns it and the drag."""
-    k1, drag = _rhs(s, bank, beta, ld, rho_scale, h_tab, ln_rho_tab)
-    k2, _ = _rhs(s + 0.5 * dt * k1, bank, beta, ld, rho_scale, h_tab, ln_rho_tab)
-    k3, _ = _rhs(s + 0.5 * dt * k2, bank, beta, ld, rho_scale, h_tab, ln_rho_tab)
-    k4, _ = _rhs(s + dt * k3, bank, beta, ld, rho_scale, h_tab, ln_rho_tab)
+def truth_step(s, dt, bank, beta, ld, ln_factor, h_tab, ln_rho_tab):
+    """One RK4 step of the spherical state (r, lon, lat, V, gamma, psi); returns it and the drag.
+
+    The truth density is the table's times :func:`field_factor` of ``ln_factor``.
+    """
+    k1, drag = _rhs(s, bank, beta, ld, ln_factor, h_tab, ln_rho_tab)
+    k2, _ = _rhs(s + 0.5 * dt * k1, bank, beta, ld, ln_factor, h_tab, ln_rho_tab)
+    k3, _ = _rhs(s + 0.5 * dt * k2, bank, beta, ld, ln_factor, h_tab, ln_rho_tab)
+    k4, _ = _rhs(s + dt * k3, bank, beta, ld, ln_factor, h_tab, ln_rho_tab)
     return s + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), drag
 
 
@@ -164,8 +240,9 @@ def fly_open_loop(s0, bank, beta, ld, h_tab, ln_rho_tab, t_max, dt):
     s = s0.copy()
     h_min = s[0] - RADIUS_M
     t = 0.0
+    one = np.zeros((1, 1))
     while t < t_max:
-        s, _ = truth_step(s, dt, bank, beta, ld, 1.0, h_tab, ln_rho_tab)
+        s, _ = truth_step(s, dt, bank, beta, ld, one, h_tab, ln_rho_tab)
         t += dt
         h_min = min(h_min, s[0] - RADIUS_M)
         if s[0] > s0[0] and s[4] > 0.0:
@@ -176,7 +253,7 @@ def fly_open_loop(s0, bank, beta, ld, h_tab, ln_rho_tab, t_max, dt):
 
 
 @numba.njit(**_JIT)
-def _fly(s0, beta, ld, rho_scale, h_tab, ln_rho_tab, tgt, p, mem, hg, lng, counts):
+def _fly(s0, beta, ld, ln_factor, h_tab, ln_rho_tab, tgt, p, mem, hg, lng, counts):
     """Closed loop to the final energy; returns (lon, lat, t, max drag, dip min h, loft max h)."""
     s = s0.copy()
     cart = np.empty(6)
@@ -203,7 +280,7 @@ def _fly(s0, beta, ld, rho_scale, h_tab, ln_rho_tab, tgt, p, mem, hg, lng, count
         err = (cmd - bank + math.pi) % (2.0 * math.pi) - math.pi
         bank += min(max(err, -rate), rate)
         e = MU / s[0] - 0.5 * s[3] ** 2
-        sn, drag = truth_step(s, dt, bank, beta, ld, rho_scale, h_tab, ln_rho_tab)
+        sn, drag = truth_step(s, dt, bank, beta, ld, ln_factor, h_tab, ln_rho_tab)
         en = MU / sn[0] - 0.5 * sn[3] ** 2
         drag_max = max(drag_max, drag)
         h = sn[0] - RADIUS_M
@@ -270,13 +347,15 @@ def fly(
     mode: int,
     *,
     rho_scale: float = 1.0,
+    ln_factor: np.ndarray | None = None,
     ld_truth: float | None = None,
     overrides: dict[int, float] | None = None,
 ) -> Flight:
     """Fly the closed loop to a target target_range_m down the entry heading's great circle.
 
     The guidance believes ``capsule``; truth flies ``capsule`` with L/D
-    ``ld_truth`` (default the same) in the truth atmosphere times ``rho_scale``.
+    ``ld_truth`` (default the same) in the truth atmosphere times ``rho_scale``,
+    or times the field ``ln_factor`` (:func:`field_factor`) when given.
     ``overrides`` maps ``SP_*`` indices to values replacing the defaults.
     """
     h_t, ln_t = truth_atmosphere()
@@ -292,8 +371,9 @@ def fly(
     assert mem.shape == (N_SKIP_MEM,)
     counts = np.zeros(N_STATUS + 1)
     ld = capsule.lift_to_drag if ld_truth is None else ld_truth
+    field = uniform_field(rho_scale) if ln_factor is None else ln_factor
     lon, lat, t, dmax, h_dip, h_loft = _fly(
-        state0, capsule.beta_kg_m2, ld, rho_scale, h_t, ln_t, tgt, p, mem, h_g, ln_g, counts
+        state0, capsule.beta_kg_m2, ld, field, h_t, ln_t, tgt, p, mem, h_g, ln_g, counts
     )
     fin = unit(lat, lon)
     miss = RADIUS_M * math.atan2(np.linalg.norm(np.cross(fin, tgt)), float(fin @ tgt))

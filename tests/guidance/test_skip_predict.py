@@ -23,16 +23,17 @@ from skip_harness import (
     entry_state,
     to_cartesian,
     truth_step,
+    uniform_field,
     unit,
 )
 
 from skycrane.guidance.skip import skip_guidance_cycle, solve_sigma0
 from skycrane.guidance.skip_layout import (
-    N_RATIO_BINS,
     PRED_CAPTURED,
     PRED_ESCAPE,
     PRED_INVALID,
     PRED_OK,
+    PROFILE_SIZE,
     SM_RHO_RATIO,
     SM_STATUS,
     SP_FLATTENING,
@@ -57,7 +58,7 @@ from skycrane.guidance.skip_predict import (
 from skycrane.planets.constants import EARTH
 from skycrane.planets.geodesy import lla_from_pf, pf_from_lla
 
-NO_PROFILE = np.zeros(2 * N_RATIO_BINS)  # no bin measured: the single ratio at every altitude
+NO_PROFILE = np.zeros(PROFILE_SIZE)  # no bin measured: the single ratio at every altitude
 
 
 def _params(target: np.ndarray) -> np.ndarray:
@@ -121,7 +122,9 @@ def test_predictor_agrees_with_the_independent_spherical_model(lift_sign):
         else (lift_sign * bank, ORION.lift_to_drag)
     )
     while True:
-        sn, _ = truth_step(s, 0.1, truth_bank, ORION.beta_kg_m2, ld, 1.0, H_EXP, LN_EXP)
+        sn, _ = truth_step(
+            s, 0.1, truth_bank, ORION.beta_kg_m2, ld, uniform_field(1.0), H_EXP, LN_EXP
+        )
         if MU / sn[0] - 0.5 * sn[3] ** 2 >= ef:
             w = (ef - (MU / s[0] - 0.5 * s[3] ** 2)) / (
                 (MU / sn[0] - 0.5 * sn[3] ** 2) - (MU / s[0] - 0.5 * s[3] ** 2)

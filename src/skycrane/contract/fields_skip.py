@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from skycrane.contract.declare import Derived, Event, Field, Kernel
 
-SKIP_PARAMS_SIZE = 33
+SKIP_PARAMS_SIZE = 34
 """``skip_layout.N_SKIP_PARAMS``."""
-SKIP_MEMORY_SIZE = 71
+SKIP_MEMORY_SIZE = 98
 """``skip_layout.N_SKIP_MEM``."""
 
 SKIP_PARAMS = (

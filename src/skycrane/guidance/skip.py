@@ -43,10 +43,12 @@ from skycrane.guidance.skip_layout import (
     PRED_ESCAPE,
     PRED_INVALID,
     PRED_OK,
+    PROFILE_SIZE,
     RATIO_BIN_M,
     SM_BANK_CMD_RAD,
     SM_CROSS_PRED_M,
     SM_E0_J_KG,
+    SM_GROUND_M,
     SM_LD_EST,
     SM_LIFT_SIGN,
     SM_MISS_M,
@@ -89,11 +91,13 @@ from skycrane.guidance.skip_predict import (
     final_energy_j_kg,
     guidance_density,
     predict,
+    surface_arc_m,
 )
 
 __all__ = [
     "density_profile_update",
     "density_ratio_update",
+    "ground_distance_update",
     "lift_to_drag_update",
     "skip_guidance_cycle",
     "solve_sigma0",
@@ -274,8 +278,11 @@ def density_profile_update(mem, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
     does, holds the lift up, and the capsule leaves the pulse too fast
     (measured, E; docs/skip_guidance.md). With the layers measured on the
     way down, the way up is predicted with them. This is this project's
-    extension of the single ratio (E), not a flown algorithm; it assumes
-    the layers hold over the ~1,000 km between the descent and the exit.
+    extension of the single ratio (E), not a flown algorithm. The layers
+    hold only over the horizontal correlation length of the perturbation,
+    so each bin also keeps the mean ground distance (mem[SM_GROUND_M]) of
+    its samples, and the predictor believes it less the further it flies
+    from there (skip_predict.profile_ratio).
     """
     if not math.isfinite(altitude_m):
         return
@@ -285,8 +292,22 @@ def density_profile_update(mem, drag_sensed_m_s2, altitude_m, speed_m_s, p, h_ta
         return
     n = mem[SM_PROFILE0 + N_RATIO_BINS + j] + 1.0
     mean = mem[SM_PROFILE0 + j]
+    where = mem[SM_PROFILE0 + 2 * N_RATIO_BINS + j]
+    ground = mem[SM_GROUND_M]
     mem[SM_PROFILE0 + j] = measured if n == 1.0 else mean + (measured - mean) / n
+    mem[SM_PROFILE0 + 2 * N_RATIO_BINS + j] = ground if n == 1.0 else where + (ground - where) / n
     mem[SM_PROFILE0 + N_RATIO_BINS + j] = n
+
+
+@numba.njit(**STEP_PATH)
+def ground_distance_update(ground_m, state_pf, mem, p):
+    """Ground distance flown so far [m]: ``ground_m`` plus the surface arc between the
+    previous cycle's navigated position (mem[SM_PREV_X_M:]) and this one's; unchanged on the
+    first cycle or a non-finite position. The profile's bins carry where they were measured
+    in it, so that the predictor believes each by how far the air it meets lies from them."""
+    x0, y0, z0 = mem[SM_PREV_X_M], mem[SM_PREV_X_M + 1], mem[SM_PREV_X_M + 2]
+    arc = surface_arc_m(x0, y0, z0, state_pf[0], state_pf[1], state_pf[2], p)
+    return ground_m + arc if math.isfinite(arc) else ground_m
 
 
 @numba.njit(**STEP_PATH)
@@ -400,8 +421,9 @@ def skip_guidance_cycle(state_pf, drag_m_s2, tgt_unit_pf, p, mem, h_tab, ln_rho_
     mem[SM_RHO_RATIO] = density_ratio_update(
         mem[SM_RHO_RATIO], drag_m_s2, h, speed, p, h_tab, ln_rho_tab
     )
+    mem[SM_GROUND_M] = ground_distance_update(mem[SM_GROUND_M], state_pf, mem, p)
     density_profile_update(mem, drag_m_s2, h, speed, p, h_tab, ln_rho_tab)
-    prof = mem[SM_PROFILE0 : SM_PROFILE0 + 2 * N_RATIO_BINS]
+    prof = mem[SM_GROUND_M : SM_GROUND_M + PROFILE_SIZE]
     mem[SM_LD_EST] = lift_to_drag_update(
         mem[SM_LD_EST], state_pf, mem, drag_m_s2, p, h_tab, ln_rho_tab
     )

@@ -72,7 +72,10 @@ SP_FINAL_MODE = 29  # FINAL_*: hand over to the Apollo final phase, or not (skip
 SP_FINAL_V_M_S = 30  # hand-over speed when no skip came first [m/s] (E: circular speed)
 SP_ROLL_DRAG_M_S2 = 31  # initial roll: lift up until this sensed drag... [m/s^2] (R)
 SP_ROLL_HDOT_M_S = 32  # ...and until the altitude rate rises above this [m/s] (R)
-N_SKIP_PARAMS = 33
+SP_RATIO_CORR_M = 33  # horizontal correlation length of the density perturbation: a profile
+# bin measured d metres of ground track back is believed with weight exp(-d / L) against the
+# single filtered ratio [m]; <= 0: the single ratio only, inf: the profile as measured (S2/R)
+N_SKIP_PARAMS = 34
 
 # --- SP_FINAL_MODE: the hand-over to the Apollo final phase (skip_cycle.final_phase_due) --
 FINAL_NONE = 0  # the predictor-corrector flies to e_f itself
@@ -96,13 +99,25 @@ SM_INITIAL_ROLL = 11  # 1 while the initial roll holds the lift up, else 0
 SM_LD_EST = 12  # L/D measured from the navigated velocity, filtered; NaN: none yet (SP_LD)
 SM_PREV_X_M = 13  # navigated position and velocity of the previous cycle, planet-fixed,
 SM_PREV_VZ_M_S = 18  # slots 13-18 (x, y, z, vx, vy, vz); NaN before the first cycle
-# the density-ratio profile: the mean sensed/modelled drag ratio in altitude bins of
-# RATIO_BIN_M from 0 m (slots SM_PROFILE0 ...), then the samples in each bin
-# (SM_PROFILE0 + N_RATIO_BINS ...); a bin without samples is not measured
-SM_PROFILE0 = 19
+# the density-ratio profile, PROFILE_SIZE slots from SM_GROUND_M: the ground distance
+# flown so far (navigated, along the surface) [m]; then the mean sensed/modelled drag
+# ratio in altitude bins of RATIO_BIN_M from 0 m (SM_PROFILE0 ...), the samples in each
+# bin (SM_PROFILE0 + N_RATIO_BINS ...; a bin without samples is not measured) and the
+# mean ground distance its samples were taken at (SM_PROFILE0 + 2 N_RATIO_BINS ...) [m]
+SM_GROUND_M = 19
+SM_PROFILE0 = 20
 RATIO_BIN_M = 5000.0  # (T) under one scale height (~7 km below 90 km): a layer that thick shows
 N_RATIO_BINS = 26  # 0-130 km: above the 121.92 km entry interface
-N_SKIP_MEM = SM_PROFILE0 + 2 * N_RATIO_BINS
+PROFILE_SIZE = 1 + 3 * N_RATIO_BINS
+N_SKIP_MEM = SM_GROUND_M + PROFILE_SIZE
+
+
+# Horizontal correlation length of the density perturbation over which the profile's bins are
+# believed (SP_RATIO_CORR_M), R: the long end of the hundreds to ~1,000 km over which
+# mesospheric density structure is correlated (mesopause waves of 263 and 772 km wavelength,
+# Kwon, Senft & Gardner, JGR 95(D9), 1990; no Earth-GRAM correlation length was read);
+# docs/skip_guidance.md, "A horizontally varying atmosphere". Chosen before measuring.
+DENSITY_CORRELATION_LENGTH_M = 1000e3
 
 
 def default_skip_params(
@@ -192,6 +207,7 @@ def default_skip_params(
     p[SP_FINAL_V_M_S] = math.sqrt(planet_mu_m3_s2 / (planet_radius_m + p[SP_H_ATM_M]))
     p[SP_ROLL_DRAG_M_S2] = 0.05 * G0_M_S2
     p[SP_ROLL_HDOT_M_S] = -700.0 * 0.3048
+    p[SP_RATIO_CORR_M] = DENSITY_CORRELATION_LENGTH_M
     return p
 
 

@@ -59,6 +59,7 @@ from skycrane.guidance.skip_layout import (
     SP_OMEGA_RAD_S,
     SP_R_EQ_M,
     SP_R_SURFACE_M,
+    SP_RATIO_CORR_M,
     SP_SIGMA_F_RAD,
     SP_SIGMA_MAX_RAD,
     SP_T_MAX_S,
@@ -75,6 +76,7 @@ __all__ = [
     "predict",
     "profile_ratio",
     "rk4_step",
+    "surface_arc_m",
 ]
 
 
@@ -105,26 +107,38 @@ def guidance_density(h_m, h_tab, ln_rho_tab):
 
 
 @numba.njit(**SCALAR_INLINE)
-def _bin_ratio(j, ratio, profile):
-    """Mean ratio of bin j of ``profile`` if it holds samples, else ``ratio``."""
-    n_bins = profile.shape[0] // 2
-    if 0 <= j < n_bins and profile[n_bins + j] > 0.0:
-        return profile[j]
-    return ratio
+def _bin_ratio(j, ratio, profile, ground_m, p):
+    """Ratio of bin j of ``profile`` where the ground distance flown is ``ground_m``.
+
+    The bin's mean blended toward ``ratio`` with the weight exp(-d / L), d the ground
+    distance from where the bin was measured (its samples' mean) and L SP_RATIO_CORR_M:
+    the correlation of an exponentially (first-order Gauss-Markov) correlated
+    perturbation over d. ``ratio`` itself if the bin holds no sample or L <= 0.
+    """
+    n_bins = (profile.shape[0] - 1) // 3
+    corr_m = p[SP_RATIO_CORR_M]
+    if not (0 <= j < n_bins and profile[1 + n_bins + j] > 0.0 and corr_m > 0.0):
+        return ratio
+    d = abs(ground_m - profile[1 + 2 * n_bins + j])
+    w = math.exp(-d / corr_m) if math.isfinite(d) else 0.0
+    return ratio + w * (profile[1 + j] - ratio)
 
 
 @numba.njit(**SCALAR_INLINE)
-def profile_ratio(h_m, ratio, profile):
+def profile_ratio(h_m, ratio, profile, ground_m, p):
     """Density ratio the predictor flies at altitude h: the measured profile, else ``ratio``.
 
-    ``profile`` holds the mean sensed/modelled drag ratio of each altitude bin
-    of RATIO_BIN_M flown through so far (the first half) and its sample
-    count (the second half; skip.density_profile_update). Between bin centres
-    the ratio is linear; a bin not flown through takes the current filtered
-    ratio (FNPEG's single ratio, Lu et al. 2017), which it also is everywhere
-    before any sample. So a bias that holds at every altitude is flown as the
-    single ratio flies it, while a layer measured on the way down is flown
-    again, at its own value, on the way up and in the second entry.
+    ``profile`` is the guidance memory's block from SM_GROUND_M (PROFILE_SIZE
+    slots): the ground distance flown, then per altitude bin of RATIO_BIN_M the
+    mean sensed/modelled drag ratio, the sample count and the mean ground
+    distance of the samples (skip.density_profile_update). ``ground_m`` is the
+    ground distance at the predicted point. Between bin centres the ratio is
+    linear; a bin not flown through takes the current filtered ratio (FNPEG's
+    single ratio, Lu et al. 2017), which it also is everywhere before any
+    sample. So a bias that holds at every altitude is flown as the single ratio
+    flies it, while a layer measured on the way down is flown again, at its own
+    value, on the way up and in the second entry, believed less the further the
+    air lies from where it was measured (:func:`_bin_ratio`).
     """
     u = h_m / RATIO_BIN_M - 0.5
     if not math.isfinite(u):
@@ -132,7 +146,18 @@ def profile_ratio(h_m, ratio, profile):
     j = math.floor(u)
     w = u - j
     j = int(j)
-    return (1.0 - w) * _bin_ratio(j, ratio, profile) + w * _bin_ratio(j + 1, ratio, profile)
+    low = _bin_ratio(j, ratio, profile, ground_m, p)
+    return (1.0 - w) * low + w * _bin_ratio(j + 1, ratio, profile, ground_m, p)
+
+
+@numba.njit(**SCALAR_INLINE)
+def surface_arc_m(x0, y0, z0, x1, y1, z1, p):
+    """Ground distance between two planet-fixed positions: SP_R_SURFACE_M times their angle [m]."""
+    cx = y0 * z1 - z0 * y1
+    cy = z0 * x1 - x0 * z1
+    cz = x0 * y1 - y0 * x1
+    dot = x0 * x1 + y0 * y1 + z0 * z1
+    return p[SP_R_SURFACE_M] * math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
 
 
 @numba.njit(**SCALAR_INLINE)
@@ -352,10 +377,11 @@ def predict(
     rho_ratio : float
         Scale on the density table (the filtered sensed/modelled drag ratio)
         where ``profile`` has no measurement.
-    profile : float64[2 * N_RATIO_BINS]
+    profile : float64[PROFILE_SIZE]
         The measured density-ratio profile (:func:`profile_ratio`), held over
-        each RK4 step at its start altitude; all counts 0: ``rho_ratio``
-        at every altitude.
+        each RK4 step at its start altitude and ground distance (the first
+        slot, now, plus the arc flown); all counts 0: ``rho_ratio`` at every
+        altitude.
     lift_to_drag : float
         L/D flown: the guidance's estimate (``SM_LD_EST``) or, before one, SP_LD.
     tgt_unit_pf : float64[3]
@@ -396,6 +422,7 @@ def predict(
     t_max = p[SP_T_MAX_S]
     max_steps = int(t_max / min(p[SP_DT_ATM_S], p[SP_DT_COAST_S])) + 2
     e = e0
+    ground = profile[0]
     for _ in range(max_steps):
         h = altitude_m(x, y, z, p)
         if h > p[SP_H_ATM_M]:
@@ -406,7 +433,7 @@ def predict(
                     return 0.0, gone, t, 0.0
         else:
             dt = p[SP_DT_ATM_S]
-        k_h = profile_ratio(h, rho_ratio, profile)
+        k_h = profile_ratio(h, rho_ratio, profile, ground, p)
         if direct:
             drag = 0.5 * k_h * guidance_density(h, h_tab, ln_rho_tab) * v2
             drag /= p[SP_BETA_KG_M2]
@@ -445,6 +472,7 @@ def predict(
                 radius,
             )
             return miss, PRED_OK, t + w * dt, cross
+        ground += surface_arc_m(x, y, z, xn, yn, zn, p)
         x, y, z, vx, vy, vz = xn, yn, zn, vxn, vyn, vzn
         r, v2, e = rn, v2n, en
         t += dt

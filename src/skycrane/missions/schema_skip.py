@@ -57,6 +57,11 @@ class SkipGuidanceSpec(Section):
     (R, default 6 ft/s^2, Apollo)."""
     density_filter_time_s: Annotated[float, Field(ge=0.0, le=1000.0)] | None = None
     """Time constant of the density-ratio filter, 0 disables it (T, default 10 s)."""
+    density_correlation_length_m: Annotated[float, Field(ge=0.0)] | None = None
+    """Horizontal correlation length over which a density-ratio profile bin is believed:
+    weight exp(-d / L) against the single ratio, d the ground distance from where the bin
+    was measured; 0 flies the single ratio only, a length far beyond the flight (1e12 m) the
+    profile as measured (R, default 1,000 km; docs/skip_guidance.md)."""
     density_table_spacing_m: Annotated[float, Field(ge=1.0e3, le=5.0e4)] = 10.0e3
     """Node spacing of the guidance's density table, sampled from the mission's nominal
     atmosphere (T: 10 km, as the standalone tests)."""
