@@ -80,11 +80,14 @@ MIN_FACTOR = 0.2
 """Largest shrink of the step at a rejection."""
 MAX_FACTOR = 5.0
 """Largest growth of the step at an acceptance."""
-LOW_ORDER_RATIO = 2.0
+LOW_ORDER_RATIO = 1.25
 """A step held by a breakpoint to 1/LOW_ORDER_RATIO of the controller's or less is
 taken with the Bogacki–Shampine 3(2) pair: within guidance cycles (8 Hz in
 powered descent) the 5th-order pair's accuracy is wasted. Its error is still
-controlled: a rejected low-order step is retried at 5th order."""
+controlled: a rejected low-order step is retried at 5th order. (E: counted over
+30 dispersed Mars 2020 landings, uncompiled, 4 Dec 2026: 5,800 right-hand sides a
+landing's main flight at 2.0, 5,743 at 1.5, 5,730 at 1.25; the end states moved by
+under 0.1 mm.)"""
 LOW_ORDER_BACKOFF = 16
 """Steps taken at 5th order after a low-order step was rejected (entry at 1 Hz
 needs them; powered descent at 8 Hz does not)."""
