@@ -29,7 +29,9 @@ band of 1.2). Apollo 4 (EARTH.md 5; S2): m = 5,856.9 kg, D = 3.9116 m, C_D
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 
 import numba
 import numpy as np
@@ -104,14 +106,18 @@ def guidance_atmosphere() -> tuple[np.ndarray, np.ndarray]:
     return h, np.interp(h, h_t, ln_t)
 
 
-# The Earth density band of the Monte Carlo (missions/presets/shared/
-# earth_atmosphere_dispersions.toml: 1-sigma of rho_MSIS2.1 / rho_US76 over 360
-# climatologies, EARTH.md 3.3, E) and its vertical correlation length (R: ~ one scale height)
-BAND_ALTITUDE_M = np.arange(0.0, 120e3 + 1.0, 10e3)
-BAND_DENSITY = np.array(
-    [0.047, 0.025, 0.067, 0.064, 0.101, 0.132, 0.165, 0.190, 0.180, 0.087, 0.143, 0.124, 0.104]
-)
-BAND_VERTICAL_CORRELATION_M = 7000.0
+# The Earth density band of the Monte Carlo, read from the shipped fragment
+# (missions/presets/shared/earth_atmosphere_dispersions.toml: 1-sigma of
+# rho_MSIS2.1 / rho_US76 over 360 climatologies, EARTH.md 3.3, E) with its vertical
+# correlation length (R: ~ one scale height), so the harness flies the preset's band
+_BAND = tomllib.loads(
+    resources.files("skycrane.missions")
+    .joinpath("presets", "shared", "earth_atmosphere_dispersions.toml")
+    .read_text("utf-8")
+)["dispersions"]["atmosphere"]
+BAND_ALTITUDE_M = np.asarray(_BAND["band_altitude_m"], dtype=float)
+BAND_DENSITY = np.asarray(_BAND["density_band"], dtype=float)
+BAND_VERTICAL_CORRELATION_M = float(_BAND["correlation_length_m"])
 
 
 def horizontal_field(
