@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skycrane.atmosphere.perturbation import wind_perturbation_at
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 
@@ -265,7 +266,8 @@ def surface_wind_m_s(batch, ground_alt_m: np.ndarray) -> np.ndarray:
 
     The ``[atmosphere.wind]`` profile at the ground altitude (held beyond its
     ends, :func:`skycrane.atmosphere.wind.wind_at`), scaled by the case's
-    ``1 + P_WIND_SCALE_ERROR``, plus its constant ``P_WIND_E/N_M_S`` bias
+    ``1 + P_WIND_SCALE_ERROR``, plus its constant ``P_WIND_E/N_M_S`` bias and
+    its wind perturbation profile there
     (:func:`skycrane.propagate.dynamics` composes them the same way).
     """
     p = batch.params
@@ -273,6 +275,11 @@ def surface_wind_m_s(batch, ground_alt_m: np.ndarray) -> np.ndarray:
     scale = 1.0 + p[:, L.P_WIND_SCALE_ERROR]
     east = scale * np.interp(ground_alt_m, h_tab, east_tab) + p[:, L.P_WIND_E_M_S]
     north = scale * np.interp(ground_alt_m, h_tab, north_tab) + p[:, L.P_WIND_N_M_S]
+    h = np.broadcast_to(np.asarray(ground_alt_m, dtype=float), east.shape)
+    for i in np.flatnonzero(p[:, L.P_WIND_PERT] != 0.0):
+        d_east, d_north = wind_perturbation_at(float(h[i]), p[i])
+        east[i] += d_east
+        north[i] += d_north
     return np.hypot(east, north)
 
 

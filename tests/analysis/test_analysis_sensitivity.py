@@ -43,6 +43,8 @@ def test_groups_of_input_columns() -> None:
     assert group_of("input.atmosphere.dtemp_5km") == "atmosphere temperature"
     assert group_of("input.entry.flight_path_angle_deg") == "entry state"
     assert group_of("input.wind_east_m_s") == "wind_east_m_s"
+    assert group_of("input.wind_profile.east_10km") == "wind profile east"
+    assert group_of("input.wind_profile.north_0km") == "wind profile north"
 
 
 def test_outputs_fitted_together_equal_outputs_fitted_alone() -> None:

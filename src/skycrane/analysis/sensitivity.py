@@ -20,7 +20,7 @@ import numpy as np
 
 
 def group_of(column: str) -> str:
-    """The input group of an ``input.*`` column name (atmosphere and entry nodes grouped)."""
+    """The input group of an ``input.*`` column name (atmosphere, wind and entry nodes grouped)."""
     name = column.removeprefix("input.")
     if name.startswith("atmosphere.dlnrho_"):
         return "atmosphere density"
@@ -28,6 +28,10 @@ def group_of(column: str) -> str:
         return "atmosphere temperature"
     if name.startswith("entry."):
         return "entry state"
+    if name.startswith("wind_profile.east_"):
+        return "wind profile east"
+    if name.startswith("wind_profile.north_"):
+        return "wind profile north"
     return name
 
 

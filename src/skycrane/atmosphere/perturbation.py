@@ -1,9 +1,13 @@
-"""Per-case atmosphere perturbations: a density and temperature profile correlated in altitude.
+"""Per-case atmosphere perturbations: density, temperature and wind profiles correlated in altitude.
 
 A Monte Carlo case flies the nominal table multiplied by a smooth perturbation
 profile held in its parameter row (``layout.P_ATM_*``): at nodes on a uniform
 altitude grid, the density factor rho / rho_nominal and the speed-of-sound
-factor sqrt(T / T_nominal) (the ideal-gas sound speed scales as sqrt(T)).
+factor sqrt(T / T_nominal) (the ideal-gas sound speed scales as sqrt(T)). On
+the same nodes a case may carry an east and a north wind perturbation in m/s
+(``layout.P_WIND_DE0``, ``P_WIND_DN0``, switched on by ``P_WIND_PERT``), added
+to the mission's wind profile: each component a Gaussian process in altitude
+drawn like the density one (:func:`band_covariance`), the two independent.
 
 Drawing (Python, :func:`band_covariance`): the node values are a zero-mean
 Gaussian process in altitude with a standard deviation that grows with
@@ -36,6 +40,9 @@ from skycrane.contract.layout import (
     P_ATM_N,
     P_ATM_RHO0,
     P_ATM_SOUND0,
+    P_WIND_DE0,
+    P_WIND_DN0,
+    P_WIND_PERT,
 )
 
 
@@ -56,6 +63,29 @@ def perturbation_at(h_m, p):
     a = p[P_ATM_RHO0 + i]
     b = p[P_ATM_SOUND0 + i]
     return a + s * (p[P_ATM_RHO0 + i + 1] - a), b + s * (p[P_ATM_SOUND0 + i + 1] - b)
+
+
+@numba.njit(**SCALAR)
+def wind_perturbation_at(h_m, p):
+    """``(east, north)`` wind perturbation in m/s of the case with row ``p`` at ``h_m``.
+
+    Zero without one (``P_WIND_PERT`` = 0); else the node values blended with
+    the smoothstep of :func:`perturbation_at` on its grid, held beyond the end nodes.
+    """
+    n = int(p[P_ATM_N])
+    if n == 0 or p[P_WIND_PERT] == 0.0:
+        return 0.0, 0.0
+    x = (h_m - p[P_ATM_H0_M]) / p[P_ATM_DH_M]
+    if not x > 0.0:  # below the first node (or NaN): hold
+        return p[P_WIND_DE0], p[P_WIND_DN0]
+    i = int(x)
+    if i >= n - 1:
+        return p[P_WIND_DE0 + n - 1], p[P_WIND_DN0 + n - 1]
+    u = x - i
+    s = u * u * (3.0 - 2.0 * u)
+    a = p[P_WIND_DE0 + i]
+    b = p[P_WIND_DN0 + i]
+    return a + s * (p[P_WIND_DE0 + i + 1] - a), b + s * (p[P_WIND_DN0 + i + 1] - b)
 
 
 def node_altitudes_m(h0_m: float, dh_m: float, n: int) -> np.ndarray:
@@ -103,3 +133,15 @@ def write_nodes(params: np.ndarray, h0_m: float, dh_m: float, ln_rho: np.ndarray
     params[:, P_ATM_DH_M] = dh_m
     params[:, P_ATM_RHO0 : P_ATM_RHO0 + n] = np.exp(ln_rho)
     params[:, P_ATM_SOUND0 : P_ATM_SOUND0 + n] = np.sqrt(1.0 + np.asarray(dt))
+
+
+def write_wind_nodes(params: np.ndarray, east_m_s: np.ndarray, north_m_s: np.ndarray) -> None:
+    """Store drawn wind perturbations (m/s, one row per case) at the nodes, in place.
+
+    The nodes are the grid :func:`write_nodes` stored (the density perturbation's):
+    without it (``P_ATM_N`` = 0) the kernel flies no wind perturbation.
+    """
+    n = east_m_s.shape[1]
+    params[:, P_WIND_PERT] = 1.0
+    params[:, P_WIND_DE0 : P_WIND_DE0 + n] = east_m_s
+    params[:, P_WIND_DN0 : P_WIND_DN0 + n] = north_m_s

@@ -403,6 +403,26 @@ PARAMS = (
         Fixed(0.0, "nominal: unused while P_ATM_N = 0"),
         size=ATM_MAX_NODES,
     ),
+    Field(
+        "P_WIND_PERT",
+        "-",
+        "1 while the case flies a wind perturbation profile on the P_ATM_* node grid, else 0",
+        Fixed(0.0, "nominal: no wind perturbation"),
+    ),
+    Field(
+        "P_WIND_DE0",
+        "m/s",
+        "wind perturbation toward east at node k (P_WIND_DE0 + k), added to the profile",
+        Fixed(0.0, "nominal: unused while P_WIND_PERT = 0"),
+        size=ATM_MAX_NODES,
+    ),
+    Field(
+        "P_WIND_DN0",
+        "m/s",
+        "wind perturbation toward north at node k (P_WIND_DN0 + k), added to the profile",
+        Fixed(0.0, "nominal: unused while P_WIND_PERT = 0"),
+        size=ATM_MAX_NODES,
+    ),
     *SKIP_PARAMS,
     Field(
         "P_BURN_PITCH_ERROR",

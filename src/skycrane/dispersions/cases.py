@@ -28,6 +28,7 @@ from skycrane.atmosphere.perturbation import (
     node_altitudes_m,
     table_ratio_nodes,
     write_nodes,
+    write_wind_nodes,
 )
 from skycrane.contract import layout as L
 from skycrane.contract.declare import Disperse
@@ -51,6 +52,10 @@ ENTRY_PREFIX = "entry."
 ATM_RHO = "atmosphere.dlnrho_"
 ATM_T = "atmosphere.dtemp_"
 ATM_TABLE = "atmosphere.table"
+WIND_E = "wind_profile.east_"
+WIND_N = "wind_profile.north_"
+"""Columns of the wind perturbation at the nodes (m/s); named to sort after every other input,
+so adding them leaves the other inputs' design columns, hence their draws, unchanged."""
 NOISE_SEED = "navigation.noise_seed"
 """Column of each case's sensor-noise seed (P_NAV_SEED), drawn from (seed, case) alone."""
 _NOISE_KEY = 0x4E4F4953  # spawn-key domain of the sensor-noise seeds ("NOIS")
@@ -142,6 +147,16 @@ def dispersion_set(mission: Mission, base_dir: Path | None = None) -> Dispersion
             weights = None if atm.weights is None else tuple(atm.weights)
             index = tuple(float(k) for k in range(len(atm.tables)))
             dists[ATM_TABLE] = Discrete(index, weights, "dispersions.atmosphere.weights")
+        if any(sigma > 0.0 for sigma in atm.wind_band_sigma_m_s):
+            cov_w = band_covariance(
+                nodes,
+                np.asarray(atm.wind_band_altitude_m),
+                np.asarray(atm.wind_band_sigma_m_s),
+                atm.wind_correlation_length_m,
+            )
+            zero = tuple(0.0 for _ in nodes)
+            for name in (WIND_E, WIND_N):  # independent components, the same covariance
+                dists[name] = MultivariateNormal(zero, tuple(map(tuple, cov_w)), "atmosphere")
     return DispersionSet(spec.sampling, dists, entry_vars, nodes, table_nodes)
 
 
@@ -184,7 +199,7 @@ def draw_inputs(ds: DispersionSet, seed: int, cases: np.ndarray, n_total: int) -
         if name == ENTRY_PREFIX:
             for j, var in enumerate(ds.entry_variables):
                 out[f"{ENTRY_PREFIX}{var}"] = values[:, j]
-        elif name in (ATM_RHO, ATM_T):
+        elif name in (ATM_RHO, ATM_T, WIND_E, WIND_N):
             for j, h in enumerate(ds.atm_nodes_m):
                 out[f"{name}{h / 1000.0:g}km"] = values[:, j]
         else:
@@ -254,6 +269,10 @@ def apply_inputs(batch: Batch, mission: Mission, ds: DispersionSet, inputs: dict
             dt = _node_matrix(inputs, ATM_T, ds.atm_nodes_m)
         nodes = ds.atm_nodes_m
         write_nodes(p, nodes[0], nodes[1] - nodes[0], ln_rho, dt)
+        if WIND_E in ds.distributions:
+            write_wind_nodes(
+                p, _node_matrix(inputs, WIND_E, nodes), _node_matrix(inputs, WIND_N, nodes)
+            )
     return dataclasses.replace(batch, y0=y0, params=p, mem0=mem)
 
 

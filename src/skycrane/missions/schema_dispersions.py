@@ -2,7 +2,8 @@
 
 ``[dispersions]``              ``sampling`` = random | sobol | lhs
 ``[dispersions.entry]``        a covariance on the entry-interface state
-``[dispersions.atmosphere]``   a density/temperature perturbation profile, or a set of tables
+``[dispersions.atmosphere]``   a density/temperature perturbation profile, or a set of tables;
+                               a wind perturbation profile on the same altitude nodes
 ``[dispersions.parameters]``   one distribution per named scalar input (see PARAMETERS)
 
 Every distribution is validated here, before any case runs: an unknown
@@ -12,6 +13,7 @@ that is not symmetric positive semi-definite are errors naming the key.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Annotated, Literal
 
 import numpy as np
@@ -231,6 +233,11 @@ class AtmosphereDispersionSpec(Section):
     nominal; the default is the Mars-GRAM band of REFERENCE.md).
     ``model = "tables"``: each case flies one of ``tables`` (CSV files like
     ``atmosphere.table_file``), drawn with ``weights``.
+    Either way, a wind perturbation profile on the same nodes when
+    ``wind_band_sigma_m_s`` is given: east and north drawn independently, each
+    Gaussian with that 1-sigma (m/s) against ``wind_band_altitude_m`` and the
+    exponential correlation over ``wind_correlation_length_m``, added to the
+    mission's wind profile (and to any constant ``wind_east_m_s`` / ``wind_north_m_s``).
     """
 
     model: Literal["band", "tables"] = "band"
@@ -246,6 +253,14 @@ class AtmosphereDispersionSpec(Section):
     )
     """1-sigma temperature fraction: at most 0.15, so 6 sigma stays above absolute zero."""
     correlation_length_m: Annotated[float, Field(gt=0.0, le=1.0e6)] = 10_000.0
+    wind_band_altitude_m: Annotated[
+        list[Annotated[float, Field(ge=-5.0e4, le=1.0e7)]], Field(max_length=1000)
+    ] = Field(default_factory=list)
+    wind_band_sigma_m_s: list[Annotated[float, Field(ge=0.0, le=200.0)]] = Field(
+        default_factory=list
+    )
+    """1-sigma of each wind component in m/s at ``wind_band_altitude_m``; empty: no wind profile."""
+    wind_correlation_length_m: Annotated[float, Field(gt=0.0, le=1.0e6)] = 10_000.0
     node_spacing_m: Annotated[float, Field(ge=100.0, le=1.0e6)] = 5_000.0
     top_m: Annotated[float, Field(gt=0.0, le=1.0e7)] = 130_000.0
     tables: Annotated[list[str], Field(max_length=100)] = Field(default_factory=list)
@@ -261,6 +276,15 @@ class AtmosphereDispersionSpec(Section):
         for key in ("density_band", "temperature_band"):
             if len(getattr(self, key)) != n:
                 raise KeyProblem(key, getattr(self, key), f"{n} values, one per band altitude")
+        wind_h = self.wind_band_altitude_m
+        if any(b <= a for a, b in pairwise(wind_h)):
+            raise KeyProblem("wind_band_altitude_m", wind_h, "increasing altitudes")
+        if len(self.wind_band_sigma_m_s) != len(wind_h):
+            raise KeyProblem(
+                "wind_band_sigma_m_s",
+                self.wind_band_sigma_m_s,
+                f"{len(wind_h)} values, one per wind band altitude",
+            )
         if self.model == "tables" and not self.tables:
             raise KeyProblem("tables", self.tables, "at least one table file with model = 'tables'")
         if self.weights is not None and (

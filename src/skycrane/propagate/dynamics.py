@@ -42,7 +42,8 @@ state carries it for the record. A parachute adds drag q C_D(M) S(t) along
 -v_hat (skycrane.vehicle.parachute). Thrust T is the held guidance command
 times the case's achieved-thrust factor (1 + P_THRUST_ERROR). A Monte Carlo
 case multiplies the table's density and temperature by its perturbation
-profile (skycrane.atmosphere.perturbation) and scales and offsets the wind.
+profile (skycrane.atmosphere.perturbation), scales and offsets the wind, and
+adds its wind perturbation profile (same module).
 The stagnation heat loads integrate the heat rate of the mission's convective
 and radiative correlations (skycrane.vehicle.heating.stagnation_heat_rates):
 the total, and its radiative part.
@@ -55,7 +56,7 @@ import math
 import numba
 
 from skycrane._jit_options import SCALAR_INLINE, STEP_PATH
-from skycrane.atmosphere.perturbation import perturbation_at
+from skycrane.atmosphere.perturbation import perturbation_at, wind_perturbation_at
 from skycrane.atmosphere.table import density_and_sound_at
 from skycrane.atmosphere.wind import wind_at
 from skycrane.constants import G0_M_S2
@@ -121,6 +122,7 @@ from skycrane.contract.layout import (
     P_THRUST_ERROR,
     P_WIND_E_M_S,
     P_WIND_N_M_S,
+    P_WIND_PERT,
     P_WIND_SCALE_ERROR,
     PDP_ACS_FLOW_FRACTION,
     PDP_BRIDLE_DAMPING_N_S_M,
@@ -328,12 +330,17 @@ def rhs(t, y, p, mem, model, dy, aux):
     wz = 0.0
     w_bias_e = p[P_WIND_E_M_S]
     w_bias_n = p[P_WIND_N_M_S]
-    if model[6] or w_bias_e != 0.0 or w_bias_n != 0.0:
+    w_pert = p[P_WIND_PERT] != 0.0
+    if model[6] or w_bias_e != 0.0 or w_bias_n != 0.0 or w_pert:
         alt, sl, cl, so, co = altitude_and_frame(x, yy, z, a_eq, b_pol, conv)
         w_east, w_north = wind_at(alt, model[7], model[8], model[9])
         w_scale = 1.0 + p[P_WIND_SCALE_ERROR]
         w_east = w_scale * w_east + w_bias_e
         w_north = w_scale * w_north + w_bias_n
+        if w_pert:  # the case's profile perturbation (skycrane.atmosphere.perturbation)
+            d_east, d_north = wind_perturbation_at(alt, p)
+            w_east += d_east
+            w_north += d_north
         wx = -so * w_east - sl * co * w_north
         wy = co * w_east - sl * so * w_north
         wz = cl * w_north
