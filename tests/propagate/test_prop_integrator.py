@@ -8,6 +8,7 @@
 * The Dormand–Prince continuous extension: 5th-order local error at mid-step
   (Hairer, Nørsett & Wanner I, sec. II.6), exact at both ends.
 * A guidance cycle's derivative update equals a new right-hand side to rounding.
+* The inner stages' derivative-only right-hand side equals the full one to the bit.
 * The atmosphere's direct grid index gives what binary search gives.
 """
 
@@ -22,7 +23,7 @@ from scipy.integrate import solve_ivp
 from skycrane.atmosphere.table import atmosphere_at, density_and_sound_at
 from skycrane.contract import layout as L
 from skycrane.missions.loader import load_mission
-from skycrane.propagate.dynamics import rhs, thrust_terms, update_commands
+from skycrane.propagate.dynamics import rhs, rhs_stage, thrust_terms, update_commands
 from skycrane.propagate.integrator import bs_step, dense_coefficients, dense_state, dp_step
 from skycrane.sequence.build import build_batch
 from skycrane.vehicle.bank import bank_response, saturation_end_s
@@ -192,6 +193,44 @@ def test_update_commands_equals_a_new_rhs(flight_state, burn_n):
     rhs(t, y, p, mem, model, f_new, aux_new)
     np.testing.assert_allclose(f, f_new, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(aux, aux_new, rtol=1e-12, atol=1e-12)
+
+
+def _lowered(y, model, height_m, speed_m_s):
+    """The state moved to ``height_m`` over the equatorial radius, flying down at ``speed_m_s``."""
+    y = y.copy()
+    up = y[:3] / np.linalg.norm(y[:3])
+    y[:3] = up * (model[0][1] + height_m)
+    y[3:6] = -speed_m_s * up + np.cross([0.0, 0.0, 1.0], up) * 0.3 * speed_m_s
+    return y
+
+
+@pytest.mark.parametrize("phase", ["above", "entry", "hanging", "touched"])
+def test_rhs_stage_is_the_derivative_of_rhs(flight_state, phase):
+    """Invariant: the inner stages' right-hand side (no derived quantities) is rhs's
+    derivative to the bit, in every branch a landing takes: above the atmosphere, in it
+    with lift, the rover hanging on stretched bridles, and the rover on the ground."""
+    t, y, p, mem, model = flight_state
+    mem = mem.copy()
+    if phase == "entry":
+        y = _lowered(y, model, 30.0e3, 3000.0)
+        mem[L.M_ENGINES_ON] = 0.0
+    elif phase in ("hanging", "touched"):
+        y = _lowered(y, model, 0.0, 0.75)
+        y[L.S_ROVER_DROP_M] = p[L.P_PD0 + L.PDP_BRIDLE_M] + 0.07
+        y[L.S_ROVER_DROP_RATE_M_S] = 0.02
+        mem[L.M_BRIDLES_OUT] = 1.0
+        mem[L.M_TOUCHED] = 1.0 if phase == "touched" else 0.0
+    f = np.empty(L.N_STATE)
+    aux = np.empty(L.N_AUX)
+    rhs(t, y, p, mem, model, f, aux)
+    f_stage = np.full(L.N_STATE, np.nan)
+    rhs_stage(t, y, p, mem, model, f_stage)
+    assert np.all(np.isfinite(f))
+    if phase in ("entry", "hanging"):
+        assert aux[L.A_DYN_PRESSURE_PA] > 0.0
+    if phase == "hanging":
+        assert aux[L.A_BRIDLE_TENSION_N] > 0.0
+    np.testing.assert_array_equal(f_stage, f)
 
 
 @pytest.mark.parametrize("uniform", [True, False])

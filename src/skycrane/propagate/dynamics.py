@@ -294,6 +294,9 @@ def update_commands(t, y, p, mem, thrust_before, dy, aux):
 def rhs(t, y, p, mem, model, dy, aux):
     """Time derivative ``dy`` of state ``y`` and derived quantities ``aux``.
 
+    The derivative is :func:`rhs_stage`'s to the bit; ``aux`` is what the
+    step loop reads at a step's end (events, peaks, the trajectory).
+
     Parameters
     ----------
     t : float
@@ -309,6 +312,26 @@ def rhs(t, y, p, mem, model, dy, aux):
     dy, aux : float64 arrays
         Outputs: derivative (N_STATE) and derived quantities (N_AUX).
     """
+    _rhs(t, y, p, mem, model, dy, aux, True)
+
+
+@numba.njit(**SCALAR_INLINE)
+def rhs_stage(t, y, p, mem, model, dy):
+    """Time derivative ``dy`` of state ``y`` alone: :func:`rhs` without its derived quantities.
+
+    For the inner stages of a Runge–Kutta step, whose derived quantities
+    nobody reads (only the step end's are): it skips the ground's height under
+    the vehicle, the speed and aerodynamic acceleration kept for the record,
+    the guidance telemetry and every store to ``aux``, about a tenth of a
+    right-hand side (E: tests/propagate/test_prop_integrator.py holds the two
+    derivatives equal to the bit).
+    """
+    _rhs(t, y, p, mem, model, dy, dy, False)
+
+
+@numba.njit(**SCALAR_INLINE)
+def _rhs(t, y, p, mem, model, dy, aux, full):
+    """:func:`rhs` (``full``) or :func:`rhs_stage`: the derivative, and ``aux`` if ``full``."""
     planet = model[0]
     mu = planet[0]
     a_eq = planet[1]
@@ -424,7 +447,7 @@ def rhs(t, y, p, mem, model, dy, aux):
                 ax += lift * (cb * lx + sb * qx)
                 ay += lift * (cb * ly + sb * qy)
                 az += lift * (cb * lz + sb * qz)
-    aero_accel = math.sqrt(ax * ax + ay * ay + az * az)
+    aero_x, aero_y, aero_z = ax, ay, az  # |a_aero| is for the record (full) only
 
     tax, tay, taz, thrust, dm = thrust_terms(y, p, mem)
     bax, bay, baz, burn, burn_dm = burn_terms(y, p, mem, omega)
@@ -469,13 +492,15 @@ def rhs(t, y, p, mem, model, dy, aux):
         dy[S_ROVER_DROP_M] = 0.0
         dy[S_ROVER_DROP_RATE_M_S] = 0.0
 
+    if not full:
+        return
     aux[A_ALT_M] = alt
     aux[A_AIRSPEED_M_S] = airspeed
     aux[A_MACH] = mach
     aux[A_DYN_PRESSURE_PA] = qbar
     aux[A_HEAT_RATE_W_M2] = heat
     aux[A_RAD_HEAT_RATE_W_M2] = rad
-    aux[A_AERO_ACCEL_M_S2] = aero_accel
+    aux[A_AERO_ACCEL_M_S2] = math.sqrt(aero_x * aero_x + aero_y * aero_y + aero_z * aero_z)
     aux[A_SPEED_M_S] = math.sqrt(vx * vx + vy * vy + vz * vz)
     aux[A_CHUTE_FORCE_N] = chute_force
     aux[A_THRUST_N] = thrust

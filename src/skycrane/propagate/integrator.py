@@ -34,7 +34,7 @@ from skycrane.contract.layout import (
     S_VZ,
     S_WORK,
 )
-from skycrane.propagate.dynamics import rhs
+from skycrane.propagate.dynamics import rhs, rhs_stage
 
 # Dormand–Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -106,7 +106,8 @@ def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
     """One Dormand–Prince step of length h from (t, y) whose derivative is f0.
 
     Writes the 5th-order solution to ``y_new``, its derivative (the FSAL stage)
-    to ``f_new`` and the derived quantities at the new point to ``aux_new``.
+    to ``f_new`` and the derived quantities at the new point to ``aux_new``
+    (the inner stages compute the derivative alone, dynamics.rhs_stage).
     ``k`` is a (6, N_STATE) work array (row 5 is scratch); on return ``k[0]``
     holds the raw local error estimate (5th- minus 4th-order solution).
     """
@@ -114,21 +115,21 @@ def dp_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
     ytmp = k[5]
     for i in range(n):
         ytmp[i] = y[i] + h * A21 * f0[i]
-    rhs(t + C2 * h, ytmp, p, mem, model, k[0], aux_new)
+    rhs_stage(t + C2 * h, ytmp, p, mem, model, k[0])
     for i in range(n):
         ytmp[i] = y[i] + h * (A31 * f0[i] + A32 * k[0, i])
-    rhs(t + C3 * h, ytmp, p, mem, model, k[1], aux_new)
+    rhs_stage(t + C3 * h, ytmp, p, mem, model, k[1])
     for i in range(n):
         ytmp[i] = y[i] + h * (A41 * f0[i] + A42 * k[0, i] + A43 * k[1, i])
-    rhs(t + C4 * h, ytmp, p, mem, model, k[2], aux_new)
+    rhs_stage(t + C4 * h, ytmp, p, mem, model, k[2])
     for i in range(n):
         ytmp[i] = y[i] + h * (A51 * f0[i] + A52 * k[0, i] + A53 * k[1, i] + A54 * k[2, i])
-    rhs(t + C5 * h, ytmp, p, mem, model, k[3], aux_new)
+    rhs_stage(t + C5 * h, ytmp, p, mem, model, k[3])
     for i in range(n):
         ytmp[i] = y[i] + h * (
             A61 * f0[i] + A62 * k[0, i] + A63 * k[1, i] + A64 * k[2, i] + A65 * k[3, i]
         )
-    rhs(t + h, ytmp, p, mem, model, k[4], aux_new)
+    rhs_stage(t + h, ytmp, p, mem, model, k[4])
     for i in range(n):
         y_new[i] = y[i] + h * (
             B1 * f0[i] + B3 * k[1, i] + B4 * k[2, i] + B5 * k[3, i] + B6 * k[4, i]
@@ -153,10 +154,10 @@ def bs_step(t, y, f0, h, p, mem, model, k, y_new, f_new, aux_new):
     ytmp = k[5]
     for i in range(n):
         ytmp[i] = y[i] + h * BS_A21 * f0[i]
-    rhs(t + 0.5 * h, ytmp, p, mem, model, k[1], aux_new)
+    rhs_stage(t + 0.5 * h, ytmp, p, mem, model, k[1])
     for i in range(n):
         ytmp[i] = y[i] + h * BS_A32 * k[1, i]
-    rhs(t + 0.75 * h, ytmp, p, mem, model, k[2], aux_new)
+    rhs_stage(t + 0.75 * h, ytmp, p, mem, model, k[2])
     for i in range(n):
         y_new[i] = y[i] + h * (BS_B1 * f0[i] + BS_B2 * k[1, i] + BS_B3 * k[2, i])
     rhs(t + h, y_new, p, mem, model, f_new, aux_new)
