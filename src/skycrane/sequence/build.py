@@ -14,6 +14,7 @@ state at t = 0.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from skycrane.atmosphere.wind import WindProfile
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
 from skycrane.guidance.terrain_nav import HazardMap, load_hazard_map, synthetic_hazard_map
@@ -340,9 +342,30 @@ def prepare(mission: Mission, record_trajectory: bool = True) -> Preflight:
     offset = None
     pd_spec = mission.spec.powered_descent
     if pd_spec is not None and pd_spec.divert_max_m is not None:
-        nominal = _assemble(mission, 1, record_trajectory, tables, guidance, y_start, start_t)
-        offset = safe_target(mission, nominal)
+        design = still_air(mission)
+        nominal = _assemble(design, 1, record_trajectory, tables, guidance, y_start, start_t)
+        offset = safe_target(design, nominal)
     return Preflight(mission_digest(mission), guidance, y_start, offset, record_trajectory, start_t)
+
+
+def still_air(mission: Mission) -> Mission:
+    """``mission`` with its wind profile calmed: the flight safe-target selection predicts from.
+
+    The predicted no-divert landing point is the ground point below the
+    vehicle at powered-descent start plus the nominal flight's offset to the
+    target (sequence/preflight.py ``safe_target``): the distance powered
+    descent itself carries the vehicle, a property of its guidance law. Taken
+    from a flight in the mission's own wind, the offset also held that wind's
+    drift under the parachute (a 7 m/s headwind on MSL: 2.2 km instead of
+    0.8 km), so the "prediction" was the target whatever the wind, and powered
+    descent flew back to it and ran out of propellant (docs/powered_descent.md,
+    "The safe target's offset in wind"). Still air leaves the preset flights,
+    which are calm, unchanged.
+    """
+    wind = mission.wind
+    if not (np.any(wind.east_m_s != 0.0) or np.any(wind.north_m_s != 0.0)):
+        return mission
+    return dataclasses.replace(mission, wind=WindProfile.calm())
 
 
 def _entry_epoch(mission: Mission, y_epoch: np.ndarray) -> tuple[float, np.ndarray]:
