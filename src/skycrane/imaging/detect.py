@@ -7,7 +7,9 @@ Pipeline (:func:`detect`):
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
 2. predict the after image's log radiance from the before image's with a Wiener
    filter estimated from the pair (:func:`predict_after`): it carries the change of
-   the sun's shading (incidence and azimuth), of gain and of residual shift;
+   the sun's shading (incidence and azimuth), of gain and of residual shift; the
+   filter is estimated a second time with the pixels the first prediction left
+   changed in-painted (:func:`_refit_unchanged`), so a large new mark does not bias it;
 3. compute the fractional darkening ``1 - after / predicted`` with pixels in cast
    shadow in either pass set to no change (shadows move with the sun, non-linearly),
    after a light gaussian smoothing, estimate its noise with the MAD, and keep regions
@@ -275,7 +277,10 @@ bins (``spectrum_sigma_bins`` 2 per 800 px: images of 3600 px and more)."""
 
 
 def predict_after(
-    log_before: np.ndarray, log_after: np.ndarray, params: DetectParams = DetectParams()
+    log_before: np.ndarray,
+    log_after: np.ndarray,
+    params: DetectParams = DetectParams(),
+    before_spectrum: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The after image's log radiance predicted linearly from the before image's.
 
@@ -291,9 +296,13 @@ def predict_after(
 
     Returns the prediction and the ``rfft2`` spectra, mean removed, of the two log
     residuals ``predicted - log_after`` and ``log_before - log_after`` (the transform is
-    linear: no further transform of either is needed).
+    linear: no further transform of either is needed).  ``before_spectrum``: the
+    ``rfft2`` of ``log_before``, mean removed, when known (it is not modified).
     """
-    hb = scipy.fft.rfft2(log_before - log_before.mean(), workers=-1)
+    if before_spectrum is None:
+        hb = scipy.fft.rfft2(log_before - log_before.mean(), workers=-1)
+    else:
+        hb = before_spectrum.copy()
     ha = scipy.fft.rfft2(log_after - log_after.mean(), workers=-1)
     sigma = params.spectrum_sigma_bins * max(log_before.shape) / 800.0
     cross = ha * np.conj(hb)
@@ -335,8 +344,10 @@ def darkening_map(
     disturbed dust), change non-linearly with the sun: they are set to no change in the
     first map, ``shadow_margin_px`` pixels around them included (the penumbra the PSF and
     the smoothing spread).  Light gaussian smoothing, median removed.  Also returns the
-    unsmoothed log change (> 0 darker), the dilated shadow mask and the change's
-    ``rfft2`` spectrum, mean removed (for :func:`matched_score`).
+    unsmoothed log change (> 0 darker), the dilated shadow mask, the change's
+    ``rfft2`` spectrum, mean removed (for :func:`matched_score`), and the dilated mask
+    of the new shadows alone.  The prediction is estimated twice, the second time
+    without the pixels the first found changed (:func:`_refit_unchanged`).
     """
     floor_b = max(_median(before), 1e-6)
     floor_a = max(_median(after), 1e-6)
@@ -345,6 +356,8 @@ def darkening_map(
     # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
     # sun) leaves less noise: a small image mostly covered by marks starves the filter.
     predicted, *spectra = predict_after(log_b, log_a, params)
+    if params.refit_clip > 0.0:
+        predicted, spectra[0] = _refit_unchanged(log_b, log_a, predicted, params)
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a
@@ -355,13 +368,40 @@ def darkening_map(
     )
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
     shadow = _dilate_cross(shadow, params.shadow_margin_px)
+    moved = _dilate_cross(new_shadow, params.shadow_margin_px)
     maps = []
     for values in (np.where(shadow, np.float32(0.0), change), change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
         smooth -= _median(smooth)
         np.exp(np.negative(smooth, out=smooth), out=smooth)
         maps.append(np.subtract(np.float32(1.0), smooth, out=smooth))
-    return maps[0], maps[1], change, shadow, spectra[choice]
+    return maps[0], maps[1], change, shadow, spectra[choice], moved
+
+
+def _refit_unchanged(
+    log_b: np.ndarray, log_a: np.ndarray, predicted: np.ndarray, params: DetectParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Wiener prediction estimated again from the ground that did not change.
+
+    A large new mark (a crash fan of hundreds of m^2) carries much of the pair's power at
+    its own scales: in the first estimate its chance correlation with the before image
+    enters ``<H_a H_b*>``, so part of the mark is "predicted" and its outline tilts.  The
+    pixels whose first residual lies beyond ``refit_clip`` MADs (``refit_margin_px``
+    round them) are replaced in the after image by the first prediction, the filter is
+    estimated again from that in-painted pair (the mark-free scene), and the after image
+    itself is predicted with it.  Returns the prediction and the ``rfft2``, mean
+    removed, of ``predicted - log_a``.
+    """
+    first = predicted - log_a
+    centre = np.float32(_median(first))
+    spread = max(_robust_sigma(first), 1e-6)
+    changed = np.abs(first - centre) > np.float32(params.refit_clip * spread)
+    changed = _dilate_cross(changed, params.refit_margin_px)
+    filled = np.where(changed, predicted - centre, log_a)
+    predicted, *_ = predict_after(log_b, filled, params)
+    spectrum = scipy.fft.rfft2(predicted - log_a, workers=-1)
+    spectrum[0, 0] = 0.0
+    return predicted, spectrum
 
 
 def _dilate_cross(mask: np.ndarray, iterations: int) -> np.ndarray:
@@ -508,6 +548,7 @@ def _regions(
     min_px: int,
     params: DetectParams,
     broad: np.ndarray | None = None,
+    moved: np.ndarray | None = None,
 ) -> list:
     """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
 
@@ -517,7 +558,11 @@ def _regions(
     and each grown region is cut into marks (:func:`_half_maximum_regions`); regions
     under ``min_px`` pixels are dropped, and those only the broad scale seeded when
     smaller than its blob (a disc of radius ``2 broad_scale_px``): a broad blob's score
-    on a small region is the unpredicted shading around it, not a mark.
+    on a small region is the unpredicted shading around it, not a mark.  Regions at
+    least that large, or only the broad scale seeded, are also dropped when more than
+    ``max_moved_shadow_fraction`` of them lies in ``moved`` (the new shadows and their
+    margin): the steep wall of a crater turned from the sun, whose shading darkens
+    beyond the linear prediction all round its new shadow.
     """
     low, min_change = thresholds
     fine = (score > params.k_high) & (change > min_change)
@@ -542,10 +587,15 @@ def _regions(
         count += int(cut.max())
     sizes = np.bincount(labels.ravel())
     keep = sizes >= min_px
+    broad_px = math.pi * (2.0 * params.broad_scale_px) ** 2
     if broad is not None:
         finely_seeded = np.zeros(sizes.size, dtype=bool)
         finely_seeded[labels[fine]] = True
-        keep &= finely_seeded | (sizes >= math.pi * (2.0 * params.broad_scale_px) ** 2)
+        keep &= finely_seeded | (sizes >= broad_px)
+        if moved is not None:
+            in_moved = np.bincount(labels.ravel(), weights=moved.ravel(), minlength=sizes.size)
+            small = finely_seeded & (sizes < broad_px)
+            keep &= small | (in_moved <= params.max_moved_shadow_fraction * sizes)
     labels *= keep[labels]
     return measure.regionprops(labels, intensity_image=unmasked)
 
@@ -696,7 +746,7 @@ def detect(
     if np.array_equal(a, b):
         return []
     a, _ = register(b, a, params)
-    dark, unmasked, residual, shadow, spectrum = darkening_map(b, a, params)
+    dark, unmasked, residual, shadow, spectrum, moved = darkening_map(b, a, params)
     noise = local_noise(dark, params.noise_block_px)
     contrast = relief_contrast(b, params)
     noise = np.maximum(noise, relief_noise(dark, contrast, params))
@@ -706,7 +756,7 @@ def detect(
         score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     thresholds = (low, params.min_darkening)
-    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2])
+    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved)
     # fractional brightening after/predicted - 1 is minus the darkening
     brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
     if not darker and not brighter:
