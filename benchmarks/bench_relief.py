@@ -5,9 +5,12 @@ For each seed, the ground of :func:`skycrane.imaging.surface.make_surface` (800 
 at 0.25 m, the synthetic site of ``--site``) and its parts: the RMS *bidirectional*
 slope over a baseline L, ``atan(sqrt(<(z(x + L) - z(x))^2>) / L)`` averaged over the
 rows' and the columns' directions, the statistic of Kirk et al. (2008, JGR 113 E00A24),
-at L = 0.25, 1, 2 and 5 m.
+at L = 0.25, 1, 2 and 5 m, beside the fine relief's target at 1 m
+(``SurfaceParams.rms_slope_1m_deg``, the cited analogue; ``--rms-slope-1m-deg none``
+keeps the fractal at the site statistic alone, as before).
 
     python benchmarks/bench_relief.py [--site jezero] [--seeds 4] [--size 800]
+        [--rms-slope-1m-deg 5.4]
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ def main() -> None:
     parser.add_argument("--site", default="jezero", help="synthetic site type")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--size", type=int, default=800, help="image side, pixels")
+    parser.add_argument(
+        "--rms-slope-1m-deg", default=None, help="target at 1 m (default: SurfaceParams'; none)"
+    )
     args = parser.parse_args()
+
+    from dataclasses import replace
 
     import numpy as np
 
@@ -40,9 +48,12 @@ def main() -> None:
 
     resolution_m = 0.25
     params = SurfaceParams(site=SITES[args.site])
+    if args.rms_slope_1m_deg is not None:
+        target = None if args.rms_slope_1m_deg == "none" else float(args.rms_slope_1m_deg)
+        params = replace(params, rms_slope_1m_deg=target)
     shape = (args.size, args.size)
     baselines_m = (0.25, 1.0, 2.0, 5.0)
-    print(f"site {args.site}: {params.site}")
+    print(f"site {args.site}: {params.site}; fine relief at 1 m: {params.rms_slope_1m_deg} deg")
     print("seed  RMS bidirectional slope [deg] at " + ", ".join(f"{b:g} m" for b in baselines_m))
     for seed in range(args.seeds):
         ground = make_surface(np.random.default_rng(seed), shape, resolution_m, params)

@@ -8,6 +8,7 @@ import scipy.fft
 from scipy import ndimage
 
 detect_module = importlib.import_module("skycrane.imaging.detect")
+predict_module = importlib.import_module("skycrane.imaging.predict")
 
 
 @pytest.mark.parametrize("shift", [(0.5, -0.5), (2.3, -1.7), (-0.05, 0.0), (70.2, -80.5)])
@@ -28,7 +29,7 @@ def test_cross_dilation_equals_binary_dilation():
     mask = np.random.default_rng(1).random((64, 80)) > 0.97
     mask[0, 5] = mask[-1, -1] = mask[10, 0] = True
     expected = ndimage.binary_dilation(mask, iterations=3)
-    assert np.array_equal(detect_module._dilate_cross(mask, 3), expected)
+    assert np.array_equal(predict_module._dilate_cross(mask, 3), expected)
 
 
 def test_coarse_spectrum_smoothing_is_as_close_to_a_gaussian():
@@ -43,8 +44,8 @@ def test_coarse_spectrum_smoothing_is_as_close_to_a_gaussian():
     k[0, 0] = 1.0 / n
     periodogram = np.abs(scipy.fft.rfft2(rng.normal(size=(n, n))) * k**-1.5) ** 2
     sigma = 10.0
-    assert sigma >= detect_module.COARSE_SPECTRUM_BINS  # the block path
-    smoothed = detect_module._smooth_spectrum(periodogram.astype(np.float32), sigma)
+    assert sigma >= predict_module.COARSE_SPECTRUM_BINS  # the block path
+    smoothed = predict_module._smooth_spectrum(periodogram.astype(np.float32), sigma)
     shifted = scipy.fft.fftshift(periodogram, axes=0)
     gaussian = ndimage.gaussian_filter(shifted, sigma, truncate=6.0)
     relative = np.abs(smoothed / scipy.fft.ifftshift(gaussian, axes=0) - 1.0)

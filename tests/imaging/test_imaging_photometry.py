@@ -18,7 +18,7 @@ from skycrane.imaging.photometry import (
     lambert_cos_incidence,
     observe,
 )
-from skycrane.imaging.surface import ROCK_D_MIN_M, draw_rocks
+from skycrane.imaging.surface import ROCK_D_MIN_M, draw_rocks, scale_to_rms_slope
 from skycrane.terrain.synthetic import rock_cumulative_count
 
 RES = 0.25
@@ -98,6 +98,26 @@ def test_rock_sizes_follow_golombek_rapp():
     for d in (ROCK_D_MIN_M, 0.6, 1.0, 1.5):
         expected = float(rock_cumulative_count(0.07, np.array([d]))[0]) * area
         assert abs(np.sum(diam >= d) - expected) <= 4.0 * math.sqrt(expected) + 1, d
+
+
+@pytest.mark.parametrize("resolution_m", [0.25, 0.5, 1.0])
+def test_fine_relief_is_scaled_to_the_rms_slope_at_1_m(resolution_m):
+    """Analytic solution: ``a`` solves ``<(a dF + dO)^2> = (tan s L)^2`` for the height
+    differences over L = 1 m, so ``a F + O`` has the RMS bidirectional slope s (Kirk et
+    al. 2008's statistic) whatever the two fields; 0 when ``O`` alone is rougher."""
+    rng = np.random.default_rng(5)
+    fractal = np.cumsum(rng.normal(size=(200, 200)), axis=1).astype(np.float32)
+    others = (0.01 * rng.normal(size=(200, 200)) + 0.001 * fractal).astype(np.float32)
+    a = scale_to_rms_slope(fractal, others, resolution_m, 5.4)
+    z = a * fractal + others
+    k = max(1, round(1.0 / resolution_m))
+    mean_sq = 0.5 * (
+        np.mean((z[:, k:] - z[:, :-k]) ** 2, dtype=np.float64)
+        + np.mean((z[k:] - z[:-k]) ** 2, dtype=np.float64)
+    )
+    slope_deg = math.degrees(math.atan(math.sqrt(mean_sq) / (k * resolution_m)))
+    assert slope_deg == pytest.approx(5.4, rel=1e-4)
+    assert scale_to_rms_slope(fractal, 100.0 * others, resolution_m, 5.4) == 0.0
 
 
 def test_pass_rejects_bad_geometry():

@@ -7,7 +7,10 @@ Pipeline (:func:`detect`):
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
 2. predict the after image's log radiance from the before image's with a Wiener
    filter estimated from the pair (:func:`predict_after`): it carries the change of
-   the sun's shading (incidence and azimuth), of gain and of residual shift;
+   the sun's shading (incidence and azimuth), of gain and of residual shift; the
+   filter is estimated a second time with the pixels the first prediction left
+   changed in-painted (:func:`~skycrane.imaging.predict.refit_unchanged`), so that a
+   large new mark does not bias it;
 3. compute the fractional darkening ``1 - after / predicted`` with pixels in cast
    shadow in either pass set to no change (shadows move with the sun, non-linearly),
    after a light gaussian smoothing, estimate its noise with the MAD, and keep regions
@@ -37,6 +40,17 @@ from skycrane.imaging.classify import classify, classify_brightened
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
 from skycrane.imaging.params import DetectParams
+from skycrane.imaging.predict import (
+    _dilate_cross,
+    _median,
+    _robust_sigma,
+    _smooth_spectrum,
+    _subsample,
+    _upsample_linear,
+    predict_after,
+    refit_unchanged,
+    smoothed_power,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,122 +220,6 @@ def _shift_linear(values: np.ndarray, shift: tuple[float, float]) -> np.ndarray:
     return out
 
 
-def _linear_taps(coords: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Indices of the two neighbours and the weight of the second for linear interpolation
-    at ``coords`` on ``n`` samples, coordinates clamped to the edge samples (the ``nearest``
-    mode of :mod:`scipy.ndimage`)."""
-    x = np.clip(coords, 0.0, n - 1.0)
-    first = np.minimum(np.floor(x).astype(np.intp), n - 1)
-    second = np.minimum(first + 1, n - 1)
-    return first, second, (x - first).astype(np.float32)
-
-
-def _upsample_linear(grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """``grid`` of block values interpolated linearly to ``shape`` pixels, each value at
-    its block's centre and the edge values extended outward: :func:`scipy.ndimage.zoom`
-    of order 1 with ``grid_mode=True`` in ``nearest`` mode, as two separable gathers."""
-    out = grid.astype(np.float32)
-    for axis in (1, 0):  # the columns' gather on the coarse rows; whole rows copied after
-        n_in, n_out = out.shape[axis], shape[axis]
-        first, second, frac = _linear_taps((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, n_in)
-        frac = frac[:, None] if axis == 0 else frac[None, :]
-        low, high = np.take(out, first, axis=axis), np.take(out, second, axis=axis)
-        high -= low
-        high *= frac
-        low += high
-        out = low
-    return out
-
-
-def _smooth_spectrum(values: np.ndarray, sigma_bins: float) -> np.ndarray:
-    """Near-gaussian smoothing of a real ``rfft2`` half-plane over neighbouring frequencies.
-
-    Three passes of a box of width ``w = sqrt(4 sigma^2 + 1)`` (each of variance
-    ``(w^2 - 1)/12``): a gaussian of ``sigma_bins`` to a few per cent, at a cost that does
-    not grow with ``sigma`` (Wells 1986, IEEE Trans. PAMI 8(2) 234).  Under 2 bins (images
-    under 800 px) odd box widths are too coarse a step and the gaussian itself is cheap.
-    From ``COARSE_SPECTRUM_BINS`` (images of 3600 px and more) the spectrum is first
-    averaged over blocks of ``f = floor(sigma / 3)`` bins, smoothed there by the
-    remaining ``sqrt(sigma^2 - (f^2 - 1)/12) / f`` blocks and interpolated back linearly:
-    the smoothed spectrum varies over ``sigma`` bins, so ``f^2`` times fewer samples
-    carry it (a 4000^2 frame's four spectra: 1.8 -> 0.5 s).  Against a true gaussian
-    of 10 bins on a power-law periodogram: median 0.29 % off (the full-resolution boxes
-    0.25 %), 99th percentile 2.2 % (1.2 %; tests/imaging/test_detect_fast_paths.py);
-    at 6 bins the blocks of 2 were further off (99th percentile 3.3 % against 2.0 %),
-    hence the threshold.
-    """
-    shifted = scipy.fft.fftshift(values, axes=0)  # continuous across zero row-frequency
-    if sigma_bins < 2.0:
-        return scipy.fft.ifftshift(ndimage.gaussian_filter(shifted, sigma_bins), axes=0)
-    block = int(sigma_bins // 3.0) if sigma_bins >= COARSE_SPECTRUM_BINS else 1
-    if block > 1:
-        shape = shifted.shape
-        padded = np.pad(shifted, [(0, -n % block) for n in shape], mode="edge")
-        rows, cols = padded.shape[0] // block, padded.shape[1] // block
-        sums = padded.reshape(rows * block, cols, block).sum(axis=2, dtype=np.float32)
-        shifted = sums.reshape(rows, block, cols).sum(axis=1) / np.float32(block * block)
-        sigma_bins = math.sqrt(sigma_bins**2 - (block**2 - 1) / 12.0) / block
-    width = 2 * round((math.sqrt(4.0 * sigma_bins**2 + 1.0) - 1.0) / 2.0) + 1
-    for _ in range(3):
-        shifted = ndimage.uniform_filter(shifted, width)
-    if block > 1:
-        shifted = _upsample_linear(shifted, padded.shape)[: shape[0], : shape[1]]
-    return scipy.fft.ifftshift(shifted, axes=0)
-
-
-COARSE_SPECTRUM_BINS = 9.0
-"""Spectrum smoothing width [bins] from which :func:`_smooth_spectrum` works on blocks of
-bins (``spectrum_sigma_bins`` 2 per 800 px: images of 3600 px and more)."""
-
-
-def predict_after(
-    log_before: np.ndarray, log_after: np.ndarray, params: DetectParams = DetectParams()
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The after image's log radiance predicted linearly from the before image's.
-
-    For small slopes, Lambert shading gives ``ln I = ln rho + ln cos i + tan i (grad z . u)``
-    (``u`` towards the sun), so the shading of a second pass is a linear, shift-invariant
-    filter of the first's: in Fourier space ``H_a(k) = [tan i_a (k . u_a) / (tan i_b (k . u_b))]
-    H_b(k)``, a gain and a sub-pixel shift multiply it.  The filter is estimated from the
-    pair itself, without knowing either sun, as the Wiener filter ``<H_a H_b*> / <|H_b|^2>``
-    with both spectra averaged by a gaussian of ``spectrum_sigma_bins`` frequencies per
-    800 px of image side (the
-    spatial counterpart of the chronochrome predictor, Schaum & Stocker 1997, Proc. SPIE
-    3071, 2).  New marks are a small part of the scene and are not predicted.
-
-    Returns the prediction and the ``rfft2`` spectra, mean removed, of the two log
-    residuals ``predicted - log_after`` and ``log_before - log_after`` (the transform is
-    linear: no further transform of either is needed).
-    """
-    hb = scipy.fft.rfft2(log_before - log_before.mean(), workers=-1)
-    ha = scipy.fft.rfft2(log_after - log_after.mean(), workers=-1)
-    sigma = params.spectrum_sigma_bins * max(log_before.shape) / 800.0
-    cross = ha * np.conj(hb)
-    power = _smooth_spectrum((hb.real**2 + hb.imag**2).astype(np.float32), sigma)
-    power += np.float32(1e-9 * float(power.mean()))
-    wiener = (
-        _smooth_spectrum(cross.real.astype(np.float32), sigma)
-        + 1j * _smooth_spectrum(cross.imag.astype(np.float32), sigma)
-    ) / power
-    wiener *= hb
-    predicted = scipy.fft.irfft2(wiener, s=log_before.shape, workers=-1)
-    predicted += np.float32(log_after.mean())
-    wiener -= ha
-    hb -= ha
-    return predicted.astype(np.float32, copy=False), wiener, hb
-
-
-def _median(values: np.ndarray) -> float:
-    """Median of ``values`` on a <= 512^2 subsample (a full-frame median costs seconds)."""
-    return float(np.median(_subsample(values)))
-
-
-def _robust_sigma(values: np.ndarray) -> float:
-    """1.4826 MAD of ``values`` on a <= 512^2 subsample."""
-    sample = _subsample(values)
-    return 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
-
-
 def darkening_map(
     before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -335,8 +233,10 @@ def darkening_map(
     disturbed dust), change non-linearly with the sun: they are set to no change in the
     first map, ``shadow_margin_px`` pixels around them included (the penumbra the PSF and
     the smoothing spread).  Light gaussian smoothing, median removed.  Also returns the
-    unsmoothed log change (> 0 darker), the dilated shadow mask and the change's
-    ``rfft2`` spectrum, mean removed (for :func:`matched_score`).
+    unsmoothed log change (> 0 darker), the dilated shadow mask, the change's
+    ``rfft2`` spectrum, mean removed (for :func:`matched_score`), and the dilated mask
+    of the new shadows alone.  The prediction is estimated twice, the second time
+    without the pixels the first found changed (:func:`~skycrane.imaging.predict.refit_unchanged`).
     """
     floor_b = max(_median(before), 1e-6)
     floor_a = max(_median(after), 1e-6)
@@ -344,7 +244,11 @@ def darkening_map(
     log_a = np.log(np.maximum(after, 0.02 * floor_a))
     # > 0: darker than predicted.  The Wiener prediction, unless the plain ratio (the same
     # sun) leaves less noise: a small image mostly covered by marks starves the filter.
-    predicted, *spectra = predict_after(log_b, log_a, params)
+    hb = scipy.fft.rfft2(log_b - log_b.mean(), workers=-1)
+    known = (hb, smoothed_power(hb, log_b.shape, params))
+    predicted, *spectra = predict_after(log_b, log_a, params, *known)
+    if params.refit_clip > 0.0:
+        predicted, spectra[0] = refit_unchanged(log_b, log_a, predicted, spectra[1], known, params)
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a
@@ -355,27 +259,14 @@ def darkening_map(
     )
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
     shadow = _dilate_cross(shadow, params.shadow_margin_px)
+    moved = _dilate_cross(new_shadow, params.shadow_margin_px)
     maps = []
     for values in (np.where(shadow, np.float32(0.0), change), change):
         smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
         smooth -= _median(smooth)
         np.exp(np.negative(smooth, out=smooth), out=smooth)
         maps.append(np.subtract(np.float32(1.0), smooth, out=smooth))
-    return maps[0], maps[1], change, shadow, spectra[choice]
-
-
-def _dilate_cross(mask: np.ndarray, iterations: int) -> np.ndarray:
-    """``mask`` dilated ``iterations`` times by the 4-neighbour cross (a diamond of that
-    radius), outside the frame false: :func:`scipy.ndimage.binary_dilation` with its
-    default structure, by shifted ORs (a quarter of its time on 4000^2)."""
-    for _ in range(iterations):
-        grown = mask.copy()
-        grown[1:] |= mask[:-1]
-        grown[:-1] |= mask[1:]
-        grown[:, 1:] |= mask[:, :-1]
-        grown[:, :-1] |= mask[:, 1:]
-        mask = grown
-    return mask
+    return maps[0], maps[1], change, shadow, spectra[choice], moved
 
 
 def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndarray:
@@ -410,11 +301,6 @@ def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) ->
     log_image = np.log(np.maximum(image, 0.02 * max(_median(image), 1e-6)))
     detail = log_image - ndimage.gaussian_filter(log_image, params.relief_highpass_px)
     return np.sqrt(ndimage.gaussian_filter(detail * detail, params.relief_window_px))
-
-
-def _subsample(values: np.ndarray) -> np.ndarray:
-    """Every n-th pixel in each direction, leaving about 512 x 512 (neighbours are correlated)."""
-    return values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
 
 
 def relief_noise(
@@ -508,6 +394,7 @@ def _regions(
     min_px: int,
     params: DetectParams,
     broad: np.ndarray | None = None,
+    moved: np.ndarray | None = None,
 ) -> list:
     """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
 
@@ -517,7 +404,11 @@ def _regions(
     and each grown region is cut into marks (:func:`_half_maximum_regions`); regions
     under ``min_px`` pixels are dropped, and those only the broad scale seeded when
     smaller than its blob (a disc of radius ``2 broad_scale_px``): a broad blob's score
-    on a small region is the unpredicted shading around it, not a mark.
+    on a small region is the unpredicted shading around it, not a mark.  Regions at
+    least that large, or only the broad scale seeded, are also dropped when more than
+    ``max_moved_shadow_fraction`` of them lies in ``moved`` (the new shadows and their
+    margin): the steep wall of a crater turned from the sun, whose shading darkens
+    beyond the linear prediction all round its new shadow.
     """
     low, min_change = thresholds
     fine = (score > params.k_high) & (change > min_change)
@@ -542,10 +433,15 @@ def _regions(
         count += int(cut.max())
     sizes = np.bincount(labels.ravel())
     keep = sizes >= min_px
+    broad_px = math.pi * (2.0 * params.broad_scale_px) ** 2
     if broad is not None:
         finely_seeded = np.zeros(sizes.size, dtype=bool)
         finely_seeded[labels[fine]] = True
-        keep &= finely_seeded | (sizes >= math.pi * (2.0 * params.broad_scale_px) ** 2)
+        keep &= finely_seeded | (sizes >= broad_px)
+        if moved is not None:
+            in_moved = np.bincount(labels.ravel(), weights=moved.ravel(), minlength=sizes.size)
+            small = finely_seeded & (sizes < broad_px)
+            keep &= small | (in_moved <= params.max_moved_shadow_fraction * sizes)
     labels *= keep[labels]
     return measure.regionprops(labels, intensity_image=unmasked)
 
@@ -696,7 +592,7 @@ def detect(
     if np.array_equal(a, b):
         return []
     a, _ = register(b, a, params)
-    dark, unmasked, residual, shadow, spectrum = darkening_map(b, a, params)
+    dark, unmasked, residual, shadow, spectrum, moved = darkening_map(b, a, params)
     noise = local_noise(dark, params.noise_block_px)
     contrast = relief_contrast(b, params)
     noise = np.maximum(noise, relief_noise(dark, contrast, params))
@@ -706,7 +602,7 @@ def detect(
         score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     thresholds = (low, params.min_darkening)
-    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2])
+    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved)
     # fractional brightening after/predicted - 1 is minus the darkening
     brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
     if not darker and not brighter:

@@ -20,11 +20,14 @@ class DetectParams:
     shadow_fraction: float = 0.45
     max_mark_darkening: float = 0.3
     shadow_margin_px: int = 3
+    max_moved_shadow_fraction: float = 0.5
+    refit_clip: float = 3.0
+    refit_margin_px: int = 2
     noise_block_px: int = 64
     k_high: float = 9.0
     k_low: float = 2.5
     low_fraction: float = 0.6
-    min_darkening: float = 0.1
+    min_darkening: float = 0.12
     min_brightening: float = 0.5
     min_area_m2: float = 0.3
     peak_depth: float = 2.0

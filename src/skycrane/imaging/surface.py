@@ -5,9 +5,12 @@ Heights are the sum of
 * the site's terrain model (:class:`skycrane.terrain.grid.LocalTerrain`, a DTM or the
   seeded synthetic site) resampled with a bicubic spline (:func:`dem_heights`), when
   there is one;
-* a self-affine surface of the site's RMS slope and Hurst exponent
+* a self-affine surface of the site's Hurst exponent
   (:func:`skycrane.terrain.synthetic.fractal_surface`, Turcotte 1997), whose wavelengths
-  beyond twice the terrain model's spacing are flattened so that the model keeps them;
+  beyond twice the terrain model's spacing are flattened so that the model keeps them,
+  scaled so that the fine relief as a whole (with the craters, rocks and ripples below)
+  has the RMS bidirectional slope ``rms_slope_1m_deg`` over a 1 m baseline
+  (:func:`scale_to_rms_slope`);
 * small craters from the site's size-frequency distribution, a fraction of Gault's
   (1970) equilibrium density ``N(>D) = f_eq 10^-1.1 D^-2``, down to 1 m, with the bowl,
   rim and ejecta of :func:`skycrane.terrain.synthetic.add_crater` (Pike 1977;
@@ -69,6 +72,15 @@ class SurfaceParams:
     rock_albedo_ratio: float = 0.8
     rollover_m: float = 20.0
     """Wavelength beyond which the fine relief stops growing (twice a 10 m DTM's spacing)."""
+    rms_slope_1m_deg: float | None = 5.4
+    """RMS bidirectional slope of the fine relief over a 1 m baseline [deg] (Kirk et al.
+    2008's statistic); None keeps the fractal at ``site.rms_slope_1m_deg`` on its own.
+    No HiRISE figure of the Jezero floor was found (docs/imaging.md); 5.4 +- 1.0 deg is
+    the rougher of the two rocky landed sites measured at 1 m from the landers' stereo,
+    Pathfinder (VL1 4.8 +- 1.0 deg; Shepard, Seelos, Arvidson & Haldemann, "The roughness
+    of the Martian surface", S2), an analogue (R), above the HiRISE-measured Phoenix sites
+    (1.8-2.8 deg, Kirk et al. 2008, JGR 113 E00A24) and InSight's ellipse (mean slope
+    3.2 deg at 1 m, Fergason et al. 2017, Space Sci. Rev. 211, 109)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +260,44 @@ def _ripples(
     return heights, cover
 
 
+def _baseline_moments(a: np.ndarray, b: np.ndarray, baseline_px: int) -> tuple[float, float, float]:
+    """Mean squares and mean product of ``a``'s and ``b``'s differences over ``baseline_px``
+    along the columns and the rows (each direction weighted equally)."""
+    k = baseline_px
+    out = np.zeros(3)
+    for far, near in (
+        ((slice(None), slice(k, None)), (slice(None), slice(None, -k))),
+        ((slice(k, None), slice(None)), (slice(None, -k), slice(None))),
+    ):
+        da = a[far] - a[near]
+        db = b[far] - b[near]
+        out += (
+            0.5
+            * np.array([np.vdot(da, da), np.vdot(db, db), np.vdot(da, db)], dtype=np.float64)
+            / da.size
+        )
+    return float(out[0]), float(out[1]), float(out[2])
+
+
+def scale_to_rms_slope(
+    fractal_m: np.ndarray, others_m: np.ndarray, resolution_m: float, rms_slope_deg: float
+) -> float:
+    """The factor ``a`` giving ``a * fractal_m + others_m`` the RMS bidirectional slope
+    ``rms_slope_deg`` over a 1 m baseline (Kirk et al. 2008's statistic; at least one pixel).
+
+    With ``F`` and ``O`` the two fields' height differences over the baseline,
+    ``<(a F + O)^2> = a^2 <F^2> + 2 a <F O> + <O^2>`` is solved for the positive root;
+    when the craters, rocks and ripples alone are rougher than the target (a large
+    crater's wall in a small frame) it is 0.
+    """
+    baseline_px = max(1, round(1.0 / resolution_m))
+    target = (math.tan(math.radians(rms_slope_deg)) * baseline_px * resolution_m) ** 2
+    f2, o2, fo = _baseline_moments(fractal_m, others_m, baseline_px)
+    if f2 <= 0.0 or o2 >= target:
+        return 0.0
+    return (-fo + math.sqrt(fo * fo + f2 * (target - o2))) / f2
+
+
 def make_surface(
     rng: np.random.Generator,
     shape: tuple[int, int],
@@ -276,11 +326,14 @@ def make_surface(
         side, side, resolution_m, p.site, rng, rollover_m=p.rollover_m, dtype=np.float32
     )
     z = np.ascontiguousarray(z[: shape[0], : shape[1]])
-    z += _craters(rng, shape, resolution_m, p)
+    others = _craters(rng, shape, resolution_m, p)
     rocks = _rocks(rng, shape, resolution_m, p.site.rock_abundance)
     ripples, sand = _ripples(rng, shape, resolution_m, p)
-    z += rocks
-    z += ripples
+    others += rocks
+    others += ripples
+    if p.rms_slope_1m_deg is not None:
+        z *= np.float32(scale_to_rms_slope(z, others, resolution_m, p.rms_slope_1m_deg))
+    z += others
     if base_height_m is not None:
         z += base_height_m.astype(np.float32)
     albedo = np.full(shape, p.mean_albedo, dtype=np.float32)
