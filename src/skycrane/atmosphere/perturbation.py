@@ -47,22 +47,32 @@ from skycrane.contract.layout import (
 
 
 @numba.njit(**SCALAR)
-def perturbation_at(h_m, p):
-    """``(density factor, sound-speed factor)`` of the case with parameter row ``p`` at ``h_m``."""
+def _blend_pair(h_m, p, first_a, first_b):
+    """Two node profiles of row ``p`` (slots from ``first_a``, ``first_b``) at ``h_m``.
+
+    On the grid P_ATM_H0_M + k P_ATM_DH_M, k < P_ATM_N (at least one node);
+    smoothstep-blended between nodes, held beyond the end nodes (and for NaN).
+    """
     n = int(p[P_ATM_N])
-    if n == 0:
-        return 1.0, 1.0
     x = (h_m - p[P_ATM_H0_M]) / p[P_ATM_DH_M]
     if not x > 0.0:  # below the first node (or NaN): hold
-        return p[P_ATM_RHO0], p[P_ATM_SOUND0]
+        return p[first_a], p[first_b]
     i = int(x)
     if i >= n - 1:
-        return p[P_ATM_RHO0 + n - 1], p[P_ATM_SOUND0 + n - 1]
+        return p[first_a + n - 1], p[first_b + n - 1]
     u = x - i
     s = u * u * (3.0 - 2.0 * u)
-    a = p[P_ATM_RHO0 + i]
-    b = p[P_ATM_SOUND0 + i]
-    return a + s * (p[P_ATM_RHO0 + i + 1] - a), b + s * (p[P_ATM_SOUND0 + i + 1] - b)
+    a = p[first_a + i]
+    b = p[first_b + i]
+    return a + s * (p[first_a + i + 1] - a), b + s * (p[first_b + i + 1] - b)
+
+
+@numba.njit(**SCALAR)
+def perturbation_at(h_m, p):
+    """``(density factor, sound-speed factor)`` of the case with parameter row ``p`` at ``h_m``."""
+    if int(p[P_ATM_N]) == 0:
+        return 1.0, 1.0
+    return _blend_pair(h_m, p, P_ATM_RHO0, P_ATM_SOUND0)
 
 
 @numba.njit(**SCALAR)
@@ -72,20 +82,9 @@ def wind_perturbation_at(h_m, p):
     Zero without one (``P_WIND_PERT`` = 0); else the node values blended with
     the smoothstep of :func:`perturbation_at` on its grid, held beyond the end nodes.
     """
-    n = int(p[P_ATM_N])
-    if n == 0 or p[P_WIND_PERT] == 0.0:
+    if int(p[P_ATM_N]) == 0 or p[P_WIND_PERT] == 0.0:
         return 0.0, 0.0
-    x = (h_m - p[P_ATM_H0_M]) / p[P_ATM_DH_M]
-    if not x > 0.0:  # below the first node (or NaN): hold
-        return p[P_WIND_DE0], p[P_WIND_DN0]
-    i = int(x)
-    if i >= n - 1:
-        return p[P_WIND_DE0 + n - 1], p[P_WIND_DN0 + n - 1]
-    u = x - i
-    s = u * u * (3.0 - 2.0 * u)
-    a = p[P_WIND_DE0 + i]
-    b = p[P_WIND_DN0 + i]
-    return a + s * (p[P_WIND_DE0 + i + 1] - a), b + s * (p[P_WIND_DN0 + i + 1] - b)
+    return _blend_pair(h_m, p, P_WIND_DE0, P_WIND_DN0)
 
 
 def node_altitudes_m(h0_m: float, dh_m: float, n: int) -> np.ndarray:
