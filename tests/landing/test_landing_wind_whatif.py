@@ -2,14 +2,15 @@
 
 Reference: an invariant of the design (GUIDANCE.md 3.4; ``powered_descent.divert_max_m``).
 Safe-target selection predicts the no-divert landing point as the ground point below the
-vehicle at powered-descent start plus the distance powered descent itself carries it, then
-moves the target off the backshell's clearance circle, never farther than the divert's
-reach. So the rover comes to rest within that carry plus the reach of the point where
-powered descent began, wherever the wind left the parachute. The carry is the still-air
-nominal flight's (``sequence.build.still_air``): taken from a flight in the same wind, it
-also held the wind's drift under the parachute, the "prediction" was the target whatever
-the wind, and MSL in a 7 m/s headwind flew 2.2 km back to the target and ran out of
-propellant 24 m above the ground (docs/powered_descent.md, "The safe target's offset in wind").
+vehicle at powered-descent start plus the nominal flight's offset to the target (the divert
+designed into the nominal), then moves the target off the backshell's clearance circle,
+never farther than the divert's reach. So the rover comes to rest within that offset plus
+the reach of the point where powered descent began, wherever the wind left the parachute.
+The offset is the still-air nominal flight's (``sequence.build.still_air``): taken from a
+flight in the same wind, it also held the wind's drift under the parachute, the
+"prediction" was the target whatever the wind, and MSL in a 7 m/s headwind flew 2.2 km
+back to the target and ran out of propellant 24 m above the ground (docs/powered_descent.md,
+"The safe target's offset in wind").
 
 The winds are the Monte Carlo's 1-sigma per component (7 m/s, edl_dispersions.toml):
 a headwind and a tailwind on MSL's eastbound approach, and a crosswind.

@@ -353,8 +353,8 @@ def still_air(mission: Mission) -> Mission:
 
     The predicted no-divert landing point is the ground point below the
     vehicle at powered-descent start plus the nominal flight's offset to the
-    target (sequence/preflight.py ``safe_target``): the distance powered
-    descent itself carries the vehicle, a property of its guidance law. Taken
+    target (sequence/preflight.py ``safe_target``): the divert designed into
+    the nominal, a property of the design. Taken
     from a flight in the mission's own wind, the offset also held that wind's
     drift under the parachute (a 7 m/s headwind on MSL: 2.2 km instead of
     0.8 km), so the "prediction" was the target whatever the wind, and powered
