@@ -108,6 +108,10 @@ class WindProfile:
         """No wind at any altitude."""
         return WindProfile(altitude_m=[0.0], east_m_s=[0.0], north_m_s=[0.0])
 
+    def is_calm(self) -> bool:
+        """No wind at any node (so none at any altitude)."""
+        return not (np.any(self.east_m_s != 0.0) or np.any(self.north_m_s != 0.0))
+
     def kernel_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(altitude_m, east_m_s, north_m_s)``, read-only float64, for :func:`wind_at`."""
         return self.altitude_m, self.east_m_s, self.north_m_s

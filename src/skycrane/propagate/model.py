@@ -94,7 +94,7 @@ def build_model(
     entry_ref, entry_gains = (None, None) if entry_guidance is None else entry_guidance
     h, ln_rho, ln_p, temp = atmosphere.kernel_arrays()
     wind_h, wind_e, wind_n = wind.kernel_arrays()
-    wind_on = bool(np.any(wind_e != 0.0) or np.any(wind_n != 0.0))
+    wind_on = not wind.is_calm()
     return freeze_model(
         (
             _f64(planet.kernel_constants(), 1),

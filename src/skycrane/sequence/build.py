@@ -362,8 +362,7 @@ def still_air(mission: Mission) -> Mission:
     "The safe target's offset in wind"). Still air leaves the preset flights,
     which are calm, unchanged.
     """
-    wind = mission.wind
-    if not (np.any(wind.east_m_s != 0.0) or np.any(wind.north_m_s != 0.0)):
+    if mission.wind.is_calm():
         return mission
     return dataclasses.replace(mission, wind=WindProfile.calm())
 
