@@ -62,7 +62,12 @@ def _extent_99_km(out_dir, azimuth_rad: float) -> tuple[float, float]:
 @pytest.mark.slow
 def test_range_trigger_shrinks_the_downrange_axis(tmp_path) -> None:
     """Same dispersions (seed 3, 300 cases): the range trigger's downrange 99 % extent is
-    under 0.7 of the velocity trigger's, and both fly every case to the ground.
+    under 0.7 of the velocity trigger's, and both fly under 1 % of cases to a failure
+    (issue 14's bar for the presets). Not none: the velocity variant's nominal leaves the
+    parachute 1.25 km short of the target (the preset 0.57 km), a designed divert that
+    powered descent flies east and north whatever the wind, and in a headwind of ~8 m/s
+    beside a divert to the hazard map's edge one case of 300 runs dry in the sky crane
+    (docs/powered_descent.md, "The safe target's offset in wind").
 
     Invariant of the published claim (Dutta & Way 2017), whose own ratio depends on
     dispersions the public papers do not tabulate; 3,000 cases of each (seeds 3 and 4,
@@ -81,7 +86,7 @@ def test_range_trigger_shrinks_the_downrange_axis(tmp_path) -> None:
     extent = {}
     for label, mission in (("range", m2020), ("velocity", velocity)):
         run = run_monte_carlo(mission, N, SEED, tmp_path / label)
-        assert run.summary["failed"] == 0, (label, run.summary["failures"])
+        assert run.summary["failed"] < 0.01 * N, (label, run.summary["failures"])
         extent[label] = _extent_99_km(tmp_path / label, azimuth)
     assert extent["range"][0] < 0.7 * extent["velocity"][0], extent
 

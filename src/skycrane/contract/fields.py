@@ -321,17 +321,17 @@ PARAMS = (
         Preflight("powered_descent.divert_max_m when set"),
     ),
     Field(
-        "P_STS_ALONG_M",
+        "P_STS_EAST_M",
         "m",
         "nominal no-divert landing point from the ground point below "
-        "the vehicle at powered-descent start, along track",
-        Preflight("the nominal flight to powered-descent start"),
+        "the vehicle at powered-descent start, east",
+        Preflight("the still-air nominal flight to powered-descent start"),
     ),
     Field(
-        "P_STS_CROSS_M",
+        "P_STS_NORTH_M",
         "m",
-        "... and to the left of the track",
-        Preflight("the nominal flight to powered-descent start"),
+        "... and north",
+        Preflight("the still-air nominal flight to powered-descent start"),
     ),
     Field(
         "P_PD0",

@@ -17,3 +17,8 @@ TERRAIN_GEOM = (
     Field("TG_EAST_PF", "-", "unit east at the target, planet-fixed", axes="XYZ"),
     Field("TG_NORTH_PF", "-", "unit north at the target, planet-fixed", axes="XYZ"),
 )
+
+TERRAIN_EDGE_TAPER_M = 1000.0
+"""Distance beyond the grid's edge over which the relief falls linearly from the edge's
+value to zero [m] (R): no terrain model, the least surprising continuous ground where
+the grid has none (:mod:`skycrane.propagate.ground`; ``LocalTerrain.relief_at`` is its twin)."""

@@ -69,8 +69,8 @@ from skycrane.contract.layout import (
     P_RANGE_RADIUS_M,
     P_RETARGET,
     P_SITE_SCALE_HEIGHT_M,
-    P_STS_ALONG_M,
-    P_STS_CROSS_M,
+    P_STS_EAST_M,
+    P_STS_NORTH_M,
     P_SUFR_LEAD_S,
     P_TGT_X,
     P_TGT_Y,
@@ -237,22 +237,6 @@ def entry_cycle(t, sensed, p, mem, model_ref, gains, seq):
     return -1
 
 
-@numba.njit(**STEP_PATH)
-def track_frame(x, yy, z, vx, vy, vz, radius):
-    """Ground point below (x, yy, z) on the sphere ``radius``, along-track and left unit vectors."""
-    rn = math.sqrt(x * x + yy * yy + z * z)
-    ux, uy, uz = x / rn, yy / rn, z / rn
-    vu = vx * ux + vy * uy + vz * uz
-    hx, hy, hz = vx - vu * ux, vy - vu * uy, vz - vu * uz
-    hn = math.sqrt(hx * hx + hy * hy + hz * hz)
-    if hn < 1e-6:  # hovering: take north as the track
-        hx, hy, hz = -uz * ux, -uz * uy, 1.0 - uz * uz
-        hn = math.sqrt(hx * hx + hy * hy + hz * hz)
-    hx, hy, hz = hx / hn, hy / hn, hz / hn
-    cx, cy, cz = uy * hz - uz * hy, uz * hx - ux * hz, ux * hy - uy * hx
-    return radius * ux, radius * uy, radius * uz, hx, hy, hz, cx, cy, cz
-
-
 @numba.njit(**SCALAR_INLINE)
 def _fall_rates(z_m, w_m_s, u_m_s, g_m_s2, k0_per_m, h0_m, scale_height_m):
     """(dz/dt, dw/dt, du/dt) of the falling backshell: height z, descent speed w (positive
@@ -382,9 +366,14 @@ def predicted_landing_pf_m(sensed, p, radius):
     """The no-divert landing point and the backshell's, planet-fixed, on the sphere ``radius``.
 
     From the navigated state: the no-divert point is the ground point below
-    plus the nominal flight's offset to the target in the track frame
-    (P_STS_ALONG_M, P_STS_CROSS_M; the nominal flight predicts the target
-    itself). The backshell, left on its parachute, falls for t_fall
+    plus the still-air nominal flight's offset to the target, east and north
+    (P_STS_EAST_M, P_STS_NORTH_M; that flight predicts the target itself). The
+    offset is the divert designed into the nominal (the parachute leaves the
+    vehicle short of the target), a fixed direction: at the hand-over the
+    vehicle falls nearly vertically (1.9 m/s horizontal on MSL's nominal), so
+    a frame along its ground track turns with a wind of a few m/s, and the
+    offset with it (docs/powered_descent.md, "The safe target's offset in
+    wind"). The backshell, left on its parachute, falls for t_fall
     (:func:`backshell_fall`, its drag from :func:`backshell_drag_constant_per_m`)
     drifting with the wind w while its own airspeed u, the vehicle's lag behind
     the air at the separation, dies away over a distance x_air: the ground
@@ -398,10 +387,11 @@ def predicted_landing_pf_m(sensed, p, radius):
     vx = sensed[SN_NAV_VEL_PF_M_S_X]
     vy = sensed[SN_NAV_VEL_PF_M_S_Y]
     vz = sensed[SN_NAV_VEL_PF_M_S_Z]
-    gx, gy, gz, hx, hy, hz, cx, cy, cz = track_frame(x, yy, z, vx, vy, vz, radius)
-    along, cross = p[P_STS_ALONG_M], p[P_STS_CROSS_M]
     rn = math.sqrt(x * x + yy * yy + z * z)
     ux, uy, uz = x / rn, yy / rn, z / rn
+    gx, gy, gz = radius * ux, radius * uy, radius * uz
+    _ux, _uy, _uz, ex, ey, ez, nx, ny, nz = local_frame(gx, gy, gz)
+    east, north = p[P_STS_EAST_M], p[P_STS_NORTH_M]
     v_up = vx * ux + vy * uy + vz * uz
     ax, ay, az = horizontal_airspeed_pf_m_s(sensed)
     u_air = math.sqrt(ax * ax + ay * ay + az * az)
@@ -420,9 +410,9 @@ def predicted_landing_pf_m(sensed, p, radius):
         x_air = u_air * t_fall
     lag = x_air / u_air if u_air > 1e-9 else 0.0
     return (
-        gx + along * hx + cross * cx,
-        gy + along * hy + cross * cy,
-        gz + along * hz + cross * cz,
+        gx + east * ex + north * nx,
+        gy + east * ey + north * ny,
+        gz + east * ez + north * nz,
         gx + t_fall * wx + lag * ax,
         gy + t_fall * wy + lag * ay,
         gz + t_fall * wz + lag * az,

@@ -403,11 +403,11 @@ def build_batch(
         pre.start_t_s,
     )
     if pre.safe_target_offset_m is not None:
-        along, cross = pre.safe_target_offset_m
+        east, north = pre.safe_target_offset_m
         batch.params[:, L.P_RETARGET] = 1.0
         batch.params[:, L.P_DIVERT_MAX_M] = mission.spec.powered_descent.divert_max_m
-        batch.params[:, L.P_STS_ALONG_M] = along
-        batch.params[:, L.P_STS_CROSS_M] = cross
+        batch.params[:, L.P_STS_EAST_M] = east
+        batch.params[:, L.P_STS_NORTH_M] = north
     return batch
 
 

@@ -43,7 +43,7 @@ import numpy as np
 from skycrane.constants import G0_M_S2
 from skycrane.contract import layout as L
 from skycrane.errors import InputError
-from skycrane.guidance.cycles import track_frame
+from skycrane.guidance.cycles import local_frame
 from skycrane.guidance.entry_layout import G_GAIN_K, G_K_HA, G_LD, G_V_HA, default_gains
 from skycrane.guidance.entry_reference import (
     EntryPoint,
@@ -79,10 +79,10 @@ class Preflight:
     start_state : float64[N_STATE]
         Planet-fixed state (layout.S_*) at ``sequence.start_t_s``, before the
         pre-entry jettisons are added to its mass.
-    safe_target_offset_m : (along, left) or None
+    safe_target_offset_m : (east, north) or None
         The landing target's offset from the ground point below the navigated
-        vehicle at powered-descent start, in the track frame, on the nominal
-        flight; None when powered descent does not retarget.
+        vehicle at powered-descent start, on the still-air nominal flight;
+        None when powered descent does not retarget.
     record_trajectory : bool
         Whether that nominal flight sampled a trajectory, as the batches it
         serves must (see :func:`safe_target`).
@@ -368,7 +368,7 @@ def coast_back(mission: Mission, y_entry: np.ndarray, coast_params: np.ndarray) 
 
 
 def safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
-    """The target's (along-track, left) offset from the ground point below the vehicle at
+    """The target's (east, north) offset from the ground point below the vehicle at
     powered-descent start, on the nominal flight ``nominal`` (one case, no retargeting).
 
     Safe-target selection predicts the no-divert landing point with it
@@ -413,9 +413,10 @@ def _solve_safe_target(mission: Mission, nominal: Batch) -> tuple[float, float]:
     nav = nominal.params[0, first : first + 3]
     tgt = nominal.params[0, L.P_TGT_X : L.P_TGT_Z + 1]
     r = y[0:3] + nav
-    g = track_frame(r[0], r[1], r[2], y[3], y[4], y[5], float(np.linalg.norm(tgt)))
-    d = tgt - np.asarray(g[0:3])
-    return float(d @ np.asarray(g[3:6])), float(d @ np.asarray(g[6:9]))
+    g = r * (float(np.linalg.norm(tgt)) / float(np.linalg.norm(r)))  # the ground point below
+    frame = np.asarray(local_frame(g[0], g[1], g[2]))
+    d = tgt - g
+    return float(d @ frame[3:6]), float(d @ frame[6:9])
 
 
 def blame(mission: Mission, field: str, value: object) -> tuple[str, object, str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from skycrane.contract import layout as L
+from skycrane.contract.fields_terrain import TERRAIN_EDGE_TAPER_M
 from skycrane.planets import pf_from_lla
 from skycrane.planets.constants import Planet
 from skycrane.planets.geodesy import enu_matrix, lla_from_pf
@@ -96,7 +97,8 @@ class LocalTerrain:
         return np.ascontiguousarray(self.relief_m, dtype=np.float64), geom
 
     def relief_at(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray:
-        """Bilinear relief [m] at local points; 0 outside (twin of propagate.ground.relief_at)."""
+        """Bilinear relief [m] at local points, tapered to zero outside the grid over
+        ``TERRAIN_EDGE_TAPER_M`` (twin of propagate.ground.relief_at)."""
         east_m, north_m = np.broadcast_arrays(np.asarray(east_m, float), np.asarray(north_m, float))
         out = np.zeros(east_m.shape)
         n_rows, n_cols = self.relief_m.shape
@@ -104,15 +106,20 @@ class LocalTerrain:
             return out
         u = (east_m - self.east0_m) / self.spacing_m
         v = (north_m - self.north0_m) / self.spacing_m
-        inside = (u >= 0) & (v >= 0) & (u <= n_cols - 1) & (v <= n_rows - 1)
-        j = np.minimum(np.floor(u[inside]).astype(int), n_cols - 2)
-        i = np.minimum(np.floor(v[inside]).astype(int), n_rows - 2)
-        fu = u[inside] - j
-        fv = v[inside] - i
+        u_in = np.clip(u, 0.0, n_cols - 1.0)
+        v_in = np.clip(v, 0.0, n_rows - 1.0)
+        outside_m = np.maximum(np.abs(u - u_in), np.abs(v - v_in)) * self.spacing_m
+        near = outside_m < TERRAIN_EDGE_TAPER_M
+        u, v = u_in[near], v_in[near]
+        j = np.minimum(np.floor(u).astype(int), n_cols - 2)
+        i = np.minimum(np.floor(v).astype(int), n_rows - 2)
+        fu = u - j
+        fv = v - i
         z = self.relief_m
-        out[inside] = (1 - fv) * ((1 - fu) * z[i, j] + fu * z[i, j + 1]) + fv * (
+        bilinear = (1 - fv) * ((1 - fu) * z[i, j] + fu * z[i, j + 1]) + fv * (
             (1 - fu) * z[i + 1, j] + fu * z[i + 1, j + 1]
         )
+        out[near] = bilinear * (1.0 - outside_m[near] / TERRAIN_EDGE_TAPER_M)
         return out
 
     def local_from_pf(self, r_pf_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
