@@ -37,6 +37,8 @@ class DetectParams:
     relief_highpass_px: float = 4.0
     relief_window_px: float = 3.0
     relief_bins: int = 20
+    no_data_margin_px: int = 4
+    min_valid_fraction: float = 0.25
     register_crop_px: int = 1024
     upsample_factor: int = 20
     secondary_max_area_m2: float = 8.0
