@@ -400,6 +400,7 @@ def _regions(
     params: DetectParams,
     broad: np.ndarray | None = None,
     moved: np.ndarray | None = None,
+    dim: np.ndarray | None = None,
 ) -> list:
     """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
 
@@ -445,8 +446,11 @@ def _regions(
         keep &= finely_seeded | (sizes >= broad_px)
         if moved is not None:
             in_moved = np.bincount(labels.ravel(), weights=moved.ravel(), minlength=sizes.size)
-            small = finely_seeded & (sizes < broad_px)
-            keep &= small | (in_moved <= params.max_moved_shadow_fraction * sizes)
+            on_moved = in_moved > params.max_moved_shadow_fraction * sizes
+            keep &= ~on_moved | (finely_seeded & (sizes < broad_px))
+            if dim is not None:  # mostly at shadow level after: a new shadow, any size
+                in_dim = np.bincount(labels.ravel(), weights=dim.ravel(), minlength=sizes.size)
+                keep &= ~(on_moved & (in_dim > params.max_dim_fraction * sizes))
     labels *= keep[labels]
     return measure.regionprops(labels, intensity_image=unmasked)
 
@@ -660,7 +664,8 @@ def detect(
         score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     thresholds = (low, params.min_darkening)
-    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved)
+    dim = a < np.float32(params.shadow_fraction * _median(a))
+    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved, dim)
     # fractional brightening after/predicted - 1 is minus the darkening
     brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
     if not darker and not brighter:
