@@ -2,6 +2,9 @@
 
 Pipeline (:func:`detect`):
 
+0. find the pixels that hold no data (:mod:`skycrane.imaging.nodata`: fill outside a
+   map-projected footprint, non-finite pixels, the rows an after image 1-2 % smaller
+   lacks): nothing is detected there nor within ``no_data_margin_px``;
 1. co-register the after image onto the before image with sub-pixel phase
    correlation (:func:`skimage.registration.phase_cross_correlation`,
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
@@ -178,18 +181,32 @@ def load_pair(path_before: str | Path, path_after: str | Path) -> tuple[np.ndarr
 
 
 def register(
-    before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
+    before: np.ndarray,
+    after: np.ndarray,
+    params: DetectParams = DetectParams(),
+    no_data: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> tuple[np.ndarray, tuple[float, float]]:
-    """Shift ``after`` onto ``before``; returns the registered image and the shift applied."""
+    """Shift ``after`` onto ``before``; returns the registered image and the shift applied.
+
+    The shift is measured on the central ``register_crop_px`` square, where each image's
+    ``no_data`` (:mod:`skycrane.imaging.nodata`) is first in-painted
+    (:func:`~skycrane.imaging.nodata.fill_smoothly`), so that a footprint's edge does not
+    steer it."""
     rows, cols = before.shape
     n = params.register_crop_px
     r0, c0 = max((rows - n) // 2, 0), max((cols - n) // 2, 0)
     crop = (slice(r0, r0 + n), slice(c0, c0 + n))
-    if float(before[crop].std()) == 0.0 or float(after[crop].std()) == 0.0:
+    crops = []
+    for image, mask in zip((before, after), no_data, strict=True):
+        if mask is not None and mask[crop].any():
+            if mask[crop].all():
+                return after, (0.0, 0.0)
+            crops.append(fill_smoothly(image[crop], mask[crop]))
+        else:
+            crops.append(image[crop])
+    if float(crops[0].std()) == 0.0 or float(crops[1].std()) == 0.0:
         return after, (0.0, 0.0)
-    shift, _, _ = phase_cross_correlation(
-        before[crop], after[crop], upsample_factor=params.upsample_factor
-    )
+    shift, _, _ = phase_cross_correlation(*crops, upsample_factor=params.upsample_factor)
     shift = (float(shift[0]), float(shift[1]))
     if shift == (0.0, 0.0):
         return after, shift
@@ -565,11 +582,7 @@ def _registered(
         no_data[1] = missing if no_data[1] is None else no_data[1] | missing
     for mask in no_data:
         _check_overlap(mask, params)
-    if no_data[0] is not None:
-        before = fill_smoothly(before, no_data[0])
-    if no_data[1] is not None:
-        after = fill_smoothly(after, no_data[1])
-    after, shift = register(before, after, params)
+    after, shift = register(before, after, params, (no_data[0], no_data[1]))
     moved = shifted_no_data(no_data[1], before.shape, shift)
     either = [m for m in (no_data[0], moved) if m is not None]
     if not either:

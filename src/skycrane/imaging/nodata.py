@@ -62,13 +62,15 @@ def fill_smoothly(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``image`` (float32) with the pixels of ``mask`` replaced by a smooth continuation of
     the valid ones: normalised convolution (Knutsson & Westin 1993, CVPR, 515) with
     gaussians of 4, 16 and 64 px, each pixel taking the narrowest with support, the
-    valid pixels' median beyond."""
+    valid pixels' median beyond.  They run on 2 x 2, 8 x 8 and 32 x 32 block sums (a
+    gaussian of 2 blocks), interpolated back linearly: a continuation need not be
+    sharper than its width, and a 64 px gaussian of a 4000^2 frame takes seconds."""
     out = np.where(mask, np.float32(0.0), image).astype(np.float32)
     weight = (~mask).astype(np.float32)
+    weighted = out * weight
     todo = mask.copy()
-    for sigma in (4.0, 16.0, 64.0):
-        num = ndimage.gaussian_filter(out * weight, sigma)
-        den = ndimage.gaussian_filter(weight, sigma)
+    for block in (2, 8, 32):
+        num, den = (_block_gaussian(values, block, 2.0) for values in (weighted, weight))
         ok = todo & (den > 1e-3)
         out[ok] = num[ok] / den[ok]
         todo &= ~ok
@@ -76,6 +78,19 @@ def fill_smoothly(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
             return out
     out[todo] = np.float32(np.median(image[~mask]))
     return out
+
+
+def _block_gaussian(values: np.ndarray, block: int, sigma_blocks: float) -> np.ndarray:
+    """``values`` summed over ``block`` x ``block`` blocks (the frame padded with zeros),
+    smoothed by a gaussian of ``sigma_blocks`` blocks, interpolated back to every pixel."""
+    from skycrane.imaging.predict import _upsample_linear
+
+    rows, cols = values.shape
+    padded = np.pad(values, [(0, -rows % block), (0, -cols % block)])
+    n_r, n_c = padded.shape[0] // block, padded.shape[1] // block
+    sums = padded.reshape(n_r, block, n_c, block).sum(axis=(1, 3), dtype=np.float32)
+    smooth = ndimage.gaussian_filter(sums, sigma_blocks)
+    return _upsample_linear(smooth, padded.shape)[:rows, :cols]
 
 
 def check_shapes(after_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
