@@ -123,3 +123,34 @@ def test_images_of_different_sizes():
         detect(pair.before, np.zeros((512, 540)), 1.0)
     larger = np.pad(pair.after, ((0, 2), (0, 1)), mode="edge")
     assert detect(pair.before, larger, 1.0) == detect(pair.before, pair.after, 1.0)
+
+
+def test_float_and_16_bit_tiffs_with_their_fill(tmp_path):
+    """Known truth and invariant: a float32 GeoTIFF-like pair (NaN fill in the before
+    image, ISIS's null, the most negative float32, in the after image) and a 16-bit one
+    (fill 65535), the after image 1 row longer and shifted by (1.7, -2.2) px, read by
+    load_pair: every pasted mark clear of the fill found, no other detection."""
+    from skimage import io
+
+    from skycrane.imaging import load_pair
+
+    pair = pasted_pair("gravel", 1, shift_px=(1.7, -2.2), margin_px=8, extra_rows=1)
+    before, fill_b = with_no_data(pair.before, "tl", 150.0, np.nan)
+    after, fill_a = with_no_data(pair.after, "br", 150.0, float(np.finfo(np.float32).min))
+    ignore = ndimage.binary_dilation(fill_b | fill_a[:-1], iterations=10)
+
+    def sixteen(image, fill):
+        scaled = np.round(np.clip(image / 1.6, 0.0, 1.0) * 65000.0)
+        return np.where(fill, 65535, scaled).astype(np.uint16)
+
+    for name, images in (
+        ("float", (before.astype(np.float32), after.astype(np.float32))),
+        ("16bit", (sixteen(pair.before, fill_b), sixteen(pair.after, fill_a))),
+    ):
+        paths = [tmp_path / f"{name}_{i}.tif" for i in range(2)]
+        for path, image in zip(paths, images, strict=True):
+            io.imsave(path, image, check_contrast=False)
+        loaded = load_pair(*paths)
+        n_marks, n_found, n_false = score_pasted(detect(*loaded, 1.0), pair, 1.0, ignore)
+        assert n_marks >= 8, name
+        assert (n_found, n_false) == (n_marks, 0), name
