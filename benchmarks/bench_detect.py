@@ -7,7 +7,10 @@ mis-registration and a 10 % illumination change, then times
 :func:`skycrane.imaging.detect` (registration, prediction, thresholding,
 regions, classification), the best and the worst of a few repeats.
 
-    python benchmarks/bench_detect.py [--size 4000] [--repeats 3] [--seed 0]
+    python benchmarks/bench_detect.py [--size 4000] [--repeats 3] [--seed 0] [--fill-px 1200]
+
+``--fill-px`` blanks a wedge of each image (a map-projected footprint's fill; marks
+under it are then missed and counted so).
 
 With ``--sites N`` it instead scores N random sites of ``--size`` pixels (seeds
 0..N-1) under the same sun and under the moved sun
@@ -30,6 +33,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sites", type=int, default=0, help="score this many sites instead")
+    parser.add_argument(
+        "--fill-px",
+        type=float,
+        default=0.0,
+        help="no-data fill of 0 in a wedge of these legs, before upper-left, after lower-right "
+        "(1.25x)",
+    )
     args = parser.parse_args()
     import numpy as np
 
@@ -50,10 +60,20 @@ def main() -> None:
     t0 = time.perf_counter()
     pair = render_pair(rng, marks, (args.size, args.size), resolution_m, before, after)
     render_s = time.perf_counter() - t0
+    images = (pair.before, pair.after)
+    if args.fill_px > 0.0:
+        from skycrane.imaging.pasted import with_no_data
+
+        images = tuple(
+            with_no_data(image, corner, leg, 0.0)[0].astype(np.float32)
+            for image, corner, leg in zip(
+                images, ("tl", "br"), (args.fill_px, 1.25 * args.fill_px), strict=True
+            )
+        )
     times = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        found = detect(pair.before, pair.after, resolution_m)
+        found = detect(*images, resolution_m)
         times.append(time.perf_counter() - t0)
     print(
         f"{args.size} x {args.size} pair ({len(marks)} marks, rendered in {render_s:.1f} s, "

@@ -95,6 +95,44 @@ def test_detect_bad_input_exits_2(tmp_path) -> None:
         assert "Traceback" not in result.output
 
 
+def test_detect_browse_products_with_fill_and_another_size(tmp_path) -> None:
+    """Bad input and known truth: 8-bit PNG pairs from scikit-image's moon with pasted marks
+    (skycrane.imaging.pasted) and a fill of 0 outside each footprint, the after image 2
+    rows longer: no detection on the fill, the pasted marks found (as the library finds
+    them); footprints overlapping on under a quarter of the frame give one error line
+    naming the valid overlap and exit status 2."""
+    from skimage import io
+
+    from skycrane.imaging.pasted import as_browse, pasted_pair, with_no_data
+
+    pair = pasted_pair("moon", 0, shift_px=(2.3, 1.6), margin_px=8, extra_rows=2)
+    paths = {}
+    for (name, image), (corner, leg) in zip(
+        (("before", pair.before), ("after", pair.after)),
+        (("tl", 120.0), ("br", 180.0)),
+        strict=True,
+    ):
+        filled, _ = with_no_data(as_browse(image, quality=None), corner, leg)
+        paths[name] = tmp_path / f"{name}.png"
+        io.imsave(paths[name], filled.astype(np.uint8), check_contrast=False)
+    args = ["detect", str(paths["before"]), str(paths["after"]), "--resolution-m", "1", "--json"]
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    found = [Detection(**d) for d in json.loads(result.stdout)["detections"]]
+    rows, cols = pair.before.shape
+    for d in found:  # every detection on a pasted mark, none on the fill
+        row, col = (rows - 1) / 2 - d.y_m, d.x_m + (cols - 1) / 2
+        assert min(np.hypot(row - r, col - c) for r, c, _ in pair.blobs) <= 2.0
+    assert len(found) >= 8
+    for name, corner in (("before", "tl"), ("after", "br")):
+        filled, _ = with_no_data(as_browse(pair.before, quality=None), corner, 700.0)
+        io.imsave(paths[name], filled.astype(np.uint8), check_contrast=False)
+    bad = RUNNER.invoke(app, args)
+    assert bad.exit_code == 2, bad.output
+    assert bad.stderr.startswith("error: valid overlap")
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
 def test_detect_positions_relative_to_the_rover(tmp_path) -> None:
     """Invariant: with `--rover LAT,LON` every detection's east_of_rover_m/north_of_rover_m
     is its tangent-plane position less the rover's, the rover put at (30, -12) m by the

@@ -145,7 +145,7 @@ def test_bad_input_raises_input_error(tmp_path):
     """Invariant: user-facing errors name the field, value and expectation."""
     a = np.zeros((64, 64))
     with pytest.raises(InputError, match=r"after\.shape"):
-        detect(a, np.zeros((64, 65)), RES)
+        detect(a, np.zeros((64, 70)), RES)  # 1-2 px more is put on the grid
     with pytest.raises(InputError, match="resolution_m"):
         detect(a, a, 0.0)
     with pytest.raises(InputError, match="finite"):

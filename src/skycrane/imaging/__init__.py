@@ -18,6 +18,10 @@ georef
     Image centre on the planet: metres east/north <-> latitude/longitude, sidecars.
 detect
     Registration, illumination normalisation and detection of darkened regions.
+nodata
+    Fill outside a map-projected footprint, images of slightly different sizes.
+pasted
+    Pairs the renderer did not make: scikit-image pictures with pasted marks.
 params
     :class:`DetectParams`, the thresholds of detection and classification.
 classify

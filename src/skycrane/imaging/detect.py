@@ -2,6 +2,9 @@
 
 Pipeline (:func:`detect`):
 
+0. find the pixels that hold no data (:mod:`skycrane.imaging.nodata`: fill outside a
+   map-projected footprint, non-finite pixels, the rows an after image 1-2 % smaller
+   lacks): nothing is detected there nor within ``no_data_margin_px``;
 1. co-register the after image onto the before image with sub-pixel phase
    correlation (:func:`skimage.registration.phase_cross_correlation`,
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
@@ -39,6 +42,13 @@ from skycrane.errors import InputError
 from skycrane.imaging.classify import classify, classify_brightened
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
+from skycrane.imaging.nodata import (
+    check_shapes,
+    fill_smoothly,
+    no_data_mask,
+    on_grid,
+    shifted_no_data,
+)
 from skycrane.imaging.params import DetectParams
 from skycrane.imaging.predict import (
     _dilate_cross,
@@ -110,10 +120,7 @@ def _as_grey(image: np.ndarray, field: str) -> np.ndarray:
         raise InputError(field, arr.shape, "a 2-D grey-scale image at least 16 x 16 pixels")
     if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
         raise InputError(field, arr.dtype, "a real-valued image")
-    arr = arr.astype(np.float32, copy=False)
-    if not np.all(np.isfinite(arr)):
-        raise InputError(field, "non-finite pixels", "finite pixel values")
-    return arr
+    return arr.astype(np.float32, copy=False)
 
 
 def load_image(path: str | Path, field: str = "image") -> np.ndarray:
@@ -164,27 +171,42 @@ def _check_pixels(path: Path, field: str) -> None:
 
 
 def load_pair(path_before: str | Path, path_after: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Load a before/after pair and check they have the same size."""
+    """Load a before/after pair and check they have the same size, or one within
+    :data:`~skycrane.imaging.nodata.MAX_SIZE_DIFFERENCE` (:func:`detect` puts the after
+    image on the before grid)."""
     before = load_image(path_before, "before")
     after = load_image(path_after, "after")
-    if before.shape != after.shape:
-        raise InputError("after.shape", after.shape, f"the before image's shape {before.shape}")
+    check_shapes(after.shape, before.shape)
     return before, after
 
 
 def register(
-    before: np.ndarray, after: np.ndarray, params: DetectParams = DetectParams()
+    before: np.ndarray,
+    after: np.ndarray,
+    params: DetectParams = DetectParams(),
+    no_data: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> tuple[np.ndarray, tuple[float, float]]:
-    """Shift ``after`` onto ``before``; returns the registered image and the shift applied."""
+    """Shift ``after`` onto ``before``; returns the registered image and the shift applied.
+
+    The shift is measured on the central ``register_crop_px`` square, where each image's
+    ``no_data`` (:mod:`skycrane.imaging.nodata`) is first in-painted
+    (:func:`~skycrane.imaging.nodata.fill_smoothly`), so that a footprint's edge does not
+    steer it."""
     rows, cols = before.shape
     n = params.register_crop_px
     r0, c0 = max((rows - n) // 2, 0), max((cols - n) // 2, 0)
     crop = (slice(r0, r0 + n), slice(c0, c0 + n))
-    if float(before[crop].std()) == 0.0 or float(after[crop].std()) == 0.0:
+    crops = []
+    for image, mask in zip((before, after), no_data, strict=True):
+        if mask is not None and mask[crop].any():
+            if mask[crop].all():
+                return after, (0.0, 0.0)
+            crops.append(fill_smoothly(image[crop], mask[crop]))
+        else:
+            crops.append(image[crop])
+    if float(crops[0].std()) == 0.0 or float(crops[1].std()) == 0.0:
         return after, (0.0, 0.0)
-    shift, _, _ = phase_cross_correlation(
-        before[crop], after[crop], upsample_factor=params.upsample_factor
-    )
+    shift, _, _ = phase_cross_correlation(*crops, upsample_factor=params.upsample_factor)
     shift = (float(shift[0]), float(shift[1]))
     if shift == (0.0, 0.0):
         return after, shift
@@ -395,6 +417,7 @@ def _regions(
     params: DetectParams,
     broad: np.ndarray | None = None,
     moved: np.ndarray | None = None,
+    dim: np.ndarray | None = None,
 ) -> list:
     """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
 
@@ -440,8 +463,11 @@ def _regions(
         keep &= finely_seeded | (sizes >= broad_px)
         if moved is not None:
             in_moved = np.bincount(labels.ravel(), weights=moved.ravel(), minlength=sizes.size)
-            small = finely_seeded & (sizes < broad_px)
-            keep &= small | (in_moved <= params.max_moved_shadow_fraction * sizes)
+            on_moved = in_moved > params.max_moved_shadow_fraction * sizes
+            keep &= ~on_moved | (finely_seeded & (sizes < broad_px))
+            if dim is not None:  # mostly at shadow level after: a new shadow, any size
+                in_dim = np.bincount(labels.ravel(), weights=dim.ravel(), minlength=sizes.size)
+                keep &= ~(on_moved & (in_dim > params.max_dim_fraction * sizes))
     labels *= keep[labels]
     return measure.regionprops(labels, intensity_image=unmasked)
 
@@ -537,6 +563,52 @@ def _join_pieces(pieces: np.ndarray, values: np.ndarray, peaks: dict[int, float]
     return lut[pieces]
 
 
+def _registered(
+    before: np.ndarray, after: np.ndarray, missing: np.ndarray | None, params: DetectParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The pair with the after image registered onto the before grid (:func:`register`),
+    and where either holds no data (:mod:`skycrane.imaging.nodata`: fill outside a
+    footprint, non-finite pixels, the rows an after image of another size lacks, the
+    strip the shift brings in), None when both hold data everywhere.  No-data pixels
+    are replaced in both images by a smooth continuation of the ground round them.
+
+    Raises
+    ------
+    InputError
+        When the valid overlap is under ``min_valid_fraction`` of the frame.
+    """
+    no_data = [no_data_mask(before), no_data_mask(after)]
+    if missing is not None:
+        no_data[1] = missing if no_data[1] is None else no_data[1] | missing
+    for mask in no_data:
+        _check_overlap(mask, params)
+    after, shift = register(before, after, params, (no_data[0], no_data[1]))
+    moved = shifted_no_data(no_data[1], before.shape, shift)
+    either = [m for m in (no_data[0], moved) if m is not None]
+    if not either:
+        return before, after, None
+    mask = either[0] if len(either) == 1 else either[0] | either[1]
+    _check_overlap(mask, params)
+    if any(m is not None for m in no_data):  # the same no-data in both: both see the same
+        before, after = fill_smoothly(before, mask), fill_smoothly(after, mask)
+    return before, after, mask
+
+
+def _check_overlap(no_data: np.ndarray | None, params: DetectParams) -> None:
+    """Raise :class:`InputError` when ``no_data`` leaves under ``min_valid_fraction`` of
+    the frame (the prediction's spectra and the noise statistics need the ground)."""
+    if no_data is None:
+        return
+    valid = int(no_data.size - np.count_nonzero(no_data))
+    if valid < params.min_valid_fraction * no_data.size:
+        raise InputError(
+            "valid overlap",
+            f"{valid} of {no_data.size} pixels",
+            f"at least {params.min_valid_fraction:.0%} of the before image's pixels finite "
+            "and outside the fill of both images",
+        )
+
+
 def _major_axis(prop) -> np.ndarray:
     """Unit major axis ``(drow, dcol)`` of a region from the covariance of its pixels."""
     coords = prop.coords.astype(np.float64)
@@ -586,23 +658,27 @@ def detect(
     ):
         raise InputError("resolution_m", resolution_m, "a positive number of metres per pixel")
     b = _as_grey(before, "before")
-    a = _as_grey(after, "after")
-    if a.shape != b.shape:
-        raise InputError("after.shape", a.shape, f"the before image's shape {b.shape}")
-    if np.array_equal(a, b):
+    a, missing = on_grid(_as_grey(after, "after"), b.shape)
+    if missing is None and np.array_equal(a, b):
         return []
-    a, _ = register(b, a, params)
+    b, a, no_data = _registered(b, a, missing, params)
     dark, unmasked, residual, shadow, spectrum, moved = darkening_map(b, a, params)
     noise = local_noise(dark, params.noise_block_px)
     contrast = relief_contrast(b, params)
     noise = np.maximum(noise, relief_noise(dark, contrast, params))
     low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
+    if no_data is not None:  # nothing is known there, nor seeded beside it
+        near = _dilate_cross(no_data, params.no_data_margin_px)
+        shadow |= near
+        dark[near] = 0.0
+        unmasked[near] = 0.0
     scores = matched_score(residual, contrast, params, spectrum)
     for score in scores:  # moved shadows are unknown, not change
         score[shadow] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     thresholds = (low, params.min_darkening)
-    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved)
+    dim = a < np.float32(params.shadow_fraction * _median(a))
+    darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved, dim)
     # fractional brightening after/predicted - 1 is minus the darkening
     brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
     if not darker and not brighter:

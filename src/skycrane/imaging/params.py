@@ -21,6 +21,7 @@ class DetectParams:
     max_mark_darkening: float = 0.3
     shadow_margin_px: int = 3
     max_moved_shadow_fraction: float = 0.5
+    max_dim_fraction: float = 0.5
     refit_clip: float = 3.0
     refit_margin_px: int = 2
     noise_block_px: int = 64
@@ -29,7 +30,7 @@ class DetectParams:
     low_fraction: float = 0.6
     min_darkening: float = 0.12
     min_brightening: float = 0.5
-    min_area_m2: float = 0.3
+    min_area_m2: float = 0.6
     peak_depth: float = 2.0
     blob_scales_px: tuple[float, ...] = (2.0, 3.0)
     broad_scale_px: float = 8.0
@@ -37,6 +38,8 @@ class DetectParams:
     relief_highpass_px: float = 4.0
     relief_window_px: float = 3.0
     relief_bins: int = 20
+    no_data_margin_px: int = 4
+    min_valid_fraction: float = 0.25
     register_crop_px: int = 1024
     upsample_factor: int = 20
     secondary_max_area_m2: float = 8.0

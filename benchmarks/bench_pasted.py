@@ -1,0 +1,109 @@
+"""Benchmark: the detector on pairs skycrane's renderer did not make (issue 18).
+
+scikit-image's bundled pictures (moon, brick, grass, gravel; seeds 0-1) with pasted marks
+(:mod:`skycrane.imaging.pasted`), each property of real orbital products in turn: no-data
+fill outside the footprints (0, the largest value, NaN), misregistration of 1-5 px, an
+after image 2 rows longer, 8-bit JPEG browse products with clipped highlights.  Prints,
+per property, the pasted marks (those 10 px or more from the fill), those found within
+2 px with the right sign, the darkened ones found, and the other detections: the table
+of docs/imaging.md, "Pairs the renderer did not make".
+
+    python benchmarks/bench_pasted.py [--seeds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+PICTURES = ("moon", "brick", "grass", "gravel")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=2)
+    args = parser.parse_args()
+    import numpy as np
+    from scipy import ndimage
+
+    from skycrane.errors import InputError
+    from skycrane.imaging import detect
+    from skycrane.imaging.pasted import (
+        PastedPair,
+        as_browse,
+        pasted_pair,
+        score_pasted,
+        with_no_data,
+    )
+
+    def plain(name, seed):
+        pair = pasted_pair(name, seed)
+        return pair.before, pair.after, pair, None
+
+    def fill(value):
+        def make(name, seed):
+            pair = pasted_pair(name, seed)
+            before, fill_b = with_no_data(pair.before, "tl", 120.0, value)
+            after, fill_a = with_no_data(pair.after, "br", 180.0, value)
+            return before, after, pair, ndimage.binary_dilation(fill_b | fill_a, iterations=10)
+
+        return make
+
+    def shifted(shift, extra_rows=0):
+        def make(name, seed):
+            pair = pasted_pair(name, seed, shift_px=shift, margin_px=8, extra_rows=extra_rows)
+            return pair.before, pair.after, pair, None
+
+        return make
+
+    def browse(quality, clip_percent):
+        def make(name, seed):
+            pair = pasted_pair(name, seed)
+            return (
+                as_browse(pair.before, quality, clip_percent),
+                as_browse(pair.after, quality, clip_percent),
+                pair,
+                None,
+            )
+
+        return make
+
+    cases = {
+        "as rendered by the generator (0.5 px)": plain,
+        "fill 0, 120/180 px wedges": fill(0.0),
+        "fill above every value": fill(10.0),
+        "fill NaN": fill(np.nan),
+        **{f"shift {s} px": shifted(s) for s in [(0.5, -0.5), (1.0, -1.0), (2.3, 1.6)]},
+        **{f"shift {s} px": shifted(s) for s in [(-3.4, 2.7), (4.6, -4.2)]},
+        "shift (2.3, 1.6) px, 2 rows more": shifted((2.3, 1.6), 2),
+        "8-bit, 1 % clipped": browse(None, 1.0),
+        "JPEG q90, 1 % clipped": browse(90, 1.0),
+        "JPEG q75, 1 % clipped": browse(75, 1.0),
+        "JPEG q85, 5 % clipped": browse(85, 5.0),
+    }
+    print("| pairs | marks | found | darkened found | false detections |")
+    print("|---|---|---|---|---|")
+    for label, make in cases.items():
+        totals = np.zeros(5, dtype=int)
+        errors = 0
+        for name in PICTURES:
+            for seed in range(args.seeds):
+                try:
+                    before, after, pair, ignore = make(name, seed)
+                    found = detect(before, after, 1.0)
+                except InputError:
+                    errors += 1
+                    continue
+                marks, hits, false = score_pasted(found, pair, 1.0, ignore)
+                dark = PastedPair(pair.before, pair.after, pair.blobs[:8])
+                darkened = [d for d in found if d.darkening > 0]
+                dark_marks, dark_hits, _ = score_pasted(darkened, dark, 1.0, ignore)
+                totals += (marks, hits, dark_marks, dark_hits, false)
+        note = f" ({errors} pairs refused)" if errors else ""
+        print(
+            f"| {label}{note} | {totals[0]} | {totals[1]} | {totals[3]} / {totals[2]} "
+            f"| {totals[4]} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
