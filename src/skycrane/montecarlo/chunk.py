@@ -67,15 +67,17 @@ _PREPARED: dict[str, tuple[Batch, DispersionSet]] = {}
 def prepare(job: Job) -> tuple[Batch, DispersionSet]:
     """The nominal one-case batch (MC tolerance, no trajectory) and the dispersions; cached."""
     key = job.token()
-    if key not in _PREPARED:
+    prepared = _PREPARED.get(key)  # read once: another thread may replace the entry
+    if prepared is None:
         batch = build_batch(job.mission, 1, record_trajectory=False)
         settings = batch.settings.copy()
         settings[L.SET_RTOL] = job.rtol
         settings[L.SET_MAX_STEP_S] = max(settings[L.SET_MAX_STEP_S], MAX_STEP_S)
         batch = dataclasses.replace(batch, settings=settings)
+        prepared = (batch, dispersion_set(job.mission))
         _PREPARED.clear()
-        _PREPARED[key] = (batch, dispersion_set(job.mission))
-    return _PREPARED[key]
+        _PREPARED[key] = prepared
+    return prepared
 
 
 def compute_columns(job: Job, cases: np.ndarray) -> dict[str, np.ndarray]:

@@ -49,7 +49,7 @@ from skycrane.analysis.summary import summarize
 from skycrane.dispersions.cases import dispersion_set
 from skycrane.errors import InputError
 from skycrane.missions.loader import Mission
-from skycrane.montecarlo.chunk import DEFAULT_RTOL, Job, compute_chunk, mission_digest
+from skycrane.montecarlo.chunk import DEFAULT_RTOL, Job, compute_chunk, mission_digest, prepare
 from skycrane.montecarlo.store import (
     MANIFEST,
     atomic_write_bytes,
@@ -376,24 +376,25 @@ def _run_threads(job: Job, todo, save) -> None:
     chunk's Python work (drawing, applying, tabulating; it holds the GIL) with
     another's compiled flight (it releases the GIL), where a ``prange`` over
     one chunk at a time leaves all but one core idle during the Python part.
-    It needs a threading layer that accepts concurrent launches, and the
-    layer is known once a parallel kernel has run: the first chunk flies
-    alone over all threads. With the ``workqueue`` layer every chunk does.
+    It needs a threading layer that accepts concurrent launches; with the
+    ``workqueue`` layer the chunks run one at a time over all threads. The
+    layer is known as soon as numba's threads are launched, which
+    ``numba.get_num_threads`` does, so every chunk goes to the pool: flying the
+    first alone (as before) left a core idle during its Python part, and the
+    odd number of chunks left one flying alone at the end (10,000 cases in 16
+    chunks on two threads: 6 % of the run, docs/monte_carlo.md).
     """
-    (a0, b0), rest = todo[0], todo[1:]
-    save(a0, b0, compute_chunk(job, a0, b0))
-    if not rest:
-        return
-    lanes = numba.get_num_threads()
+    lanes = numba.get_num_threads()  # launches numba's threads: the layer is known from here
     if lanes > 1 and numba.threading_layer() not in THREAD_SAFE_LAYERS:
         log.info("numba threading layer %r: chunks run one at a time", numba.threading_layer())
         lanes = 1
     if lanes == 1:
-        for a, b in rest:
+        for a, b in todo:
             save(a, b, compute_chunk(job, a, b))
         return
+    prepare(job)  # the nominal batch built once, here, not by two lanes at once
     with ThreadPoolExecutor(lanes, thread_name_prefix="skycrane-chunk") as pool:
-        _save_as_completed(pool, _one_thread_chunk, job, rest, save, keep_in_flight=True)
+        _save_as_completed(pool, _one_thread_chunk, job, todo, save, keep_in_flight=True)
 
 
 def _save_as_completed(pool, fly, job: Job, todo, save, keep_in_flight: bool = False) -> None:
