@@ -98,12 +98,21 @@ def matched_to_before(
     if overall == 0.0 or np.ptp(q_a) == 0.0:
         return before, after
     q_a = q_a + 1e-6 * np.ptp(q_a) * np.arange(q_a.size)  # 8-bit ties: strictly increasing
-    mapped = np.interp(after, q_a, q_b).astype(np.float32)
-    for end, far in ((0, 9), (-1, -10)):
+    gap = 1e-3 * float(np.ptp(q_a))  # knots at the image's extremes, beyond the quantiles
+    knots_a = [
+        min(float(np.nanmin(after)), q_a[0] - gap),
+        max(float(np.nanmax(after)), q_a[-1] + gap),
+    ]
+    knots_b = []
+    for knot, end, far in zip(knots_a, (0, -1), (9, -10), strict=True):
         slope = (q_b[far] - q_b[end]) / (q_a[far] - q_a[end])
         slope = min(max(slope, 0.2 * overall), 5.0 * overall)  # a tail held on one level
-        beyond = after < q_a[0] if end == 0 else after > q_a[-1]
-        mapped[beyond] = (q_b[end] + slope * (after[beyond] - q_a[end])).astype(np.float32)
+        knots_b.append(q_b[end] + slope * (knot - q_a[end]))
+    mapped = np.interp(
+        after,
+        np.concatenate([knots_a[:1], q_a, knots_a[1:]]),
+        np.concatenate([knots_b[:1], q_b, knots_b[1:]]),
+    ).astype(np.float32)
     zero = np.float32(0.0)
     if low[0]:
         darkest, median = float(q_b[0]), float(q_b[49])
