@@ -4,7 +4,9 @@ Pipeline (:func:`detect`):
 
 0. find the pixels that hold no data (:mod:`skycrane.imaging.nodata`: fill outside a
    map-projected footprint, non-finite pixels, the rows an after image 1-2 % smaller
-   lacks): nothing is detected there nor within ``no_data_margin_px``;
+   lacks): nothing is detected there nor within ``no_data_margin_px``; a pair of
+   contrast-stretched products is put back on one scale counted from zero light
+   (:mod:`skycrane.imaging.radiometry`), and a clipped ceiling read as a lower bound;
 1. co-register the after image onto the before image with sub-pixel phase
    correlation (:func:`skimage.registration.phase_cross_correlation`,
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
