@@ -3,12 +3,13 @@
 scikit-image's bundled pictures (moon, brick, grass, gravel; seeds 0-1) with pasted marks
 (:mod:`skycrane.imaging.pasted`), each property of real orbital products in turn: no-data
 fill outside the footprints (0, the largest value, NaN), misregistration of 1-5 px, an
-after image 2 rows longer, 8-bit JPEG browse products with clipped highlights.  Prints,
+after image 2 rows longer, 8-bit JPEG browse products with clipped highlights, 8-bit
+products each stretched from its own percentiles with an offset (and a gamma).  Prints,
 per property, the pasted marks (those 10 px or more from the fill), those found within
 2 px with the right sign, the darkened ones found, and the other detections: the table
 of docs/imaging.md, "Pairs the renderer did not make".
 
-    python benchmarks/bench_pasted.py [--seeds 2]
+    python benchmarks/bench_pasted.py [--seeds 2] [--first-seed 0]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ PICTURES = ("moon", "brick", "grass", "gravel")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--first-seed", type=int, default=0)
     args = parser.parse_args()
     import numpy as np
     from scipy import ndimage
@@ -28,10 +30,12 @@ def main() -> None:
     from skycrane.errors import InputError
     from skycrane.imaging import detect
     from skycrane.imaging.pasted import (
+        STRETCHES,
         PastedPair,
         as_browse,
         pasted_pair,
         score_pasted,
+        stretched,
         with_no_data,
     )
 
@@ -67,6 +71,19 @@ def main() -> None:
 
         return make
 
+    def stretch(label):
+        def make(name, seed):
+            pair = pasted_pair(name, seed)
+            (low_b, high_b, gamma_b), (low_a, high_a, gamma_a) = STRETCHES[label]
+            return (
+                stretched(pair.before, low_b, high_b, gamma_b),
+                stretched(pair.after, low_a, high_a, gamma_a),
+                pair,
+                None,
+            )
+
+        return make
+
     cases = {
         "as rendered by the generator (0.5 px)": plain,
         "fill 0, 120/180 px wedges": fill(0.0),
@@ -79,6 +96,7 @@ def main() -> None:
         "JPEG q90, 1 % clipped": browse(90, 1.0),
         "JPEG q75, 1 % clipped": browse(75, 1.0),
         "JPEG q85, 5 % clipped": browse(85, 5.0),
+        **{f"8-bit stretched {label}": stretch(label) for label in STRETCHES},
     }
     print("| pairs | marks | found | darkened found | false detections |")
     print("|---|---|---|---|---|")
@@ -86,7 +104,7 @@ def main() -> None:
         totals = np.zeros(5, dtype=int)
         errors = 0
         for name in PICTURES:
-            for seed in range(args.seeds):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 try:
                     before, after, pair, ignore = make(name, seed)
                     found = detect(before, after, 1.0)

@@ -4,7 +4,9 @@ Pipeline (:func:`detect`):
 
 0. find the pixels that hold no data (:mod:`skycrane.imaging.nodata`: fill outside a
    map-projected footprint, non-finite pixels, the rows an after image 1-2 % smaller
-   lacks): nothing is detected there nor within ``no_data_margin_px``;
+   lacks): nothing is detected there nor within ``no_data_margin_px``; a pair of
+   contrast-stretched products is put back on one scale counted from zero light
+   (:mod:`skycrane.imaging.radiometry`), and a clipped ceiling read as a lower bound;
 1. co-register the after image onto the before image with sub-pixel phase
    correlation (:func:`skimage.registration.phase_cross_correlation`,
    ``upsample_factor``) on a central crop, then :func:`scipy.ndimage.shift`;
@@ -61,6 +63,7 @@ from skycrane.imaging.predict import (
     refit_unchanged,
     smoothed_power,
 )
+from skycrane.imaging.radiometry import clipped_high, matched_to_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +421,7 @@ def _regions(
     broad: np.ndarray | None = None,
     moved: np.ndarray | None = None,
     dim: np.ndarray | None = None,
+    censored: np.ndarray | None = None,
 ) -> list:
     """Regions (``regionprops``, intensity: the unmasked change) of one sign of change.
 
@@ -431,10 +435,13 @@ def _regions(
     least that large, or only the broad scale seeded, are also dropped when more than
     ``max_moved_shadow_fraction`` of them lies in ``moved`` (the new shadows and their
     margin): the steep wall of a crater turned from the sun, whose shading darkens
-    beyond the linear prediction all round its new shadow.
+    beyond the linear prediction all round its new shadow.  ``censored`` pixels (the
+    after image's clipped ceiling) seed on the score alone: their change is a lower bound.
     """
     low, min_change = thresholds
     fine = (score > params.k_high) & (change > min_change)
+    if censored is not None:
+        fine |= (score > params.k_high) & censored
     seeds = fine if broad is None else fine | ((broad > params.k_high) & (change > min_change))
     if not seeds.any():
         return []
@@ -582,6 +589,9 @@ def _registered(
         no_data[1] = missing if no_data[1] is None else no_data[1] | missing
     for mask in no_data:
         _check_overlap(mask, params)
+    before, after = matched_to_before(
+        before, after, tuple(None if m is None else ~m for m in no_data)
+    )
     after, shift = register(before, after, params, (no_data[0], no_data[1]))
     moved = shifted_no_data(no_data[1], before.shape, shift)
     either = [m for m in (no_data[0], moved) if m is not None]
@@ -675,12 +685,33 @@ def detect(
     scores = matched_score(residual, contrast, params, spectrum)
     for score in scores:  # moved shadows are unknown, not change
         score[shadow] = 0.0
+    valid = None if no_data is None else ~no_data
+    ceiling_a = clipped_high(a, valid)  # brighter than measured: never darker
+    ceiling_b = clipped_high(b, valid)  # brighter than measured before: unknown
+    if ceiling_b is not None:
+        ceiling_b = _dilate_cross(ceiling_b, params.shadow_margin_px)
+        for values in (dark, scores[0], scores[1], scores[2]):
+            values[ceiling_b] = 0.0
+    if ceiling_a is not None:
+        if ceiling_b is not None:
+            ceiling_a &= ~ceiling_b
+        near = _dilate_cross(ceiling_a, params.shadow_margin_px)
+        scores[0][near] = 0.0
+        scores[2][near] = 0.0
     min_px = max(1, round(params.min_area_m2 / resolution_m**2))
     thresholds = (low, params.min_darkening)
     dim = a < np.float32(params.shadow_fraction * _median(a))
     darker = _regions(scores[0], dark, unmasked, thresholds, min_px, params, scores[2], moved, dim)
     # fractional brightening after/predicted - 1 is minus the darkening
-    brighter = _regions(scores[1], -dark, -unmasked, (low, params.min_brightening), min_px, params)
+    brighter = _regions(
+        scores[1],
+        -dark,
+        -unmasked,
+        (low, params.min_brightening),
+        min_px,
+        params,
+        censored=ceiling_a,
+    )
     if not darker and not brighter:
         return []
     kinds = classify(darker, resolution_m, params, brighter)

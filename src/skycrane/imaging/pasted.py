@@ -6,7 +6,8 @@ with discs darkened or brightened ("pasted marks"), a gamma, a gain, a pointing 
 noise.  On top, what real orbital products bring and rendered pairs do not
 (:func:`with_no_data`, :func:`as_browse`): map-projection fill outside the footprint,
 several pixels of misregistration and a row or two more in one image, 8-bit JPEG
-browse products with clipped highlights.  :func:`score_pasted` counts the pasted
+browse products with clipped highlights, 8-bit products each stretched between its own
+percentiles with an offset and a gamma (:func:`stretched`).  :func:`score_pasted` counts the pasted
 marks found (within 2 px, the right sign of change) and the other detections.
 Used by ``tests/imaging`` and ``benchmarks/bench_pasted.py``.
 """
@@ -104,6 +105,28 @@ def as_browse(image: np.ndarray, quality: int | None = 85, clip_percent: float =
     Image.fromarray(eight).save(buffer, format="JPEG", quality=quality)
     buffer.seek(0)
     return np.asarray(Image.open(buffer))
+
+
+def stretched(
+    image: np.ndarray, low_percent: float, high_percent: float, gamma: float = 1.0
+) -> np.ndarray:
+    """An 8-bit contrast-stretched product of ``image``, as HiRISE browse/RDR images are
+    published: the ``low_percent`` th percentile mapped to 0 and the ``high_percent`` th
+    to 255 (a linear stretch with an offset: 0 is not zero light), clipped, raised to
+    ``gamma``, rounded.  Each image of a pair gets its own stretch."""
+    low, high = (float(v) for v in np.percentile(image, [low_percent, high_percent]))
+    unit = np.clip((np.asarray(image, dtype=np.float64) - low) / (high - low), 0.0, 1.0)
+    return np.round(255.0 * unit**gamma).astype(np.uint8)
+
+
+STRETCHES = {
+    "0.5-99.5 %": ((0.5, 99.5, 1.0), (0.5, 99.5, 1.0)),
+    "0.1-99.9 % / 0.5-99.5 %": ((0.1, 99.9, 1.0), (0.5, 99.5, 1.0)),
+    "0.5-99.5 %, gamma 0.8 / 1.2": ((0.5, 99.5, 0.8), (0.5, 99.5, 1.2)),
+    "0.1-99.5 % gamma 1.2 / 0.3-99.9 % gamma 0.9": ((0.1, 99.5, 1.2), (0.3, 99.9, 0.9)),
+}
+"""Independent stretches of the before and after images: ``(low %, high %, gamma)`` each
+(used by the tests and ``benchmarks/bench_pasted.py``)."""
 
 
 def score_pasted(
