@@ -61,6 +61,7 @@ from skycrane.imaging.predict import (
     _upsample_linear,
     predict_after,
     refit_unchanged,
+    shift_taps,
     smoothed_power,
 )
 from skycrane.imaging.radiometry import clipped_high, matched_to_before
@@ -227,8 +228,7 @@ def _shift_linear(values: np.ndarray, shift: tuple[float, float]) -> np.ndarray:
         if amount == 0.0:
             continue
         n = out.shape[axis]
-        first = math.floor(-amount)  # output i reads input i + first and i + first + 1
-        start, stop = min(max(0, -first), n), max(min(n, n - 1 - first), 0)
+        first, start, stop = shift_taps(amount, n)
 
         def part(lo: int, hi: int, axis: int = axis) -> tuple[slice, ...]:
             return (slice(lo, hi),) if axis == 0 else (slice(None), slice(lo, hi))

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import ndimage
 
 from skycrane.errors import InputError
+from skycrane.imaging.predict import _upsample_linear, shift_taps
 
 FILL_MIN_PX = 64
 """Smallest run of one extreme value, touching the frame's edge, taken for fill [pixels]: a
@@ -83,8 +84,6 @@ def fill_smoothly(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _block_gaussian(values: np.ndarray, block: int, sigma_blocks: float) -> np.ndarray:
     """``values`` summed over ``block`` x ``block`` blocks (the frame padded with zeros),
     smoothed by a gaussian of ``sigma_blocks`` blocks, interpolated back to every pixel."""
-    from skycrane.imaging.predict import _upsample_linear
-
     rows, cols = values.shape
     padded = np.pad(values, [(0, -rows % block), (0, -cols % block)])
     n_r, n_c = padded.shape[0] // block, padded.shape[1] // block
@@ -139,14 +138,13 @@ def shifted_no_data(
     for axis, amount in enumerate(shift):
         if amount == 0.0:
             continue
-        first = math.floor(-amount)  # output i reads input i + first and i + first + 1
+        n = shape[axis]
+        first, lo, hi = shift_taps(amount, n)
         if out is not None:
             grown = np.zeros_like(out)
             for tap in (first, first + 1):
                 grown |= _moved(out, -tap, axis)
             out = grown
-        n = shape[axis]
-        lo, hi = min(max(0, -first), n), max(min(n, n - 1 - first), 0)
         strip = np.zeros(shape, dtype=bool)
         index = [slice(None), slice(None)]
         for part in (slice(0, lo), slice(hi, n)):

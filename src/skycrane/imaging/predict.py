@@ -29,6 +29,16 @@ def _linear_taps(coords: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np
     return first, second, (x - first).astype(np.float32)
 
 
+def shift_taps(amount: float, n: int) -> tuple[int, int, int]:
+    """A uniform shift by ``amount`` pixels of ``n`` samples, interpolated linearly:
+    ``(first, start, stop)`` where output sample i reads inputs i + first and
+    i + first + 1, both on the frame for start <= i < stop (outside, a tap falls off it).
+    Shared by the registration's shift and the no-data it carries, so the strip one
+    marks is the strip the other extends."""
+    first = math.floor(-amount)
+    return first, min(max(0, -first), n), max(min(n, n - 1 - first), 0)
+
+
 def _upsample_linear(grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """``grid`` of block values interpolated linearly to ``shape`` pixels, each value at
     its block's centre and the edge values extended outward: :func:`scipy.ndimage.zoom`

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from skycrane.imaging.predict import _subsample
+
 CLIPPED_FRACTION = 5e-4
 """Smallest fraction of the valid pixels at the image's minimum (maximum) for the image
 to be taken as clipped there (E: a 0.1-0.5th percentile stretch clips 0.1-0.5 % of the
@@ -46,10 +48,9 @@ def _fraction_at(image: np.ndarray, valid: np.ndarray | None, value: float) -> f
 
 
 def _valid_values(image: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
-    step = max(1, image.shape[0] // 512), max(1, image.shape[1] // 512)
-    sample = image[:: step[0], :: step[1]]
+    sample = _subsample(image)
     if valid is not None:
-        sample = sample[valid[:: step[0], :: step[1]]]
+        sample = sample[_subsample(valid)]
     return sample[np.isfinite(sample)].ravel()
 
 
