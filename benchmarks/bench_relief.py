@@ -6,7 +6,7 @@ at 0.25 m, the synthetic site of ``--site``) and its parts: the RMS *bidirection
 slope over a baseline L, ``atan(sqrt(<(z(x + L) - z(x))^2>) / L)`` averaged over the
 rows' and the columns' directions, the statistic of Kirk et al. (2008, JGR 113 E00A24),
 at L = 0.25, 1, 2 and 5 m, beside the fine relief's target at 1 m
-(``SurfaceParams.rms_slope_1m_deg``, the cited analogue; ``--rms-slope-1m-deg none``
+(``SurfaceParams.fine_relief_rms_slope_1m_deg``, the cited analogue; ``--rms-slope-1m-deg none``
 keeps the fractal at the site statistic alone, as before).
 
     python benchmarks/bench_relief.py [--site jezero] [--seeds 4] [--size 800]
@@ -50,10 +50,13 @@ def main() -> None:
     params = SurfaceParams(site=SITES[args.site])
     if args.rms_slope_1m_deg is not None:
         target = None if args.rms_slope_1m_deg == "none" else float(args.rms_slope_1m_deg)
-        params = replace(params, rms_slope_1m_deg=target)
+        params = replace(params, fine_relief_rms_slope_1m_deg=target)
     shape = (args.size, args.size)
     baselines_m = (0.25, 1.0, 2.0, 5.0)
-    print(f"site {args.site}: {params.site}; fine relief at 1 m: {params.rms_slope_1m_deg} deg")
+    print(
+        f"site {args.site}: {params.site}; "
+        f"fine relief at 1 m: {params.fine_relief_rms_slope_1m_deg} deg"
+    )
     print("seed  RMS bidirectional slope [deg] at " + ", ".join(f"{b:g} m" for b in baselines_m))
     for seed in range(args.seeds):
         ground = make_surface(np.random.default_rng(seed), shape, resolution_m, params)

@@ -9,7 +9,7 @@ Heights are the sum of
   (:func:`skycrane.terrain.synthetic.fractal_surface`, Turcotte 1997), whose wavelengths
   beyond twice the terrain model's spacing are flattened so that the model keeps them,
   scaled so that the fine relief as a whole (with the craters, rocks and ripples below)
-  has the RMS bidirectional slope ``rms_slope_1m_deg`` over a 1 m baseline
+  has the RMS bidirectional slope ``fine_relief_rms_slope_1m_deg`` over a 1 m baseline
   (:func:`scale_to_rms_slope`);
 * small craters from the site's size-frequency distribution, a fraction of Gault's
   (1970) equilibrium density ``N(>D) = f_eq 10^-1.1 D^-2``, down to 1 m, with the bowl,
@@ -72,7 +72,7 @@ class SurfaceParams:
     rock_albedo_ratio: float = 0.8
     rollover_m: float = 20.0
     """Wavelength beyond which the fine relief stops growing (twice a 10 m DTM's spacing)."""
-    rms_slope_1m_deg: float | None = 5.4
+    fine_relief_rms_slope_1m_deg: float | None = 5.4
     """RMS bidirectional slope of the fine relief over a 1 m baseline [deg] (Kirk et al.
     2008's statistic); None keeps the fractal at ``site.rms_slope_1m_deg`` on its own.
     No HiRISE figure of the Jezero floor was found (docs/imaging.md); 5.4 +- 1.0 deg is
@@ -331,8 +331,8 @@ def make_surface(
     ripples, sand = _ripples(rng, shape, resolution_m, p)
     others += rocks
     others += ripples
-    if p.rms_slope_1m_deg is not None:
-        z *= np.float32(scale_to_rms_slope(z, others, resolution_m, p.rms_slope_1m_deg))
+    if p.fine_relief_rms_slope_1m_deg is not None:
+        z *= np.float32(scale_to_rms_slope(z, others, resolution_m, p.fine_relief_rms_slope_1m_deg))
     z += others
     if base_height_m is not None:
         z += base_height_m.astype(np.float32)
