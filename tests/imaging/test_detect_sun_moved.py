@@ -42,7 +42,9 @@ def test_moved_sun_false_detections_positions_and_kinds(moved_sun_stats):
     "zone (darkening 0.18, matched-filter score 4-8, broad 4-14 against the seed threshold 9), "
     "seed 1's crash 2.4 px off with the 10 secondaries grouped with it, 5 secondaries under "
     "the shadow mask, ~7 faint or merged secondaries; held out, seeds 4-11: 78.1 % (243/311), "
-    "the same after session 17's changes; docs/imaging.md, sessions 16-17",
+    "the same after session 17's changes and re-measured in session 18 (a two-image height "
+    "estimate, tried, found at best 144/170 with 1 of 12 unchanged pairs detected: not kept); "
+    "docs/imaging.md, sessions 16-18",
 )
 def test_moved_sun_recall(moved_sun_stats):
     """Reference: rendered truth (seeds 0-3, 800^2); the issue's target: >= 95 % of the
