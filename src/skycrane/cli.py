@@ -376,7 +376,9 @@ def image(
 
 @app.command(epilog="Example: `skycrane detect images/before.png images/after.png`")
 def detect(
-    before: Annotated[Path, typer.Argument(help="The earlier image (PNG or TIFF).")],
+    before: Annotated[
+        Path, typer.Argument(help="The earlier image (PNG, TIFF, JPEG or JPEG 2000).")
+    ],
     after: Annotated[Path, typer.Argument(help="The later image, same size and place.")],
     resolution_m: Annotated[
         float, typer.Option("--resolution-m", help="Image scale [m/px].")

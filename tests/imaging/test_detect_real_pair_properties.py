@@ -157,6 +157,35 @@ def test_float_and_16_bit_tiffs_with_their_fill(tmp_path):
         assert (n_found, n_false) == (n_marks, 0), name
 
 
+def test_hirise_like_10_bit_jpeg_2000_pair(tmp_path):
+    """Known truth and invariant: HiRISE's RDR products are JPEG 2000 files of 10-bit
+    values in 16-bit words with a null of 0 outside the footprint; such a pair (lossless,
+    footprints cut from different corners, the after image shifted by (-1.3, 2.1) px), read
+    by load_pair, gives every pasted mark clear of the fill and no other detection, as the
+    same pair does in floating point (the 0-1/64 range integer scaling leaves does not
+    change what is found)."""
+    from PIL import Image
+
+    from skycrane.imaging import load_pair
+
+    pair = pasted_pair("moon", 2, shift_px=(-1.3, 2.1), margin_px=8)
+    before, fill_b = with_no_data(pair.before, "tr", 150.0, 0.0)
+    after, fill_a = with_no_data(pair.after, "bl", 150.0, 0.0)
+    ignore = ndimage.binary_dilation(fill_b | fill_a, iterations=10)
+
+    def ten_bit(image, fill):
+        return np.where(fill, 0, np.round(np.clip(image / 1.6, 0.0, 1.0) * 1022.0) + 1)
+
+    paths = [tmp_path / f"{name}.jp2" for name in ("before", "after")]
+    for path, image, fill in zip(paths, (before, after), (fill_b, fill_a), strict=True):
+        Image.fromarray(ten_bit(image, fill).astype(np.uint16)).save(path, irreversible=False)
+    loaded = load_pair(*paths)
+    assert float(np.max(loaded[0])) <= 1023 / 65535
+    n_marks, n_found, n_false = score_pasted(detect(*loaded, 1.0), pair, 1.0, ignore)
+    assert n_marks >= 8
+    assert (n_found, n_false) == (n_marks, 0)
+
+
 @functools.cache
 def _stretched_totals(label: str) -> tuple[int, int, int, int]:
     """Marks, found, brightened marks found, false detections over the four pictures,

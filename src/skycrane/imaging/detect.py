@@ -112,7 +112,18 @@ class Detection:
         return asdict(self)
 
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"\xff\xd8\xff", b"BM")
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"II*\x00",  # TIFF, little- and big-endian
+    b"MM\x00*",
+    b"II+\x00",  # BigTIFF (large map-projected products)
+    b"MM\x00+",
+    b"\xff\xd8\xff",  # JPEG
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000 (JP2), HiRISE's RDR products
+    b"\xffO\xffQ",  # JPEG 2000 codestream (J2K)
+    b"BM",
+)
+_IMAGE_KINDS = "a PNG, TIFF, JPEG, JPEG 2000 or BMP image"
 
 
 def _as_grey(image: np.ndarray, field: str) -> np.ndarray:
@@ -128,7 +139,11 @@ def _as_grey(image: np.ndarray, field: str) -> np.ndarray:
 
 
 def load_image(path: str | Path, field: str = "image") -> np.ndarray:
-    """Read a PNG/TIFF (or any format skimage reads) as a float32 grey image.
+    """Read a PNG, TIFF (BigTIFF too), JPEG, JPEG 2000 or BMP image as a float32 grey image.
+
+    Integer pixels are divided by their type's largest value; a HiRISE RDR (JPEG 2000,
+    10 bits in 16) then spans 0-1/64, which the detector, counting fractional changes,
+    does not mind.
 
     Raises
     ------
@@ -137,16 +152,16 @@ def load_image(path: str | Path, field: str = "image") -> np.ndarray:
     """
     p = Path(path)
     if not p.is_file():
-        raise InputError(field, str(path), "an existing image file (PNG or TIFF)")
+        raise InputError(field, str(path), f"an existing file: {_IMAGE_KINDS}")
     with p.open("rb") as handle:
-        magic = handle.read(8)
+        magic = handle.read(12)
     if not magic.startswith(_IMAGE_MAGIC):
-        raise InputError(field, str(path), "a PNG, TIFF, JPEG or BMP image file")
+        raise InputError(field, str(path), f"{_IMAGE_KINDS} file")
     _check_pixels(p, field)
     try:
         data = io.imread(p)
     except Exception as exc:  # skimage/imageio raise many types for non-images
-        raise InputError(field, str(path), f"a readable PNG or TIFF image ({exc})") from None
+        raise InputError(field, str(path), f"a readable image ({exc})") from None
     if data.dtype.kind in "ui":
         data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
     return _as_grey(data, field)
