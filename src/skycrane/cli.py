@@ -117,13 +117,18 @@ def _fail(exc: SkycraneError) -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
+def _pair_of(option: str, text: str, expected: str) -> tuple[float, float]:
+    """``"A,B"`` as two numbers (``--rover LAT,LON``, ``--rover-px ROW,COL``)."""
+    try:
+        first, second = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InputError(option, text, expected) from None
+    return first, second
+
+
 def _lat_lon(text: str) -> tuple[float, float]:
     """``"LAT,LON"`` in degrees (``--rover``)."""
-    try:
-        lat, lon = (float(part) for part in text.split(","))
-    except ValueError:
-        raise InputError("--rover", text, "LAT,LON in degrees, e.g. 18.4447,77.4508") from None
-    return lat, lon
+    return _pair_of("--rover", text, "LAT,LON in degrees, e.g. 18.4447,77.4508")
 
 
 def _version(value: bool) -> None:
@@ -381,8 +386,13 @@ def detect(
     ],
     after: Annotated[Path, typer.Argument(help="The later image, same size and place.")],
     resolution_m: Annotated[
-        float, typer.Option("--resolution-m", help="Image scale [m/px].")
-    ] = 0.25,
+        float | None,
+        typer.Option(
+            "--resolution-m",
+            help="Image scale [m/px]; by default BEFORE's .geo.json sidecar's or world "
+            "file's (.pgw, .tfw, .j2w, .wld), else 0.25 (HiRISE).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document.", metavar=_FLAG)
     ] = False,
@@ -401,32 +411,38 @@ def detect(
             "north_of_rover_m; needs BEFORE's .geo.json sidecar [deg,deg].",
         ),
     ] = None,
+    rover_px: Annotated[
+        str | None,
+        typer.Option(
+            "--rover-px",
+            help="The rover's ROW,COL in BEFORE (row 0 the northern edge; a north-up, "
+            "map-projected pair needs no sidecar): as --rover, from the pixel [px,px].",
+        ),
+    ] = None,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
     Positions are metres east/north of the image centre. When BEFORE has a
     .geo.json sidecar (written by `skycrane image`), every detection also gets
     latitude_deg and longitude_deg; otherwise those are null. With --rover LAT,LON
-    (and the sidecar) every detection also gets east_of_rover_m and north_of_rover_m.
+    (and the sidecar), or --rover-px ROW,COL for a real product without one, every
+    detection also gets east_of_rover_m and north_of_rover_m.
     """
 
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
-    from skycrane.imaging.detect import from_rover
-    from skycrane.imaging.georef import read_sidecar, sidecar_path
+    from skycrane.imaging.georef import image_resolution_m
+    from skycrane.imaging.relative import from_rover, from_rover_px
+    from skycrane.imaging.render import HIRISE_RESOLUTION_M
     from skycrane.imaging.score import score_truth_file
 
     try:
-        if not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
+        if resolution_m is not None and not RESOLUTION_M[0] <= resolution_m <= RESOLUTION_M[1]:
             raise InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}")
+        if rover is not None and rover_px is not None:
+            raise InputError("--rover-px", rover_px, "either --rover or --rover-px, not both")
         b, a = load_pair(before, after)
-        geo = read_sidecar(before, b.shape)
-        if geo is not None and not math.isclose(geo.resolution_m, resolution_m, rel_tol=1e-9):
-            raise InputError(
-                "--resolution-m",
-                resolution_m,
-                f"the {geo.resolution_m:g} m/pixel of {sidecar_path(before)}",
-            )
+        resolution_m, geo = image_resolution_m(before, b.shape, resolution_m, HIRISE_RESOLUTION_M)
         georef = None if geo is None else geo.georef
         centre_m = (0.0, 0.0) if geo is None else geo.centre_m
         err = Console(stderr=True)
@@ -437,6 +453,9 @@ def detect(
             if georef is None:
                 raise InputError("--rover", rover, f"a .geo.json sidecar beside {before}")
             found = from_rover(found, georef, centre_m, _lat_lon(rover))
+        if rover_px is not None:
+            pixel = _pair_of("--rover-px", rover_px, "ROW,COL in pixels, e.g. 812,1540")
+            found = from_rover_px(found, b.shape, resolution_m, pixel)
         scored = (
             None
             if truth is None
@@ -461,14 +480,15 @@ def detect(
     table = Table(title=f"{len(found)} darkened regions")
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
     cols += [] if georef is None else ["lat [°]", "lon [°]"]
-    cols += [] if rover is None else ["east of rover [m]", "north of rover [m]"]
+    relative = rover is not None or rover_px is not None
+    cols += ["east of rover [m]", "north of rover [m]"] if relative else []
     for col in cols:
         table.add_column(escape(col), justify="left" if col == "kind" else "right")
     for d in found:
         row = [d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"]
         if georef is not None:
             row += [f"{d.latitude_deg:.6f}", f"{d.longitude_deg:.6f}"]
-        if rover is not None:
+        if relative:
             row += [f"{d.east_of_rover_m:.1f}", f"{d.north_of_rover_m:.1f}"]
         table.add_row(*row)
     _stdout().print(table)

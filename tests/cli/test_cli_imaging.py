@@ -4,8 +4,10 @@ Contract: `skycrane image MISSION -o DIR [--resolution-m 0.25]` writes a
 georeferenced before/after pair (world files and .geo.json sidecars) and a truth
 list; `skycrane detect BEFORE AFTER [--resolution-m R] --json` prints
 {"detections": [{"x_m", "y_m", "area_m2", "darkening", "kind", "latitude_deg",
-"longitude_deg"}...]}, latitude/longitude null without a sidecar; errors
-(different sizes, a non-image file, a resolution that contradicts the sidecar)
+"longitude_deg"}...]}, latitude/longitude null without a sidecar; `--rover LAT,LON`
+(with the sidecar) or `--rover-px ROW,COL` (any north-up pair; the scale from a world
+file) add east_of_rover_m/north_of_rover_m; errors (different sizes, a non-image file,
+a resolution that contradicts the sidecar or world file, a rover pixel off the image)
 exit with status 2 and one error line; an unchanged pair has no detections.
 """
 
@@ -230,3 +232,44 @@ def test_detect_reports_latitude_longitude_of_a_simulated_site(tmp_path, m2020) 
     wrong = RUNNER.invoke(app, [*args, "--resolution-m", "0.25"])
     assert wrong.exit_code == 2
     assert wrong.stderr.startswith("error: --resolution-m") and "geo.json" in wrong.stderr
+
+
+def test_detect_a_real_product_with_a_world_file_and_the_rover_pixel(tmp_path) -> None:
+    """Known truth and bad input: a pair as real map-projected products come (16-bit
+    TIFFs with a .tfw world file at 0.5 m/px, no .geo.json sidecar) with pasted marks at
+    known pixels: without --resolution-m the world file's 0.5 m/px is used, and with
+    --rover-px ROW,COL every mark's east_of_rover_m/north_of_rover_m is its pixel offset
+    from the rover times 0.5 m (north up), within 2 px. A --resolution-m that contradicts
+    the world file, a rover pixel outside the image, a malformed one, and --rover with
+    --rover-px each give one error line naming the option and exit status 2."""
+    from skimage import io
+
+    from skycrane.imaging.pasted import pasted_pair
+
+    pair = pasted_pair("gravel", 3)
+    paths = [tmp_path / f"{name}.tif" for name in ("before", "after")]
+    for path, image in zip(paths, (pair.before, pair.after), strict=True):
+        io.imsave(path, np.round(image / 1.6 * 65000.0).astype(np.uint16), check_contrast=False)
+        path.with_suffix(".tfw").write_text("0.5\n0\n0\n-0.5\n1000.25\n2999.75\n")
+    rover = (101.0, 377.0)
+    args = ["detect", *map(str, paths), "--json"]
+    result = RUNNER.invoke(app, [*args, "--rover-px", f"{rover[0]:g},{rover[1]:g}"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["detections"]
+    for r, c, _ in pair.blobs:
+        east, north = (c - rover[1]) * 0.5, -(r - rover[0]) * 0.5
+        gap_px = min(
+            np.hypot(d["east_of_rover_m"] - east, d["north_of_rover_m"] - north) / 0.5
+            for d in found
+        )
+        assert gap_px <= 2.0, (r, c, gap_px)
+    for extra, option in (
+        (["--resolution-m", "0.25"], "--resolution-m"),
+        (["--rover-px", "-3,10"], "--rover-px"),
+        (["--rover-px", "10;20"], "--rover-px"),
+        (["--rover-px", "10,20", "--rover", "1,2"], "--rover-px"),
+    ):
+        bad = RUNNER.invoke(app, [*args, *extra])
+        assert bad.exit_code == 2, (extra, bad.output)
+        lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith(f"error: {option}"), (extra, lines)

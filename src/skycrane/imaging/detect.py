@@ -759,35 +759,3 @@ def detect(
             for d, la, lo in zip(out, np.atleast_1d(lat), np.atleast_1d(lon), strict=True)
         ]
     return out
-
-
-def from_rover(
-    detections: list[Detection],
-    georef: GeoReference,
-    centre_m: tuple[float, float],
-    rover_deg: tuple[float, float],
-) -> list[Detection]:
-    """The detections with their positions relative to the rover at ``rover_deg``
-    (latitude, longitude): both placed on the tangent plane of ``georef`` (the rover by
-    :meth:`~skycrane.imaging.georef.GeoReference.enu_m`, exact for planetocentric
-    latitude), whose point ``centre_m`` is the image centre.
-
-    Raises
-    ------
-    InputError
-        When the rover's latitude or longitude is not a finite angle in range.
-    """
-    lat, lon = rover_deg
-    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise InputError("rover latitude", lat, "degrees in [-90, 90]")
-    if not (math.isfinite(lon) and -360.0 <= lon <= 360.0):
-        raise InputError("rover longitude", lon, "degrees in [-360, 360]")
-    east, north = (float(v) for v in georef.enu_m(lat, lon))
-    return [
-        replace(
-            d,
-            east_of_rover_m=centre_m[0] + d.x_m - east,
-            north_of_rover_m=centre_m[1] + d.y_m - north,
-        )
-        for d in detections
-    ]

@@ -213,8 +213,33 @@ def read_sidecar(image_path: str | Path, shape: tuple[int, int] | None = None) -
     return Sidecar(georef, resolution_m, centre_m, size)
 
 
+def image_resolution_m(
+    image_path: str | Path, shape: tuple[int, int], requested_m: float | None, default_m: float
+) -> tuple[float, Sidecar | None]:
+    """The metres per pixel of an image and its sidecar (or None).
+
+    Taken from its ``.geo.json`` sidecar, else from its world file (``.pgw``, ``.tfw``,
+    ``.j2w``, ``.wld``: a real map-projected product), else ``requested_m``, else
+    ``default_m``. A ``requested_m`` that contradicts the sidecar or the world file is an
+    :class:`InputError` naming ``--resolution-m``.
+    """
+    geo = read_sidecar(image_path, shape)
+    if geo is not None:
+        known, source = geo.resolution_m, str(sidecar_path(image_path))
+    else:
+        known, source = world_file_resolution_m(image_path), "its world file"
+    if known is None:
+        return (default_m if requested_m is None else requested_m), None
+    if requested_m is not None and not math.isclose(known, requested_m, rel_tol=1e-9):
+        raise InputError("--resolution-m", requested_m, f"the {known:g} m/pixel of {source}")
+    return known, geo
+
+
 def world_file_resolution_m(image_path: str | Path) -> float | None:
-    """Pixel size (line A) of an image's world file (``.pgw``, ``.tfw``, ``.wld``), or None."""
+    """Pixel size (line A) of an image's world file, or None.
+
+    ``.pgw``, ``.tfw``, ``.j2w``: the image's suffix with its middle letter dropped and a
+    ``w`` added; else ``.wld``."""
     image = Path(image_path)
     suffix = image.suffix.lower()
     candidates = [image.with_suffix(".wld")]

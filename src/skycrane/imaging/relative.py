@@ -1,0 +1,75 @@
+"""Detections' positions relative to the rover (``skycrane detect --rover``,
+``--rover-px``): from the rover's latitude and longitude on a pair with skycrane's
+``.geo.json`` sidecar, or from its pixel on any north-up map-projected pair."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from skycrane.errors import InputError
+from skycrane.imaging.detect import Detection
+from skycrane.imaging.georef import GeoReference
+from skycrane.imaging.marks import pixel_grid
+
+
+def from_rover_px(
+    detections: list[Detection],
+    shape: tuple[int, int],
+    resolution_m: float,
+    rover_px: tuple[float, float],
+) -> list[Detection]:
+    """The detections with their positions relative to the rover at pixel
+    ``rover_px`` (row, column of the before image, row 0 its northern edge): for a
+    map-projected, north-up pair with no ``.geo.json`` sidecar (a real product), where
+    the rover is found in the picture rather than given as latitude and longitude.
+
+    Raises
+    ------
+    InputError
+        When the pixel is not a finite position inside the image.
+    """
+    row, col = rover_px
+    rows, cols = shape
+    if not (math.isfinite(row) and math.isfinite(col) and 0 <= row < rows and 0 <= col < cols):
+        raise InputError(
+            "--rover-px", f"{row:g},{col:g}", f"a pixel inside the {rows} x {cols} image"
+        )
+    xs, ys = pixel_grid(shape, resolution_m)
+    east = float(xs[0] + col * resolution_m)
+    north = float(ys[0] - row * resolution_m)
+    return [
+        replace(d, east_of_rover_m=d.x_m - east, north_of_rover_m=d.y_m - north) for d in detections
+    ]
+
+
+def from_rover(
+    detections: list[Detection],
+    georef: GeoReference,
+    centre_m: tuple[float, float],
+    rover_deg: tuple[float, float],
+) -> list[Detection]:
+    """The detections with their positions relative to the rover at ``rover_deg``
+    (latitude, longitude): both placed on the tangent plane of ``georef`` (the rover by
+    :meth:`~skycrane.imaging.georef.GeoReference.enu_m`, exact for planetocentric
+    latitude), whose point ``centre_m`` is the image centre.
+
+    Raises
+    ------
+    InputError
+        When the rover's latitude or longitude is not a finite angle in range.
+    """
+    lat, lon = rover_deg
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise InputError("rover latitude", lat, "degrees in [-90, 90]")
+    if not (math.isfinite(lon) and -360.0 <= lon <= 360.0):
+        raise InputError("rover longitude", lon, "degrees in [-360, 360]")
+    east, north = (float(v) for v in georef.enu_m(lat, lon))
+    return [
+        replace(
+            d,
+            east_of_rover_m=centre_m[0] + d.x_m - east,
+            north_of_rover_m=centre_m[1] + d.y_m - north,
+        )
+        for d in detections
+    ]
