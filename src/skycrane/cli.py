@@ -408,7 +408,8 @@ def detect(
         typer.Option(
             "--rover",
             help="The rover's LAT,LON: every detection also gets east_of_rover_m and "
-            "north_of_rover_m; needs BEFORE's .geo.json sidecar [deg,deg].",
+            "north_of_rover_m; needs BEFORE's .geo.json sidecar, or BEFORE a GeoTIFF/GeoJP2 "
+            "declaring its CRS [deg,deg].",
         ),
     ] = None,
     rover_px: Annotated[
@@ -425,14 +426,15 @@ def detect(
     Positions are metres east/north of the image centre. When BEFORE has a
     .geo.json sidecar (written by `skycrane image`), every detection also gets
     latitude_deg and longitude_deg; otherwise those are null. With --rover LAT,LON
-    (and the sidecar), or --rover-px ROW,COL for a real product without one, every
-    detection also gets east_of_rover_m and north_of_rover_m.
+    (and the sidecar, or a BEFORE that declares its CRS, as a HiRISE GeoJP2 does), or
+    --rover-px ROW,COL for any north-up product, every detection also gets
+    east_of_rover_m and north_of_rover_m.
     """
 
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
     from skycrane.imaging.georef import image_resolution_m
-    from skycrane.imaging.relative import from_rover, from_rover_px
+    from skycrane.imaging.relative import from_rover, from_rover_px, rover_pixel_in_raster
     from skycrane.imaging.render import HIRISE_RESOLUTION_M
     from skycrane.imaging.score import score_truth_file
 
@@ -449,10 +451,15 @@ def detect(
         with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
-        if rover is not None:
-            if georef is None:
-                raise InputError("--rover", rover, f"a .geo.json sidecar beside {before}")
+        if rover is not None and georef is not None:
             found = from_rover(found, georef, centre_m, _lat_lon(rover))
+        elif rover is not None:
+            pixel = rover_pixel_in_raster(before, _lat_lon(rover))
+            if pixel is None:
+                raise InputError(
+                    "--rover", rover, f"a .geo.json sidecar beside {before}, or a GeoTIFF/GeoJP2"
+                )
+            found = from_rover_px(found, b.shape, resolution_m, pixel, "--rover")
         if rover_px is not None:
             pixel = _pair_of("--rover-px", rover_px, "ROW,COL in pixels, e.g. 812,1540")
             found = from_rover_px(found, b.shape, resolution_m, pixel)

@@ -273,3 +273,45 @@ def test_detect_a_real_product_with_a_world_file_and_the_rover_pixel(tmp_path) -
         assert bad.exit_code == 2, (extra, bad.output)
         lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith(f"error: {option}"), (extra, lines)
+
+
+def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> None:
+    """Known truth: a pair of float32 GeoTIFFs declaring a Mars equirectangular CRS in
+    metres at 0.5 m/px (as map-projected HiRISE products do; no world file, no sidecar),
+    pasted marks at known pixels, and the rover's latitude and longitude taken from a
+    chosen pixel by the CRS's own inverse (pyproj): without --resolution-m the embedded
+    0.5 m/px is used, and with --rover LAT,LON every mark's east_of_rover_m and
+    north_of_rover_m is its pixel offset from the rover times 0.5 m, within 2 px."""
+    import rasterio
+    from pyproj import CRS, Transformer
+    from rasterio.transform import from_origin
+
+    from skycrane.imaging.pasted import pasted_pair
+
+    crs = CRS.from_proj4("+proj=eqc +R=3396190 +lat_ts=0 +lon_0=0 +units=m +no_defs")
+    pair = pasted_pair("brick", 1)
+    rows, cols = pair.before.shape
+    x0, y0 = 8_162_000.0, -271_000.0  # near Jezero: 137.7 E, 4.6 S
+    transform = from_origin(x0, y0, 0.5, 0.5)
+    paths = [tmp_path / f"{name}.tif" for name in ("before", "after")]
+    for path, image in zip(paths, (pair.before, pair.after), strict=True):
+        with rasterio.open(
+            path, "w", driver="GTiff", height=rows, width=cols, count=1,
+            dtype="float32", crs=crs.to_wkt(), transform=transform,
+        ) as dst:  # fmt: skip
+            dst.write(image.astype(np.float32), 1)
+    rover = (140.0, 333.0)
+    x, y = x0 + (rover[1] + 0.5) * 0.5, y0 - (rover[0] + 0.5) * 0.5
+    lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
+    result = RUNNER.invoke(
+        app, ["detect", *map(str, paths), "--json", "--rover", f"{lat:.10f},{lon:.10f}"]
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["detections"]
+    for r, c, _ in pair.blobs:
+        east, north = (c - rover[1]) * 0.5, -(r - rover[0]) * 0.5
+        gap_px = min(
+            np.hypot(d["east_of_rover_m"] - east, d["north_of_rover_m"] - north) / 0.5
+            for d in found
+        )
+        assert gap_px <= 2.0, (r, c, gap_px)

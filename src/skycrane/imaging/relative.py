@@ -1,16 +1,21 @@
 """Detections' positions relative to the rover (``skycrane detect --rover``,
 ``--rover-px``): from the rover's latitude and longitude on a pair with skycrane's
-``.geo.json`` sidecar, or from its pixel on any north-up map-projected pair."""
+``.geo.json`` sidecar or on a georeferenced product (GeoTIFF, GeoJP2: a CRS and a
+transform embedded), or from its pixel on any north-up map-projected pair."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
 
 from skycrane.errors import InputError
 from skycrane.imaging.detect import Detection
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
+from skycrane.terrain.geotiff import to_file_crs
 
 
 def from_rover_px(
@@ -18,6 +23,7 @@ def from_rover_px(
     shape: tuple[int, int],
     resolution_m: float,
     rover_px: tuple[float, float],
+    option: str = "--rover-px",
 ) -> list[Detection]:
     """The detections with their positions relative to the rover at pixel
     ``rover_px`` (row, column of the before image, row 0 its northern edge): for a
@@ -27,7 +33,7 @@ def from_rover_px(
     Raises
     ------
     InputError
-        When the pixel is not a finite position inside the image.
+        When the pixel is not a finite position inside the image (named ``option``).
     """
     row, col = rover_px
     rows, cols = shape
@@ -59,11 +65,7 @@ def from_rover(
     InputError
         When the rover's latitude or longitude is not a finite angle in range.
     """
-    lat, lon = rover_deg
-    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise InputError("rover latitude", lat, "degrees in [-90, 90]")
-    if not (math.isfinite(lon) and -360.0 <= lon <= 360.0):
-        raise InputError("rover longitude", lon, "degrees in [-360, 360]")
+    lat, lon = checked_rover_deg(rover_deg)
     east, north = (float(v) for v in georef.enu_m(lat, lon))
     return [
         replace(
@@ -73,3 +75,53 @@ def from_rover(
         )
         for d in detections
     ]
+
+
+def rover_pixel_in_raster(
+    path: str | Path, rover_deg: tuple[float, float]
+) -> tuple[float, float] | None:
+    """The rover's (row, column) in a georeferenced product, or None when the file
+    declares no coordinate reference system (a plain PNG, or one with only a world file).
+
+    The rover's latitude and longitude go to the file's CRS from that CRS's own
+    geographic CRS (:func:`skycrane.terrain.geotiff.to_file_crs`, pyproj; e.g. an
+    equirectangular Mars projection in metres, as HiRISE's RDRs declare), then through
+    the inverse of its affine transform to pixel coordinates, whose pixel centres are at
+    half-integers (GDAL's convention) and here at integers.
+    """
+    import warnings
+
+    import rasterio
+    from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+
+    lat, lon = checked_rover_deg(rover_deg)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(path) as src:
+                if src.crs is None:
+                    return None
+                x, y = to_file_crs(src, np.array([lat]), np.array([lon]), "--rover")
+                t = src.transform
+    except RasterioIOError:
+        return None
+    dx, dy = float(x[0]) - t.c, float(y[0]) - t.f  # the affine transform inverted
+    det = t.a * t.e - t.b * t.d
+    col, row = (t.e * dx - t.b * dy) / det, (t.a * dy - t.d * dx) / det
+    return row - 0.5, col - 0.5
+
+
+def checked_rover_deg(rover_deg: tuple[float, float]) -> tuple[float, float]:
+    """The rover's (latitude, longitude) [deg], refused unless finite angles in range.
+
+    Raises
+    ------
+    InputError
+        Naming the rover's latitude or longitude.
+    """
+    lat, lon = rover_deg
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise InputError("rover latitude", lat, "degrees in [-90, 90]")
+    if not (math.isfinite(lon) and -360.0 <= lon <= 360.0):
+        raise InputError("rover longitude", lon, "degrees in [-360, 360]")
+    return lat, lon
