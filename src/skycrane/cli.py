@@ -424,8 +424,9 @@ def detect(
     """Find the impact sites: regions darker in AFTER than in BEFORE.
 
     Positions are metres east/north of the image centre. When BEFORE has a
-    .geo.json sidecar (written by `skycrane image`), every detection also gets
-    latitude_deg and longitude_deg; otherwise those are null. With --rover LAT,LON
+    .geo.json sidecar (written by `skycrane image`) or is a GeoTIFF/GeoJP2 declaring
+    its CRS, every detection also gets latitude_deg and longitude_deg; otherwise
+    those are null. With --rover LAT,LON
     (and the sidecar, or a BEFORE that declares its CRS, as a HiRISE GeoJP2 does), or
     --rover-px ROW,COL for any north-up product, every detection also gets
     east_of_rover_m and north_of_rover_m.
@@ -434,7 +435,12 @@ def detect(
     from skycrane.imaging import detect as find
     from skycrane.imaging import load_pair
     from skycrane.imaging.georef import image_resolution_m
-    from skycrane.imaging.relative import from_rover, from_rover_px, rover_pixel_in_raster
+    from skycrane.imaging.positions import (
+        from_rover,
+        from_rover_px,
+        latlon_in_raster,
+        rover_pixel_in_raster,
+    )
     from skycrane.imaging.render import HIRISE_RESOLUTION_M
     from skycrane.imaging.score import score_truth_file
 
@@ -451,6 +457,8 @@ def detect(
         with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+        if georef is None:
+            found = latlon_in_raster(found, before, b.shape, resolution_m)
         if rover is not None and georef is not None:
             found = from_rover(found, georef, centre_m, _lat_lon(rover))
         elif rover is not None:
@@ -486,14 +494,15 @@ def detect(
         )
     table = Table(title=f"{len(found)} darkened regions")
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
-    cols += [] if georef is None else ["lat [°]", "lon [°]"]
+    located = any(d.latitude_deg is not None for d in found)
+    cols += ["lat [°]", "lon [°]"] if located else []
     relative = rover is not None or rover_px is not None
     cols += ["east of rover [m]", "north of rover [m]"] if relative else []
     for col in cols:
         table.add_column(escape(col), justify="left" if col == "kind" else "right")
     for d in found:
         row = [d.kind, f"{d.x_m:.1f}", f"{d.y_m:.1f}", f"{d.area_m2:.1f}", f"{d.darkening:.2f}"]
-        if georef is not None:
+        if located:
             row += [f"{d.latitude_deg:.6f}", f"{d.longitude_deg:.6f}"]
         if relative:
             row += [f"{d.east_of_rover_m:.1f}", f"{d.north_of_rover_m:.1f}"]

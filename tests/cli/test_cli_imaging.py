@@ -280,8 +280,9 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
     metres at 0.5 m/px (as map-projected HiRISE products do; no world file, no sidecar),
     pasted marks at known pixels, and the rover's latitude and longitude taken from a
     chosen pixel by the CRS's own inverse (pyproj): without --resolution-m the embedded
-    0.5 m/px is used, and with --rover LAT,LON every mark's east_of_rover_m and
-    north_of_rover_m is its pixel offset from the rover times 0.5 m, within 2 px."""
+    0.5 m/px is used, with --rover LAT,LON every mark's east_of_rover_m and
+    north_of_rover_m is its pixel offset from the rover times 0.5 m, and its latitude and
+    longitude put it back on its pixel through the CRS, each within 2 px."""
     import rasterio
     from pyproj import CRS, Transformer
     from rasterio.transform import from_origin
@@ -314,4 +315,15 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
             np.hypot(d["east_of_rover_m"] - east, d["north_of_rover_m"] - north) / 0.5
             for d in found
         )
+        assert gap_px <= 2.0, (r, c, gap_px)
+    # each mark's latitude and longitude, from its pixel through the same CRS (within 2 px)
+    to_crs = Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
+    for r, c, _ in pair.blobs:
+        x_mark, y_mark = x0 + (c + 0.5) * 0.5, y0 - (r + 0.5) * 0.5
+        gap_px = min(
+            np.hypot(*(np.subtract(to_crs.transform(d["longitude_deg"], d["latitude_deg"]),
+                                   (x_mark, y_mark))))
+            / 0.5
+            for d in found
+        )  # fmt: skip
         assert gap_px <= 2.0, (r, c, gap_px)

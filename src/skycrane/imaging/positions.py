@@ -1,7 +1,10 @@
-"""Detections' positions relative to the rover (``skycrane detect --rover``,
-``--rover-px``): from the rover's latitude and longitude on a pair with skycrane's
-``.geo.json`` sidecar or on a georeferenced product (GeoTIFF, GeoJP2: a CRS and a
-transform embedded), or from its pixel on any north-up map-projected pair."""
+"""Detections' positions on the planet and relative to the rover (``skycrane detect``).
+
+Latitude and longitude come from skycrane's ``.geo.json`` sidecar (in
+:func:`skycrane.imaging.detect.detect`) or, on a real georeferenced product (GeoTIFF,
+GeoJP2: a CRS and a transform embedded), from the file's CRS (:func:`latlon_in_raster`).
+Positions relative to the rover (``--rover``, ``--rover-px``) from the rover's latitude
+and longitude on either, or from its pixel on any north-up map-projected pair."""
 
 from __future__ import annotations
 
@@ -125,3 +128,49 @@ def checked_rover_deg(rover_deg: tuple[float, float]) -> tuple[float, float]:
     if not (math.isfinite(lon) and -360.0 <= lon <= 360.0):
         raise InputError("rover longitude", lon, "degrees in [-360, 360]")
     return lat, lon
+
+
+def latlon_in_raster(
+    detections: list[Detection], path: str | Path, shape: tuple[int, int], resolution_m: float
+) -> list[Detection]:
+    """The detections with the latitude and longitude of their centres in a georeferenced
+    product (the before image ``path``, a GeoTIFF or GeoJP2 declaring its CRS), or
+    unchanged when it declares none.
+
+    A detection's ``x_m``, ``y_m`` (metres east/north of the image centre) give its pixel,
+    the file's transform the CRS coordinates of that pixel's centre, and the inverse of
+    :func:`skycrane.terrain.geotiff.to_file_crs` (pyproj, to the CRS's own geographic
+    CRS) its latitude and longitude.
+    """
+    import warnings
+
+    import rasterio
+    from pyproj import CRS, Transformer
+    from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+
+    if not detections:
+        return detections
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(path) as src:
+                crs_wkt = None if src.crs is None else src.crs.to_wkt()
+                t = src.transform
+    except RasterioIOError:
+        return detections
+    if crs_wkt is None:
+        return detections
+    crs = CRS.from_wkt(crs_wkt)
+    if crs.geodetic_crs is None:
+        return detections
+    xs, ys = pixel_grid(shape, resolution_m)
+    col = np.array([(d.x_m - xs[0]) / resolution_m for d in detections]) + 0.5
+    row = np.array([(ys[0] - d.y_m) / resolution_m for d in detections]) + 0.5
+    x = t.a * col + t.b * row + t.c
+    y = t.d * col + t.e * row + t.f
+    to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    lon, lat = to_geo.transform(x, y)
+    return [
+        replace(d, latitude_deg=float(la), longitude_deg=float(lo))
+        for d, la, lo in zip(detections, np.atleast_1d(lat), np.atleast_1d(lon), strict=True)
+    ]
