@@ -357,7 +357,7 @@ def _check_flyaway(out, params):
     tb, _, predicted = _flyaway_prediction(params, m0_kg, h0_m)
     bound = _flyaway_bound(params, m0_kg, h0_m)
     # the stage can carry 1.05 m g / cos 45 deg with 4 engines: no clipping (bound's premise)
-    t_max = 4 * 3.1e3 * math.cos(params[pl.PDP_CANT_RAD])
+    t_max = 4 * 3.1e3 * math.cos(math.radians(PD_SPEC.engine_cant_deg))
     assert m0_kg * 1.05 * G_M_S2 / math.cos(math.pi / 4) < t_max
     assert m_crash == pytest.approx(params[pl.PDP_DRY_MASS_KG])  # burned to depletion
     # the stage starts sinking at the sky-crane speed: arresting the sink costs propellant

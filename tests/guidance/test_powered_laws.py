@@ -14,7 +14,8 @@ from skycrane.sequence.pack import pd_block
 
 UP = (0.0, 0.0, 1.0)
 GRAV = (0.0, 0.0, -3.71)
-PARAMS = pd_block(load_mission("m2020"))
+M2020 = load_mission("m2020")
+PARAMS = pd_block(M2020)
 T8 = (8 * 3.1e3 * 0.13, 8 * 3.1e3)
 
 
@@ -241,7 +242,9 @@ def test_flyaway_direction_and_thrust():
     assert sink[2] == pytest.approx(m * (1.05 * 3.71 + 2.0))  # arrests a sink
     heavy = pd.flyaway_thrust(3.0, (0.0, 0.0, 0.0), UP, GRAV, 5000.0, east, PARAMS)
     # 4 engines at full throttle, net of their cant (GUIDANCE.md 3.2: n T_eng cos(cant))
-    assert _norm(heavy) == pytest.approx(4 * 3.1e3 * math.cos(PARAMS[pl.PDP_CANT_RAD]))
+    assert _norm(heavy) == pytest.approx(
+        4 * 3.1e3 * math.cos(math.radians(M2020.spec.powered_descent.engine_cant_deg))
+    )
 
 
 def test_flyaway_impact_prediction():

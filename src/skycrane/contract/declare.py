@@ -33,7 +33,8 @@ class Key:
     """The value of mission-file key ``path`` (dotted, from the file's top level)."""
 
     path: str
-    convert: str | None = None  # None, "deg" (degrees -> radians) or "per" (Hz -> s)
+    convert: str | None = None  # None, "deg" (degrees -> radians), "cos_deg" (degrees -> their
+    # cosine) or "per" (Hz -> s)
 
 
 @dataclass(frozen=True, slots=True)

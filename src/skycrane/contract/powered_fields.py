@@ -44,10 +44,11 @@ POWERED_DESCENT = (
         "PDP_THROTTLE_MAX", "-", "maximum throttle", Key("powered_descent.throttle_max"), block=_PD
     ),
     Field(
-        "PDP_CANT_RAD",
-        "rad",
-        "engine cant from the thrust axis (net thrust = sum along the axes x cos(cant))",
-        Key("powered_descent.engine_cant_deg", "deg"),
+        "PDP_COS_CANT",
+        "-",
+        "cosine of the engine cant from the thrust axis (net thrust = sum along the axes x"
+        " this; the flow, thrust / this): packed once, not taken at each right-hand side",
+        Key("powered_descent.engine_cant_deg", "cos_deg"),
         block=_PD,
     ),
     Field(

@@ -239,7 +239,7 @@ def thrust_limits(n_engines: float, params) -> tuple:
 
     GUIDANCE.md 3.2: the thrust along the vehicle axis of ``n_engines`` engines.
     """
-    full = n_engines * params[pl.PDP_ENGINE_THRUST_N] * math.cos(params[pl.PDP_CANT_RAD])
+    full = n_engines * params[pl.PDP_ENGINE_THRUST_N] * params[pl.PDP_COS_CANT]
     return full * params[pl.PDP_THROTTLE_MIN], full * params[pl.PDP_THROTTLE_MAX]
 
 

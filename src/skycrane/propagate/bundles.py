@@ -165,7 +165,7 @@ class PeakHistory(NamedTuple):
     value: np.ndarray
     """float64[3, n_peaks]: the tracked peak quantities there."""
     mem: np.ndarray
-    """float64[3, N_MEM]: the memory there."""
+    """float64[3, N_MEM]: the memory there, round the rows (peaks._mem_row), not shifted."""
     m3: np.ndarray
     """float64[3]: one peak's three values (scratch)."""
     y_best: np.ndarray

@@ -128,7 +128,7 @@ from skycrane.contract.layout import (
     PDP_BRIDLE_DAMPING_N_S_M,
     PDP_BRIDLE_M,
     PDP_BRIDLE_STIFFNESS_N_M,
-    PDP_CANT_RAD,
+    PDP_COS_CANT,
     PDP_ROVER_MASS_KG,
     S_BANK,
     S_HEAT_LOAD,
@@ -243,7 +243,7 @@ def thrust_terms(y, p, mem):
     ty = mem[M_THRUST_Y] * achieved
     tz = mem[M_THRUST_Z] * achieved
     thrust = math.sqrt(tx * tx + ty * ty + tz * tz)
-    flow = thrust * (1.0 + p[P_PD0 + PDP_ACS_FLOW_FRACTION]) / math.cos(p[P_PD0 + PDP_CANT_RAD])
+    flow = thrust * (1.0 + p[P_PD0 + PDP_ACS_FLOW_FRACTION]) / p[P_PD0 + PDP_COS_CANT]
     return tx / mass, ty / mass, tz / mass, thrust, -flow / (p[P_ISP_S] * G0_M_S2)
 
 

@@ -53,6 +53,8 @@ def key_value(spec: Any, path: str) -> Any:
 def _convert(value: float, convert: str | None) -> float:
     if convert == "deg":
         return math.radians(value)
+    if convert == "cos_deg":  # libm's cos, as math.cos in compiled code: the same bits
+        return math.cos(math.radians(value))
     if convert == "per":
         return 1.0 / value
     return value
