@@ -256,13 +256,7 @@ def test_detect_a_real_product_with_a_world_file_and_the_rover_pixel(tmp_path) -
     result = RUNNER.invoke(app, [*args, "--rover-px", f"{rover[0]:g},{rover[1]:g}"])
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)["detections"]
-    for r, c, _ in pair.blobs:
-        east, north = (c - rover[1]) * 0.5, -(r - rover[0]) * 0.5
-        gap_px = min(
-            np.hypot(d["east_of_rover_m"] - east, d["north_of_rover_m"] - north) / 0.5
-            for d in found
-        )
-        assert gap_px <= 2.0, (r, c, gap_px)
+    _assert_marks_placed_from_the_rover(found, pair.blobs, rover, 0.5)
     for extra, option in (
         (["--resolution-m", "0.25"], "--resolution-m"),
         (["--rover-px", "-3,10"], "--rover-px"),
@@ -309,13 +303,7 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
     )
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)["detections"]
-    for r, c, _ in pair.blobs:
-        east, north = (c - rover[1]) * 0.5, -(r - rover[0]) * 0.5
-        gap_px = min(
-            np.hypot(d["east_of_rover_m"] - east, d["north_of_rover_m"] - north) / 0.5
-            for d in found
-        )
-        assert gap_px <= 2.0, (r, c, gap_px)
+    _assert_marks_placed_from_the_rover(found, pair.blobs, rover, 0.5)
     # each mark's latitude and longitude, from its pixel through the same CRS (within 2 px)
     to_crs = Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
     for r, c, _ in pair.blobs:
@@ -326,4 +314,16 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
             / 0.5
             for d in found
         )  # fmt: skip
+        assert gap_px <= 2.0, (r, c, gap_px)
+
+
+def _assert_marks_placed_from_the_rover(found, blobs, rover_px, resolution_m) -> None:
+    """Each pasted mark (row, col) has a detection whose east_of_rover_m/north_of_rover_m
+    is the mark's pixel offset from the rover's (north up) times the scale, within 2 px."""
+    for r, c, _ in blobs:
+        east, north = (c - rover_px[1]) * resolution_m, -(r - rover_px[0]) * resolution_m
+        gap_px = min(
+            np.hypot(d["east_of_rover_m"] - east, d["north_of_rover_m"] - north) / resolution_m
+            for d in found
+        )
         assert gap_px <= 2.0, (r, c, gap_px)
