@@ -412,6 +412,15 @@ def detect(
             "declaring its CRS [deg,deg].",
         ),
     ] = None,
+    extent_m: Annotated[
+        float | None,
+        typer.Option(
+            "--extent-m",
+            help="Compare only a square this wide around the rover (--rover) or BEFORE's "
+            "centre, cut from two georeferenced products (GeoTIFF/GeoJP2), AFTER resampled "
+            "onto BEFORE's grid [m].",
+        ),
+    ] = None,
     rover_px: Annotated[
         str | None,
         typer.Option(
@@ -429,19 +438,19 @@ def detect(
     those are null. With --rover LAT,LON
     (and the sidecar, or a BEFORE that declares its CRS, as a HiRISE GeoJP2 does), or
     --rover-px ROW,COL for any north-up product, every detection also gets
-    east_of_rover_m and north_of_rover_m.
+    east_of_rover_m and north_of_rover_m. Two georeferenced products on different grids
+    (their own footprints, as two HiRISE RDRs are) are put on BEFORE's grid first;
+    --extent-m cuts a window of them around the rover.
     """
 
     from skycrane.imaging import detect as find
-    from skycrane.imaging import load_pair
-    from skycrane.imaging.georef import image_resolution_m
     from skycrane.imaging.positions import (
         from_rover,
         from_rover_px,
         latlon_in_raster,
         rover_pixel_in_raster,
     )
-    from skycrane.imaging.render import HIRISE_RESOLUTION_M
+    from skycrane.imaging.products import load_products
     from skycrane.imaging.score import score_truth_file
 
     try:
@@ -449,24 +458,25 @@ def detect(
             raise InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}")
         if rover is not None and rover_px is not None:
             raise InputError("--rover-px", rover_px, "either --rover or --rover-px, not both")
-        b, a = load_pair(before, after)
-        resolution_m, geo = image_resolution_m(before, b.shape, resolution_m, HIRISE_RESOLUTION_M)
-        georef = None if geo is None else geo.georef
-        centre_m = (0.0, 0.0) if geo is None else geo.centre_m
+        rover_deg = None if rover is None else _lat_lon(rover)
+        pair = load_products(before, after, resolution_m, rover_deg, extent_m)
+        b, a, resolution_m = pair.before, pair.after, pair.resolution_m
+        georef = None if pair.sidecar is None else pair.sidecar.georef
+        centre_m = (0.0, 0.0) if pair.sidecar is None else pair.sidecar.centre_m
         err = Console(stderr=True)
         with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
             found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
-        if georef is None:
-            found = latlon_in_raster(found, before, b.shape, resolution_m)
-        if rover is not None and georef is not None:
-            found = from_rover(found, georef, centre_m, _lat_lon(rover))
-        elif rover is not None:
-            pixel = rover_pixel_in_raster(before, _lat_lon(rover))
-            if pixel is None:
+        if pair.raster is not None:
+            found = latlon_in_raster(found, pair.raster, b.shape, resolution_m)
+        if rover_deg is not None and georef is not None:
+            found = from_rover(found, georef, centre_m, rover_deg)
+        elif rover_deg is not None:
+            if pair.raster is None:
                 raise InputError(
                     "--rover", rover, f"a .geo.json sidecar beside {before}, or a GeoTIFF/GeoJP2"
                 )
+            pixel = rover_pixel_in_raster(pair.raster, rover_deg)
             found = from_rover_px(found, b.shape, resolution_m, pixel, "--rover")
         if rover_px is not None:
             pixel = _pair_of("--rover-px", rover_px, "ROW,COL in pixels, e.g. 812,1540")

@@ -277,7 +277,6 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
     0.5 m/px is used, with --rover LAT,LON every mark's east_of_rover_m and
     north_of_rover_m is its pixel offset from the rover times 0.5 m, and its latitude and
     longitude put it back on its pixel through the CRS, each within 2 px."""
-    import rasterio
     from pyproj import CRS, Transformer
     from rasterio.transform import from_origin
 
@@ -285,16 +284,11 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
 
     crs = CRS.from_proj4("+proj=eqc +R=3396190 +lat_ts=0 +lon_0=0 +units=m +no_defs")
     pair = pasted_pair("brick", 1)
-    rows, cols = pair.before.shape
     x0, y0 = 8_162_000.0, -271_000.0  # near Jezero: 137.7 E, 4.6 S
     transform = from_origin(x0, y0, 0.5, 0.5)
     paths = [tmp_path / f"{name}.tif" for name in ("before", "after")]
     for path, image in zip(paths, (pair.before, pair.after), strict=True):
-        with rasterio.open(
-            path, "w", driver="GTiff", height=rows, width=cols, count=1,
-            dtype="float32", crs=crs.to_wkt(), transform=transform,
-        ) as dst:  # fmt: skip
-            dst.write(image.astype(np.float32), 1)
+        _write_geotiff(path, image, crs, transform)
     rover = (140.0, 333.0)
     x, y = x0 + (rover[1] + 0.5) * 0.5, y0 - (rover[0] + 0.5) * 0.5
     lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
@@ -315,6 +309,77 @@ def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> No
             for d in found
         )  # fmt: skip
         assert gap_px <= 2.0, (r, c, gap_px)
+
+
+def _write_geotiff(path, image, crs, transform) -> None:
+    import rasterio
+
+    with rasterio.open(
+        path, "w", driver="GTiff", height=image.shape[0], width=image.shape[1], count=1,
+        dtype="float32", crs=crs.to_wkt(), transform=transform,
+    ) as dst:  # fmt: skip
+        dst.write(image.astype(np.float32), 1)
+
+
+def test_detect_two_products_on_their_own_grids(tmp_path) -> None:
+    """Known truth and bad input: two GeoTIFF products of one site on different grids, as
+    two HiRISE RDRs are (the after product's footprint starts 30 rows and 17 columns
+    further in, so the same pixel index is other ground): the after product is put on the
+    before product's grid, and every pasted mark it covers is found within 2 px with no
+    other detection (co-located by index, the pair was refused: other sizes). With
+    --extent-m 100 --rover LAT,LON only the 200 px square round the rover is compared, and
+    the marks inside it are placed from the rover within 2 px (and the rest of what it
+    finds lies on marks the window's edge cuts). An --extent-m on a pair
+    without georeferencing, a non-positive one and a rover off the product give one error
+    line naming the option, exit 2."""
+    from pyproj import CRS, Transformer
+    from rasterio.transform import from_origin
+    from scipy import ndimage
+
+    from skycrane.imaging.pasted import pasted_pair, score_pasted
+
+    crs = CRS.from_proj4("+proj=eqc +R=3396190 +lat_ts=0 +lon_0=0 +units=m +no_defs")
+    pair = pasted_pair("grass", 2)
+    x0, y0 = 8_162_000.0, -271_000.0
+    paths = [tmp_path / "before.tif", tmp_path / "after.tif"]
+    _write_geotiff(paths[0], pair.before, crs, from_origin(x0, y0, 0.5, 0.5))
+    _write_geotiff(paths[1], pair.after[30:, 17:], crs, from_origin(x0 + 8.5, y0 - 15.0, 0.5, 0.5))
+    result = RUNNER.invoke(app, ["detect", *map(str, paths), "--json"])
+    assert result.exit_code == 0, result.output
+    found = [Detection(**d) for d in json.loads(result.stdout)["detections"]]
+    uncovered = np.zeros(pair.before.shape, dtype=bool)
+    uncovered[:30, :] = uncovered[:, :17] = True
+    ignore = ndimage.binary_dilation(uncovered, iterations=10)
+    n_marks, n_found, n_false = score_pasted(found, pair, 0.5, ignore)
+    assert n_marks >= 6
+    assert (n_found, n_false) == (n_marks, 0)
+
+    rover = (250.0, 260.0)
+    x, y = x0 + (rover[1] + 0.5) * 0.5, y0 - (rover[0] + 0.5) * 0.5
+    lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
+    args = ["detect", *map(str, paths), "--rover", f"{lat:.10f},{lon:.10f}"]
+    result = RUNNER.invoke(app, [*args, "--extent-m", "100", "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["detections"]
+    inside = [b for b in pair.blobs if max(abs(b[0] - rover[0]), abs(b[1] - rover[1])) < 90]
+    assert inside
+    _assert_marks_placed_from_the_rover(found, inside, rover, 0.5)
+    for d in found:  # and nothing but marks (some cut by the window's edge)
+        row = rover[0] - d["north_of_rover_m"] / 0.5
+        col = rover[1] + d["east_of_rover_m"] / 0.5
+        assert max(abs(row - rover[0]), abs(col - rover[1])) <= 101.0
+        assert min(np.hypot(row - r, col - c) for r, c, _ in pair.blobs) <= 8.0, (row, col)
+
+    plain, _ = _pair(tmp_path / "plain")
+    for bad_args, option in (
+        (["detect", str(plain["before"]), str(plain["after"]), "--extent-m", "50"], "before"),
+        ([*args, "--extent-m", "-5"], "--extent-m"),
+        (["detect", *map(str, paths), "--rover", "10,20", "--extent-m", "50"], "--rover"),
+    ):
+        bad = RUNNER.invoke(app, bad_args)
+        assert bad.exit_code == 2, (bad_args, bad.output)
+        lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith(f"error: {option}"), (bad_args, lines)
 
 
 def _assert_marks_placed_from_the_rover(found, blobs, rover_px, resolution_m) -> None:

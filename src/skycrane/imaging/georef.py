@@ -213,58 +213,6 @@ def read_sidecar(image_path: str | Path, shape: tuple[int, int] | None = None) -
     return Sidecar(georef, resolution_m, centre_m, size)
 
 
-def image_resolution_m(
-    image_path: str | Path, shape: tuple[int, int], requested_m: float | None, default_m: float
-) -> tuple[float, Sidecar | None]:
-    """The metres per pixel of an image and its sidecar (or None).
-
-    Taken from its ``.geo.json`` sidecar, else from its world file (``.pgw``, ``.tfw``,
-    ``.j2w``, ``.wld``: a real map-projected product), else from the georeferencing
-    embedded in it (:func:`embedded_resolution_m`), else ``requested_m``, else
-    ``default_m``. A ``requested_m`` that contradicts the sidecar or the world file is an
-    :class:`InputError` naming ``--resolution-m``.
-    """
-    geo = read_sidecar(image_path, shape)
-    if geo is not None:
-        known, source = geo.resolution_m, str(sidecar_path(image_path))
-    else:
-        known, source = world_file_resolution_m(image_path), "its world file"
-    if known is None:
-        known, source = embedded_resolution_m(image_path), "its embedded georeferencing"
-    if known is None:
-        return (default_m if requested_m is None else requested_m), None
-    if requested_m is not None and not math.isclose(known, requested_m, rel_tol=1e-9):
-        raise InputError("--resolution-m", requested_m, f"the {known:g} m/pixel of {source}")
-    return known, geo
-
-
-def embedded_resolution_m(image_path: str | Path) -> float | None:
-    """Pixel size [m] of a GeoTIFF or GeoJP2 product from its embedded transform, or None.
-
-    Only for a projected CRS in metres with square, north-up pixels (a map-projected
-    product such as a HiRISE RDR); None for anything else (a plain PNG, a CRS in degrees,
-    a rotated grid), which then needs ``--resolution-m``.
-    """
-    import warnings
-
-    import rasterio
-    from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(image_path) as src:
-                crs, t = src.crs, src.transform
-    except RasterioIOError:
-        return None
-    if crs is None or not crs.is_projected or crs.linear_units_factor[1] != 1.0:
-        return None
-    north_up = t.b == 0.0 and t.d == 0.0 and t.a > 0.0 > t.e
-    if not north_up or not math.isclose(t.a, -t.e, rel_tol=1e-9):
-        return None
-    return float(t.a)
-
-
 def world_file_resolution_m(image_path: str | Path) -> float | None:
     """Pixel size (line A) of an image's world file, or None.
 

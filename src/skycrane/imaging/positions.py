@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
@@ -18,7 +17,7 @@ from skycrane.errors import InputError
 from skycrane.imaging.detect import Detection
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
-from skycrane.terrain.geotiff import to_file_crs
+from skycrane.imaging.products import RasterGeo
 
 
 def from_rover_px(
@@ -80,38 +79,14 @@ def from_rover(
     ]
 
 
-def rover_pixel_in_raster(
-    path: str | Path, rover_deg: tuple[float, float]
-) -> tuple[float, float] | None:
-    """The rover's (row, column) in a georeferenced product, or None when the file
-    declares no coordinate reference system (a plain PNG, or one with only a world file).
-
-    The rover's latitude and longitude go to the file's CRS from that CRS's own
-    geographic CRS (:func:`skycrane.terrain.geotiff.to_file_crs`, pyproj; e.g. an
-    equirectangular Mars projection in metres, as HiRISE's RDRs declare), then through
-    the inverse of its affine transform to pixel coordinates, whose pixel centres are at
-    half-integers (GDAL's convention) and here at integers.
-    """
-    import warnings
-
-    import rasterio
-    from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
-
+def rover_pixel_in_raster(geo: RasterGeo, rover_deg: tuple[float, float]) -> tuple[float, float]:
+    """The rover's (row, column) in a georeferenced product or window ``geo``: its latitude
+    and longitude to the file's CRS (pyproj, from the CRS's own geographic CRS; e.g. an
+    equirectangular Mars projection in metres, as HiRISE's RDRs declare), then through the
+    inverse of the affine transform, pixel centres at integers."""
     lat, lon = checked_rover_deg(rover_deg)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(path) as src:
-                if src.crs is None:
-                    return None
-                x, y = to_file_crs(src, np.array([lat]), np.array([lon]), "--rover")
-                t = src.transform
-    except RasterioIOError:
-        return None
-    dx, dy = float(x[0]) - t.c, float(y[0]) - t.f  # the affine transform inverted
-    det = t.a * t.e - t.b * t.d
-    col, row = (t.e * dx - t.b * dy) / det, (t.a * dy - t.d * dx) / det
-    return row - 0.5, col - 0.5
+    x, y = geo.to_xy(np.array([lat]), np.array([lon]))
+    return geo.pixel_of(float(x[0]), float(y[0]))
 
 
 def checked_rover_deg(rover_deg: tuple[float, float]) -> tuple[float, float]:
@@ -131,45 +106,19 @@ def checked_rover_deg(rover_deg: tuple[float, float]) -> tuple[float, float]:
 
 
 def latlon_in_raster(
-    detections: list[Detection], path: str | Path, shape: tuple[int, int], resolution_m: float
+    detections: list[Detection], geo: RasterGeo, shape: tuple[int, int], resolution_m: float
 ) -> list[Detection]:
     """The detections with the latitude and longitude of their centres in a georeferenced
-    product (the before image ``path``, a GeoTIFF or GeoJP2 declaring its CRS), or
-    unchanged when it declares none.
-
-    A detection's ``x_m``, ``y_m`` (metres east/north of the image centre) give its pixel,
-    the file's transform the CRS coordinates of that pixel's centre, and the inverse of
-    :func:`skycrane.terrain.geotiff.to_file_crs` (pyproj, to the CRS's own geographic
-    CRS) its latitude and longitude.
+    product or window ``geo`` of ``shape``: a detection's ``x_m``, ``y_m`` (metres
+    east/north of the image centre) give its pixel, the transform that pixel's CRS
+    coordinates, and pyproj (to the CRS's own geographic CRS) its latitude and longitude.
     """
-    import warnings
-
-    import rasterio
-    from pyproj import CRS, Transformer
-    from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
-
     if not detections:
         return detections
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(path) as src:
-                crs_wkt = None if src.crs is None else src.crs.to_wkt()
-                t = src.transform
-    except RasterioIOError:
-        return detections
-    if crs_wkt is None:
-        return detections
-    crs = CRS.from_wkt(crs_wkt)
-    if crs.geodetic_crs is None:
-        return detections
     xs, ys = pixel_grid(shape, resolution_m)
-    col = np.array([(d.x_m - xs[0]) / resolution_m for d in detections]) + 0.5
-    row = np.array([(ys[0] - d.y_m) / resolution_m for d in detections]) + 0.5
-    x = t.a * col + t.b * row + t.c
-    y = t.d * col + t.e * row + t.f
-    to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-    lon, lat = to_geo.transform(x, y)
+    col = np.array([(d.x_m - xs[0]) / resolution_m for d in detections])
+    row = np.array([(ys[0] - d.y_m) / resolution_m for d in detections])
+    lat, lon = geo.to_latlon(*geo.xy_of(row, col))
     return [
         replace(d, latitude_deg=float(la), longitude_deg=float(lo))
         for d, la, lo in zip(detections, np.atleast_1d(lat), np.atleast_1d(lon), strict=True)

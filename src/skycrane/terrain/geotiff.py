@@ -46,21 +46,18 @@ def _open(path: Path):
         ) from None
 
 
-def to_file_crs(
-    src, lat_deg: np.ndarray, lon_deg: np.ndarray, key: str = KEY
-) -> tuple[np.ndarray, np.ndarray]:
-    """Latitude/longitude [deg] to the coordinates (x, y) of the open raster ``src``'s CRS,
-    from that CRS's own geographic CRS (the same body); ``key`` names the file in errors."""
+def _to_file_crs(src, lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude/latitude [deg] to the file's CRS coordinates (x, y)."""
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
 
     try:
         crs = CRS.from_wkt(src.crs.to_wkt())
     except CRSError as exc:
-        raise InputError(key, str(src.name), f"a raster with a usable CRS ({exc})") from None
+        raise InputError(KEY, str(src.name), f"a raster with a usable CRS ({exc})") from None
     geographic = crs.geodetic_crs
     if geographic is None:
-        raise InputError(key, str(src.name), "a raster whose CRS has a geographic datum")
+        raise InputError(KEY, str(src.name), "a raster whose CRS has a geographic datum")
     to_file = Transformer.from_crs(geographic, crs, always_xy=True)
     x, y = to_file.transform(lon_deg, lat_deg)
     x = np.asarray(x, float)
@@ -106,7 +103,7 @@ def read_site_terrain(
         axis = node_coordinates(half_width_m, spacing_m)
         east, north = np.meshgrid(axis, axis)
         lat, lon = frame.lat_lon_deg(np.append(east.ravel(), 0.0), np.append(north.ravel(), 0.0))
-        x, y = to_file_crs(src, lat, lon)
+        x, y = _to_file_crs(src, lat, lon)
         inverse = ~src.transform
         col, row = inverse @ (x, y)
         col = np.asarray(col) - 0.5  # pixel-centre indices
