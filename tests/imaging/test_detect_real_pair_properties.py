@@ -241,3 +241,36 @@ def test_a_saturated_brightened_mark_is_found_brightened():
     cannot show)."""
     _, _, n_bright, _ = _stretched_totals("0.5-99.5 %")
     assert n_bright >= 3
+
+
+@pytest.mark.parametrize("name", ["moon", "gravel"])
+def test_an_after_product_at_twice_the_pixel_size(tmp_path, name):
+    """Known truth: two GeoTIFF products of one site in one Mars CRS, the after product
+    at 0.5 m/px (2 x 2 pixel means) against the before product's 0.25 m (real pairs may
+    come from different binning): load_products resamples it onto the before grid, and
+    every pasted mark is found with no other detection (refused before: other sizes)."""
+    import rasterio
+    from pyproj import CRS
+    from rasterio.transform import from_origin
+
+    from skycrane.imaging.products import load_products
+
+    crs = CRS.from_proj4("+proj=eqc +R=3396190 +lat_ts=0 +lon_0=0 +units=m +no_defs")
+    pair = pasted_pair(name, 0)
+    rows, cols = pair.after.shape
+    binned = pair.after.reshape(rows // 2, 2, cols // 2, 2).mean(axis=(1, 3))
+    paths = []
+    for label, image, scale in (("before", pair.before, 0.25), ("after", binned, 0.5)):
+        path = tmp_path / f"{label}.tif"
+        with rasterio.open(
+            path, "w", driver="GTiff", height=image.shape[0], width=image.shape[1], count=1,
+            dtype="float32", crs=crs.to_wkt(),
+            transform=from_origin(8_162_000.0, -271_000.0, scale, scale),
+        ) as dst:  # fmt: skip
+            dst.write(image.astype(np.float32), 1)
+        paths.append(path)
+    products = load_products(*paths, None)
+    assert products.resolution_m == 0.25
+    found = detect(products.before, products.after, products.resolution_m)
+    n_marks, n_found, n_false = score_pasted(found, pair, products.resolution_m)
+    assert (n_found, n_false) == (n_marks, 0)
