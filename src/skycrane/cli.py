@@ -430,7 +430,8 @@ def detect(
         ),
     ] = None,
 ) -> None:
-    """Find the impact sites: regions darker in AFTER than in BEFORE.
+    """Find the impact sites: regions darker in AFTER than in BEFORE (and the
+    hardware and parachutes, brighter).
 
     Positions are metres east/north of the image centre. When BEFORE has a
     .geo.json sidecar (written by `skycrane image`) or is a GeoTIFF/GeoJP2 declaring
@@ -502,7 +503,11 @@ def detect(
                 f"{scored['detections']} detections false"
             )
         )
-    table = Table(title=f"{len(found)} darkened regions")
+    n_dark = sum(d.darkening > 0.0 for d in found)
+    table = Table(
+        title=f"{n_dark} darkened and {len(found) - n_dark} brightened regions "
+        "(darkening < 0: brighter after)"
+    )
     cols = ["kind", "east [m]", "north [m]", "area [m²]", "darkening"]
     located = any(d.latitude_deg is not None for d in found)
     cols += ["lat [°]", "lon [°]"] if located else []
