@@ -266,7 +266,7 @@ def test_detect_a_real_product_with_a_world_file_and_the_rover_pixel(tmp_path) -
         bad = RUNNER.invoke(app, [*args, *extra])
         assert bad.exit_code == 2, (extra, bad.output)
         lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
-        assert len(lines) == 1 and lines[0].startswith(f"error: {option}"), (extra, lines)
+        assert len(lines) == 1 and lines[0].startswith(f"error: {option}:"), (extra, lines)
 
 
 def test_detect_a_geotiff_pair_with_the_rover_latitude_longitude(tmp_path) -> None:
@@ -331,7 +331,7 @@ def test_detect_two_products_on_their_own_grids(tmp_path) -> None:
     the marks inside it are placed from the rover within 2 px (and the rest of what it
     finds lies on marks the window's edge cuts). An --extent-m on a pair
     without georeferencing, a non-positive one and a rover off the product give one error
-    line naming the option, exit 2."""
+    line naming the option, exit 2 (the rover off the product with or without a window)."""
     from pyproj import CRS, Transformer
     from rasterio.transform import from_origin
     from scipy import ndimage
@@ -375,11 +375,12 @@ def test_detect_two_products_on_their_own_grids(tmp_path) -> None:
         (["detect", str(plain["before"]), str(plain["after"]), "--extent-m", "50"], "before"),
         ([*args, "--extent-m", "-5"], "--extent-m"),
         (["detect", *map(str, paths), "--rover", "10,20", "--extent-m", "50"], "--rover"),
+        (["detect", *map(str, paths), "--rover", "10,20"], "--rover"),
     ):
         bad = RUNNER.invoke(app, bad_args)
         assert bad.exit_code == 2, (bad_args, bad.output)
         lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
-        assert len(lines) == 1 and lines[0].startswith(f"error: {option}"), (bad_args, lines)
+        assert len(lines) == 1 and lines[0].startswith(f"error: {option}:"), (bad_args, lines)
 
 
 def _assert_marks_placed_from_the_rover(found, blobs, rover_px, resolution_m) -> None:

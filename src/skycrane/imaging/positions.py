@@ -40,9 +40,7 @@ def from_rover_px(
     row, col = rover_px
     rows, cols = shape
     if not (math.isfinite(row) and math.isfinite(col) and 0 <= row < rows and 0 <= col < cols):
-        raise InputError(
-            "--rover-px", f"{row:g},{col:g}", f"a pixel inside the {rows} x {cols} image"
-        )
+        raise InputError(option, f"{row:g},{col:g}", f"a pixel inside the {rows} x {cols} image")
     xs, ys = pixel_grid(shape, resolution_m)
     east = float(xs[0] + col * resolution_m)
     north = float(ys[0] - row * resolution_m)
