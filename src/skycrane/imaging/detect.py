@@ -163,8 +163,16 @@ def load_image(path: str | Path, field: str = "image") -> np.ndarray:
     except Exception as exc:  # skimage/imageio raise many types for non-images
         raise InputError(field, str(path), f"a readable image ({exc})") from None
     if data.dtype.kind in "ui":
-        data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
+        data = data.astype(np.float32) / full_scale(data.dtype)
     return _as_grey(data, field)
+
+
+def full_scale(dtype) -> float:
+    """The value an image of pixel type ``dtype`` is divided by to read it on 0-1: an
+    integer type's largest value (a 10-bit product in 16-bit words then spans 0-1/64),
+    1 for floating point."""
+    dtype = np.dtype(dtype)
+    return float(np.iinfo(dtype).max) if dtype.kind in "ui" else 1.0
 
 
 MAX_IMAGE_PIXELS = 8192 * 8192

@@ -9,8 +9,8 @@ to a window (all of it, or a square of ``extent_m`` around a point) and resample
 *after* product onto that window's grid with GDAL's warper
 (:func:`rasterio.warp.reproject`, bilinear), leaving NaN where it has no data, which
 :mod:`skycrane.imaging.nodata` then treats as outside the footprint.  Integer pixels
-are divided by their type's largest value, as :func:`skycrane.imaging.detect.load_image`
-does.
+are divided by their type's largest value (:func:`skycrane.imaging.detect.full_scale`),
+as :func:`skycrane.imaging.detect.load_image` does.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from skycrane.errors import InputError
-from skycrane.imaging.detect import MAX_IMAGE_PIXELS, load_pair
+from skycrane.imaging.detect import MAX_IMAGE_PIXELS, full_scale, load_pair
 from skycrane.imaging.georef import (
     Sidecar,
     read_sidecar,
@@ -136,13 +136,6 @@ class GeoPair:
     geo: RasterGeo
 
 
-def _scaled(values: np.ndarray, dtype) -> np.ndarray:
-    out = values.astype(np.float32)
-    if np.dtype(dtype).kind in "ui":
-        out /= float(np.iinfo(dtype).max)
-    return out
-
-
 def _window(src, geo: RasterGeo, centre_deg, extent_m):
     """The before product's window: all of it, or ``extent_m`` square around the point."""
     from rasterio.windows import Window
@@ -173,11 +166,13 @@ def read_georeferenced_pair(
     after_path: str | Path,
     centre_deg: tuple[float, float] | None = None,
     extent_m: float | None = None,
+    geos: tuple[RasterGeo | None, RasterGeo | None] | None = None,
 ) -> GeoPair:
     """Both products on the before window's grid (see the module docstring).
 
     ``centre_deg`` (latitude, longitude) centres the ``extent_m`` window (default: the
     before product's centre); without ``extent_m`` the whole before product is read.
+    ``geos``: the two files' :func:`raster_geo`, when the caller has read them already.
 
     Raises
     ------
@@ -191,7 +186,7 @@ def read_georeferenced_pair(
     from rasterio.windows import transform as window_transform
 
     expected = "a GeoTIFF/GeoJP2 declaring a projected CRS in metres, north up"
-    geo_b, geo_a = raster_geo(before_path), raster_geo(after_path)
+    geo_b, geo_a = geos if geos is not None else (raster_geo(before_path), raster_geo(after_path))
     for name, path, geo in (("before", before_path, geo_b), ("after", after_path, geo_a)):
         if geo is None or geo.resolution_m is None:
             raise InputError(name, str(path), expected)
@@ -206,7 +201,7 @@ def read_georeferenced_pair(
                 f"a window of at most {MAX_IMAGE_PIXELS:,} pixels of BEFORE (give --extent-m)",
             )
         band = src.read(1, window=window, masked=True)
-        before = _scaled(band.data, src.dtypes[0])
+        before = band.data.astype(np.float32) / full_scale(src.dtypes[0])
         before[np.ma.getmaskarray(band)] = np.nan
         t = window_transform(window, src.transform)
         crs = src.crs
@@ -222,36 +217,42 @@ def read_georeferenced_pair(
             dst_nodata=np.nan,
             resampling=Resampling.bilinear,
         )
-        dtype_a = src_a.dtypes[0]
-    if np.dtype(dtype_a).kind in "ui":
-        after /= float(np.iinfo(dtype_a).max)
+        after /= full_scale(src_a.dtypes[0])
     return GeoPair(before, after, geo)
 
 
+def _agreeing(requested_m: float | None, known_m: float, source: str) -> float:
+    """``known_m``, the scale a file gives; a ``requested_m`` that contradicts it is an
+    :class:`InputError` naming ``--resolution-m``."""
+    if requested_m is not None and not math.isclose(known_m, requested_m, rel_tol=1e-9):
+        raise InputError("--resolution-m", requested_m, f"the {known_m:g} m/pixel of {source}")
+    return known_m
+
+
 def image_resolution_m(
-    image_path: str | Path, shape: tuple[int, int], requested_m: float | None, default_m: float
+    image_path: str | Path,
+    shape: tuple[int, int],
+    requested_m: float | None,
+    default_m: float,
+    embedded: RasterGeo | None = None,
 ) -> tuple[float, Sidecar | None]:
     """The metres per pixel of an image and its ``.geo.json`` sidecar (or None).
 
     Taken from the sidecar, else from its world file (``.pgw``, ``.tfw``, ``.j2w``,
-    ``.wld``), else from the georeferencing embedded in it (:func:`raster_geo`), else
-    ``requested_m``, else ``default_m``. A ``requested_m`` that contradicts the first of
-    these found is an :class:`InputError` naming ``--resolution-m``.
+    ``.wld``), else from the georeferencing ``embedded`` in it (its :func:`raster_geo`),
+    else ``requested_m``, else ``default_m``. A ``requested_m`` that contradicts the
+    first of these found is an :class:`InputError` naming ``--resolution-m``.
     """
     geo = read_sidecar(image_path, shape)
     if geo is not None:
         known, source = geo.resolution_m, str(sidecar_path(image_path))
     else:
         known, source = world_file_resolution_m(image_path), "its world file"
-    if known is None:
-        embedded = raster_geo(image_path)
-        known = None if embedded is None else embedded.resolution_m
-        source = "its embedded georeferencing"
+    if known is None and embedded is not None:
+        known, source = embedded.resolution_m, "its embedded georeferencing"
     if known is None:
         return (default_m if requested_m is None else requested_m), None
-    if requested_m is not None and not math.isclose(known, requested_m, rel_tol=1e-9):
-        raise InputError("--resolution-m", requested_m, f"the {known:g} m/pixel of {source}")
-    return known, geo
+    return _agreeing(requested_m, known, source), geo
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,15 +295,13 @@ def load_products(
         or not np.allclose(geo_b.transform, geo_a.transform, rtol=0.0, atol=1e-6)
     )
     if extent_m is not None or other_grids:
-        pair = read_georeferenced_pair(before_path, after_path, centre_deg, extent_m)
-        known = pair.geo.resolution_m
-        if requested_m is not None and not math.isclose(known, requested_m, rel_tol=1e-9):
-            raise InputError(
-                "--resolution-m", requested_m, f"the {known:g} m/pixel of {before_path}"
-            )
+        pair = read_georeferenced_pair(
+            before_path, after_path, centre_deg, extent_m, (geo_b, geo_a)
+        )
+        known = _agreeing(requested_m, pair.geo.resolution_m, str(before_path))
         return Products(pair.before, pair.after, known, None, pair.geo)
     before, after = load_pair(before_path, after_path)
     resolution_m, sidecar = image_resolution_m(
-        before_path, before.shape, requested_m, HIRISE_RESOLUTION_M
+        before_path, before.shape, requested_m, HIRISE_RESOLUTION_M, geo_b
     )
     return Products(before, after, resolution_m, sidecar, None if sidecar else geo_b)
