@@ -12,7 +12,9 @@ nothing in the presets is set from these positions.
 What limits each today (nominal MSL; the figures of each change are in
 docs/powered_descent.md): the descent stage's flyaway stops its engines
 once the predicted impact lies at the design's pre-flight 450 m (E from S,
-"The flyaway's engine cut-off"), so it crashes 439 m out, short of HiRISE;
+"The flyaway's engine cut-off"), so it crashes 454 m out, short of HiRISE;
+powered descent flies MSL's 300 m backshell-avoidance divert (Sell et al.
+2013, S2) and no other, so the backshell lands 298 m from the rover;
 the backshell and heat shield separate where MSL's entry delivers the
 parachute (in Gale's reconstructed air 12.7 km above the site, flown 12.1 km:
 docs/entry_guidance.md), and the heat shield falls with its subsonic
@@ -43,9 +45,9 @@ HIRISE = {
     "heat_shield": ((1200.0, 1500.0), 135.0, 67.5),
 }
 MISSES = {
-    "descent_stage": "439 m: the flyaway's cut-off at the pre-flight 450 m design crash",
-    "backshell": "790 m at 274 deg: powered descent flies 0.8 km from its separation to the target",
-    "heat_shield": "485 m at 91 deg: calm air (no cited Gale wind found), no glide of the shield",
+    "descent_stage": "454 m: the flyaway's cut-off at the pre-flight 450 m design crash",
+    "backshell": "298 m at 280 deg: the flown 300 m divert alone separates it from the rover",
+    "heat_shield": "977 m at 91 deg: calm air (no cited Gale wind found), no glide of the shield",
 }
 IMPACT_SPEED_M_S = 44.7  # "about 100 mph" (S2)
 

@@ -161,10 +161,10 @@ NEAR_FIELD = {
 }
 """Kinds of mark of the near field (every body but the balance masses, km away) -> body."""
 DEFAULT_FRAME_PX = 6400
-"""Default image side [px]: 1.6 km at 0.25 m/px, which holds the rover, backshell and heat
-shield of the simulated MSL and Mars 2020 landings (heat shield 0.76-0.86 km east, backshell
-0.33-0.55 km west of the rover: 1.54 km with their marks and 50 m margins for Mars 2020);
-see docs/imaging.md for its time and memory."""
+"""Default image side [px]: 1.6 km at 0.25 m/px, which holds the rover, backshell, heat
+shield and descent stage of the simulated MSL and Mars 2020 landings (heat shield 0.86-0.98 km
+east, backshell 0.30-0.55 km west, descent stage 0.44-0.45 km north-west of the rover); see
+docs/imaging.md for its time and memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,14 +201,20 @@ def _bounds(marks: list[Mark], margin_m: float) -> tuple[float, float, float, fl
 
 def _held_bodies(near: list[Mark], side_cap_m: float, margin_m: float) -> list[Mark]:
     """The marks of the near-field bodies that fit one ``side_cap_m`` square together:
-    the rover's first, then each body's (all its marks) in order of its distance from
-    the rover, skipping a body that would burst the square."""
+    the rover's first, then each piece of hardware's (all its marks) in order of its
+    distance from the rover, then the descent stage's fragments (a field that spreads
+    hundreds of metres beyond the crash, which would otherwise crowd out a heat shield
+    lying farther the other way), skipping a body that would burst the square."""
     bodies: dict[str, list[Mark]] = {}
     for m in near:
         bodies.setdefault(NEAR_FIELD[m.kind], []).append(m)
     order = sorted(
         bodies,
-        key=lambda b: (b != "rover", min(math.hypot(m.x_m, m.y_m) for m in bodies[b])),
+        key=lambda b: (
+            b != "rover",
+            b == NEAR_FIELD["secondary"],
+            min(math.hypot(m.x_m, m.y_m) for m in bodies[b]),
+        ),
     )
     held: list[Mark] = []
     for body in order:
@@ -230,11 +236,11 @@ def landing_frame(
 
     By default the image is at ``resolution_m`` (HiRISE's finest 0.25 m when None) and
     at most ``max_size_px`` a side, and holds the rover and every other near-field body
-    that fits with it, nearest first (a crash kilometres away would otherwise make the
-    frame huge).  With ``hold_all`` it holds the whole near field at the finest HiRISE
-    scale (:data:`HIRISE_SCALES_M`) that fits ``max_size_px`` (the coarsest when none
-    does), or at ``resolution_m`` when given.  Bodies whose marks do not lie wholly inside
-    are named in ``left_out``.
+    that fits with it, nearest first, the descent stage's fragments last (a crash
+    kilometres away would otherwise make the frame huge).  With ``hold_all`` it holds the
+    whole near field at the finest HiRISE scale (:data:`HIRISE_SCALES_M`) that fits
+    ``max_size_px`` (the coarsest when none does), or at ``resolution_m`` when given.
+    Bodies whose marks do not lie wholly inside are named in ``left_out``.
     """
     near = [m for m in marks if m.kind in NEAR_FIELD] or marks
     if resolution_m is None and not hold_all:
