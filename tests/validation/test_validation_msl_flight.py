@@ -28,6 +28,9 @@ Sources (as cited in REFERENCE.md):
   between 640 s and 720 s" (E+100 to E+180), parachute deployment at E+259
   "and a height of 12.1 km" above the landing site.
 - [NASA12] "opened at Mach 1.7" (NASA MSL blog, Aug 2012; REFERENCE.md).
+- [JPL12] "Heat Shield, Meet Mars", JPL video, 17 Aug 2012 (not in REFERENCE.md): the
+  Mars Descent Imager saw the heat shield hit the ground 68 s before touchdown, the vehicle
+  about 3,000 m above the ground.
 
 The preset flies the Gale atmosphere of that day: [HR16]'s reconstruction
 above 22.5 km over the site, a hydrostatic column with its temperatures below
@@ -37,6 +40,7 @@ the sequence flown through it, none of which is fitted to them.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import skycrane
@@ -139,6 +143,24 @@ def test_horizontal_flight_height(flown):
 def test_heat_shield_separation(flown):
     """[L16]: heat-shield separation E+278 s (+-5 s)."""
     assert flown.event("heat_shield_separation").t_s == pytest.approx(278.0, abs=EVENT_TOLERANCE_S)
+
+
+def test_heat_shield_hits_the_ground_while_the_vehicle_hangs_on_its_parachute(flown):
+    """[JPL12] "Heat Shield, Meet Mars" (JPL video caption, 17 Aug 2012; Mars Descent
+    Imager frames of the heat shield's impact): when the heat shield hit the ground the
+    vehicle photographing it "was nearly two miles (about 3,000 meters) above the ground and
+    68 seconds away from its own touchdown". The time is held to +-5 s (EVENT_TOLERANCE_S,
+    the event clock of this file), the height to +-1 km (HEIGHT_TOLERANCE_M: the caption's
+    "about"). It checks the heat shield's fall (its subsonic cone drag, msl.toml
+    [bodies.heat_shield.aerodynamics]) against the vehicle's parachute descent, which nothing
+    in the preset is set from."""
+    shield = flown.body("heat_shield")
+    touchdown_s = flown.event("touchdown").t_s
+    assert touchdown_s - shield.t_rest_s == pytest.approx(68.0, abs=EVENT_TOLERANCE_S)
+    t_s = np.asarray(flown.trajectory.t_s)
+    i = int(np.searchsorted(t_s, shield.t_rest_s))
+    above_site_m = float(flown.trajectory.altitude_m[i]) - flown.site["site_elevation_m"]
+    assert above_site_m == pytest.approx(3000.0, abs=HEIGHT_TOLERANCE_M)
 
 
 def test_backshell_separation(flown):
