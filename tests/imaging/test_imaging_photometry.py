@@ -81,6 +81,18 @@ def test_camera_psf_noise_and_quantisation():
     assert np.allclose(dn, np.round(dn), atol=1e-3)
 
 
+def test_psf_and_shift_do_not_wrap_round_the_frame():
+    """Invariant: the camera sees ground continuing past the frame's edge, not the opposite
+    edge's ground: a bright bottom row, blurred and shifted half a pixel down, puts under
+    1 % of its light in the top rows (the half-pixel shift's band-limited interpolation
+    rings at ~1e-3; a periodic Fourier product put half of the row there)."""
+    scene = np.zeros((64, 64), dtype=np.float32)
+    scene[-1] = 1.0
+    image = blur_and_shift(scene, Instrument().psf_fwhm_px, (0.5, -0.5))
+    assert image.shape == scene.shape
+    assert float(np.abs(image[:4]).max()) < 0.01 * float(image[-1].max())
+
+
 def test_browse_is_8_bit_and_small():
     """Invariant: the browse image is uint8, at most 2048 px a side, using the full range."""
     image = np.random.default_rng(1).random((4100, 300), dtype=np.float32)

@@ -17,6 +17,7 @@ class DetectParams:
 
     smooth_sigma_px: float = 1.0
     spectrum_sigma_bins: float = 2.0
+    frame_pad_px: int = 32
     shadow_fraction: float = 0.45
     max_mark_darkening: float = 0.3
     shadow_margin_px: int = 3

@@ -243,23 +243,33 @@ class Instrument:
 
 
 def blur_and_shift(image: np.ndarray, fwhm_px: float, shift_px: tuple[float, float]) -> np.ndarray:
-    """Gaussian PSF and sub-pixel pointing shift in one Fourier product (periodic edges).
+    """Gaussian PSF and sub-pixel pointing shift in one Fourier product.
 
     Both are separable, so the transfer function is applied as a column factor times a
-    row factor and never formed on the whole grid.
+    row factor and never formed on the whole grid.  A Fourier product is periodic: the
+    frame is first extended by its mirror image (:func:`numpy.pad`, ``symmetric``) over
+    the PSF's reach (4 sigma) and the shift, so that the camera sees ground continuing
+    past each edge, not the opposite edge's ground, and cut back afterwards.
     """
     rows, cols = image.shape
     sigma = fwhm_px / (2.0 * math.sqrt(2.0 * math.log(2.0)))
+    widths = []
+    for n, shift in zip(image.shape, shift_px, strict=True):
+        margin = min(math.ceil(4.0 * sigma + abs(shift)) + 1, n - 1)
+        widths.append((margin, scipy.fft.next_fast_len(n + 2 * margin) - n - margin))
+    padded = np.pad(np.asarray(image, dtype=np.float32), widths, mode="symmetric")
 
     def transfer(freq: np.ndarray, shift: float) -> np.ndarray:
         return np.exp(-2.0 * (math.pi * sigma * freq) ** 2 - 2j * math.pi * freq * shift).astype(
             np.complex64
         )
 
-    spectrum = scipy.fft.rfft2(np.asarray(image, dtype=np.float32), workers=-1)
-    spectrum *= transfer(scipy.fft.fftfreq(rows), shift_px[0])[:, None]
-    spectrum *= transfer(scipy.fft.rfftfreq(cols), shift_px[1])[None, :]
-    return scipy.fft.irfft2(spectrum, s=image.shape, workers=-1).astype(np.float32, copy=False)
+    spectrum = scipy.fft.rfft2(padded, workers=-1)
+    spectrum *= transfer(scipy.fft.fftfreq(padded.shape[0]), shift_px[0])[:, None]
+    spectrum *= transfer(scipy.fft.rfftfreq(padded.shape[1]), shift_px[1])[None, :]
+    out = scipy.fft.irfft2(spectrum, s=padded.shape, workers=-1)
+    frame = out[widths[0][0] : widths[0][0] + rows, widths[1][0] : widths[1][0] + cols]
+    return np.ascontiguousarray(frame, dtype=np.float32)
 
 
 def observe(
