@@ -43,7 +43,7 @@ def test_moved_sun_false_detections_positions_and_kinds(moved_sun_stats):
     "zone (darkening 0.18, matched-filter score 4-8, broad 4-14 against the seed threshold 9), "
     "seed 1's crash 2.4 px off with the 10 secondaries grouped with it, 5 secondaries under "
     "the shadow mask, ~7 faint or merged secondaries; held out, seeds 4-11: 78.8 % (245/311) "
-    "with session 20's mirrored frame edges (77.8 %, 242/311, without; 78.1 % before the "
+    "with session 19's mirrored frame edges (77.8 %, 242/311, without; 78.1 % before the "
     "renderer stopped wrapping its PSF round the frame); docs/imaging.md, sessions 16-20",
 )
 def test_moved_sun_recall(moved_sun_stats):
@@ -65,7 +65,7 @@ def test_unchanged_ground_under_two_suns_gives_no_detections(seed):
 def test_frame_edge_is_predicted_from_its_own_ground():
     """Invariant: the after image's predicted shading at the frame's top edge depends on
     the ground there, not on the ground at the bottom edge (a Fourier-domain prediction,
-    periodic, wrapped it round: docs/imaging.md, session 20).  Unchanged 256^2 pairs under
+    periodic, wrapped it round: docs/imaging.md, session 19, det9).  Unchanged 256^2 pairs under
     the issue's two suns, with and without their bottom half swapped for another seed's:
     the top 4 rows' log residual changes by at most 1.5 times what rows 48-80 change by
     (those feel the swap only through the filter, estimated on the whole frame); the

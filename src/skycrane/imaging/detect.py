@@ -289,7 +289,7 @@ def darkening_map(
     the frame's top edge would be predicted from its bottom edge's ground.  Both images
     are therefore extended by their mirror images (``frame_pad_px`` a side, to a fast
     transform length) and the maps cut back to the frame; the estimated filter holds
-    93-99 % of its off-centre energy within 32 px (docs/imaging.md, session 20).
+    93-99 % of its off-centre energy within 32 px (docs/imaging.md, session 19, det9).
     """
     shape = before.shape
     widths = [
