@@ -44,7 +44,7 @@ def test_moved_sun_false_detections_positions_and_kinds(moved_sun_stats):
     "seed 1's crash 2.4 px off with the 10 secondaries grouped with it, 5 secondaries under "
     "the shadow mask, ~7 faint or merged secondaries; held out, seeds 4-11: 78.8 % (245/311) "
     "with session 19's mirrored frame edges (77.8 %, 242/311, without; 78.1 % before the "
-    "renderer stopped wrapping its PSF round the frame); docs/imaging.md, sessions 16-20",
+    "renderer stopped wrapping its PSF round the frame); docs/imaging.md, sessions 16-19",
 )
 def test_moved_sun_recall(moved_sun_stats):
     """Reference: rendered truth (seeds 0-3, 800^2); the issue's target: >= 95 % of the
