@@ -73,7 +73,7 @@ def main() -> None:
     times = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        found = detect(*images, resolution_m)
+        found = detect(*images, resolution_m, suns=(before, after))
         times.append(time.perf_counter() - t0)
     print(
         f"{args.size} x {args.size} pair ({len(marks)} marks, rendered in {render_s:.1f} s, "

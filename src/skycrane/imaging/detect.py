@@ -52,6 +52,7 @@ from skycrane.imaging.nodata import (
     shifted_no_data,
 )
 from skycrane.imaging.params import DetectParams
+from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.predict import (
     _dilate_cross,
     _median,
@@ -65,6 +66,7 @@ from skycrane.imaging.predict import (
     smoothed_power,
 )
 from skycrane.imaging.radiometry import clipped_high, matched_to_before
+from skycrane.imaging.wallveto import WallShading, azimuth_conditioning, walls_explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,6 +672,7 @@ def detect(
     params: DetectParams = DetectParams(),
     georef: GeoReference | None = None,
     centre_m: tuple[float, float] = (0.0, 0.0),
+    suns: tuple[OrbitalPass, OrbitalPass] | None = None,
 ) -> list[Detection]:
     """Find the regions that became darker or brighter between two co-located grey images.
 
@@ -687,6 +690,10 @@ def detect(
         and longitude.
     centre_m : tuple of float
         Plane coordinates of the image centre (metres east/north of ``georef``).
+    suns : tuple of OrbitalPass, optional
+        The before and after passes' sun directions (a product's label gives them);
+        when given, darkened regions that a crater wall's second-order shading
+        explains are dropped (:mod:`skycrane.imaging.wallveto`).
 
     Returns
     -------
@@ -750,7 +757,10 @@ def detect(
     if not darker and not brighter:
         return []
     kinds = classify(darker, resolution_m, params, brighter)
-    found = [(p, kind, 1.0) for p, kind in zip(darker, kinds, strict=True)]
+    walls = np.zeros(len(darker), dtype=bool)
+    if suns is not None and darker and azimuth_conditioning(suns) >= params.wall_min_conditioning:
+        walls = walls_explain(darker, WallShading(b, a, suns, params), resolution_m, params)
+    found = [(p, kind, 1.0) for p, kind, wall in zip(darker, kinds, walls, strict=True) if not wall]
     kinds = classify_brightened(brighter, resolution_m, params)
     found += [(p, kind, -1.0) for p, kind in zip(brighter, kinds, strict=True)]
     xs, ys = pixel_grid(b.shape, resolution_m)

@@ -59,3 +59,14 @@ class DetectParams:
     backshell_min_eccentricity: float = 0.7
     heat_shield_min_area_m2: float = 700.0
     parachute_min_area_m2: float = 25.0
+    # the crater-wall veto, used when the suns are known (:mod:`skycrane.imaging.wallveto`
+    # gives the sources and how each was chosen)
+    wall_band_px: tuple[float, float] = (4.0, 64.0)
+    wall_band_step_px: int = 4
+    wall_log_floor: float = 0.3
+    wall_floor_px: float = 136.0
+    wall_floor_step_px: int = 8
+    wall_ring_px: int = 8
+    wall_kappa: float = 3.0
+    wall_min_area_m2: float = 3.0
+    wall_min_conditioning: float = 0.25

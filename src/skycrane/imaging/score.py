@@ -242,7 +242,7 @@ def evaluate_sites(
         side_m = size_px * resolution_m
         marks = random_site(rng, side_m, side_m)
         pair = render_pair(rng, marks, (size_px, size_px), resolution_m, before, after)
-        found = detect(pair.before, pair.after, resolution_m)
+        found = detect(pair.before, pair.after, resolution_m, suns=(before, after))
         s = score(found, marks, (size_px, size_px), resolution_m)
         for i, v in enumerate((1, s.n_truth, s.n_found, s.n_detections, s.n_false)):
             n[i] += v

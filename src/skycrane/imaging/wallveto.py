@@ -1,0 +1,150 @@
+"""Veto of darkened regions that a crater wall's second-order shading explains.
+
+The before image predicts the after one to first order in the slope (:mod:`predict`);
+on a wall of tens of metres Lambert's law leaves a second-order darkening
+
+    ``e2 = x^2/2 + (1 - f) |grad z|^2 / 2``,  ``x = (1 - f) tan i_a (p sin A_a + q cos A_a)``
+
+(``f`` the diffuse fraction of :mod:`photometry`, ``i_a``/``A_a`` the after sun), which
+needs both slope components.  At the walls' scale the two passes, lit from two known
+directions, give them: low-pass photometric stereo (Woodham 1980, *Opt. Eng.* 19,
+139) on the two log images, band-passed as a difference of gaussians (the albedo's
+broad field and the gain removed), solves per pixel the 2 x 2 linear system
+``L_k = -(1 - f) tan i_k (p sin A_k + q cos A_k)``.  On flat ground the albedo and the
+fine relief inside the band read as slope, so the map's local median (over
+``wall_floor_px``) is subtracted.  A darkened region is vetoed when its mean
+darkening is at most ``min_darkening + wall_kappa * e2``, ``e2`` averaged over a ring of
+``wall_ring_px`` round it (a wall continues beyond the region, a mark's own darkening
+does not), and only when it covers at least ``wall_min_area_m2``: the faint
+secondaries (0.7-1.5 m^2 on the tuning scenes) sit on the estimate's noise, the walls'
+false detections are 3.9-207 m^2.  The veto needs the suns' azimuths apart
+(``wall_min_conditioning``): with one sun, or two from one direction, the slope across
+it is not seen.  Measured in docs/imaging.md (Session 19, det10-det12).
+
+Values (E = chosen on docs/imaging.md's tuning scenes, seeds 0-3 at 800^2 and the
+4000^2 scene of seed 0): band 4/64 px, ring 8 px, floor window 136 px and kappa 3 (det10,
+det11, E); ``wall_min_area_m2`` 3 (det12, E: between the largest faint secondary the
+veto took, 1.5 m^2, and the smallest wall false detection, 3.9 m^2); the log floor 0.3
+of the median (E: cast shadows' level); conditioning 0.25 (R: half the issue's two suns'
+0.5).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import ndimage
+
+from skycrane.imaging.params import DetectParams
+from skycrane.imaging.photometry import DIFFUSE_FRACTION, OrbitalPass
+
+
+def _zoomed(small: np.ndarray, step: int, shape: tuple[int, int], rows, cols) -> np.ndarray:
+    """``ndimage.zoom(small, step, order=1)`` (edge-extended to ``shape``) read at the
+    pixels ``rows`` x ``cols`` only: a map sampled every ``step`` px, interpolated back."""
+    pos = []
+    for n_in, n_full, idx in zip(small.shape, shape, (rows, cols), strict=True):
+        n_zoom = round(n_in * step)
+        scale = (n_in - 1) / (n_zoom - 1) if n_zoom > 1 else 0.0
+        pos.append(np.minimum(np.minimum(idx, n_full - 1), n_zoom - 1) * scale)
+    grid = np.meshgrid(pos[0], pos[1], indexing="ij")
+    return ndimage.map_coordinates(small, grid, order=1, mode="nearest")
+
+
+def azimuth_conditioning(suns: tuple[OrbitalPass, OrbitalPass]) -> float:
+    """``|sin|`` of the angle between the two suns' azimuths (0 when either is overhead):
+    the photometric-stereo system's determinant relative to its best, 1 for suns 90 deg
+    apart; the slope across the mean sun is read with ``1/`` this times the noise."""
+    if min(sun.sun_incidence_deg for sun in suns) <= 0.0:
+        return 0.0
+    return abs(math.sin(math.radians(suns[0].sun_azimuth_deg - suns[1].sun_azimuth_deg)))
+
+
+class WallShading:
+    """The after image's second-order darkening ``e2`` estimated from the pair.
+
+    ``ring_mean`` reads ``e2`` less its local median (>= 0) round a region, computing the
+    slopes only in that window; the local median comes from ``e2`` sampled every
+    ``wall_floor_step_px``.
+    """
+
+    def __init__(
+        self,
+        before: np.ndarray,
+        after: np.ndarray,
+        suns: tuple[OrbitalPass, OrbitalPass],
+        params: DetectParams = DetectParams(),
+        diffuse_fraction: float = DIFFUSE_FRACTION,
+    ):
+        rows = []
+        for sun in suns:
+            k = (1.0 - diffuse_fraction) * math.tan(math.radians(sun.sun_incidence_deg))
+            az = math.radians(sun.sun_azimuth_deg)
+            rows.append([-k * math.sin(az), -k * math.cos(az)])
+        self._after_row = rows[1]
+        self._inv = np.linalg.inv(np.array(rows)).tolist()
+        self._f = diffuse_fraction
+        self._params = params
+        self.shape = before.shape
+        low_px, high_px = params.wall_band_px
+        coarse = params.wall_band_step_px
+        self._fine, self._broad = [], []
+        for image in (before, after):  # log, floored at cast shadows' level
+            med = float(np.median(image))
+            floor = np.float32(params.wall_log_floor * med)
+            log = np.log(np.maximum(image, floor), dtype=np.float32)
+            fine = ndimage.gaussian_filter(log, low_px)
+            self._fine.append(fine)
+            self._broad.append(ndimage.gaussian_filter(fine[::coarse, ::coarse], high_px / coarse))
+        step = params.wall_floor_step_px
+        sampled = self._e2(np.arange(0, self.shape[0], step), np.arange(0, self.shape[1], step))
+        window = max(1, round(params.wall_floor_px / step))
+        self._floor = ndimage.percentile_filter(sampled, 50, size=window, mode="reflect")
+
+    def _e2(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``e2`` on the pixels ``rows`` x ``cols`` from the band-passed log images."""
+        coarse = self._params.wall_band_step_px
+        bands = [
+            fine[np.ix_(rows, cols)] - _zoomed(broad, coarse, self.shape, rows, cols)
+            for fine, broad in zip(self._fine, self._broad, strict=True)
+        ]
+        inv = self._inv
+        p_east = inv[0][0] * bands[0] + inv[0][1] * bands[1]
+        q_north = inv[1][0] * bands[0] + inv[1][1] * bands[1]
+        x = -(self._after_row[0] * p_east + self._after_row[1] * q_north)  # first-order term
+        return 0.5 * x * x + 0.5 * (1.0 - self._f) * (p_east**2 + q_north**2)
+
+    def ring_mean(self, centroid_px: tuple[float, float], area_px: float) -> float:
+        """Mean floored ``e2`` over the ring ``(r, r + wall_ring_px]`` round a region's
+        centroid, ``r`` the radius of the disc of its area (at least 1 px)."""
+        row0, col0 = centroid_px
+        ring_px = self._params.wall_ring_px
+        radius = max(math.sqrt(area_px / math.pi), 1.0)
+        reach = int(radius + ring_px + 2)
+        r0, r1 = max(int(row0) - reach, 0), min(int(row0) + reach + 1, self.shape[0])
+        c0, c1 = max(int(col0) - reach, 0), min(int(col0) + reach + 1, self.shape[1])
+        rows, cols = np.arange(r0, r1), np.arange(c0, c1)
+        step = self._params.wall_floor_step_px
+        floor = _zoomed(self._floor, step, self.shape, rows, cols)
+        values = np.maximum(self._e2(rows, cols) - floor, 0.0)
+        dist = np.hypot(rows[:, None] - row0, cols[None, :] - col0)
+        ring = (dist > radius) & (dist <= radius + ring_px)
+        return float(values[ring].mean()) if ring.any() else 0.0
+
+
+def walls_explain(
+    regions: list,
+    shading: WallShading,
+    resolution_m: float,
+    params: DetectParams = DetectParams(),
+) -> np.ndarray:
+    """Boolean per darkened region (``regionprops``): its darkening is the wall's shading."""
+    out = np.zeros(len(regions), dtype=bool)
+    min_px = params.wall_min_area_m2 / resolution_m**2
+    for i, prop in enumerate(regions):
+        if prop.area < min_px or prop.intensity_mean <= 0.0:
+            continue
+        e2 = shading.ring_mean(prop.centroid, float(prop.area))
+        out[i] = float(prop.intensity_mean) <= params.min_darkening + params.wall_kappa * e2
+    return out
