@@ -228,6 +228,30 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
     )
 
 
+def _check_suns(incidence_deg: tuple[float, float], azimuth_deg: tuple[float, float]) -> None:
+    """The two passes' sun angles as `image` and `detect` take them, or an InputError."""
+    if not all(0.0 <= i <= 85.0 for i in incidence_deg):
+        raise InputError("--sun-incidence-deg", incidence_deg, "two angles in [0, 85]")
+    if not all(math.isfinite(a) for a in azimuth_deg):
+        raise InputError("--sun-azimuth-deg", azimuth_deg, "two finite compass angles")
+
+
+def _detect_suns(
+    incidence_deg: tuple[float, float] | None, azimuth_deg: tuple[float, float] | None
+) -> tuple | None:
+    """`detect`'s two passes from --sun-incidence-deg and --sun-azimuth-deg (both or neither)."""
+    from skycrane.imaging import OrbitalPass
+
+    if incidence_deg is None and azimuth_deg is None:
+        return None
+    if incidence_deg is None or azimuth_deg is None:
+        given = "--sun-azimuth-deg" if incidence_deg is None else "--sun-incidence-deg"
+        missing = "--sun-incidence-deg" if incidence_deg is None else "--sun-azimuth-deg"
+        raise InputError(missing, None, f"both passes' angles, given together with {given}")
+    _check_suns(incidence_deg, azimuth_deg)
+    return tuple(OrbitalPass(i, a) for i, a in zip(incidence_deg, azimuth_deg, strict=True))
+
+
 @app.command(
     epilog="Example: `skycrane image m2020 -o images --sun-incidence-deg 40 60 "
     "--sun-azimuth-deg 250 220`"
@@ -317,10 +341,10 @@ def image(
         _fail(InputError("--max-size-px", max_size_px, "a side of 16 to 8192 pixels"))
     if not illumination_gain > 0.0:
         _fail(InputError("--illumination-gain", illumination_gain, "a positive factor"))
-    if not all(0.0 <= i <= 85.0 for i in sun_incidence_deg):
-        _fail(InputError("--sun-incidence-deg", sun_incidence_deg, "two angles in [0, 85]"))
-    if not all(math.isfinite(a) for a in sun_azimuth_deg):
-        _fail(InputError("--sun-azimuth-deg", sun_azimuth_deg, "two finite compass angles"))
+    try:
+        _check_suns(sun_incidence_deg, sun_azimuth_deg)
+    except InputError as exc:
+        _fail(exc)
     shift = (misregistration_px, misregistration_px)
     before_pass = OrbitalPass(sun_incidence_deg[0], sun_azimuth_deg[0])
     after_pass = OrbitalPass(
@@ -429,6 +453,22 @@ def detect(
             "map-projected pair needs no sidecar): as --rover, from the pixel [px,px].",
         ),
     ] = None,
+    sun_incidence_deg: Annotated[
+        tuple[float, float] | None,
+        typer.Option(
+            "--sun-incidence-deg",
+            help="The sun's angle from the zenith in BEFORE and in AFTER (a product's label "
+            "gives them); with --sun-azimuth-deg, darkened regions that a crater wall's "
+            "shading under the two suns explains are dropped [deg deg].",
+        ),
+    ] = None,
+    sun_azimuth_deg: Annotated[
+        tuple[float, float] | None,
+        typer.Option(
+            "--sun-azimuth-deg",
+            help="Direction to the sun, clockwise from north, in BEFORE and in AFTER [deg deg].",
+        ),
+    ] = None,
 ) -> None:
     """Find the impact sites: regions darker in AFTER than in BEFORE (and the
     hardware and parachutes, brighter).
@@ -441,7 +481,9 @@ def detect(
     --rover-px ROW,COL for any north-up product, every detection also gets
     east_of_rover_m and north_of_rover_m. Two georeferenced products on different grids
     (their own footprints, as two HiRISE RDRs are) are put on BEFORE's grid first;
-    --extent-m cuts a window of them around the rover.
+    --extent-m cuts a window of them around the rover. With both passes' suns
+    (--sun-incidence-deg and --sun-azimuth-deg, as a product's label gives them)
+    darkened regions that a crater wall's shading explains are dropped.
     """
 
     from skycrane.imaging import detect as find
@@ -459,6 +501,7 @@ def detect(
             raise InputError("--resolution-m", resolution_m, f"metres per pixel in {RESOLUTION_M}")
         if rover is not None and rover_px is not None:
             raise InputError("--rover-px", rover_px, "either --rover or --rover-px, not both")
+        suns = _detect_suns(sun_incidence_deg, sun_azimuth_deg)
         rover_deg = None if rover is None else _lat_lon(rover)
         pair = load_products(before, after, resolution_m, rover_deg, extent_m)
         b, a, resolution_m = pair.before, pair.after, pair.resolution_m
@@ -467,7 +510,9 @@ def detect(
         err = Console(stderr=True)
         with _spinner(err) as bar:
             bar.add_task(f"detecting changes in {b.shape[0]} x {b.shape[1]} px", total=None)
-            found = find(b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m)
+            found = find(
+                b, a, resolution_m=resolution_m, georef=georef, centre_m=centre_m, suns=suns
+            )
         if pair.raster is not None:
             found = latlon_in_raster(found, pair.raster, b.shape, resolution_m)
         if rover_deg is not None and georef is not None:

@@ -393,3 +393,47 @@ def _assert_marks_placed_from_the_rover(found, blobs, rover_px, resolution_m) ->
             for d in found
         )
         assert gap_px <= 2.0, (r, c, gap_px)
+
+
+def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
+    """Known truth (no mark) and bad input: a paraboloid crater (R 15 m, 40 deg rim slope) in
+    rendered ground under the issue's two suns (40 deg at 250 deg, then 60 deg at 220 deg),
+    written as float TIFFs. Without the suns its wall is reported as a darkened region
+    (docs/imaging.md, session 19, det12); with --sun-incidence-deg and --sun-azimuth-deg,
+    as a product's label gives them, nothing is. One sun option without the other, or an
+    incidence beyond 85 deg, gives one error line naming the option, exit status 2."""
+    from skimage import io
+
+    from skycrane.imaging import OrbitalPass
+    from skycrane.imaging.photometry import observe, radiance_factor
+    from skycrane.imaging.surface import make_surface
+
+    res = 0.25
+    rows, cols = np.mgrid[:512, :512].astype(np.float64)
+    r_m = np.hypot(rows - 255.5, cols - 255.5) * res
+    depth_m = np.tan(np.radians(40.0)) * 15.0 / 2.0
+    bowl = np.where(r_m < 15.0, depth_m * ((r_m / 15.0) ** 2 - 1.0), 0.0)
+    rng = np.random.default_rng(0)
+    ground = make_surface(rng, (512, 512), res, base_height_m=bowl.astype(np.float32))
+    suns = (OrbitalPass(40.0, 250.0), OrbitalPass(60.0, 220.0, gain=0.9, shift_px=(0.5, -0.5)))
+    paths = [tmp_path / f"{name}.tif" for name in ("before", "after")]
+    for path, sun in zip(paths, suns, strict=True):
+        image = observe(radiance_factor(ground.albedo, ground.height_m, res, sun), rng, sun)
+        io.imsave(path, image.astype(np.float32), check_contrast=False)
+    args = ["detect", *map(str, paths), "--resolution-m", "0.25", "--json"]
+    plain = RUNNER.invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.stdout)["detections"], "the wall is reported without the suns"
+    sun_args = ["--sun-incidence-deg", "40", "60", "--sun-azimuth-deg", "250", "220"]
+    known = RUNNER.invoke(app, [*args, *sun_args])
+    assert known.exit_code == 0, known.output
+    assert json.loads(known.stdout)["detections"] == []
+    for extra, option in (
+        (sun_args[:3], "--sun-azimuth-deg"),
+        (sun_args[3:], "--sun-incidence-deg"),
+        (["--sun-incidence-deg", "40", "95", *sun_args[3:]], "--sun-incidence-deg"),
+    ):
+        bad = RUNNER.invoke(app, [*args, *extra])
+        assert bad.exit_code == 2, (extra, bad.output)
+        lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith(f"error: {option}:"), (extra, lines)
