@@ -236,6 +236,16 @@ def _check_suns(incidence_deg: tuple[float, float], azimuth_deg: tuple[float, fl
         raise InputError("--sun-azimuth-deg", azimuth_deg, "two finite compass angles")
 
 
+def _sidecar_suns(before_sidecar, after_path: Path) -> tuple | None:
+    """The two passes' suns from the pair's ``.geo.json`` sidecars when both carry one."""
+    from skycrane.imaging import OrbitalPass, read_sidecar
+
+    after_sidecar = None if before_sidecar is None else read_sidecar(after_path)
+    if after_sidecar is None or None in (before_sidecar.sun_deg, after_sidecar.sun_deg):
+        return None
+    return (OrbitalPass(*before_sidecar.sun_deg), OrbitalPass(*after_sidecar.sun_deg))
+
+
 def _detect_suns(
     incidence_deg: tuple[float, float] | None, azimuth_deg: tuple[float, float] | None
 ) -> tuple | None:
@@ -482,8 +492,9 @@ def detect(
     east_of_rover_m and north_of_rover_m. Two georeferenced products on different grids
     (their own footprints, as two HiRISE RDRs are) are put on BEFORE's grid first;
     --extent-m cuts a window of them around the rover. With both passes' suns
-    (--sun-incidence-deg and --sun-azimuth-deg, as a product's label gives them)
-    darkened regions that a crater wall's shading explains are dropped.
+    (--sun-incidence-deg and --sun-azimuth-deg, as a product's label gives them, or
+    from the .geo.json sidecars `skycrane image` writes) darkened regions that a
+    crater wall's shading explains are dropped.
     """
 
     from skycrane.imaging import detect as find
@@ -504,6 +515,8 @@ def detect(
         suns = _detect_suns(sun_incidence_deg, sun_azimuth_deg)
         rover_deg = None if rover is None else _lat_lon(rover)
         pair = load_products(before, after, resolution_m, rover_deg, extent_m)
+        if suns is None:
+            suns = _sidecar_suns(pair.sidecar, after)
         b, a, resolution_m = pair.before, pair.after, pair.resolution_m
         georef = None if pair.sidecar is None else pair.sidecar.georef
         centre_m = (0.0, 0.0) if pair.sidecar is None else pair.sidecar.centre_m

@@ -400,12 +400,15 @@ def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
     rendered ground under the issue's two suns (40 deg at 250 deg, then 60 deg at 220 deg),
     written as float TIFFs. Without the suns its wall is reported as a darkened region
     (docs/imaging.md, session 19, det12); with --sun-incidence-deg and --sun-azimuth-deg,
-    as a product's label gives them, nothing is. One sun option without the other, or an
-    incidence beyond 85 deg, gives one error line naming the option, exit status 2."""
+    as a product's label gives them, nothing is; nor when the pair is written by
+    `write_pair` with a georeference, whose .geo.json sidecars carry each pass's sun. One
+    sun option without the other, or an incidence beyond 85 deg, gives one error line
+    naming the option, exit status 2, as does a sidecar's sun below the horizon."""
     from skimage import io
 
     from skycrane.imaging import OrbitalPass
     from skycrane.imaging.photometry import observe, radiance_factor
+    from skycrane.imaging.render import RenderedPair
     from skycrane.imaging.surface import make_surface
 
     res = 0.25
@@ -417,9 +420,10 @@ def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
     ground = make_surface(rng, (512, 512), res, base_height_m=bowl.astype(np.float32))
     suns = (OrbitalPass(40.0, 250.0), OrbitalPass(60.0, 220.0, gain=0.9, shift_px=(0.5, -0.5)))
     paths = [tmp_path / f"{name}.tif" for name in ("before", "after")]
+    images = []
     for path, sun in zip(paths, suns, strict=True):
-        image = observe(radiance_factor(ground.albedo, ground.height_m, res, sun), rng, sun)
-        io.imsave(path, image.astype(np.float32), check_contrast=False)
+        images.append(observe(radiance_factor(ground.albedo, ground.height_m, res, sun), rng, sun))
+        io.imsave(path, images[-1].astype(np.float32), check_contrast=False)
     args = ["detect", *map(str, paths), "--resolution-m", "0.25", "--json"]
     plain = RUNNER.invoke(app, args)
     assert plain.exit_code == 0, plain.output
@@ -428,6 +432,18 @@ def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
     known = RUNNER.invoke(app, [*args, *sun_args])
     assert known.exit_code == 0, known.output
     assert json.loads(known.stdout)["detections"] == []
+    labels = np.zeros((512, 512), dtype=np.int32)
+    labelled = RenderedPair(*images, res, [], labels, *suns)
+    files = write_pair(tmp_path / "labelled", labelled, georef=GeoReference("mars", 18.44, 77.45))
+    sidecar = RUNNER.invoke(app, ["detect", str(files["before"]), str(files["after"]), "--json"])
+    assert sidecar.exit_code == 0, sidecar.output
+    assert json.loads(sidecar.stdout)["detections"] == []
+    doc = json.loads(files["after_geo"].read_text())
+    files["after_geo"].write_text(json.dumps({**doc, "sun_incidence_deg": 95.0}))
+    bad = RUNNER.invoke(app, ["detect", str(files["before"]), str(files["after"])])
+    assert bad.exit_code == 2, bad.output
+    lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "sun_incidence_deg" in lines[0], lines
     for extra, option in (
         (sun_args[:3], "--sun-azimuth-deg"),
         (sun_args[3:], "--sun-incidence-deg"),

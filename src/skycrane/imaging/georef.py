@@ -32,7 +32,9 @@ Sidecar
 
 ``centre_x_m``/``centre_y_m`` are the plane (world-file) coordinates of the image
 centre; ``centre_latitude_deg``/``centre_longitude_deg`` its position, for reading
-only.  :func:`read_sidecar` returns a :class:`Sidecar`.
+only.  ``sun_incidence_deg``/``sun_azimuth_deg`` (optional) are the pass's sun, from
+the zenith and clockwise from north, as a product's label gives them.
+:func:`read_sidecar` returns a :class:`Sidecar`.
 """
 
 from __future__ import annotations
@@ -126,6 +128,7 @@ class Sidecar:
     resolution_m: float
     centre_m: tuple[float, float]  # plane coordinates of the image centre
     shape: tuple[int, int]  # rows, cols
+    sun_deg: tuple[float, float] | None = None  # the pass's sun incidence, azimuth
 
 
 def sidecar_path(image_path: str | Path) -> Path:
@@ -139,6 +142,7 @@ def write_sidecar(
     shape: tuple[int, int],
     resolution_m: float,
     centre_m: tuple[float, float] = (0.0, 0.0),
+    sun_deg: tuple[float, float] | None = None,
 ) -> Path:
     """Write the ``.geo.json`` sidecar of an image (see the module docstring).
 
@@ -154,6 +158,8 @@ def write_sidecar(
         Metres per pixel.
     centre_m : tuple of float
         Plane coordinates of the image centre.
+    sun_deg : tuple of float, optional
+        The pass's sun incidence and azimuth [deg], written when given.
     """
     planet = planet_by_name(georef.planet)
     lat, lon = georef.latlon_deg(*centre_m)
@@ -172,6 +178,8 @@ def write_sidecar(
         "rows": int(shape[0]),
         "cols": int(shape[1]),
     }
+    if sun_deg is not None:
+        doc["sun_incidence_deg"], doc["sun_azimuth_deg"] = map(float, sun_deg)
     path = sidecar_path(image_path)
     path.write_text(json.dumps(doc, indent=1) + "\n")
     return path
@@ -200,6 +208,8 @@ def read_sidecar(image_path: str | Path, shape: tuple[int, int] | None = None) -
         resolution_m = float(doc["resolution_m"])
         centre_m = (float(doc.get("centre_x_m", 0.0)), float(doc.get("centre_y_m", 0.0)))
         size = (int(doc["rows"]), int(doc["cols"]))
+        sun = [doc.get(key) for key in ("sun_incidence_deg", "sun_azimuth_deg")]
+        sun_deg = None if sun == [None, None] else (float(sun[0]), float(sun[1]))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(
             str(path), f"unreadable ({exc!r})", "a JSON georeference as skycrane image writes"
@@ -210,7 +220,11 @@ def read_sidecar(image_path: str | Path, shape: tuple[int, int] | None = None) -
         raise InputError(f"{path}: centre_x_m, centre_y_m", centre_m, "finite numbers")
     if shape is not None and tuple(shape) != size:
         raise InputError(f"{path}: rows, cols", size, f"the image's size {tuple(shape)}")
-    return Sidecar(georef, resolution_m, centre_m, size)
+    if sun_deg is not None and not (0.0 <= sun_deg[0] <= 85.0 and math.isfinite(sun_deg[1])):
+        raise InputError(
+            f"{path}: sun_incidence_deg, sun_azimuth_deg", sun_deg, "[0, 85] and a finite angle"
+        )
+    return Sidecar(georef, resolution_m, centre_m, size, sun_deg)
 
 
 def world_file_resolution_m(image_path: str | Path) -> float | None:

@@ -172,8 +172,9 @@ def write_pair(
     georef : GeoReference, optional
         Where the origin of the marks' frame lies on the planet (the tangent point
         of :mod:`skycrane.imaging.georef`).  When given, each image also gets a
-        ``.geo.json`` sidecar (:func:`skycrane.imaging.georef.write_sidecar`) and
-        every truth mark the ``latitude_deg``/``longitude_deg`` of its centroid.
+        ``.geo.json`` sidecar (:func:`skycrane.imaging.georef.write_sidecar`, with its
+        pass's sun) and every truth mark the ``latitude_deg``/``longitude_deg`` of its
+        centroid.
 
     Returns
     -------
@@ -194,8 +195,14 @@ def write_pair(
         files[name + "_browse"] = out / f"{name}_browse.png"
         io.imsave(files[name + "_browse"], browse(image), check_contrast=False)
         if georef is not None:
+            sun = getattr(pair, name + "_pass")
             files[name + "_geo"] = write_sidecar(
-                files[name], georef, image.shape, pair.resolution_m, origin_m
+                files[name],
+                georef,
+                image.shape,
+                pair.resolution_m,
+                origin_m,
+                (sun.sun_incidence_deg, sun.sun_azimuth_deg),
             )
     truth = [m.to_dict() for m in pair.marks]
     if georef is not None and truth:
