@@ -312,9 +312,9 @@ def darkening_map(
     # sun) leaves less noise: a small image mostly covered by marks starves the filter.
     hb = scipy.fft.rfft2(log_b - log_b.mean(), workers=-1)
     known = (hb, smoothed_power(hb, log_b.shape, params))
-    predicted, *spectra = predict_after(log_b, log_a, params, *known)
+    predicted = predict_after(log_b, log_a, params, *known)
     if params.refit_clip > 0.0:
-        predicted, _ = refit_unchanged(log_b, log_a, predicted, spectra[1], known, params)
+        predicted = refit_unchanged(log_b, log_a, predicted, known, params)
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a

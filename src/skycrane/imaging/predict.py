@@ -103,7 +103,7 @@ def predict_after(
     params: DetectParams = DetectParams(),
     before_spectrum: np.ndarray | None = None,
     before_power: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """The after image's log radiance predicted linearly from the before image's.
 
     For small slopes, Lambert shading gives ``ln I = ln rho + ln cos i + tan i (grad z . u)``
@@ -116,11 +116,9 @@ def predict_after(
     spatial counterpart of the chronochrome predictor, Schaum & Stocker 1997, Proc. SPIE
     3071, 2).  New marks are a small part of the scene and are not predicted.
 
-    Returns the prediction and the ``rfft2`` spectra, mean removed, of the two log
-    residuals ``predicted - log_after`` and ``log_before - log_after`` (the transform is
-    linear: no further transform of either is needed).  ``before_spectrum``: the
-    ``rfft2`` of ``log_before``, mean removed, when known (it is not modified);
-    ``before_power``: its smoothed power (:func:`smoothed_power`), when known.
+    ``before_spectrum``: the ``rfft2`` of ``log_before``, mean removed, when known (it is
+    not modified); ``before_power``: its smoothed power (:func:`smoothed_power`), when
+    known.
     """
     hb = before_spectrum
     if hb is None:
@@ -138,8 +136,7 @@ def predict_after(
     wiener *= hb
     predicted = scipy.fft.irfft2(wiener, s=log_before.shape, workers=-1)
     predicted += np.float32(log_after.mean())
-    wiener -= ha
-    return predicted.astype(np.float32, copy=False), wiener, hb - ha
+    return predicted.astype(np.float32, copy=False)
 
 
 def smoothed_power(
@@ -168,10 +165,9 @@ def refit_unchanged(
     log_b: np.ndarray,
     log_a: np.ndarray,
     predicted: np.ndarray,
-    ratio_spectrum: np.ndarray,
     known: tuple[np.ndarray, np.ndarray],
     params: DetectParams,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """The Wiener prediction estimated again from the ground that did not change.
 
     A large new mark (a crash fan of hundreds of m^2) carries much of the pair's power at
@@ -180,11 +176,8 @@ def refit_unchanged(
     pixels whose first residual lies beyond ``refit_clip`` MADs (``refit_margin_px``
     round them) are replaced in the after image by the first prediction, the filter is
     estimated again from that in-painted pair (the mark-free scene), and the after image
-    itself is predicted with it.  Returns the prediction and the ``rfft2``, mean
-    removed, of ``predicted - log_a``: ``ratio_spectrum`` and ``known`` (the ``rfft2``s
-    of ``log_b - log_a`` and ``log_b``, mean removed, and the latter's smoothed power)
-    give it without a transform, as
-    ``(W H_b - H_filled) + (H_b - H_a) - (H_b - H_filled)``.
+    itself is predicted with it.  ``known``: the ``rfft2`` of ``log_b``, mean removed,
+    and its smoothed power, shared with the first estimate.
     """
     first = predicted - log_a
     centre = np.float32(_median(first))
@@ -192,10 +185,7 @@ def refit_unchanged(
     changed = np.abs(first - centre) > np.float32(params.refit_clip * spread)
     changed = _dilate_cross(changed, params.refit_margin_px)
     filled = np.where(changed, predicted - centre, log_a)
-    predicted, residual, filled_ratio = predict_after(log_b, filled, params, *known)
-    residual += ratio_spectrum
-    residual -= filled_ratio
-    return predicted, residual
+    return predict_after(log_b, filled, params, *known)
 
 
 def _dilate_cross(mask: np.ndarray, iterations: int) -> np.ndarray:
