@@ -236,16 +236,6 @@ def _check_suns(incidence_deg: tuple[float, float], azimuth_deg: tuple[float, fl
         raise InputError("--sun-azimuth-deg", azimuth_deg, "two finite compass angles")
 
 
-def _sidecar_suns(before_sidecar, after_path: Path) -> tuple | None:
-    """The two passes' suns from the pair's ``.geo.json`` sidecars when both carry one."""
-    from skycrane.imaging import OrbitalPass, read_sidecar
-
-    after_sidecar = None if before_sidecar is None else read_sidecar(after_path)
-    if after_sidecar is None or None in (before_sidecar.sun_deg, after_sidecar.sun_deg):
-        return None
-    return (OrbitalPass(*before_sidecar.sun_deg), OrbitalPass(*after_sidecar.sun_deg))
-
-
 def _detect_suns(
     incidence_deg: tuple[float, float] | None, azimuth_deg: tuple[float, float] | None
 ) -> tuple | None:
@@ -515,8 +505,7 @@ def detect(
         suns = _detect_suns(sun_incidence_deg, sun_azimuth_deg)
         rover_deg = None if rover is None else _lat_lon(rover)
         pair = load_products(before, after, resolution_m, rover_deg, extent_m)
-        if suns is None:
-            suns = _sidecar_suns(pair.sidecar, after)
+        suns = pair.suns if suns is None else suns
         b, a, resolution_m = pair.before, pair.after, pair.resolution_m
         georef = None if pair.sidecar is None else pair.sidecar.georef
         centre_m = (0.0, 0.0) if pair.sidecar is None else pair.sidecar.centre_m

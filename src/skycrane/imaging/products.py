@@ -30,6 +30,7 @@ from skycrane.imaging.georef import (
     sidecar_path,
     world_file_resolution_m,
 )
+from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.render import HIRISE_RESOLUTION_M
 
 MIN_WINDOW_PX = 16
@@ -266,6 +267,8 @@ class Products:
     """skycrane's ``.geo.json`` of the before image, if any."""
     raster: RasterGeo | None
     """Else the before product's (or window's) own georeferencing, if it declares any."""
+    suns: tuple[OrbitalPass, OrbitalPass] | None = None
+    """The two passes' suns, when both images' sidecars carry one (as labels do)."""
 
 
 def load_products(
@@ -304,4 +307,9 @@ def load_products(
     resolution_m, sidecar = image_resolution_m(
         before_path, before.shape, requested_m, HIRISE_RESOLUTION_M, geo_b
     )
-    return Products(before, after, resolution_m, sidecar, None if sidecar else geo_b)
+    suns = None
+    if sidecar is not None and sidecar.sun_deg is not None:
+        after_sidecar = read_sidecar(after_path)
+        if after_sidecar is not None and after_sidecar.sun_deg is not None:
+            suns = (OrbitalPass(*sidecar.sun_deg), OrbitalPass(*after_sidecar.sun_deg))
+    return Products(before, after, resolution_m, sidecar, None if sidecar else geo_b, suns)
