@@ -83,6 +83,7 @@ def test_crater_wall_gives_no_detection_when_the_suns_are_known(radius_m, rim_sl
         observe(radiance_factor(ground.albedo, ground.height_m, RES, sun), rng, sun)
         for sun in (BEFORE, AFTER)
     )
+    assert detect(before, after, RES), "without the suns the wall is reported"
     assert detect(before, after, RES, suns=(BEFORE, AFTER)) == []
 
 
