@@ -482,9 +482,9 @@ def detect(
     east_of_rover_m and north_of_rover_m. Two georeferenced products on different grids
     (their own footprints, as two HiRISE RDRs are) are put on BEFORE's grid first;
     --extent-m cuts a window of them around the rover. With both passes' suns
-    (--sun-incidence-deg and --sun-azimuth-deg, as a product's label gives them, or
-    from the .geo.json sidecars `skycrane image` writes) darkened regions that a
-    crater wall's shading explains are dropped.
+    (--sun-incidence-deg and --sun-azimuth-deg; else each image's from the .geo.json
+    sidecar `skycrane image` writes, or from the PDS3 label beside it, as a HiRISE
+    RDR's .LBL) darkened regions that a crater wall's shading explains are dropped.
     """
 
     from skycrane.imaging import detect as find

@@ -395,20 +395,14 @@ def _assert_marks_placed_from_the_rover(found, blobs, rover_px, resolution_m) ->
         assert gap_px <= 2.0, (r, c, gap_px)
 
 
-def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
-    """Known truth (no mark) and bad input: a paraboloid crater (R 15 m, 40 deg rim slope) in
-    rendered ground under the issue's two suns (40 deg at 250 deg, then 60 deg at 220 deg),
-    written as float TIFFs. Without the suns its wall is reported as a darkened region
-    (docs/imaging.md, session 19, det12); with --sun-incidence-deg and --sun-azimuth-deg,
-    as a product's label gives them, nothing is; nor when the pair is written by
-    `write_pair` with a georeference, whose .geo.json sidecars carry each pass's sun. One
-    sun option without the other, or an incidence beyond 85 deg, gives one error line
-    naming the option, exit status 2, as does a sidecar's sun below the horizon."""
+def _crater_pair(tmp_path):
+    """A paraboloid crater (R 15 m, 40 deg rim slope) in rendered ground, no mark, seen
+    under the issue's two suns (40 deg at 250 deg, then 60 deg at 220 deg) and written as
+    float TIFFs: the two paths, the two images and the two passes."""
     from skimage import io
 
     from skycrane.imaging import OrbitalPass
     from skycrane.imaging.photometry import observe, radiance_factor
-    from skycrane.imaging.render import RenderedPair
     from skycrane.imaging.surface import make_surface
 
     res = 0.25
@@ -424,6 +418,22 @@ def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
     for path, sun in zip(paths, suns, strict=True):
         images.append(observe(radiance_factor(ground.albedo, ground.height_m, res, sun), rng, sun))
         io.imsave(path, images[-1].astype(np.float32), check_contrast=False)
+    return paths, images, suns
+
+
+def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
+    """Known truth (no mark) and bad input: a paraboloid crater (R 15 m, 40 deg rim slope) in
+    rendered ground under the issue's two suns (40 deg at 250 deg, then 60 deg at 220 deg),
+    written as float TIFFs. Without the suns its wall is reported as a darkened region
+    (docs/imaging.md, session 19, det12); with --sun-incidence-deg and --sun-azimuth-deg,
+    as a product's label gives them, nothing is; nor when the pair is written by
+    `write_pair` with a georeference, whose .geo.json sidecars carry each pass's sun. One
+    sun option without the other, or an incidence beyond 85 deg, gives one error line
+    naming the option, exit status 2, as does a sidecar's sun below the horizon."""
+    from skycrane.imaging.render import RenderedPair
+
+    res = 0.25
+    paths, images, suns = _crater_pair(tmp_path)
     args = ["detect", *map(str, paths), "--resolution-m", "0.25", "--json"]
     plain = RUNNER.invoke(app, args)
     assert plain.exit_code == 0, plain.output
@@ -453,3 +463,52 @@ def test_detect_drops_a_crater_wall_when_given_the_two_suns(tmp_path) -> None:
         assert bad.exit_code == 2, (extra, bad.output)
         lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith(f"error: {option}:"), (extra, lines)
+
+
+def _hirise_label(incidence_deg, sub_solar_azimuth_deg, north_azimuth_deg=None) -> str:
+    """A detached PDS3 label with the keywords of a HiRISE RDR's (JPL D-32006): its map
+    projection and its viewing geometry, in the label's own units."""
+    north = "" if north_azimuth_deg is None else f"  NORTH_AZIMUTH = {north_azimuth_deg} <DEG>\n"
+    return (
+        "PDS_VERSION_ID = PDS3\nNOT_APPLICABLE_CONSTANT = -9998\n"
+        'INSTRUMENT_ID = "HIRISE"\n'
+        "OBJECT = IMAGE_MAP_PROJECTION\n"
+        '  MAP_PROJECTION_TYPE = "EQUIRECTANGULAR"\n'
+        "  MAP_SCALE = 0.25 <METERS/PIXEL>\n"
+        "END_OBJECT = IMAGE_MAP_PROJECTION\n"
+        "GROUP = VIEWING_PARAMETERS\n"
+        f"  INCIDENCE_ANGLE = {incidence_deg} <DEG>\n"
+        "  EMISSION_ANGLE = 1.5 <DEG>\n"
+        f"  SUB_SOLAR_AZIMUTH = {sub_solar_azimuth_deg} <DEG>\n"
+        f"{north}"
+        "END_GROUP = VIEWING_PARAMETERS\nEND\n"
+    )
+
+
+def test_detect_reads_the_suns_from_the_products_pds3_labels(tmp_path) -> None:
+    """Known truth (no mark) and bad input: the crater pair of the test above, each image
+    with a detached PDS3 label as HiRISE distributes its RDRs. The labels give the sun as
+    image azimuths clockwise from 3 o'clock (ISIS ``Camera::ComputeAzimuth``): on a north-up
+    product (NORTH_AZIMUTH 270) the compass azimuths 250 and 220 deg are SUB_SOLAR_AZIMUTH
+    160 and 130. Without labels the wall is reported; read so, it is dropped as with the
+    --sun options (and without NORTH_AZIMUTH, the equirectangular projection taken as
+    north-up). An incidence of 95 deg in a label, or a label that does not parse, is one
+    error line naming the label, exit status 2."""
+    paths, _, _ = _crater_pair(tmp_path)
+    args = ["detect", *map(str, paths), "--resolution-m", "0.25", "--json"]
+    plain = RUNNER.invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.stdout)["detections"], "the wall is reported without the suns"
+    labels = [path.with_suffix(".LBL") for path in paths]
+    for north in (270.0, None):
+        for label, (i, a) in zip(labels, ((40.0, 160.0), (60.0, 130.0)), strict=True):
+            label.write_text(_hirise_label(i, a, north))
+        found = RUNNER.invoke(app, args)
+        assert found.exit_code == 0, found.output
+        assert json.loads(found.stdout)["detections"] == [], north
+    for text, key in ((_hirise_label(95.0, 130.0, 270.0), "INCIDENCE_ANGLE"), ("= = (", "")):
+        labels[1].write_text(text)
+        bad = RUNNER.invoke(app, args)
+        assert bad.exit_code == 2, bad.output
+        lines = [ln for ln in bad.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and "after.LBL" in lines[0] and key in lines[0], lines

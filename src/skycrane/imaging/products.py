@@ -30,6 +30,7 @@ from skycrane.imaging.georef import (
     sidecar_path,
     world_file_resolution_m,
 )
+from skycrane.imaging.labels import label_sun_deg
 from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.render import HIRISE_RESOLUTION_M
 
@@ -268,7 +269,24 @@ class Products:
     raster: RasterGeo | None
     """Else the before product's (or window's) own georeferencing, if it declares any."""
     suns: tuple[OrbitalPass, OrbitalPass] | None = None
-    """The two passes' suns, when both images' sidecars carry one (as labels do)."""
+    """The two passes' suns, when both images carry one (:func:`pass_suns`)."""
+
+
+def pass_suns(
+    before_path: str | Path, after_path: str | Path, before_sidecar: Sidecar | None = None
+) -> tuple[OrbitalPass, OrbitalPass] | None:
+    """Both passes' suns: each image's from its skycrane ``.geo.json`` sidecar, else from
+    its PDS3 label (a HiRISE RDR's ``.LBL``, :mod:`skycrane.imaging.labels`); None unless
+    both images give one.  ``before_sidecar``: the before image's, when already read."""
+    suns = []
+    for path, sidecar in ((before_path, before_sidecar), (after_path, None)):
+        sidecar = read_sidecar(path) if sidecar is None else sidecar
+        sun_deg = sidecar.sun_deg if sidecar is not None else None
+        sun_deg = label_sun_deg(path) if sun_deg is None else sun_deg
+        if sun_deg is None:
+            return None
+        suns.append(OrbitalPass(*sun_deg))
+    return suns[0], suns[1]
 
 
 def load_products(
@@ -302,14 +320,11 @@ def load_products(
             before_path, after_path, centre_deg, extent_m, (geo_b, geo_a)
         )
         known = _agreeing(requested_m, pair.geo.resolution_m, str(before_path))
-        return Products(pair.before, pair.after, known, None, pair.geo)
+        suns = pass_suns(before_path, after_path)
+        return Products(pair.before, pair.after, known, None, pair.geo, suns)
     before, after = load_pair(before_path, after_path)
     resolution_m, sidecar = image_resolution_m(
         before_path, before.shape, requested_m, HIRISE_RESOLUTION_M, geo_b
     )
-    suns = None
-    if sidecar is not None and sidecar.sun_deg is not None:
-        after_sidecar = read_sidecar(after_path)
-        if after_sidecar is not None and after_sidecar.sun_deg is not None:
-            suns = (OrbitalPass(*sidecar.sun_deg), OrbitalPass(*after_sidecar.sun_deg))
+    suns = pass_suns(before_path, after_path, sidecar)
     return Products(before, after, resolution_m, sidecar, None if sidecar else geo_b, suns)
