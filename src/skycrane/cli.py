@@ -540,8 +540,17 @@ def detect(
         doc = {"detections": [d.to_dict() for d in found]}
         if scored is not None:
             doc["score"] = scored
+        if suns is not None:
+            doc["suns"] = [
+                {"incidence_deg": s.sun_incidence_deg, "azimuth_deg": s.sun_azimuth_deg}
+                for s in suns
+            ]
         typer.echo(json.dumps(doc, indent=2))
         return
+    if suns is not None:  # which suns the crater-wall veto took, and whence
+        whence = "the options" if sun_incidence_deg else "the sidecars or labels"
+        angles = ", ".join(f"{s.sun_incidence_deg:g}° at {s.sun_azimuth_deg:g}°" for s in suns)
+        _stdout().print(escape(f"suns (before, after) from {whence}: {angles}"))
     if scored is not None:
         _stdout().print(
             escape(

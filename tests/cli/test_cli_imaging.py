@@ -506,6 +506,10 @@ def test_detect_reads_the_suns_from_the_products_pds3_labels(tmp_path) -> None:
         found = RUNNER.invoke(app, args)
         assert found.exit_code == 0, found.output
         assert json.loads(found.stdout)["detections"] == [], north
+        assert json.loads(found.stdout)["suns"] == [
+            {"incidence_deg": 40.0, "azimuth_deg": 250.0},
+            {"incidence_deg": 60.0, "azimuth_deg": 220.0},
+        ]
     for text, key in ((_hirise_label(95.0, 130.0, 270.0), "INCIDENCE_ANGLE"), ("= = (", "")):
         labels[1].write_text(text)
         bad = RUNNER.invoke(app, args)
