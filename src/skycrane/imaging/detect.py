@@ -21,7 +21,8 @@ Pipeline (:func:`detect`):
    after a light gaussian smoothing, estimate its noise with the MAD, and keep regions
    darker than ``max(k_high * noise, min_darkening)`` outside shadows, grown by
    hysteresis down to ``k_low`` through every pixel;
-4. measure the regions (:func:`skimage.measure.regionprops`) and classify them by
+4. measure the regions (:func:`skimage.measure.regionprops`; a darkened one placed at
+   its darkening-weighted centroid, :mod:`skycrane.imaging.peaks`) and classify them by
    size, shape, darkening and layout (:mod:`skycrane.imaging.classify`): main crash,
    secondaries, heat shield, backshell, balance masses, blast zone;
 5. with a georeference, add each region's latitude and longitude
@@ -52,6 +53,7 @@ from skycrane.imaging.nodata import (
     shifted_no_data,
 )
 from skycrane.imaging.params import DetectParams
+from skycrane.imaging.peaks import darkening_centroid, mark_peak
 from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.predict import (
     _dilate_cross,
@@ -516,11 +518,6 @@ def _regions(
     return measure.regionprops(labels, intensity_image=unmasked)
 
 
-PEAK_DISC = morphology.disk(2)
-"""Structuring element that opens away what is under 5 px across before a mark's peak
-is read (secondaries lying on a crash's fan, noise spikes)."""
-
-
 def _half_maximum_regions(
     region: np.ndarray,
     seeds: np.ndarray,
@@ -537,7 +534,8 @@ def _half_maximum_regions(
     basin with no matched-filter seed is dropped (a peak nothing confirmed).  A mark's
     outline is where the change falls to half its peak (a mark disturbs the dust
     fully at its centre and half of it on its outline, :mod:`skycrane.imaging.marks`),
-    so each basin keeps the connected pixels round its peak that reach half of it.
+    so each basin keeps the connected pixels round its peak
+    (:func:`~skycrane.imaging.peaks.mark_peak`) that reach half of it.
     Two such pieces are one mark (a crash's core and its rays, seeded apart) when they
     touch inside the half-maximum outline of the higher one (:func:`_join_pieces`);
     a faint blast zone that a ray of the crash reaches, or a secondary in the crash's
@@ -560,14 +558,12 @@ def _half_maximum_regions(
         basin = basins[window] == index
         if not (basin & seeds[window]).any():
             continue  # a peak the matched filter did not confirm
-        # the mark's own peak: smaller marks on it and noise spikes opened away
-        opened = ndimage.grey_opening(np.where(basin, values[window], 0.0), footprint=PEAK_DISC)
-        peak = np.unravel_index(int(np.argmax(opened)), opened.shape)
-        floor = np.maximum(0.5 * opened[peak], low[window] if np.ndim(low) else low)
+        peak, level = mark_peak(basin, values[window])  # smaller marks on it opened away
+        floor = np.maximum(0.5 * level, low[window] if np.ndim(low) else low)
         around = measure.label(basin & (values[window] >= floor), connectivity=2)
         if around[peak]:
             pieces[window][around == around[peak]] = index
-            peaks[index] = float(opened[peak])
+            peaks[index] = level
     return _join_pieces(pieces, values, peaks)
 
 
@@ -766,7 +762,7 @@ def detect(
     xs, ys = pixel_grid(b.shape, resolution_m)
     out = []
     for p, kind, sign in found:
-        r, c = p.centroid
+        r, c = darkening_centroid(p) if sign > 0 else p.centroid  # brightening: censored
         drow, dcol = _major_axis(p)
         out.append(
             Detection(
