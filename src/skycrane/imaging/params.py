@@ -67,6 +67,6 @@ class DetectParams:
     wall_floor_px: float = 136.0
     wall_floor_step_px: int = 8
     wall_ring_px: int = 8
-    wall_kappa: float = 3.0
+    wall_kappa: float = 5.3
     wall_min_area_m2: float = 3.0
     wall_min_conditioning: float = 0.25

@@ -1,29 +1,37 @@
-"""Veto of darkened regions that a crater wall's second-order shading explains.
+"""Veto of darkened regions that a crater wall's shading beyond first order explains.
 
 The before image predicts the after one to first order in the slope (:mod:`predict`);
-on a wall of tens of metres Lambert's law leaves a second-order darkening
+on a wall of tens of metres Lambert's law with the sky's share ``f`` (the diffuse
+fraction of :mod:`photometry`) leaves the after image darker than that by
 
-    ``e2 = x^2/2 + (1 - f) |grad z|^2 / 2``,  ``x = (1 - f) tan i_a (p sin A_a + q cos A_a)``
+    ``e = -ln R - x``,  ``R = (1 - f - x) / sqrt(1 + |grad z|^2) + f``  (at least ``f``),
+    ``x = (1 - f) tan i_a (p sin A_a + q cos A_a)``
 
-(``f`` the diffuse fraction of :mod:`photometry`, ``i_a``/``A_a`` the after sun), which
-needs both slope components.  At the walls' scale the two passes, lit from two known
+(``i_a``/``A_a`` the after sun; ``R`` the facet's radiance relative to flat ground's,
+``f`` alone where the facet turns from the sun), whose second-order term is
+``e2 = x^2/2 + (1 - f) |grad z|^2 / 2``; near grazing light (``x`` towards ``1 - f``) the
+higher orders dominate (det15: with ``e2`` alone the walls' false detections and the
+heat shields' and backshells' scars, whose rings read 0.03-0.05, were not separable).
+``e`` needs both slope components.  At the walls' scale the two passes, lit from two known
 directions, give them: low-pass photometric stereo (Woodham 1980, *Opt. Eng.* 19,
 139) on the two log images, band-passed as a difference of gaussians (the albedo's
 broad field and the gain removed), solves per pixel the 2 x 2 linear system
 ``L_k = -(1 - f) tan i_k (p sin A_k + q cos A_k)``.  On flat ground the albedo and the
 fine relief inside the band read as slope, so the map's local median (over
 ``wall_floor_px``) is subtracted.  A darkened region is vetoed when its mean
-darkening is at most ``min_darkening + wall_kappa * e2``, ``e2`` averaged over a ring of
+darkening is at most ``min_darkening + wall_kappa * e``, ``e`` averaged over a ring of
 ``wall_ring_px`` round it (a wall continues beyond the region, a mark's own darkening
 does not), and only when it covers at least ``wall_min_area_m2``: the faint
 secondaries (0.7-1.5 m^2 on the tuning scenes) sit on the estimate's noise, the walls'
 false detections are 3.9-207 m^2.  The veto needs the suns' azimuths apart
 (``wall_min_conditioning``): with one sun, or two from one direction, the slope across
-it is not seen.  Measured in docs/imaging.md (Session 19, det10-det12).
+it is not seen.  Measured in docs/imaging.md (Session 19, det10-det12; session 20, det15).
 
 Values (E = chosen on docs/imaging.md's tuning scenes, seeds 0-3 at 800^2 and the
-4000^2 scene of seed 0): band 4/64 px, ring 8 px, floor window 136 px and kappa 3 (det10,
-det11, E); ``wall_min_area_m2`` 3 (det12, E: between the largest faint secondary the
+4000^2 scene of seed 0): band 4/64 px, ring 8 px, floor window 136 px (det10, det11, E);
+kappa 5.3 (det15, E: between the largest ``(darkening - min_darkening) / e`` of a wall's
+false detection, 4.81, and the smallest of a mark's region, 5.74; det11's 3 was chosen
+with ``e2``); ``wall_min_area_m2`` 3 (det12, E: between the largest faint secondary the
 veto took, 1.5 m^2, and the smallest wall false detection, 3.9 m^2); the log floor 0.3
 of the median (E: cast shadows' level); conditioning 0.25 (R: half the issue's two suns'
 0.5).
@@ -40,15 +48,12 @@ from skycrane.imaging.params import DetectParams
 from skycrane.imaging.photometry import DIFFUSE_FRACTION, OrbitalPass
 
 
-def _zoomed(small: np.ndarray, step: int, shape: tuple[int, int], rows, cols) -> np.ndarray:
-    """``ndimage.zoom(small, step, order=1)`` (edge-extended to ``shape``) read at the
-    pixels ``rows`` x ``cols`` only: a map sampled every ``step`` px, interpolated back."""
-    pos = []
-    for n_in, n_full, idx in zip(small.shape, shape, (rows, cols), strict=True):
-        n_zoom = round(n_in * step)
-        scale = (n_in - 1) / (n_zoom - 1) if n_zoom > 1 else 0.0
-        pos.append(np.minimum(np.minimum(idx, n_full - 1), n_zoom - 1) * scale)
-    grid = np.meshgrid(pos[0], pos[1], indexing="ij")
+def _sampled_read(small: np.ndarray, step: int, rows, cols) -> np.ndarray:
+    """A map sampled at the pixels ``0, step, 2 step, ...`` (``image[::step, ::step]``)
+    read at the pixels ``rows`` x ``cols``: bilinear at ``i / step`` in the samples,
+    held at the last sample beyond it (``ndimage.zoom``'s end-aligned grid would read
+    the far edge of a 4000 px frame 3 px early at step 4, 7 px at step 8)."""
+    grid = np.meshgrid(np.asarray(rows) / step, np.asarray(cols) / step, indexing="ij")
     return ndimage.map_coordinates(small, grid, order=1, mode="nearest")
 
 
@@ -62,10 +67,10 @@ def azimuth_conditioning(suns: tuple[OrbitalPass, OrbitalPass]) -> float:
 
 
 class WallShading:
-    """The after image's second-order darkening ``e2`` estimated from the pair.
+    """The after image's darkening beyond first order, ``e``, estimated from the pair.
 
-    ``ring_mean`` reads ``e2`` less its local median (>= 0) round a region, computing the
-    slopes only in that window; the local median comes from ``e2`` sampled every
+    ``ring_mean`` reads ``e`` less its local median (>= 0) round a region, computing the
+    slopes only in that window; the local median comes from ``e`` sampled every
     ``wall_floor_step_px``.
     """
 
@@ -98,25 +103,27 @@ class WallShading:
             self._fine.append(fine)
             self._broad.append(ndimage.gaussian_filter(fine[::coarse, ::coarse], high_px / coarse))
         step = params.wall_floor_step_px
-        sampled = self._e2(np.arange(0, self.shape[0], step), np.arange(0, self.shape[1], step))
+        sampled = self._excess(np.arange(0, self.shape[0], step), np.arange(0, self.shape[1], step))
         window = max(1, round(params.wall_floor_px / step))
         self._floor = ndimage.percentile_filter(sampled, 50, size=window, mode="reflect")
 
-    def _e2(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """``e2`` on the pixels ``rows`` x ``cols`` from the band-passed log images."""
+    def _excess(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``e`` on the pixels ``rows`` x ``cols`` from the band-passed log images."""
         coarse = self._params.wall_band_step_px
         bands = [
-            fine[np.ix_(rows, cols)] - _zoomed(broad, coarse, self.shape, rows, cols)
+            fine[np.ix_(rows, cols)] - _sampled_read(broad, coarse, rows, cols)
             for fine, broad in zip(self._fine, self._broad, strict=True)
         ]
         inv = self._inv
         p_east = inv[0][0] * bands[0] + inv[0][1] * bands[1]
         q_north = inv[1][0] * bands[0] + inv[1][1] * bands[1]
         x = -(self._after_row[0] * p_east + self._after_row[1] * q_north)  # first-order term
-        return 0.5 * x * x + 0.5 * (1.0 - self._f) * (p_east**2 + q_north**2)
+        f = self._f
+        relative = (1.0 - f - x) / np.sqrt(1.0 + p_east**2 + q_north**2) + f
+        return -np.log(np.maximum(relative, f)) - x
 
     def ring_mean(self, centroid_px: tuple[float, float], area_px: float) -> float:
-        """Mean floored ``e2`` over the ring ``(r, r + wall_ring_px]`` round a region's
+        """Mean floored ``e`` over the ring ``(r, r + wall_ring_px]`` round a region's
         centroid, ``r`` the radius of the disc of its area (at least 1 px)."""
         row0, col0 = centroid_px
         ring_px = self._params.wall_ring_px
@@ -126,8 +133,8 @@ class WallShading:
         c0, c1 = max(int(col0) - reach, 0), min(int(col0) + reach + 1, self.shape[1])
         rows, cols = np.arange(r0, r1), np.arange(c0, c1)
         step = self._params.wall_floor_step_px
-        floor = _zoomed(self._floor, step, self.shape, rows, cols)
-        values = np.maximum(self._e2(rows, cols) - floor, 0.0)
+        floor = _sampled_read(self._floor, step, rows, cols)
+        values = np.maximum(self._excess(rows, cols) - floor, 0.0)
         dist = np.hypot(rows[:, None] - row0, cols[None, :] - col0)
         ring = (dist > radius) & (dist <= radius + ring_px)
         return float(values[ring].mean()) if ring.any() else 0.0
@@ -145,6 +152,6 @@ def walls_explain(
     for i, prop in enumerate(regions):
         if prop.area < min_px or prop.intensity_mean <= 0.0:
             continue
-        e2 = shading.ring_mean(prop.centroid, float(prop.area))
-        out[i] = float(prop.intensity_mean) <= params.min_darkening + params.wall_kappa * e2
+        excess = shading.ring_mean(prop.centroid, float(prop.area))
+        out[i] = float(prop.intensity_mean) <= params.min_darkening + params.wall_kappa * excess
     return out
