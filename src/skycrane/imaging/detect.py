@@ -43,6 +43,7 @@ from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
 from skycrane.imaging.classify import classify, classify_brightened
+from skycrane.imaging.flatshadow import flat_ground_darkening
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
 from skycrane.imaging.nodata import (
@@ -714,6 +715,11 @@ def detect(
     noise = local_noise(dark, params.noise_block_px)
     contrast = relief_contrast(b, params)
     noise = np.maximum(noise, relief_noise(dark, contrast, params))
+    free = flat_ground_darkening(b, a, residual, contrast, params)
+    if free is not None:  # no relief to cast these "new shadows": let the score decide
+        shadow &= ~free
+        moved &= ~free
+        dark[free] = unmasked[free]
     low = np.maximum(params.k_low * noise, params.low_fraction * params.min_darkening)
     if no_data is not None:  # nothing is known there, nor seeded beside it
         near = _dilate_cross(no_data, params.no_data_margin_px)

@@ -70,3 +70,8 @@ class DetectParams:
     wall_kappa: float = 5.3
     wall_min_area_m2: float = 3.0
     wall_min_conditioning: float = 0.25
+    # new-shadow components released as possible marks where no relief could cast them
+    # (:mod:`skycrane.imaging.flatshadow` gives how each was chosen)
+    flat_max_contrast: float = 1.3
+    flat_min_level: float = 0.85
+    flat_ring_px: int = 8
