@@ -42,6 +42,7 @@ from skimage import color, io, measure, morphology, segmentation
 from skimage.registration import phase_cross_correlation
 
 from skycrane.errors import InputError
+from skycrane.imaging.broadzone import with_broad_zones
 from skycrane.imaging.classify import classify, classify_brightened
 from skycrane.imaging.flatshadow import flat_ground_darkening
 from skycrane.imaging.georef import GeoReference
@@ -756,12 +757,13 @@ def detect(
         params,
         censored=ceiling_a,
     )
+    darker, floors = with_broad_zones(darker, (dark, shadow, noise, moved), resolution_m, params)
     if not darker and not brighter:
         return []
     kinds = classify(darker, resolution_m, params, brighter)
     walls = np.zeros(len(darker), dtype=bool)
     if suns is not None and darker and azimuth_conditioning(suns) >= params.wall_min_conditioning:
-        walls = walls_explain(darker, WallShading(b, a, suns, params), resolution_m, params)
+        walls = walls_explain(darker, WallShading(b, a, suns, params), resolution_m, params, floors)
     found = [(p, kind, 1.0) for p, kind, wall in zip(darker, kinds, walls, strict=True) if not wall]
     kinds = classify_brightened(brighter, resolution_m, params)
     found += [(p, kind, -1.0) for p, kind in zip(brighter, kinds, strict=True)]

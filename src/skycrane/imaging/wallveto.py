@@ -145,13 +145,20 @@ def walls_explain(
     shading: WallShading,
     resolution_m: float,
     params: DetectParams = DetectParams(),
+    floors: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Boolean per darkened region (``regionprops``): its darkening is the wall's shading."""
+    """Boolean per darkened region (``regionprops``): its darkening is the wall's shading.
+
+    ``floors``: each region's darkening floor (default ``min_darkening``; a broad zone's
+    darkening is a window mean, with its own floor: :mod:`skycrane.imaging.broadzone`).
+    """
     out = np.zeros(len(regions), dtype=bool)
+    if floors is None:
+        floors = np.full(len(regions), params.min_darkening)
     min_px = params.wall_min_area_m2 / resolution_m**2
     for i, prop in enumerate(regions):
         if prop.area < min_px or prop.intensity_mean <= 0.0:
             continue
         excess = shading.ring_mean(prop.centroid, float(prop.area))
-        out[i] = float(prop.intensity_mean) <= params.min_darkening + params.wall_kappa * excess
+        out[i] = float(prop.intensity_mean) <= floors[i] + params.wall_kappa * excess
     return out
