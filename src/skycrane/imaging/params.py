@@ -75,5 +75,6 @@ class DetectParams:
     flat_max_contrast: float = 1.3
     flat_min_level: float = 0.85
     flat_ring_px: int = 8
-    # the window-mean test of broad, faint darkening (:mod:`skycrane.imaging.broadzone`)
+    # the window-mean test of broad, faint darkening (:mod:`skycrane.imaging.broadzone`
+    # gives the source: half the blast zone's scour radius)
     blast_window_m: float = 5.0
