@@ -71,7 +71,8 @@ class WallShading:
 
     ``ring_mean`` reads ``e`` less its local median (>= 0) round a region, computing the
     slopes only in that window; the local median comes from ``e`` sampled every
-    ``wall_floor_step_px``.
+    ``wall_floor_step_px``, taken only at the samples a ring reads (on 4000^2 the full
+    median filter was 0.8 s of the detection's 9).
     """
 
     def __init__(
@@ -94,25 +95,63 @@ class WallShading:
         self.shape = before.shape
         low_px, high_px = params.wall_band_px
         coarse = params.wall_band_step_px
-        self._fine, self._broad = [], []
+        self._log, self._coarse, self._broad = [], [], []
         for image in (before, after):  # log, floored at cast shadows' level
             med = float(np.median(image))
             floor = np.float32(params.wall_log_floor * med)
             log = np.log(np.maximum(image, floor), dtype=np.float32)
-            fine = ndimage.gaussian_filter(log, low_px)
-            self._fine.append(fine)
-            self._broad.append(ndimage.gaussian_filter(fine[::coarse, ::coarse], high_px / coarse))
+            self._log.append(log)
+            # the band's fine gaussian on every coarse-th pixel: its rows pass (axis 0)
+            # decimated before the columns pass, the two passes of gaussian_filter
+            fine = ndimage.gaussian_filter1d(log, low_px, axis=0)[::coarse]
+            fine = ndimage.gaussian_filter1d(fine, low_px, axis=1)[:, ::coarse]
+            self._coarse.append(fine)
+            self._broad.append(ndimage.gaussian_filter(fine, high_px / coarse))
         step = params.wall_floor_step_px
         sampled = self._excess(np.arange(0, self.shape[0], step), np.arange(0, self.shape[1], step))
-        window = max(1, round(params.wall_floor_px / step))
-        self._floor = ndimage.percentile_filter(sampled, 50, size=window, mode="reflect")
+        self._window = max(1, round(params.wall_floor_px / step))
+        half = self._window // 2
+        if min(sampled.shape) > self._window:  # the median read only where a ring needs it
+            pads = [(half, self._window - 1 - half)] * 2
+            self._padded, self._floor = np.pad(sampled, pads, mode="symmetric"), None
+        else:
+            self._padded = None
+            self._floor = ndimage.percentile_filter(sampled, 50, size=self._window, mode="reflect")
+
+    def _fine(self, which: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The band's fine gaussian of log image ``which`` on ``rows`` x ``cols``: from the
+        coarse grid when they lie on it, else filtered over their bounding box and the
+        kernel's reach (the same sums, so the same values)."""
+        coarse = self._params.wall_band_step_px
+        if not (np.any(rows % coarse) or np.any(cols % coarse)):
+            return self._coarse[which][np.ix_(rows // coarse, cols // coarse)]
+        sigma = self._params.wall_band_px[0]
+        reach = int(4.0 * sigma + 0.5)  # gaussian_filter1d's kernel radius (truncate 4)
+        (r0, r1), (c0, c1) = [
+            (max(int(x.min()) - reach, 0), min(int(x.max()) + 1 + reach, n))
+            for x, n in zip((rows, cols), self.shape, strict=True)
+        ]
+        box = ndimage.gaussian_filter1d(self._log[which][r0:r1, c0:c1], sigma, axis=0)
+        box = ndimage.gaussian_filter1d(box, sigma, axis=1)
+        return box[np.ix_(rows - r0, cols - c0)]
+
+    def _floor_samples(self, rows: slice, cols: slice) -> np.ndarray:
+        """The local median of the sampled ``e`` (``wall_floor_px`` window, reflected at
+        the edges: :func:`scipy.ndimage.percentile_filter`) on the samples ``rows`` x ``cols``."""
+        if self._padded is None:
+            return self._floor[rows, cols]
+        n = self._window
+        windows = np.lib.stride_tricks.sliding_window_view(self._padded, (n, n))[rows, cols]
+        flat = windows.reshape(-1, n * n)
+        rank = (n * n) // 2  # percentile_filter's rank for 50: int(size * 50 / 100)
+        return np.partition(flat, rank, axis=1)[:, rank].reshape(windows.shape[:2])
 
     def _excess(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """``e`` on the pixels ``rows`` x ``cols`` from the band-passed log images."""
         coarse = self._params.wall_band_step_px
         bands = [
-            fine[np.ix_(rows, cols)] - _sampled_read(broad, coarse, rows, cols)
-            for fine, broad in zip(self._fine, self._broad, strict=True)
+            self._fine(which, rows, cols) - _sampled_read(broad, coarse, rows, cols)
+            for which, broad in enumerate(self._broad)
         ]
         inv = self._inv
         p_east = inv[0][0] * bands[0] + inv[0][1] * bands[1]
@@ -133,7 +172,11 @@ class WallShading:
         c0, c1 = max(int(col0) - reach, 0), min(int(col0) + reach + 1, self.shape[1])
         rows, cols = np.arange(r0, r1), np.arange(c0, c1)
         step = self._params.wall_floor_step_px
-        floor = _sampled_read(self._floor, step, rows, cols)
+        n_rows, n_cols = [-(-n // step) for n in self.shape]  # samples 0, step, ...
+        s0, s1 = r0 // step, min((r1 - 1) // step + 2, n_rows)  # the bilinear taps
+        t0, t1 = c0 // step, min((c1 - 1) // step + 2, n_cols)
+        samples = self._floor_samples(slice(s0, s1), slice(t0, t1))
+        floor = _sampled_read(samples, step, rows - s0 * step, cols - t0 * step)
         values = np.maximum(self._excess(rows, cols) - floor, 0.0)
         dist = np.hypot(rows[:, None] - row0, cols[None, :] - col0)
         ring = (dist > radius) & (dist <= radius + ring_px)
