@@ -67,6 +67,7 @@ from skycrane.imaging.predict import (
     predict_after,
     refit_unchanged,
     shift_taps,
+    smooth_unaliased,
     smoothed_power,
 )
 from skycrane.imaging.radiometry import clipped_high, matched_to_before
@@ -331,8 +332,8 @@ def darkening_map(
     shadow = _dilate_cross(shadow, params.shadow_margin_px)
     moved = _dilate_cross(new_shadow, params.shadow_margin_px)
     maps = []
-    for values in (np.where(shadow, np.float32(0.0), change), change):
-        smooth = ndimage.gaussian_filter(values, params.smooth_sigma_px)
+    for zero in (shadow, None):  # shadows set to no change, then the change unmasked
+        smooth = smooth_unaliased(change, params.smooth_sigma_px, zero)
         smooth -= _median(smooth)
         np.exp(np.negative(smooth, out=smooth), out=smooth)
         maps.append(np.subtract(np.float32(1.0), smooth, out=smooth)[frame])

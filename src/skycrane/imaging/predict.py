@@ -202,6 +202,23 @@ def _dilate_cross(mask: np.ndarray, iterations: int) -> np.ndarray:
     return mask
 
 
+def smooth_unaliased(
+    values: np.ndarray, sigma_px: float, zero: np.ndarray | None = None
+) -> np.ndarray:
+    """:func:`scipy.ndimage.gaussian_filter` of ``values`` (set to 0 where ``zero``), read
+    and written through rows padded by 16 elements: on the prediction's power-of-two
+    frames (4096 columns) each column step of the filter's pass along axis 0 is 16 KiB,
+    every tap maps to one cache set, and that pass took twice its time (4096^2, sigma 1:
+    0.33 -> 0.17 s).  The same sums: the same values."""
+    rows, cols = values.shape
+    source = np.empty((rows, cols + 16), dtype=values.dtype)[:, :cols]
+    np.copyto(source, values)
+    if zero is not None:
+        source[zero] = 0
+    out = np.empty((rows, cols + 16), dtype=source.dtype)[:, :cols]
+    return ndimage.gaussian_filter(source, sigma_px, output=out)
+
+
 def _subsample(values: np.ndarray) -> np.ndarray:
     """Every n-th pixel in each direction, leaving about 512 x 512 (neighbours are correlated)."""
     return values[:: max(1, values.shape[0] // 512), :: max(1, values.shape[1] // 512)]
