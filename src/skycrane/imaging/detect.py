@@ -511,11 +511,11 @@ def _regions(
         finely_seeded[labels[fine]] = True
         keep &= finely_seeded | (sizes >= broad_px)
         if moved is not None:
-            in_moved = np.bincount(labels.ravel(), weights=moved.ravel(), minlength=sizes.size)
+            in_moved = np.bincount(labels[moved], minlength=sizes.size)  # counts, exact
             on_moved = in_moved > params.max_moved_shadow_fraction * sizes
             keep &= ~on_moved | (finely_seeded & (sizes < broad_px))
             if dim is not None:  # mostly at shadow level after: a new shadow, any size
-                in_dim = np.bincount(labels.ravel(), weights=dim.ravel(), minlength=sizes.size)
+                in_dim = np.bincount(labels[dim], minlength=sizes.size)
                 keep &= ~(on_moved & (in_dim > params.max_dim_fraction * sizes))
     labels *= keep[labels]
     return measure.regionprops(labels, intensity_image=unmasked)
