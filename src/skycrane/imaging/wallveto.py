@@ -57,6 +57,26 @@ def _sampled_read(small: np.ndarray, step: int, rows, cols) -> np.ndarray:
     return ndimage.map_coordinates(small, grid, order=1, mode="nearest")
 
 
+def _frame_median(image: np.ndarray) -> float:
+    """``np.median(image)``, to the bit: its middle order statistics partitioned out of
+    the values between the 0.48 and 0.52 quantiles of a subsample (~4 % of a frame,
+    checked to hold them, else the whole frame), then averaged as ``np.median`` does
+    (on 4000^2: 0.15 -> 0.07 s)."""
+    flat = image.ravel()
+    n = flat.size
+    lo, hi = np.quantile(image[::7, ::7], [0.48, 0.52])
+    inside = (flat >= lo) & (flat <= hi)
+    below, between = int(np.count_nonzero(flat < lo)), flat[inside]
+    middle = slice((n - 1) // 2 - below, n // 2 + 1 - below)  # one value, or the two
+    if (
+        middle.start < 0
+        or middle.stop > between.size
+        or below + between.size + int(np.count_nonzero(flat > hi)) != n
+    ):  # the bracket missed the middle, or NaN
+        return float(np.median(image))
+    return float(np.mean(np.partition(between, (middle.start, middle.stop - 1))[middle]))
+
+
 def azimuth_conditioning(suns: tuple[OrbitalPass, OrbitalPass]) -> float:
     """``|sin|`` of the angle between the two suns' azimuths (0 when either is overhead):
     the photometric-stereo system's determinant relative to its best, 1 for suns 90 deg
@@ -97,7 +117,7 @@ class WallShading:
         coarse = params.wall_band_step_px
         self._log, self._coarse, self._broad = [], [], []
         for image in (before, after):  # log, floored at cast shadows' level
-            med = float(np.median(image))
+            med = _frame_median(image)
             floor = np.float32(params.wall_log_floor * med)
             log = np.log(np.maximum(image, floor), dtype=np.float32)
             self._log.append(log)
