@@ -371,7 +371,7 @@ def relief_contrast(image: np.ndarray, params: DetectParams = DetectParams()) ->
     """Local RMS of the log image's fine detail (scales under ``relief_highpass_px``)."""
     log_image = np.log(np.maximum(image, 0.02 * max(_median(image), 1e-6)))
     detail = log_image - ndimage.gaussian_filter(log_image, params.relief_highpass_px)
-    return np.sqrt(ndimage.gaussian_filter(detail * detail, params.relief_window_px))
+    return np.sqrt(ndimage.gaussian_filter(np.square(detail, out=detail), params.relief_window_px))
 
 
 def relief_noise(
@@ -439,7 +439,7 @@ def matched_score(
     def scale_score(scale: float) -> np.ndarray:
         template = np.exp(np.float32(-2.0 * math.pi**2 * scale**2) * k2)
         out = scipy.fft.irfft2(whitened * template, s=residual.shape, workers=-1)
-        out = out.astype(np.float32)
+        out = out.astype(np.float32, copy=False)
         out -= np.float32(_median(out))
         out /= relief_noise(out, contrast, params)
         return out

@@ -119,7 +119,8 @@ class WallShading:
         for image in (before, after):  # log, floored at cast shadows' level
             med = _frame_median(image)
             floor = np.float32(params.wall_log_floor * med)
-            log = np.log(np.maximum(image, floor), dtype=np.float32)
+            log = np.maximum(image, floor, dtype=np.float32)
+            np.log(log, out=log)  # in place: one frame fewer to allocate
             self._log.append(log)
             # the band's fine gaussian on every coarse-th pixel: its rows pass (axis 0)
             # decimated before the columns pass, the two passes of gaussian_filter
