@@ -51,3 +51,41 @@ def test_coarse_spectrum_smoothing_is_as_close_to_a_gaussian():
     relative = np.abs(smoothed / scipy.fft.ifftshift(gaussian, axes=0) - 1.0)
     assert np.median(relative) < 0.005
     assert np.percentile(relative, 99) < 0.025
+
+
+def test_unaliased_smoothing_equals_gaussian_filter():
+    """External reference: :func:`scipy.ndimage.gaussian_filter` of the change with the
+    masked pixels set to 0 (what :func:`~skycrane.imaging.detect.darkening_map` did
+    before its rows were padded): identical, to the bit."""
+    rng = np.random.default_rng(2)
+    change = rng.standard_normal((64, 128)).astype(np.float32)
+    zero = rng.random(change.shape) > 0.9
+    expected = ndimage.gaussian_filter(np.where(zero, np.float32(0.0), change), 1.0)
+    got = predict_module.smooth_unaliased(change, 1.0, zero)
+    assert got.dtype == np.float32
+    assert np.array_equal(got, expected)
+    assert np.array_equal(
+        predict_module.smooth_unaliased(change, 1.0), ndimage.gaussian_filter(change, 1.0)
+    )
+
+
+@pytest.mark.parametrize("shape, sigma", [((600, 301), 9.0), ((520, 261), 26.0)])
+def test_block_sums_are_np_sum(shape, sigma):
+    """Reference: the spectrum smoothing with its blocks of bins summed by
+    :meth:`numpy.ndarray.sum` (before) — blocks of 3 (slices added in np.sum's order)
+    and of 8 (np.sum itself): identical, to the bit."""
+    values = np.random.default_rng(3).random(shape).astype(np.float32) ** 4
+    got = predict_module._smooth_spectrum(values, sigma)
+
+    block = int(sigma // 3.0)
+    shifted = scipy.fft.fftshift(values, axes=0)
+    padded = np.pad(shifted, [(0, -n % block) for n in shape], mode="edge")
+    rows, cols = padded.shape[0] // block, padded.shape[1] // block
+    sums = padded.reshape(rows * block, cols, block).sum(axis=2, dtype=np.float32)
+    coarse = sums.reshape(rows, block, cols).sum(axis=1) / np.float32(block * block)
+    sigma_blocks = np.sqrt(sigma**2 - (block**2 - 1) / 12.0) / block
+    width = 2 * round((np.sqrt(4.0 * sigma_blocks**2 + 1.0) - 1.0) / 2.0) + 1
+    for _ in range(3):
+        coarse = ndimage.uniform_filter(coarse, width)
+    up = predict_module._upsample_linear(coarse, padded.shape)[: shape[0], : shape[1]]
+    assert np.array_equal(got, scipy.fft.ifftshift(up, axes=0))
