@@ -6,6 +6,8 @@ and 30 degrees round in azimuth, a 0.5 px pointing error and 10 % less light, at
 HiRISE's 0.25 m/px.
 """
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -62,18 +64,24 @@ def test_moved_sun_recall(moved_sun_stats):
     assert moved_sun_stats.recall >= 0.95
 
 
+@functools.cache
+def _site_truths(seed: int) -> list[dict]:
+    """The truths of ``random_site(seed)`` at 800^2 under the issue's two suns, each
+    matched with the detections (:func:`skycrane.imaging.score.match`)."""
+    rng = np.random.default_rng(seed)
+    marks = random_site(rng, 800 * RES, 800 * RES)
+    pair = render_pair(rng, marks, (800, 800), RES, BEFORE, AFTER)
+    found = detect(pair.before, pair.after, RES, suns=(BEFORE, AFTER))
+    return match(found, marks, (800, 800), RES)[0]
+
+
 def test_moved_sun_crash_of_seed_1_placed_within_2_px():
     """Reference: rendered truth (seed 1, 800^2, the issue's two suns): the main crash
     (388.6 m^2, 32 % of its footprint under new shadows) is found within 2 px of its
     footprint's centroid.  Its half-maximum outline misses 650 of the footprint's 6217 px
     along the fan's faint side, which put the outline's centroid 2.45 px off; the
     darkening-weighted centroid puts it 1.84 px off (docs/imaging.md, session 20, det13)."""
-    rng = np.random.default_rng(1)
-    marks = random_site(rng, 800 * RES, 800 * RES)
-    pair = render_pair(rng, marks, (800, 800), RES, BEFORE, AFTER)
-    found = detect(pair.before, pair.after, RES, suns=(BEFORE, AFTER))
-    truths, _ = match(found, marks, (800, 800), RES)
-    (crash,) = [t for t in truths if t["kind"] == "main_crash"]
+    (crash,) = [t for t in _site_truths(1) if t["kind"] == "main_crash"]
     assert crash["found_kind"] == "main_crash"
     assert crash["error_px"] <= 2.0
 
@@ -85,12 +93,7 @@ def test_moved_sun_blast_zone_found_and_named(seed):
     threshold 9, no detection on main before session 20's det16) is found within 2 px of
     its footprint's centroid and named ``blast_zone`` by its 5 m window mean
     (:mod:`skycrane.imaging.broadzone`; docs/imaging.md, session 20, det16)."""
-    rng = np.random.default_rng(seed)
-    marks = random_site(rng, 800 * RES, 800 * RES)
-    pair = render_pair(rng, marks, (800, 800), RES, BEFORE, AFTER)
-    found = detect(pair.before, pair.after, RES, suns=(BEFORE, AFTER))
-    truths, _ = match(found, marks, (800, 800), RES)
-    (zone,) = [t for t in truths if t["kind"] == "blast_zone"]
+    (zone,) = [t for t in _site_truths(seed) if t["kind"] == "blast_zone"]
     assert zone["found_kind"] == "blast_zone"
     assert zone["error_px"] <= 2.0
 
