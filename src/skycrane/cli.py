@@ -230,8 +230,12 @@ def check(path: Annotated[Path, typer.Argument(help="Mission TOML file to valida
 
 def _check_suns(incidence_deg: tuple[float, float], azimuth_deg: tuple[float, float]) -> None:
     """The two passes' sun angles as `image` and `detect` take them, or an InputError."""
-    if not all(0.0 <= i <= 85.0 for i in incidence_deg):
-        raise InputError("--sun-incidence-deg", incidence_deg, "two angles in [0, 85]")
+    from skycrane.imaging.photometry import MAX_SUN_INCIDENCE_DEG
+
+    if not all(0.0 <= i <= MAX_SUN_INCIDENCE_DEG for i in incidence_deg):
+        raise InputError(
+            "--sun-incidence-deg", incidence_deg, f"two angles in [0, {MAX_SUN_INCIDENCE_DEG:g}]"
+        )
     if not all(math.isfinite(a) for a in azimuth_deg):
         raise InputError("--sun-azimuth-deg", azimuth_deg, "two finite compass angles")
 

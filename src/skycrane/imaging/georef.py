@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from skycrane.errors import InputError
+from skycrane.imaging.photometry import MAX_SUN_INCIDENCE_DEG
 from skycrane.planets import enu_matrix, lla_from_pf, pf_from_lla, planet_by_name
 
 SIDECAR_SUFFIX = ".geo.json"
@@ -220,9 +221,13 @@ def read_sidecar(image_path: str | Path, shape: tuple[int, int] | None = None) -
         raise InputError(f"{path}: centre_x_m, centre_y_m", centre_m, "finite numbers")
     if shape is not None and tuple(shape) != size:
         raise InputError(f"{path}: rows, cols", size, f"the image's size {tuple(shape)}")
-    if sun_deg is not None and not (0.0 <= sun_deg[0] <= 85.0 and math.isfinite(sun_deg[1])):
+    if sun_deg is not None and not (
+        0.0 <= sun_deg[0] <= MAX_SUN_INCIDENCE_DEG and math.isfinite(sun_deg[1])
+    ):
         raise InputError(
-            f"{path}: sun_incidence_deg, sun_azimuth_deg", sun_deg, "[0, 85] and a finite angle"
+            f"{path}: sun_incidence_deg, sun_azimuth_deg",
+            sun_deg,
+            f"[0, {MAX_SUN_INCIDENCE_DEG:g}] and a finite angle",
         )
     return Sidecar(georef, resolution_m, centre_m, size, sun_deg)
 

@@ -32,15 +32,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from skycrane.errors import InputError
+from skycrane.imaging.photometry import MAX_SUN_INCIDENCE_DEG
 
 logger = logging.getLogger(__name__)
 
 MAX_LABEL_BYTES = 4 * 1024 * 1024
 """A detached PDS3 label is text of some tens of kB; more is not a label."""
-
-MAX_INCIDENCE_DEG = 85.0
-"""The sun's largest incidence the detector's photometry takes (as ``detect``'s
-``--sun-incidence-deg`` and the ``.geo.json`` sidecars)."""
 
 NORTH_UP_IMAGE_AZIMUTH_DEG = 270.0
 """North's image azimuth on a north-up product (12 o'clock, clockwise from 3 o'clock)."""
@@ -137,6 +134,10 @@ def label_sun_deg(image_path: str | Path) -> tuple[float, float] | None:
             )
             return None
         north = NORTH_UP_IMAGE_AZIMUTH_DEG
-    if not 0.0 <= incidence <= MAX_INCIDENCE_DEG:
-        raise InputError(f"{path}: INCIDENCE_ANGLE", incidence, "an incidence in [0, 85] deg")
+    if not 0.0 <= incidence <= MAX_SUN_INCIDENCE_DEG:
+        raise InputError(
+            f"{path}: INCIDENCE_ANGLE",
+            incidence,
+            f"an incidence in [0, {MAX_SUN_INCIDENCE_DEG:g}] deg",
+        )
     return incidence, (sub_solar - north) % 360.0

@@ -65,6 +65,12 @@ DIFFUSE_FRACTION = 0.3
 """Sky's share of the irradiance of flat ground at dust optical depth ~0.5 (Haberle et al. 1993)."""
 
 
+MAX_SUN_INCIDENCE_DEG = 85.0
+"""The sun's largest angle from the zenith a pass may have: wherever a pass's sun is
+taken (:class:`OrbitalPass`, the command line, the ``.geo.json`` sidecars, the products'
+PDS3 labels)."""
+
+
 @dataclass(frozen=True, slots=True)
 class OrbitalPass:
     """Geometry and radiometry of one orbital image of the site.
@@ -90,9 +96,14 @@ class OrbitalPass:
     shift_px: tuple[float, float] = (0.0, 0.0)
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.sun_incidence_deg) and 0.0 <= self.sun_incidence_deg <= 85.0):
+        if not (
+            math.isfinite(self.sun_incidence_deg)
+            and 0.0 <= self.sun_incidence_deg <= MAX_SUN_INCIDENCE_DEG
+        ):
             raise InputError(
-                "sun_incidence_deg", self.sun_incidence_deg, "an angle from the zenith in [0, 85]"
+                "sun_incidence_deg",
+                self.sun_incidence_deg,
+                f"an angle from the zenith in [0, {MAX_SUN_INCIDENCE_DEG:g}]",
             )
         if not math.isfinite(self.sun_azimuth_deg):
             raise InputError("sun_azimuth_deg", self.sun_azimuth_deg, "a finite compass angle")
