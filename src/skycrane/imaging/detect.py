@@ -44,7 +44,7 @@ from skimage.registration import phase_cross_correlation
 from skycrane.errors import InputError
 from skycrane.imaging.broadzone import with_broad_zones
 from skycrane.imaging.classify import classify, classify_brightened
-from skycrane.imaging.flatshadow import flat_ground_darkening
+from skycrane.imaging.flatshadow import flat_ground_darkening, new_shadows
 from skycrane.imaging.georef import GeoReference
 from skycrane.imaging.marks import pixel_grid
 from skycrane.imaging.nodata import (
@@ -323,11 +323,7 @@ def darkening_map(
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a
-    # A mark multiplies the albedo, so sky-lit ground under it stays above shadow level
-    # and darkens by at most the dust's contrast; a new shadow is darker than both.
-    new_shadow = (after < params.shadow_fraction * floor_a) & (
-        change > -math.log(1.0 - params.max_mark_darkening)
-    )
+    new_shadow = new_shadows(after, change, floor_a, params)
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
     shadow = _dilate_cross(shadow, params.shadow_margin_px)
     moved = _dilate_cross(new_shadow, params.shadow_margin_px)
@@ -691,7 +687,7 @@ def detect(
         Plane coordinates of the image centre (metres east/north of ``georef``).
     suns : tuple of OrbitalPass, optional
         The before and after passes' sun directions (a product's label gives them);
-        when given, darkened regions that a crater wall's second-order shading
+        when given, darkened regions that a crater wall's shading beyond first order
         explains are dropped (:mod:`skycrane.imaging.wallveto`).
 
     Returns

@@ -47,6 +47,19 @@ from skycrane.imaging.params import DetectParams
 from skycrane.imaging.predict import _dilate_cross, _median
 
 
+def new_shadows(
+    after: np.ndarray, change: np.ndarray, median_after: float, params: DetectParams
+) -> np.ndarray:
+    """The after pass's new shadows: below ``shadow_fraction`` of the after image's median
+    ``median_after`` and darker than predicted (``change``, the log change, > 0 darker) by
+    more than any mark, ``max_mark_darkening`` (a mark multiplies the albedo, so sky-lit
+    ground under it stays above shadow level; a new shadow is darker than both).  The one
+    rule :func:`~skycrane.imaging.detect.darkening_map` masks and this module tests."""
+    return (after < params.shadow_fraction * median_after) & (
+        change > -math.log(1.0 - params.max_mark_darkening)
+    )
+
+
 def flat_ground_darkening(
     before: np.ndarray,
     after: np.ndarray,
@@ -60,9 +73,7 @@ def flat_ground_darkening(
     ``change`` is the log change (> 0 darker than predicted) and ``contrast`` the before
     image's :func:`~skycrane.imaging.detect.relief_contrast`, both on the images' grid.
     """
-    new = (after < np.float32(params.shadow_fraction * _median(after))) & (
-        change > -math.log(1.0 - params.max_mark_darkening)
-    )
+    new = new_shadows(after, change, _median(after), params)
     if not new.any():
         return None
     labels, n = ndimage.label(new, structure=np.ones((3, 3), dtype=bool))
