@@ -66,6 +66,7 @@ from skycrane.imaging.predict import (
     _upsample_linear,
     predict_after,
     refit_unchanged,
+    regional_level,
     shift_taps,
     smooth_unaliased,
     smoothed_power,
@@ -287,10 +288,12 @@ def darkening_map(
     ``max_mark_darkening``, more than any mark, whose darkening is the contrast of the
     disturbed dust), change non-linearly with the sun: they are set to no change in the
     first map, ``shadow_margin_px`` pixels around them included (the penumbra the PSF and
-    the smoothing spread).  Light gaussian smoothing, median removed.  Also returns the
-    unsmoothed log change (> 0 darker), the dilated shadow mask and the dilated mask
-    of the new shadows alone.  The prediction is estimated twice, the second time
-    without the pixels the first found changed (:func:`~skycrane.imaging.predict.refit_unchanged`).
+    the smoothing spread).  The prediction's regional error under a moved sun removed
+    (:func:`~skycrane.imaging.predict.regional_level`), light gaussian smoothing, median
+    removed.  Also returns the unsmoothed log change (> 0 darker), the dilated shadow
+    mask and the dilated mask of the new shadows alone.  The prediction is estimated
+    twice, the second time without the pixels the first found changed
+    (:func:`~skycrane.imaging.predict.refit_unchanged`).
 
     The prediction is a filter applied by Fourier transform, i.e. periodically: left so,
     the frame's top edge would be predicted from its bottom edge's ground.  Both images
@@ -323,6 +326,7 @@ def darkening_map(
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a
+    change -= regional_level(change, before < params.shadow_fraction * floor_b, params)
     new_shadow = new_shadows(after, change, floor_a, params)
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
     shadow = _dilate_cross(shadow, params.shadow_margin_px)

@@ -194,6 +194,41 @@ def refit_unchanged(
     return predict_after(log_b, filled, params, *known)
 
 
+def regional_level(change: np.ndarray, exclude: np.ndarray, params: DetectParams) -> np.ndarray:
+    """The prediction's regional error: the median of ``change`` in ``level_block_px``
+    blocks, interpolated linearly between block centres, to subtract from it.
+
+    Under a sun that moved between the passes, a slope tilted tens of metres across
+    changes the ratio of its two shadings (Lambert's ``cos i_a / cos i_b``) over its whole
+    neighbourhood, and the linear prediction from the before image, which sees only the
+    slope's component along its own sun, leaves that ratio as a smooth bias of several
+    per cent: a faint mark on it sinks below the growth threshold, while the mark, metres
+    across, changes its ground against the ground round it.  Each block's median is taken
+    without the ``exclude`` pixels (the before image's shadows) and without the pixels
+    beyond ``spectrum_clip`` MADs of the frame (marks, new shadows); a block left with
+    under a quarter of its pixels takes the frame's median (a block inside a large mark).
+    """
+    rows, cols = change.shape
+    step = max(1, params.level_block_px // 16)  # 16^2 samples a block
+    sample = change[::step, ::step].astype(np.float32)
+    usable = ~exclude[::step, ::step]
+    centre = float(np.median(sample[usable])) if usable.any() else 0.0
+    spread = max(1.4826 * float(np.median(np.abs(sample[usable] - centre))), 1e-6)
+    usable &= np.abs(sample - centre) <= params.spectrum_clip * spread
+    n_r = max(1, rows // params.level_block_px)
+    n_c = max(1, cols // params.level_block_px)
+    b_r, b_c = sample.shape[0] // n_r, sample.shape[1] // n_c
+
+    def blocks(values: np.ndarray) -> np.ndarray:
+        cut = values[: n_r * b_r, : n_c * b_c].reshape(n_r, b_r, n_c, b_c).swapaxes(1, 2)
+        return cut.reshape(n_r, n_c, -1)
+
+    kept = blocks(usable)
+    values = np.where(kept, blocks(sample), np.float32(np.nan))
+    values[kept.sum(axis=2) < 0.25 * kept.shape[2]] = centre
+    return _upsample_linear(np.nanmedian(values, axis=2), (rows, cols))
+
+
 def _dilate_cross(mask: np.ndarray, iterations: int) -> np.ndarray:
     """``mask`` dilated ``iterations`` times by the 4-neighbour cross (a diamond of that
     radius), outside the frame false: :func:`scipy.ndimage.binary_dilation` with its
