@@ -10,6 +10,14 @@ per property, the pasted marks (those 10 px or more from the fill), those found 
 of docs/imaging.md, "Pairs the renderer did not make".
 
     python benchmarks/bench_pasted.py [--seeds 2] [--first-seed 0]
+
+``--moved-sun``: instead, the pairs of :mod:`skycrane.imaging.foreign` (relief, light and
+marks of another make; 33 marks a seed), under one sun and under issue 18's two suns
+(40 deg at 250 deg, then 60 deg at 220 deg, gain 0.9, a 0.5 px shift; the suns passed to
+the detector), and the same ground without marks: docs/imaging.md, "Pairs of another make
+under two suns".
+
+    python benchmarks/bench_pasted.py --moved-sun [--seeds 8] [--first-seed 0]
 """
 
 from __future__ import annotations
@@ -23,7 +31,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--moved-sun", action="store_true")
     args = parser.parse_args()
+    if args.moved_sun:
+        moved_sun(range(args.first_seed, args.first_seed + args.seeds))
+        return
     import numpy as np
     from scipy import ndimage
 
@@ -120,6 +132,39 @@ def main() -> None:
         print(
             f"| {label}{note} | {totals[0]} | {totals[1]} | {totals[3]} / {totals[2]} "
             f"| {totals[4]} |"
+        )
+
+
+def moved_sun(seeds: range) -> None:
+    """The table of foreign pairs under one sun and under the moved sun."""
+    import dataclasses
+    import time
+
+    import numpy as np
+
+    from skycrane.imaging import detect
+    from skycrane.imaging.foreign import AFTER, BEFORE, foreign_pair
+    from skycrane.imaging.pasted import score_pasted
+
+    one_sun = dataclasses.replace(
+        AFTER, sun_incidence_deg=BEFORE.sun_incidence_deg, sun_azimuth_deg=BEFORE.sun_azimuth_deg
+    )
+    print("| suns | marks | found | false detections | unchanged with detections | s a pair |")
+    print("|---|---|---|---|---|---|")
+    for label, after in (("one sun", one_sun), ("moved sun", AFTER)):
+        totals = np.zeros(3, dtype=int)
+        hit = 0
+        start = time.perf_counter()
+        for seed in seeds:
+            pair = foreign_pair(seed, suns=(BEFORE, after))
+            found = detect(pair.before, pair.after, 0.25, suns=(BEFORE, after))
+            totals += score_pasted(found, pair, 0.25)
+            bare = foreign_pair(seed, suns=(BEFORE, after), with_marks=False)
+            hit += bool(detect(bare.before, bare.after, 0.25, suns=(BEFORE, after)))
+        per_pair = (time.perf_counter() - start) / (2 * len(seeds))
+        print(
+            f"| {label} | {totals[0]} | {totals[1]} ({100 * totals[1] / totals[0]:.1f} %) "
+            f"| {totals[2]} | {hit} / {len(seeds)} | {per_pair:.1f} |"
         )
 
 

@@ -288,10 +288,11 @@ def darkening_map(
     ``max_mark_darkening``, more than any mark, whose darkening is the contrast of the
     disturbed dust), change non-linearly with the sun: they are set to no change in the
     first map, ``shadow_margin_px`` pixels around them included (the penumbra the PSF and
-    the smoothing spread).  The prediction's regional error under a moved sun removed
-    (:func:`~skycrane.imaging.predict.regional_level`), light gaussian smoothing, median
-    removed.  Also returns the unsmoothed log change (> 0 darker), the dilated shadow
-    mask and the dilated mask of the new shadows alone.  The prediction is estimated
+    the smoothing spread).  Light gaussian smoothing, median removed.  The second map,
+    which outlines the regions and measures their darkening, is also counted from the
+    prediction's regional error under a moved sun (:func:`~.predict.regional_level`).
+    Also returns the unsmoothed log change (> 0 darker), the dilated shadow mask and the
+    dilated mask of the new shadows alone.  The prediction is estimated
     twice, the second time without the pixels the first found changed
     (:func:`~skycrane.imaging.predict.refit_unchanged`).
 
@@ -326,14 +327,15 @@ def darkening_map(
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a
-    change -= regional_level(change, before < params.shadow_fraction * floor_b, params)
+    level = regional_level(change, before < params.shadow_fraction * floor_b, params)
     new_shadow = new_shadows(after, change, floor_a, params)
     shadow = (before < params.shadow_fraction * floor_b) | new_shadow
     shadow = _dilate_cross(shadow, params.shadow_margin_px)
     moved = _dilate_cross(new_shadow, params.shadow_margin_px)
     maps = []
     for zero in (shadow, None):  # shadows set to no change, then the change unmasked
-        smooth = smooth_unaliased(change, params.smooth_sigma_px, zero)
+        regional = change if zero is not None else change - level
+        smooth = smooth_unaliased(regional, params.smooth_sigma_px, zero)
         smooth -= _median(smooth)
         np.exp(np.negative(smooth, out=smooth), out=smooth)
         maps.append(np.subtract(np.float32(1.0), smooth, out=smooth)[frame])

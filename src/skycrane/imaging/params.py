@@ -26,7 +26,7 @@ class DetectParams:
     refit_clip: float = 3.0
     refit_margin_px: int = 2
     noise_block_px: int = 64
-    level_block_px: int = 128
+    level_block_px: int = 256  # the regional level's blocks (predict.regional_level)
     k_high: float = 9.0
     k_low: float = 2.5
     low_fraction: float = 0.6
