@@ -55,7 +55,7 @@ from skycrane.imaging.nodata import (
     shifted_no_data,
 )
 from skycrane.imaging.params import DetectParams
-from skycrane.imaging.peaks import darkening_centroid, mark_peak
+from skycrane.imaging.peaks import darkening_centroid, half_maximum_area_px, mark_peak
 from skycrane.imaging.photometry import OrbitalPass
 from skycrane.imaging.predict import (
     _dilate_cross,
@@ -474,9 +474,10 @@ def _regions(
     the pixels whose ``unmasked`` change exceeds ``thresholds[0]`` (shadowed ones too),
     and each grown region is cut into marks (:func:`_half_maximum_regions`); regions
     under ``min_px`` pixels are dropped, and those only the broad scale seeded when
-    smaller than its blob (a disc of radius ``2 broad_scale_px``): a broad blob's score
-    on a small region is the unpredicted shading around it, not a mark.  Regions at
-    least that large, or only the broad scale seeded, are also dropped when more than
+    smaller than the half-maximum outline of its blob (:func:`half_maximum_area_px`;
+    a mark is outlined at half its peak too): a broad blob's score on a smaller region is
+    the unpredicted shading around it, not a mark.  Regions at least a disc of radius
+    ``2 broad_scale_px``, or only the broad scale seeded, are also dropped when more than
     ``max_moved_shadow_fraction`` of them lies in ``moved`` (the new shadows and their
     margin): the steep wall of a crater turned from the sun, whose shading darkens
     beyond the linear prediction all round its new shadow.  ``censored`` pixels (the
@@ -511,7 +512,7 @@ def _regions(
     if broad is not None:
         finely_seeded = np.zeros(sizes.size, dtype=bool)
         finely_seeded[labels[fine]] = True
-        keep &= finely_seeded | (sizes >= broad_px)
+        keep &= finely_seeded | (sizes >= half_maximum_area_px(params.broad_scale_px))
         if moved is not None:
             in_moved = np.bincount(labels[moved], minlength=sizes.size)  # counts, exact
             on_moved = in_moved > params.max_moved_shadow_fraction * sizes

@@ -4,14 +4,18 @@ Two pieces of :func:`skycrane.imaging.detect.detect`'s measurement of a region:
 
 * :func:`mark_peak`, the peak whose half the mark's outline is drawn at
   (:func:`~skycrane.imaging.detect._half_maximum_regions`);
-* :func:`darkening_centroid`, the position reported for a darkened region.
+* :func:`darkening_centroid`, the position reported for a darkened region;
+* :func:`half_maximum_area_px`, the area of a matched-filter blob's half-maximum outline,
+  the smallest region a blob's score alone is taken to have found.
 
-Both were changed in session 20 (docs/imaging.md, "Session 20", branch ``det13``), after
+The first two were changed in session 20 (docs/imaging.md, "Session 20", branch ``det13``), after
 the marks found 2-4.5 px off their footprints under a moved sun were looked at pixel by
 pixel.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from scipy import ndimage
@@ -60,3 +64,19 @@ def darkening_centroid(prop) -> tuple[float, float]:
     """
     row, col = prop.centroid_weighted  # the region's pixels all darkened beyond its floor
     return float(row), float(col)
+
+
+def half_maximum_area_px(sigma_px: float) -> float:
+    """Area [px] inside the half-maximum outline of a gaussian blob of standard deviation
+    ``sigma_px``: the disc where ``exp(-r^2 / 2 sigma^2) >= 1/2``, ``2 pi ln 2 sigma^2``
+    (279 px, 17.4 m^2 at 0.25 m, for the broad scale's 8 px).
+
+    :func:`~skycrane.imaging.detect._half_maximum_regions` outlines a mark at half its
+    peak, so a region the broad matched filter alone seeded is as large as the blob that
+    filter is matched to when it covers this area; a smaller one took its score from the
+    shading round it.  (The rule was a disc of radius ``2 sigma``, 804 px: 50 m^2 at
+    0.25 m, where a gaussian is at 14 % of its peak, not half; it dropped marks of
+    19.5 and 43.6 m^2, darkened by 0.39 and 0.47, on the foreign pairs of seeds 0 and 3
+    under a moved sun: docs/imaging.md, session 21, branch ``fg3``.)
+    """
+    return 2.0 * math.pi * math.log(2.0) * sigma_px**2
