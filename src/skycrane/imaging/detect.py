@@ -72,6 +72,7 @@ from skycrane.imaging.predict import (
     smoothed_power,
 )
 from skycrane.imaging.radiometry import clipped_high, matched_to_before
+from skycrane.imaging.smallmarks import outline_small_marks
 from skycrane.imaging.wallveto import WallShading, azimuth_conditioning, walls_explain
 
 
@@ -506,7 +507,7 @@ def _regions(
         cut = segmentation.relabel_sequential(cut)[0]
         labels[window] = np.where(cut > 0, cut + count, labels[window])
         count += int(cut.max())
-    sizes = np.bincount(labels.ravel())
+    labels, sizes = outline_small_marks(labels, unmasked, fine, min_px)  # low cut them small
     keep = sizes >= min_px
     broad_px = math.pi * (2.0 * params.broad_scale_px) ** 2
     if broad is not None:
