@@ -13,7 +13,7 @@ the darkening does not.  :func:`broad_zones` tests that average against its nois
   pixels ``v`` out of shadow;
 * its noise, were the pixels independent, ``sqrt(G^2*(v s^2)) / G*v``, ``s`` the detector's
   per-pixel noise model (the larger of the local MAD and
-  :func:`~skycrane.imaging.detect.relief_noise`, the relief-predicted shading);
+  :func:`~skycrane.imaging.noise.relief_noise`, the relief-predicted shading);
 * times the noise's correlation factor at the window's scale, ``F``: the robust
   (1.4826 MAD) spread over the frame of the same statistic of the standardised darkening
   ``d / s`` (clipped at ``spectrum_clip`` so that marks do not enter it), 1 for white

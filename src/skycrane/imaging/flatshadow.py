@@ -14,7 +14,7 @@ What does separate them is the cause of a shadow.  Under the after sun at incide
 ``cot i_a`` (a rock's face, a crater's rim or wall, steeper than ``90 - i_a`` = 30 degrees
 for the issue's 60-degree sun), and that relief also shades the *before* image where it
 stands: as fine contrast (a rock: the local RMS of the before image's detail,
-:func:`~skycrane.imaging.detect.relief_contrast`) or as a level off its surroundings'
+:func:`~skycrane.imaging.noise.relief_contrast`) or as a level off its surroundings'
 (a smooth wall turned from, or towards, the before sun).  A new-shadow component whose
 before image shows neither (fine contrast at most ``flat_max_contrast`` of the frame's
 median, and a level at least ``flat_min_level`` of the ground round it) has no relief to
@@ -71,7 +71,7 @@ def flat_ground_darkening(
     can have cast (module docstring); None when there are none.
 
     ``change`` is the log change (> 0 darker than predicted) and ``contrast`` the before
-    image's :func:`~skycrane.imaging.detect.relief_contrast`, both on the images' grid.
+    image's :func:`~skycrane.imaging.noise.relief_contrast`, both on the images' grid.
     """
     new = new_shadows(after, change, _median(after), params)
     if not new.any():
