@@ -61,8 +61,10 @@ def test_a_shadow_the_sun_moved_off_is_not_a_brightening():
     """Invariant (known truth: no mark): the unchanged foreign pair of seed 100 holds a
     crater floor in shadow in both passes (0.06 and 0.1 of each image's median), whose
     sky light the after pass's dimmer sun leaves 4.8 times brighter than predicted; a
-    brightened region mostly in the shadow mask is dropped, as a darkened one is, and
-    nothing is reported (main at d64e2de reported a 1.4 m^2 "hardware" brightening)."""
+    brightened region mostly at shadow level in the after image is not bright hardware
+    and is dropped, so nothing is reported (main at d64e2de reported a 1.4 m^2
+    "hardware" brightening).  A brightened mark on dark ground stays found
+    (``test_float_and_16_bit_tiffs_with_their_fill``)."""
     pair = _pair(100, with_marks=False)
     assert detect(pair.before, pair.after, RES_M, suns=(BEFORE, AFTER)) == []
 

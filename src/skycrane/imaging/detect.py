@@ -648,10 +648,8 @@ def detect(
         params,
         censored=ceiling_a,
     )
-    # mostly in a shadow of either pass: a shadow the sun moved off, not a brightening
-    lit = [
-        shadow[p.coords[:, 0], p.coords[:, 1]].mean() <= params.max_dim_fraction for p in brighter
-    ]
+    # at shadow level in the after image: sky light on a shadow's floor, not bright hardware
+    lit = [dim[p.coords[:, 0], p.coords[:, 1]].mean() <= params.max_dim_fraction for p in brighter]
     brighter = [p for p, keep in zip(brighter, lit, strict=True) if keep]
     darker, floors = with_broad_zones(darker, (dark, shadow, noise, moved), resolution_m, params)
     if not darker and not brighter:
