@@ -44,8 +44,8 @@ def test_moved_sun_false_detections_positions_and_kinds(moved_sun_stats):
 @pytest.mark.xfail(
     strict=True,
     reason="measured 91.2 % (155/170) on seeds 0-3 with session 21's regional level in the "
-    "outlining map (fresh seeds 36-43: 85.4 %, 263/308; 81.5 % before; with fg2's "
-    "small-mark outlines 155/170 and 264/308); before it "
+    "outlining map (fresh seeds 36-43: 85.4 %, 263/308; 81.5 % before; at the session's "
+    "end, with fg3's and fg2's changes, 155/170 and 265/308, 86.0 %); before it "
     "88.8 % (151/170) on seeds 0-3 at 800^2 on the 5.4 deg relief with "
     "session 20's peaks and darkening-weighted positions, new shadows no relief can cast "
     "released and blast zones found by their 5 m window mean (87.1 %, 148/170, before it; "
