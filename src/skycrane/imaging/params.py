@@ -26,7 +26,9 @@ class DetectParams:
     refit_clip: float = 3.0
     refit_margin_px: int = 2
     noise_block_px: int = 64
-    level_block_px: int = 256  # the regional level's blocks (predict.regional_level)
+    # the regional level's blocks (predict.regional_level; E: at 128 and 192 px the level
+    # of a crater's bright wall reached its dark wall, docs/imaging.md, session 21)
+    level_block_px: int = 256
     k_high: float = 9.0
     k_low: float = 2.5
     low_fraction: float = 0.6
