@@ -4,7 +4,8 @@ Issue 18 scores the detector "on before/after pairs that skycrane's renderer did
 make", and the hard case of real orbital pairs is a sun that moved between the passes.
 :mod:`skycrane.imaging.pasted` pastes marks on photographs under one light; this module
 is a second, deliberately plain renderer written apart from :mod:`~skycrane.imaging.surface`
-and :mod:`~skycrane.imaging.photometry` (none of their code or parameters), so that the
+and :mod:`~skycrane.imaging.photometry` (none of their rendering code or parameters; the
+passes are given as :class:`~skycrane.imaging.photometry.OrbitalPass` records), so that the
 detector's tuning on skycrane's own scenes can be checked on ground of another make:
 
 * **Relief.** A fractional Brownian surface synthesised in the Fourier domain (power
