@@ -327,9 +327,10 @@ def darkening_map(
     noise = [_robust_sigma(_subsample(x) - _subsample(log_a)) for x in (predicted, log_b)]
     choice = int(noise[1] < noise[0])
     change = (predicted, log_b)[choice] - log_a
-    level = regional_level(change, before < params.shadow_fraction * floor_b, params)
+    cast = before < params.shadow_fraction * floor_b  # the before image's shadows
+    level = regional_level(change, cast, params)
     new_shadow = new_shadows(after, change, floor_a, params)
-    shadow = (before < params.shadow_fraction * floor_b) | new_shadow
+    shadow = cast | new_shadow
     shadow = _dilate_cross(shadow, params.shadow_margin_px)
     moved = _dilate_cross(new_shadow, params.shadow_margin_px)
     maps = []
@@ -649,8 +650,7 @@ def detect(
         censored=ceiling_a,
     )
     # at shadow level in the after image: sky light on a shadow's floor, not bright hardware
-    lit = [dim[p.coords[:, 0], p.coords[:, 1]].mean() <= params.max_dim_fraction for p in brighter]
-    brighter = [p for p, keep in zip(brighter, lit, strict=True) if keep]
+    brighter = [p for p in brighter if dim[tuple(p.coords.T)].mean() <= params.max_dim_fraction]
     darker, floors = with_broad_zones(darker, (dark, shadow, noise, moved), resolution_m, params)
     if not darker and not brighter:
         return []

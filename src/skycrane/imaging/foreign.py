@@ -150,7 +150,7 @@ def foreign_pair(
     heights = relief_m(rng, size_px, resolution_m)
     albedo = 0.25 * np.exp(2.0 * ndimage.gaussian_filter(rng.normal(size=heights.shape), 20.0))
     factor, blobs = pasted_marks(rng, size_px, resolution_m)
-    if not with_marks:
+    if not with_marks:  # drawn all the same: the unchanged pair is the same ground and noise
         factor, blobs = np.ones_like(factor), []
     images = []
     for sun, albedo_k in zip(suns, (albedo, albedo * factor), strict=True):

@@ -22,6 +22,8 @@ from skycrane.imaging.predict import (
     _smooth_spectrum,
     _subsample,
     _upsample_linear,
+    block_sample,
+    in_blocks,
 )
 
 
@@ -36,12 +38,7 @@ def local_noise(change: np.ndarray, block_px: int, clip: float = 3.0) -> np.ndar
     sample = change[:: max(1, change.shape[0] // 512), :: max(1, change.shape[1] // 512)]
     overall = max(1.4826 * float(np.median(np.abs(sample - np.median(sample)))), 1e-6)
     rows, cols = change.shape
-    step = max(1, block_px // 16)  # 16^2 pixels a block: neighbours are correlated anyway
-    sub = change[::step, ::step]
-    n_r, n_c = max(1, rows // block_px), max(1, cols // block_px)
-    b_r, b_c = sub.shape[0] // n_r, sub.shape[1] // n_c
-    blocks = sub[: n_r * b_r, : n_c * b_c].reshape(n_r, b_r, n_c, b_c).swapaxes(1, 2)
-    blocks = blocks.reshape(n_r, n_c, -1).astype(np.float32)
+    blocks = in_blocks(block_sample(change, block_px), (rows, cols), block_px).astype(np.float32)
     outlier = np.abs(blocks) > clip * overall
     empty = outlier.all(axis=2)  # a block inside a large mark: the global value
     blocks = np.where(outlier & ~empty[..., None], np.float32(np.nan), blocks)

@@ -194,6 +194,25 @@ def refit_unchanged(
     return predict_after(log_b, filled, params, *known)
 
 
+def block_sample(values: np.ndarray, block_px: int) -> np.ndarray:
+    """Every ``block_px // 16``-th pixel in each direction: 16^2 samples a block of
+    ``block_px`` (neighbours are correlated anyway)."""
+    step = max(1, block_px // 16)
+    return values[::step, ::step]
+
+
+def in_blocks(sampled: np.ndarray, shape: tuple[int, int], block_px: int) -> np.ndarray:
+    """``sampled`` (:func:`block_sample` of a ``shape`` frame) cut into ``shape //
+    block_px`` blocks down and across (at least one), ``(blocks down, blocks across,
+    samples)``: the sampled rows and columns shared equally among the blocks, so a block
+    may span more than ``block_px``; the few left over (fewer than the blocks) are left
+    out."""
+    n_r, n_c = max(1, shape[0] // block_px), max(1, shape[1] // block_px)
+    b_r, b_c = sampled.shape[0] // n_r, sampled.shape[1] // n_c
+    cut = sampled[: n_r * b_r, : n_c * b_c].reshape(n_r, b_r, n_c, b_c).swapaxes(1, 2)
+    return cut.reshape(n_r, n_c, -1)
+
+
 def regional_level(change: np.ndarray, exclude: np.ndarray, params: DetectParams) -> np.ndarray:
     """The prediction's regional error: the median of ``change`` in ``level_block_px``
     blocks, interpolated linearly between block centres, to subtract from it.
@@ -209,22 +228,15 @@ def regional_level(change: np.ndarray, exclude: np.ndarray, params: DetectParams
     under a quarter of its pixels takes the frame's median (a block inside a large mark).
     """
     rows, cols = change.shape
-    step = max(1, params.level_block_px // 16)  # 16^2 samples a block
-    sample = change[::step, ::step].astype(np.float32)
-    usable = ~exclude[::step, ::step]
+    sample = block_sample(change, params.level_block_px).astype(np.float32)
+    usable = ~block_sample(exclude, params.level_block_px)
     centre = float(np.median(sample[usable])) if usable.any() else 0.0
     spread = max(1.4826 * float(np.median(np.abs(sample[usable] - centre))), 1e-6)
     usable &= np.abs(sample - centre) <= params.spectrum_clip * spread
-    n_r = max(1, rows // params.level_block_px)
-    n_c = max(1, cols // params.level_block_px)
-    b_r, b_c = sample.shape[0] // n_r, sample.shape[1] // n_c
-
-    def blocks(values: np.ndarray) -> np.ndarray:
-        cut = values[: n_r * b_r, : n_c * b_c].reshape(n_r, b_r, n_c, b_c).swapaxes(1, 2)
-        return cut.reshape(n_r, n_c, -1)
-
-    kept = blocks(usable)
-    values = np.where(kept, blocks(sample), np.float32(np.nan))
+    kept = in_blocks(usable, (rows, cols), params.level_block_px)
+    values = np.where(
+        kept, in_blocks(sample, (rows, cols), params.level_block_px), np.float32(np.nan)
+    )
     values[kept.sum(axis=2) < 0.25 * kept.shape[2]] = centre
     return _upsample_linear(np.nanmedian(values, axis=2), (rows, cols))
 
