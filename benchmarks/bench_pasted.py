@@ -14,8 +14,8 @@ of docs/imaging.md, "Pairs the renderer did not make".
 ``--moved-sun``: instead, the pairs of :mod:`skycrane.imaging.foreign` (relief, light and
 marks of another make; 33 marks a seed), under one sun and under issue 18's two suns
 (40 deg at 250 deg, then 60 deg at 220 deg, gain 0.9, a 0.5 px shift; the suns passed to
-the detector), and the same ground without marks: docs/imaging.md, "Pairs of another make
-under two suns".
+the detector), and the same ground without marks; then the marks found by band of
+darkening and area: docs/imaging.md, "Pairs of another make under two suns".
 
     python benchmarks/bench_pasted.py --moved-sun [--seeds 8] [--first-seed 0]
 """
@@ -144,21 +144,24 @@ def moved_sun(seeds: range) -> None:
 
     from skycrane.imaging import detect
     from skycrane.imaging.foreign import AFTER, BEFORE, foreign_pair
-    from skycrane.imaging.pasted import score_pasted
+    from skycrane.imaging.pasted import found_marks, score_pasted
 
     one_sun = dataclasses.replace(
         AFTER, sun_incidence_deg=BEFORE.sun_incidence_deg, sun_azimuth_deg=BEFORE.sun_azimuth_deg
     )
     print("| suns | marks | found | false detections | unchanged with detections | s a pair |")
     print("|---|---|---|---|---|---|")
+    per_mark = {}
     for label, after in (("one sun", one_sun), ("moved sun", AFTER)):
         totals = np.zeros(3, dtype=int)
         hit = 0
         start = time.perf_counter()
+        marks = []
         for seed in seeds:
             pair = foreign_pair(seed, suns=(BEFORE, after))
             found = detect(pair.before, pair.after, 0.25, suns=(BEFORE, after))
             totals += score_pasted(found, pair, 0.25)
+            marks += zip(pair.areas_m2, pair.contrasts, found_marks(found, pair, 0.25), strict=True)
             bare = foreign_pair(seed, suns=(BEFORE, after), with_marks=False)
             hit += bool(detect(bare.before, bare.after, 0.25, suns=(BEFORE, after)))
         per_pair = (time.perf_counter() - start) / (2 * len(seeds))
@@ -166,6 +169,33 @@ def moved_sun(seeds: range) -> None:
             f"| {label} | {totals[0]} | {totals[1]} ({100 * totals[1] / totals[0]:.1f} %) "
             f"| {totals[2]} | {hit} / {len(seeds)} | {per_pair:.1f} |"
         )
+        per_mark[label] = np.array(marks, dtype=float).reshape(-1, 3)
+    by_kind(per_mark)
+
+
+CONTRAST_BANDS = ((0.15, 0.25), (0.25, 0.35), (0.35, 0.5), (-3.0, -1.0))
+"""The foreign marks' darkening bands (the last: brightened 2-3 times)."""
+AREA_BANDS_M2 = ((1.0, 4.0), (4.0, 30.0), (30.0, 300.1))
+
+
+def by_kind(per_mark: dict) -> None:
+    """Found / marks in each band of darkening (rows) and area (columns), per suns."""
+    heads = " | ".join(f"{lo:g}-{hi:g} m²" for lo, hi in AREA_BANDS_M2)
+    print(f"\n| suns | darkening | {heads} |")
+    print("|---|---|" + "---|" * len(AREA_BANDS_M2))
+    for label, marks in per_mark.items():
+        for lo, hi in CONTRAST_BANDS:
+            name = f"{lo:.2f}-{hi:.2f}" if lo > 0 else "brightened 2-3x"
+            cells = []
+            for a_lo, a_hi in AREA_BANDS_M2:
+                band = marks[
+                    (marks[:, 1] >= lo)
+                    & (marks[:, 1] < hi)
+                    & (marks[:, 0] >= a_lo)
+                    & (marks[:, 0] < a_hi)
+                ]
+                cells.append(f"{int(band[:, 2].sum())} / {len(band)}")
+            print(f"| {label} | {name} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ detector's tuning on skycrane's own scenes can be checked on ground of another m
   noise and 12-bit quantisation.
 
 :func:`foreign_pair` gives a :class:`~skycrane.imaging.pasted.PastedPair` (the marks'
-centres as ``blobs``), scored by :func:`~skycrane.imaging.pasted.score_pasted`.  Used by
+centres as ``blobs``, with their areas and contrasts), scored by
+:func:`~skycrane.imaging.pasted.score_pasted` and, mark by mark,
+:func:`~skycrane.imaging.pasted.found_marks`.  Used by
 ``tests/imaging`` and ``benchmarks/bench_pasted.py --moved-sun``.
 """
 
@@ -113,12 +115,14 @@ def shading(heights_m: np.ndarray, resolution_m: float, sun: OrbitalPass) -> np.
 
 def pasted_marks(
     rng: np.random.Generator, size_px: int, resolution_m: float
-) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
-    """The after pass's albedo factor and the marks' ``(row, col, sign)``: 30 darkened and
-    3 brightened ellipses, areas from ``1 m² * u^-1.25`` up to 300 m²."""
+) -> tuple[np.ndarray, list[tuple[float, float, int]], list[tuple[float, float]]]:
+    """The after pass's albedo factor, the marks' ``(row, col, sign)`` and their
+    ``(area_m2, contrast)`` (the albedo's fractional change at the centre, > 0 darker):
+    30 darkened and 3 brightened ellipses, areas from ``1 m² * u^-1.25`` up to 300 m²."""
     rows, cols = np.mgrid[:size_px, :size_px].astype(np.float64)
     factor = np.ones((size_px, size_px))
     blobs = []
+    kinds = []
     for sign in [1] * 30 + [-1] * 3:
         area_px = min((1.0 - rng.random()) ** (-1.0 / 0.8), 300.0) / resolution_m**2
         semi_major = math.sqrt(area_px / math.pi) * (1.0 + 0.5 * rng.random())
@@ -132,7 +136,8 @@ def pasted_marks(
         contrast = 0.15 + 0.35 * rng.random() if sign > 0 else -(1.0 + rng.random())
         factor *= 1.0 - contrast * weight
         blobs.append((row, col, sign))
-    return factor, blobs
+        kinds.append((area_px * resolution_m**2, contrast))
+    return factor, blobs, kinds
 
 
 def foreign_pair(
@@ -149,9 +154,9 @@ def foreign_pair(
     rng = np.random.default_rng(seed)
     heights = relief_m(rng, size_px, resolution_m)
     albedo = 0.25 * np.exp(2.0 * ndimage.gaussian_filter(rng.normal(size=heights.shape), 20.0))
-    factor, blobs = pasted_marks(rng, size_px, resolution_m)
+    factor, blobs, kinds = pasted_marks(rng, size_px, resolution_m)
     if not with_marks:  # drawn all the same: the unchanged pair is the same ground and noise
-        factor, blobs = np.ones_like(factor), []
+        factor, blobs, kinds = np.ones_like(factor), [], []
     images = []
     for sun, albedo_k in zip(suns, (albedo, albedo * factor), strict=True):
         image = sun.gain * ndimage.gaussian_filter(
@@ -161,4 +166,6 @@ def foreign_pair(
             image = ndimage.shift(image, sun.shift_px, order=3, mode="nearest")
         image += rng.normal(0.0, noise * image.mean(), image.shape)
         images.append(np.round(np.clip(image / FULL_SCALE, 0.0, 1.0) * 4095.0))
-    return PastedPair(images[0], images[1], blobs)
+    areas = tuple(float(area) for area, _ in kinds)
+    contrasts = tuple(float(contrast) for _, contrast in kinds)
+    return PastedPair(images[0], images[1], blobs, areas, contrasts)

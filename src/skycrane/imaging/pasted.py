@@ -26,12 +26,17 @@ class PastedPair:
     """A pair on the before image's grid and its pasted marks.
 
     ``blobs``: ``(row, col, sign)`` of each mark in the before image's pixels, ``sign``
-    +1 darker, -1 brighter.
+    +1 darker, -1 brighter.  ``areas_m2`` and ``contrasts`` (the fractional change of
+    the albedo at each mark's centre, > 0 darker), in the order of ``blobs``, when the
+    pair's maker records them (:mod:`skycrane.imaging.foreign`), for recall by kind of
+    mark (:func:`found_marks`).
     """
 
     before: np.ndarray
     after: np.ndarray
     blobs: list[tuple[float, float, int]]
+    areas_m2: tuple[float, ...] = ()
+    contrasts: tuple[float, ...] = ()
 
 
 def pasted_pair(
@@ -129,6 +134,35 @@ STRETCHES = {
 (used by the tests and ``benchmarks/bench_pasted.py``)."""
 
 
+def _detection_pixels(found: list, shape: tuple[int, int], resolution_m: float) -> np.ndarray:
+    """``(row, col)`` of each detection in the before image's pixels."""
+    rows, cols = shape
+    return np.array(
+        [
+            [(rows - 1) / 2 - d.y_m / resolution_m, d.x_m / resolution_m + (cols - 1) / 2]
+            for d in found
+        ]
+    ).reshape(-1, 2)
+
+
+def _nearest(rc: np.ndarray, r: float, c: float) -> tuple[int, float]:
+    """Index of the detection nearest ``(r, c)`` and its distance [px] (inf: none)."""
+    dist = np.hypot(rc[:, 0] - r, rc[:, 1] - c) if rc.size else np.array([np.inf])
+    j = int(np.argmin(dist))
+    return j, float(dist[j])
+
+
+def found_marks(found: list, pair: PastedPair, resolution_m: float = 1.0) -> np.ndarray:
+    """Boolean per mark of ``pair.blobs``: a detection within 2 px with the right sign of
+    change (the criterion of :func:`score_pasted`)."""
+    rc = _detection_pixels(found, pair.before.shape, resolution_m)
+    out = np.zeros(len(pair.blobs), dtype=bool)
+    for i, (r, c, sign) in enumerate(pair.blobs):
+        j, dist = _nearest(rc, r, c)
+        out[i] = dist <= 2.0 and np.sign(found[j].darkening) == sign
+    return out
+
+
 def score_pasted(
     found: list, pair: PastedPair, resolution_m: float = 1.0, ignore: np.ndarray | None = None
 ) -> tuple[int, int, int]:
@@ -136,24 +170,17 @@ def score_pasted(
     the right sign of change, detections on no mark.  Marks whose centre lies in
     ``ignore`` (a mask on the before grid, e.g. no-data and its margin) are not counted,
     and a detection within 2 px of one is neither found nor false."""
-    rows, cols = pair.before.shape
-    rc = np.array(
-        [
-            [(rows - 1) / 2 - d.y_m / resolution_m, d.x_m / resolution_m + (cols - 1) / 2]
-            for d in found
-        ]
-    ).reshape(-1, 2)
+    rc = _detection_pixels(found, pair.before.shape, resolution_m)
     matched: set[int] = set()
     n_marks = n_found = 0
     for r, c, sign in pair.blobs:
-        dist = np.hypot(rc[:, 0] - r, rc[:, 1] - c) if rc.size else np.array([np.inf])
-        j = int(np.argmin(dist))
+        j, dist = _nearest(rc, r, c)
         if ignore is not None and ignore[round(r), round(c)]:
-            if dist[j] <= 2.0:
+            if dist <= 2.0:
                 matched.add(j)
             continue
         n_marks += 1
-        if dist[j] <= 2.0 and np.sign(found[j].darkening) == sign:
+        if dist <= 2.0 and np.sign(found[j].darkening) == sign:
             n_found += 1
             matched.add(j)
     return n_marks, n_found, len(found) - len(matched)
