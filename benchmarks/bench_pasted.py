@@ -23,6 +23,7 @@ darkening and area: docs/imaging.md, "Pairs of another make under two suns".
 from __future__ import annotations
 
 import argparse
+import math
 
 PICTURES = ("moon", "brick", "grass", "gravel")
 
@@ -175,12 +176,15 @@ def moved_sun(seeds: range) -> None:
 
 CONTRAST_BANDS = ((0.15, 0.25), (0.25, 0.35), (0.35, 0.5), (-3.0, -1.0))
 """The foreign marks' darkening bands (the last: brightened 2-3 times)."""
-AREA_BANDS_M2 = ((1.0, 4.0), (4.0, 30.0), (30.0, 300.1))
+AREA_BANDS_M2 = ((1.0, 4.0), (4.0, 30.0), (30.0, math.inf))
 
 
 def by_kind(per_mark: dict) -> None:
     """Found / marks in each band of darkening (rows) and area (columns), per suns."""
-    heads = " | ".join(f"{lo:g}-{hi:g} m²" for lo, hi in AREA_BANDS_M2)
+    heads = " | ".join(
+        f"{lo:g}-{hi:g} m²" if math.isfinite(hi) else f"{lo:g} m² and more"
+        for lo, hi in AREA_BANDS_M2
+    )
     print(f"\n| suns | darkening | {heads} |")
     print("|---|---|" + "---|" * len(AREA_BANDS_M2))
     for label, marks in per_mark.items():
