@@ -23,6 +23,7 @@ detections, position errors and classification, the table of docs/imaging.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import time
 
@@ -43,14 +44,18 @@ def main() -> None:
     args = parser.parse_args()
     import numpy as np
 
-    from skycrane.imaging import OrbitalPass, detect, random_site, render_pair
+    from skycrane.imaging import detect, random_site, render_pair
+    from skycrane.imaging.photometry import MOVED_SUN_AFTER, MOVED_SUN_BEFORE
     from skycrane.imaging.score import score
 
     resolution_m = 0.25
-    before = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
-    after = OrbitalPass(60.0, 220.0, gain=0.9, shift_px=(0.5, -0.5))
+    before, after = MOVED_SUN_BEFORE, MOVED_SUN_AFTER
     if args.sites:
-        same_sun = OrbitalPass(40.0, 250.0, gain=0.9, shift_px=(0.5, -0.5))
+        same_sun = dataclasses.replace(
+            after,
+            sun_incidence_deg=before.sun_incidence_deg,
+            sun_azimuth_deg=before.sun_azimuth_deg,
+        )
         for name, second in (("same sun", same_sun), ("sun moved 20/30 deg", after)):
             sites(name, args.sites, args.size, before, second)
         return

@@ -144,8 +144,10 @@ def moved_sun(seeds: range) -> None:
     import numpy as np
 
     from skycrane.imaging import detect
-    from skycrane.imaging.foreign import AFTER, BEFORE, foreign_pair
+    from skycrane.imaging.foreign import foreign_pair
     from skycrane.imaging.pasted import found_marks, score_pasted
+    from skycrane.imaging.photometry import MOVED_SUN_AFTER as AFTER
+    from skycrane.imaging.photometry import MOVED_SUN_BEFORE as BEFORE
 
     one_sun = dataclasses.replace(
         AFTER, sun_incidence_deg=BEFORE.sun_incidence_deg, sun_azimuth_deg=BEFORE.sun_azimuth_deg

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from skycrane.imaging import detect
-from skycrane.imaging.foreign import AFTER, BEFORE, foreign_pair
+from skycrane.imaging.foreign import foreign_pair
 from skycrane.imaging.params import DetectParams
 from skycrane.imaging.pasted import score_pasted
+from skycrane.imaging.photometry import MOVED_SUN_AFTER as AFTER
+from skycrane.imaging.photometry import MOVED_SUN_BEFORE as BEFORE
 from skycrane.imaging.predict import regional_level
 
 RES_M = 0.25

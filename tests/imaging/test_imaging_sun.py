@@ -8,12 +8,12 @@ lower and 30 degrees round, a 0.5 px pointing error and 10 % less light.
 import numpy as np
 import pytest
 
-from skycrane.imaging import OrbitalPass, detect, render_pair
+from skycrane.imaging import detect, render_pair
+from skycrane.imaging.photometry import MOVED_SUN_AFTER, MOVED_SUN_BEFORE
 from skycrane.imaging.score import evaluate_sites
 
 RES = 0.25
-BEFORE = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
-AFTER = OrbitalPass(sun_incidence_deg=60.0, sun_azimuth_deg=220.0, gain=0.9, shift_px=(0.5, -0.5))
+BEFORE, AFTER = MOVED_SUN_BEFORE, MOVED_SUN_AFTER
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -38,7 +38,7 @@ import numpy as np
 from scipy import ndimage
 
 from skycrane.imaging.pasted import PastedPair
-from skycrane.imaging.photometry import OrbitalPass
+from skycrane.imaging.photometry import MOVED_SUN_AFTER, MOVED_SUN_BEFORE, OrbitalPass
 
 HURST = 0.6
 RMS_PIXEL_SLOPE_DEG = 6.0
@@ -46,8 +46,6 @@ HILLS_RMS_SLOPE_DEG = 4.0
 SKY_FRACTION = 0.05
 PSF_SIGMA_PX = 0.6
 FULL_SCALE = 0.5  # the radiance (albedo x shading) quantised to 4095
-BEFORE = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
-AFTER = OrbitalPass(sun_incidence_deg=60.0, sun_azimuth_deg=220.0, gain=0.9, shift_px=(0.5, -0.5))
 
 
 def _spectral_surface(
@@ -144,7 +142,7 @@ def foreign_pair(
     seed: int,
     size_px: int = 800,
     resolution_m: float = 0.25,
-    suns: tuple[OrbitalPass, OrbitalPass] = (BEFORE, AFTER),
+    suns: tuple[OrbitalPass, OrbitalPass] = (MOVED_SUN_BEFORE, MOVED_SUN_AFTER),
     noise: float = 0.01,
     with_marks: bool = True,
 ) -> PastedPair:

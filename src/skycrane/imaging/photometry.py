@@ -113,6 +113,16 @@ class OrbitalPass:
             raise InputError("shift_px", self.shift_px, "a pointing error under 64 px")
 
 
+MOVED_SUN_BEFORE = OrbitalPass(sun_incidence_deg=40.0, sun_azimuth_deg=250.0)
+MOVED_SUN_AFTER = OrbitalPass(
+    sun_incidence_deg=60.0, sun_azimuth_deg=220.0, gain=0.9, shift_px=(0.5, -0.5)
+)
+"""The two passes of issue 18's moved-sun check: the sun's incidence 20 deg and its
+azimuth 30 deg apart, a 10 % change of illumination and a 0.5 px misregistration.  Read
+by the foreign pairs' defaults (:mod:`skycrane.imaging.foreign`), the benchmarks and the
+tests, so that every moved-sun figure is of one geometry."""
+
+
 class FacetSlopes(NamedTuple):
     """Slopes of the facets of a height grid, shared by the passes that light it."""
 
