@@ -134,33 +134,30 @@ STRETCHES = {
 (used by the tests and ``benchmarks/bench_pasted.py``)."""
 
 
-def _detection_pixels(found: list, shape: tuple[int, int], resolution_m: float) -> np.ndarray:
-    """``(row, col)`` of each detection in the before image's pixels."""
-    rows, cols = shape
-    return np.array(
+def _matches(found: list, pair: PastedPair, resolution_m: float) -> list[tuple[int, float, bool]]:
+    """Per mark of ``pair.blobs``: the index of the nearest detection, its distance [px]
+    (inf when there is none) and whether it finds the mark (within 2 px, the right sign
+    of change): the one matching rule of :func:`found_marks` and :func:`score_pasted`."""
+    rows, cols = pair.before.shape
+    rc = np.array(
         [
             [(rows - 1) / 2 - d.y_m / resolution_m, d.x_m / resolution_m + (cols - 1) / 2]
             for d in found
         ]
     ).reshape(-1, 2)
-
-
-def _nearest(rc: np.ndarray, r: float, c: float) -> tuple[int, float]:
-    """Index of the detection nearest ``(r, c)`` and its distance [px] (inf: none)."""
-    dist = np.hypot(rc[:, 0] - r, rc[:, 1] - c) if rc.size else np.array([np.inf])
-    j = int(np.argmin(dist))
-    return j, float(dist[j])
+    out = []
+    for r, c, sign in pair.blobs:
+        dist = np.hypot(rc[:, 0] - r, rc[:, 1] - c) if rc.size else np.array([np.inf])
+        j = int(np.argmin(dist))
+        near = float(dist[j])
+        out.append((j, near, near <= 2.0 and np.sign(found[j].darkening) == sign))
+    return out
 
 
 def found_marks(found: list, pair: PastedPair, resolution_m: float = 1.0) -> np.ndarray:
     """Boolean per mark of ``pair.blobs``: a detection within 2 px with the right sign of
     change (the criterion of :func:`score_pasted`)."""
-    rc = _detection_pixels(found, pair.before.shape, resolution_m)
-    out = np.zeros(len(pair.blobs), dtype=bool)
-    for i, (r, c, sign) in enumerate(pair.blobs):
-        j, dist = _nearest(rc, r, c)
-        out[i] = dist <= 2.0 and np.sign(found[j].darkening) == sign
-    return out
+    return np.array([hit for _, _, hit in _matches(found, pair, resolution_m)], dtype=bool)
 
 
 def score_pasted(
@@ -170,17 +167,17 @@ def score_pasted(
     the right sign of change, detections on no mark.  Marks whose centre lies in
     ``ignore`` (a mask on the before grid, e.g. no-data and its margin) are not counted,
     and a detection within 2 px of one is neither found nor false."""
-    rc = _detection_pixels(found, pair.before.shape, resolution_m)
     matched: set[int] = set()
     n_marks = n_found = 0
-    for r, c, sign in pair.blobs:
-        j, dist = _nearest(rc, r, c)
+    for (r, c, _), (j, dist, hit) in zip(
+        pair.blobs, _matches(found, pair, resolution_m), strict=True
+    ):
         if ignore is not None and ignore[round(r), round(c)]:
             if dist <= 2.0:
                 matched.add(j)
             continue
         n_marks += 1
-        if dist <= 2.0 and np.sign(found[j].darkening) == sign:
+        if hit:
             n_found += 1
             matched.add(j)
     return n_marks, n_found, len(found) - len(matched)
